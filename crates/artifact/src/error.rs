@@ -1,0 +1,212 @@
+//! The one error type of the crate: every variant says what is wrong and where.
+
+use serde::{Deserialize, Serialize};
+
+/// A `Result` whose error defaults to this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while opening, verifying, building or exporting.
+///
+/// Variants carry what a person needs to fix the problem (a file inside an archive, a line, the
+/// value found and the value expected). The type is `Clone + PartialEq` and serde-encodable so
+/// that the browser worker can send it to the UI as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file does not start with the SQLite header.
+    #[error("{file}: not an SQLite database ({reason})")]
+    NotSqlite {
+        /// The file that was opened.
+        file: String,
+        /// What was seen instead.
+        reason: String,
+    },
+    /// The file looks like a database whose bytes are scrambled: an encrypted database.
+    #[error("{file}: looks encrypted (no SQLite header, bytes look random); Stepwise cannot open encrypted databases")]
+    Encrypted {
+        /// The file that was opened.
+        file: String,
+    },
+    /// The file is shorter than its own header says.
+    #[error("{file}: truncated: the header promises {expected} bytes but the file has {found}")]
+    Truncated {
+        /// The file that was opened.
+        file: String,
+        /// Bytes the header promises.
+        expected: u64,
+        /// Bytes actually present.
+        found: u64,
+    },
+    /// An SQLite file that belongs to another program (its `application_id` is not ours).
+    #[error("{file}: an SQLite database of another program (application_id {application_id:#010x}), not a Stepwise workshop")]
+    ForeignApplication {
+        /// The file that was opened.
+        file: String,
+        /// The `application_id` found.
+        application_id: u32,
+    },
+    /// A workshop made by a newer Stepwise than this one.
+    #[error("{file}: made by a newer Stepwise (format version {found}; this version reads up to {supported}); update Stepwise to open it")]
+    TooNew {
+        /// The file that was opened.
+        file: String,
+        /// The `user_version` found.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
+    },
+    /// A workshop file lacks tables its version requires.
+    #[error("{file}: damaged workshop: missing table(s) {}", tables.join(", "))]
+    MissingTables {
+        /// The file that was opened.
+        file: String,
+        /// The tables that are missing.
+        tables: Vec<String>,
+    },
+    /// SQLite's own consistency check failed.
+    #[error("{file}: damaged database: {detail}")]
+    Corrupt {
+        /// The file that was opened.
+        file: String,
+        /// What `PRAGMA quick_check` (or SQLite) reported.
+        detail: String,
+    },
+    /// The content digest stored in the workshop does not match its content.
+    #[error("{file}: content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged")]
+    DigestMismatch {
+        /// The file that was opened.
+        file: String,
+        /// The digest stored in `meta`.
+        stored: String,
+        /// The digest of the content as it is now.
+        computed: String,
+    },
+    /// `verify` found one or more problems; each is listed.
+    #[error("{file}: {} problem(s): {}", problems.len(), problems.join("; "))]
+    Problems {
+        /// The file that was verified.
+        file: String,
+        /// Every problem found, one sentence each.
+        problems: Vec<String>,
+    },
+    /// An error reported by SQLite, with what we were doing.
+    #[error("{context}: {message}")]
+    Sqlite {
+        /// What Stepwise was doing (and where).
+        context: String,
+        /// SQLite's own message.
+        message: String,
+    },
+    /// A YAML file that does not parse or does not have the expected shape.
+    #[error("{file}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Yaml {
+        /// The file (inside the directory or archive).
+        file: String,
+        /// 1-based line, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A CSV file that does not parse or does not fit its table.
+    #[error("{file}:{line}: {reason}")]
+    Csv {
+        /// The file (inside the directory or archive).
+        file: String,
+        /// 1-based line of the record.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A text form (`workshop.yaml`, `project.yaml`, a step folder) that parses but is wrong.
+    #[error("{file}: {reason}")]
+    Invalid {
+        /// The file (inside the directory or archive).
+        file: String,
+        /// What is wrong and, where possible, how to fix it.
+        reason: String,
+    },
+    /// A text form whose `version:` this build does not read.
+    #[error("{file}: unsupported version {found} (this Stepwise reads version {supported})")]
+    UnsupportedVersion {
+        /// The file that carries the version.
+        file: String,
+        /// The version found.
+        found: String,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// A path in an archive or directory that is not allowed (escapes its folder, absolute, a link…).
+    #[error("{archive}: entry {path:?} refused: {reason}")]
+    UnsafePath {
+        /// The archive or directory being read.
+        archive: String,
+        /// The offending entry.
+        path: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// An archive or file larger than the stated cap.
+    #[error("{file}: too large: {reason}")]
+    TooLarge {
+        /// The file or archive entry.
+        file: String,
+        /// Which cap was exceeded, with the figures.
+        reason: String,
+    },
+    /// A zip or tar archive that cannot be read.
+    #[error("{file}: broken archive: {reason}")]
+    Archive {
+        /// The archive (or the entry inside it).
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A file-system error (native only).
+    #[error("{path}: {message}")]
+    Io {
+        /// The path being read or written.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Wraps a SQLite error with what was being done.
+    pub fn sqlite(context: impl Into<String>, err: rusqlite::Error) -> Self {
+        Error::Sqlite { context: context.into(), message: err.to_string() }
+    }
+
+    /// Wraps an I/O error with the path involved.
+    pub fn io(path: impl AsRef<std::path::Path>, err: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().display().to_string(), message: err.to_string() }
+    }
+
+    /// Makes an [`Error::Invalid`].
+    pub fn invalid(file: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid { file: file.into(), reason: reason.into() }
+    }
+
+    /// Turns a serde_norway error into an [`Error::Yaml`] naming `file` and the line.
+    pub fn yaml(file: impl Into<String>, err: &serde_norway::Error) -> Self {
+        let line = err.location().map(|l| l.line() as u64);
+        let mut reason = err.to_string();
+        // serde_norway appends " at line L column C"; the line is already in the prefix.
+        if let Some(i) = reason.find(" at line ") {
+            reason.truncate(i);
+        }
+        Error::Yaml { file: file.into(), line, reason }
+    }
+}
+
+/// Adds context to a rusqlite result: `conn.execute(..).ctx("writing steps")?`.
+pub(crate) trait SqlContext<T> {
+    /// Maps the error to [`Error::Sqlite`] with `context`.
+    fn ctx(self, context: &str) -> Result<T>;
+}
+
+impl<T> SqlContext<T> for std::result::Result<T, rusqlite::Error> {
+    fn ctx(self, context: &str) -> Result<T> {
+        self.map_err(|e| Error::sqlite(context, e))
+    }
+}
