@@ -1,1 +1,102 @@
-//! (being written)
+//! SHA-256 of blobs and the content digest over a workshop's definition and artifacts.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::{Unlock, Validation, Workshop, WorkshopMeta};
+
+/// Lower-case hex SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The prefix of every content digest: names the algorithm and its version.
+pub const DIGEST_PREFIX: &str = "sha256:";
+
+/// The content digest of a workshop: `sha256:<hex>` over a canonical JSON document of the
+/// definition with every artifact and asset replaced by its size and SHA-256.
+///
+/// The canonical document is `stepwise-content-v1\n` followed by compact JSON of
+/// `{meta, steps: [{slug, title, minutes, unlock, content, validations, artifacts:
+/// [{kind, size, sha256}]}], assets: [{path, media_type, size, sha256}]}` with fields in that order
+/// and steps, validations, artifacts and assets in their stored order. It does not depend on
+/// how the `.db` is laid out (page size, row order, vacuum), only on what the author wrote.
+pub fn content_digest(w: &Workshop) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        meta: &'a WorkshopMeta,
+        steps: Vec<StepDoc<'a>>,
+        assets: Vec<AssetDoc<'a>>,
+    }
+    #[derive(Serialize)]
+    struct StepDoc<'a> {
+        slug: &'a str,
+        title: &'a str,
+        minutes: Option<u32>,
+        unlock: Option<Unlock>,
+        content: &'a str,
+        validations: &'a [Validation],
+        artifacts: Vec<BlobRef<'a>>,
+    }
+    #[derive(Serialize)]
+    struct BlobRef<'a> {
+        kind: &'a str,
+        size: usize,
+        sha256: String,
+    }
+    #[derive(Serialize)]
+    struct AssetDoc<'a> {
+        path: &'a str,
+        media_type: &'a str,
+        size: usize,
+        sha256: String,
+    }
+    let doc = Doc {
+        meta: &w.meta,
+        steps: w
+            .steps
+            .iter()
+            .map(|s| StepDoc {
+                slug: &s.slug,
+                title: &s.title,
+                minutes: s.minutes,
+                unlock: s.unlock,
+                content: &s.content,
+                validations: &s.validations,
+                artifacts: s
+                    .artifacts
+                    .iter()
+                    .map(|a| BlobRef { kind: a.kind.as_str(), size: a.data.len(), sha256: sha256_hex(&a.data) })
+                    .collect(),
+            })
+            .collect(),
+        assets: w
+            .assets
+            .iter()
+            .map(|a| AssetDoc { path: &a.path, media_type: &a.media_type, size: a.data.len(), sha256: sha256_hex(&a.data) })
+            .collect(),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(b"stepwise-content-v1\n");
+    // Serialising plain structs, strings and numbers into a Vec cannot fail.
+    hasher.update(serde_json::to_vec(&doc).unwrap_or_default());
+    format!("{DIGEST_PREFIX}{}", hex(&hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

@@ -269,6 +269,8 @@ pub struct Asset {
 pub struct Runtime {
     /// The step the learner is on.
     pub current_step: Option<String>,
+    /// When the current step or workspace last changed (RFC 3339, UTC).
+    pub updated_at: String,
     /// Progress per step.
     pub progress: Vec<Progress>,
     /// Latest result of each check.

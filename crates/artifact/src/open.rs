@@ -1,1 +1,245 @@
-//! (being written)
+//! Opens an untrusted database: hardens the connection, tells a workshop from a plain SQLite
+//! file, and refuses what cannot be read with a message that names the problem.
+
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
+use rusqlite::Connection;
+
+use crate::digest::content_digest;
+use crate::error::{Error, Result, SqlContext};
+use crate::model::Workshop;
+use crate::schema::{APPLICATION_ID, SCHEMA_VERSION, required_tables};
+use crate::store::{get_meta, read_workshop};
+
+/// A workshop that opened and passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedWorkshop {
+    /// The file's name, as given.
+    pub file: String,
+    /// Definition and artifacts.
+    pub workshop: Workshop,
+    /// The content digest, stored and recomputed (they are equal).
+    pub digest: String,
+    /// The format version the file had before it was migrated in memory, if it was older.
+    pub migrated_from: Option<i64>,
+}
+
+/// A plain SQLite database: not a workshop, opened as a playground.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playground {
+    /// The file's name, as given.
+    pub file: String,
+    /// Tables and views with their row counts (views: `None`).
+    pub tables: Vec<(String, Option<i64>)>,
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    /// A Stepwise workshop.
+    Workshop(Box<OpenedWorkshop>),
+    /// Any other SQLite database (its `application_id` is 0).
+    Playground(Playground),
+}
+
+/// What the tables of an open connection say it is, before anything is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A workshop of the current format version.
+    Workshop,
+    /// A workshop of an older format version, which [`crate::migrate`] can bring up to date.
+    OlderWorkshop(i64),
+    /// A plain SQLite database.
+    Playground,
+}
+
+/// Applies SQLite's advice for untrusted database files to `conn`: defensive mode, no trusted
+/// schema (views and triggers cannot call functions with side effects), cell size checks, no
+/// memory mapping, no `ATTACH`, and modest limits.
+///
+/// # Errors
+/// [`Error::Sqlite`] if SQLite refuses a setting.
+pub fn harden(conn: &Connection) -> Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true).ctx("enabling defensive mode")?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false).ctx("disabling trusted_schema")?;
+    conn.execute_batch("PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0; PRAGMA foreign_keys = ON;")
+        .ctx("setting safety pragmas")?;
+    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0).ctx("limiting ATTACH")?;
+    conn.set_limit(Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 16).ctx("limiting trigger depth")?;
+    conn.set_limit(Limit::SQLITE_LIMIT_EXPR_DEPTH, 500).ctx("limiting expression depth")?;
+    Ok(())
+}
+
+/// Turns SQLite's "not a database" / "malformed" failures into the format's own errors.
+pub(crate) fn classify_sqlite(file: &str, context: &str, e: rusqlite::Error) -> Error {
+    use rusqlite::ffi::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotSqlite { file: file.to_owned(), reason: e.to_string() },
+        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { file: file.to_owned(), detail: e.to_string() },
+        _ => Error::sqlite(format!("{file}: {context}"), e),
+    }
+}
+
+/// Runs `PRAGMA quick_check` and returns every message it prints (empty when all is well).
+///
+/// # Errors
+/// [`Error::Corrupt`] when SQLite cannot even run the check.
+pub fn quick_check(conn: &Connection, file: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(|e| classify_sqlite(file, "checking the database", e))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| classify_sqlite(file, "checking the database", e))?;
+    Ok(if rows == ["ok"] { Vec::new() } else { rows })
+}
+
+/// Decides what an open, hardened connection holds, checking the header fields, the tables a
+/// workshop needs, and SQLite's own consistency check.
+///
+/// # Errors
+/// [`Error::ForeignApplication`], [`Error::TooNew`], [`Error::MissingTables`], [`Error::Corrupt`].
+pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
+    let problems = quick_check(conn, file)?;
+    if !problems.is_empty() {
+        return Err(Error::Corrupt { file: file.to_owned(), detail: problems.join("; ") });
+    }
+    let pragma = |name: &str| -> Result<i64> {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).map_err(|e| classify_sqlite(file, "reading the header", e))
+    };
+    let app = pragma("application_id")? as u32;
+    let version = pragma("user_version")?;
+    if app == 0 {
+        return Ok(Kind::Playground);
+    }
+    if app != APPLICATION_ID {
+        return Err(Error::ForeignApplication { file: file.to_owned(), application_id: app });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::TooNew { file: file.to_owned(), found: version, supported: SCHEMA_VERSION });
+    }
+    if version < SCHEMA_VERSION {
+        return Ok(Kind::OlderWorkshop(version));
+    }
+    let present = table_names(conn, file)?;
+    let missing: Vec<String> = required_tables().filter(|t| !present.iter().any(|p| p == t)).map(str::to_owned).collect();
+    if !missing.is_empty() {
+        return Err(Error::MissingTables { file: file.to_owned(), tables: missing });
+    }
+    Ok(Kind::Workshop)
+}
+
+pub(crate) fn table_names(conn: &Connection, file: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .map_err(|e| classify_sqlite(file, "listing tables", e))?;
+    stmt.query_map([], |r| r.get(0)).and_then(|r| r.collect()).map_err(|e| classify_sqlite(file, "listing tables", e))
+}
+
+/// Loads a current-version workshop from `conn` and checks its content digest.
+///
+/// # Errors
+/// [`Error::DigestMismatch`] when the content no longer matches the stored digest, and the
+/// errors of reading (see [`read_workshop`]).
+pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)> {
+    let workshop = read_workshop(conn, file)?;
+    let computed = content_digest(&workshop);
+    let stored = get_meta(conn, "content_digest")?.unwrap_or_default();
+    if stored != computed {
+        return Err(Error::DigestMismatch { file: file.to_owned(), stored, computed });
+    }
+    Ok((workshop, computed))
+}
+
+/// Lists tables and views with row counts, for a playground.
+///
+/// # Errors
+/// [`Error::Sqlite`] if a table cannot be counted.
+pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, Option<i64>)>> {
+    let mut stmt = conn
+        .prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        .map_err(|e| classify_sqlite(file, "listing tables", e))?;
+    let names: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|r| r.collect()).ctx("listing tables")?;
+    names
+        .into_iter()
+        .map(|(name, ty)| {
+            let count = if ty == "table" {
+                let q = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
+                Some(conn.query_row(&q, [], |r| r.get(0)).map_err(|e| Error::sqlite(format!("{file}: counting rows of {name}"), e))?)
+            } else {
+                None
+            };
+            Ok((name, count))
+        })
+        .collect()
+}
+
+/// Opens an already-connected database the way the app does: harden, inspect, then load.
+///
+/// The caller has sniffed the file's header (see [`crate::sniff()`]) and opened `conn`. A
+/// workshop of an older format version is refused here: migrate it first with
+/// [`crate::migrate::migrate`] (or use [`open_path`], which migrates a copy in memory).
+///
+/// # Errors
+/// As [`inspect`] and [`load_checked`]; [`Error::Invalid`] for an older version.
+pub fn open_connection(conn: &Connection, file: &str) -> Result<Opened> {
+    harden(conn)?;
+    match inspect(conn, file)? {
+        Kind::Playground => Ok(Opened::Playground(Playground { file: file.to_owned(), tables: playground_tables(conn, file)? })),
+        Kind::OlderWorkshop(v) => Err(Error::Invalid {
+            file: file.to_owned(),
+            reason: format!("format version {v} must be migrated before it is opened"),
+        }),
+        Kind::Workshop => {
+            let (workshop, digest) = load_checked(conn, file)?;
+            Ok(Opened::Workshop(Box::new(OpenedWorkshop { file: file.to_owned(), workshop, digest, migrated_from: None })))
+        }
+    }
+}
+
+/// Opens a database file read-only after checking its header bytes (native only).
+///
+/// The file is never written: an older workshop is copied into memory and migrated there.
+///
+/// # Errors
+/// Every error of [`crate::sniff::sniff`], [`inspect`] and [`load_checked`], and
+/// [`Error::Io`] when the file cannot be read.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_path(path: &std::path::Path) -> Result<Opened> {
+    let (file, conn) = open_readonly(path)?;
+    harden(&conn)?;
+    match inspect(&conn, &file)? {
+        Kind::OlderWorkshop(v) => {
+            let mut mem = Connection::open_in_memory().ctx("opening memory")?;
+            copy_database(&conn, &mut mem, &file)?;
+            harden(&mem)?;
+            crate::migrate::migrate(&mut mem, &file, "1970-01-01T00:00:00Z")?;
+            let (workshop, digest) = load_checked(&mem, &file)?;
+            Ok(Opened::Workshop(Box::new(OpenedWorkshop { file, workshop, digest, migrated_from: Some(v) })))
+        }
+        _ => open_connection(&conn, &file),
+    }
+}
+
+/// Sniffs and opens `path` read-only, without hardening (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn open_readonly(path: &std::path::Path) -> Result<(String, Connection)> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut head = Vec::with_capacity(crate::sniff::SNIFF_LEN);
+    (&mut f).take(crate::sniff::SNIFF_LEN as u64).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
+    crate::sniff::sniff(&file, &head, len)?;
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| classify_sqlite(&file, "opening", e))?;
+    Ok((file, conn))
+}
+
+/// Copies a whole database from `src` into `dst` with SQLite's backup API.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn copy_database(src: &Connection, dst: &mut Connection, file: &str) -> Result<()> {
+    let backup = rusqlite::backup::Backup::new(src, dst).ctx("copying the database")?;
+    backup.run_to_completion(256, std::time::Duration::ZERO, None).map_err(|e| classify_sqlite(file, "copying the database", e))
+}

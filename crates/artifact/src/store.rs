@@ -1,1 +1,339 @@
-//! (being written)
+//! Moves the typed model in and out of a workshop database's tables.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::digest::{content_digest, sha256_hex};
+use crate::error::{Error, Result, SqlContext};
+use crate::model::*;
+use crate::schema::{APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION};
+
+/// The generator string recorded in `meta`.
+pub fn generator() -> String {
+    format!("stepwise {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Creates the version-1 schema in an empty database and sets `application_id`/`user_version`.
+pub fn create_schema(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(SCHEMA_V1).ctx("creating the workshop schema")?;
+    tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"))
+        .ctx("setting application_id")?;
+    Ok(())
+}
+
+/// Writes a whole workshop (definition, artifacts, meta and digest) and its runtime state into
+/// an empty database, in one transaction.
+///
+/// # Errors
+/// [`Error::Invalid`] for a workshop that breaks the format's rules (duplicate slugs, an unknown
+/// step in the runtime state…), [`Error::Sqlite`] for anything SQLite refuses.
+pub fn write_new(conn: &mut Connection, w: &Workshop, rt: &Runtime) -> Result<String> {
+    let tx = conn.transaction().ctx("starting the build")?;
+    create_schema(&tx)?;
+    let digest = write_contents(&tx, w, rt)?;
+    tx.commit().ctx("committing the build")?;
+    Ok(digest)
+}
+
+/// Writes definition, artifacts, runtime state, digest and generator into a database whose
+/// version-1 tables exist and are empty (inside the caller's transaction). Returns the digest.
+///
+/// # Errors
+/// As [`write_new`].
+pub fn write_contents(tx: &Connection, w: &Workshop, rt: &Runtime) -> Result<String> {
+    write_definition(tx, w)?;
+    write_runtime(tx, rt)?;
+    let digest = content_digest(w);
+    set_meta(tx, "content_digest", &digest)?;
+    set_meta(tx, "generator", &generator())?;
+    Ok(digest)
+}
+
+/// Sets one `meta` value.
+pub fn set_meta(tx: &Connection, key: &str, value: &str) -> Result<()> {
+    tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])
+        .ctx("writing meta")?;
+    Ok(())
+}
+
+/// Reads one `meta` value.
+pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().ctx("reading meta")
+}
+
+fn put_blob(tx: &Connection, table: &str, data: &[u8]) -> Result<String> {
+    let sha = sha256_hex(data);
+    tx.execute(&format!("INSERT OR IGNORE INTO {table} (sha256, size, data) VALUES (?1, ?2, ?3)"), params![sha, data.len() as i64, data])
+        .ctx("writing a blob")?;
+    Ok(sha)
+}
+
+fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
+    let m = &w.meta;
+    let authors = serde_json::to_string(&m.authors).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "INSERT INTO workshop (id, slug, title, version, summary, authors, language, license, unlock)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![m.slug, m.title, m.version, m.summary, authors, m.language, m.license, m.unlock.as_str()],
+    )
+    .ctx("writing the workshop metadata")?;
+    let mut step_stmt = tx
+        .prepare("INSERT INTO step (slug, position, title, minutes, unlock, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .ctx("preparing steps")?;
+    let mut val_stmt = tx
+        .prepare("INSERT INTO validation (step, id, position, kind, prompt, hint, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .ctx("preparing validations")?;
+    let mut art_stmt =
+        tx.prepare("INSERT INTO artifact (step, kind, media_type, sha256) VALUES (?1, ?2, ?3, ?4)").ctx("preparing artifacts")?;
+    for (i, s) in w.steps.iter().enumerate() {
+        let here = format!("step {:?}", s.slug);
+        step_stmt
+            .execute(params![s.slug, i as i64 + 1, s.title, s.minutes, s.unlock.map(Unlock::as_str), s.content])
+            .map_err(|e| Error::sqlite(format!("writing {here}"), e))?;
+        for (j, v) in s.validations.iter().enumerate() {
+            let spec = serde_json::to_string(&v.rule).map_err(|e| Error::invalid(&here, e.to_string()))?;
+            val_stmt
+                .execute(params![s.slug, v.id, j as i64 + 1, v.rule.kind(), v.prompt, v.hint, spec])
+                .map_err(|e| Error::sqlite(format!("writing validation {:?} of {here}", v.id), e))?;
+        }
+        for a in &s.artifacts {
+            let sha = put_blob(tx, "blob", &a.data)?;
+            art_stmt
+                .execute(params![s.slug, a.kind.as_str(), a.kind.media_type(), sha])
+                .map_err(|e| Error::sqlite(format!("writing the {} artifact of {here}", a.kind.as_str()), e))?;
+        }
+    }
+    for a in &w.assets {
+        let sha = put_blob(tx, "blob", &a.data)?;
+        tx.execute("INSERT INTO asset (path, media_type, sha256) VALUES (?1, ?2, ?3)", params![a.path, a.media_type, sha])
+            .map_err(|e| Error::sqlite(format!("writing asset {:?}", a.path), e))?;
+    }
+    Ok(())
+}
+
+/// Replaces the runtime section with `rt` (inside the caller's transaction).
+///
+/// # Errors
+/// [`Error::Sqlite`] when a row refers to a step or validation the workshop does not have.
+pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
+    tx.execute_batch("DELETE FROM snapshot; DELETE FROM check_result; DELETE FROM progress; DELETE FROM cursor; DELETE FROM runtime_blob;")
+        .ctx("clearing runtime state")?;
+    let workspace = rt.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
+    if rt.current_step.is_some() || workspace.is_some() {
+        tx.execute(
+            "INSERT INTO cursor (id, current_step, workspace, updated_at) VALUES (1, ?1, ?2, ?3)",
+            params![rt.current_step, workspace, rt.updated_at],
+        )
+        .ctx("writing the current step")?;
+    }
+    for p in &rt.progress {
+        tx.execute(
+            "INSERT INTO progress (step, status, verified, started_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![p.step, status_str(p.status), p.verified, p.started_at, p.completed_at],
+        )
+        .map_err(|e| Error::sqlite(format!("writing progress of step {:?}", p.step), e))?;
+    }
+    for c in &rt.checks {
+        tx.execute(
+            "INSERT INTO check_result (step, validation, passed, input, message, checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![c.step, c.validation, c.passed, c.input, c.message, c.checked_at],
+        )
+        .map_err(|e| Error::sqlite(format!("writing the result of check {:?} of step {:?}", c.validation, c.step), e))?;
+    }
+    for s in &rt.snapshots {
+        let ws = s.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
+        tx.execute(
+            "INSERT INTO snapshot (id, taken_at, label, state, workspace) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.id, s.taken_at, s.label, s.state, ws],
+        )
+        .map_err(|e| Error::sqlite(format!("writing snapshot {}", s.id), e))?;
+    }
+    Ok(())
+}
+
+fn status_str(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Started => "started",
+        StepStatus::Done => "done",
+    }
+}
+
+fn bad(file: &str, what: String) -> Error {
+    Error::Corrupt { file: file.to_owned(), detail: what }
+}
+
+/// Reads the definition and artifacts of a workshop.
+///
+/// # Errors
+/// [`Error::Corrupt`] for rows the schema allows but the format does not (an unparsable rule),
+/// [`Error::Sqlite`] for read failures.
+pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
+    let meta = conn
+        .query_row("SELECT slug, title, version, summary, authors, language, license, unlock FROM workshop WHERE id = 1", [], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .optional()
+        .ctx("reading the workshop metadata")?
+        .ok_or_else(|| bad(file, "the workshop table has no row".into()))?;
+    let authors: Vec<String> =
+        serde_json::from_str(&meta.4).map_err(|e| bad(file, format!("workshop.authors is not a JSON list of strings: {e}")))?;
+    let unlock = Unlock::parse(&meta.7).ok_or_else(|| bad(file, format!("unknown unlock rule {:?}", meta.7)))?;
+    let meta = WorkshopMeta {
+        slug: meta.0,
+        title: meta.1,
+        version: meta.2,
+        summary: meta.3,
+        authors,
+        language: meta.5,
+        license: meta.6,
+        unlock,
+    };
+
+    let mut steps = Vec::new();
+    let mut stmt = conn.prepare("SELECT slug, title, minutes, unlock, content FROM step ORDER BY position").ctx("reading steps")?;
+    let mut rows = stmt.query([]).ctx("reading steps")?;
+    while let Some(r) = rows.next().ctx("reading steps")? {
+        let unlock: Option<String> = r.get(3).ctx("reading steps")?;
+        let unlock = match unlock {
+            None => None,
+            Some(u) => Some(Unlock::parse(&u).ok_or_else(|| bad(file, format!("unknown unlock rule {u:?}")))?),
+        };
+        steps.push(Step {
+            slug: r.get(0).ctx("reading steps")?,
+            title: r.get(1).ctx("reading steps")?,
+            minutes: r.get(2).ctx("reading steps")?,
+            unlock,
+            content: r.get(4).ctx("reading steps")?,
+            validations: Vec::new(),
+            artifacts: Vec::new(),
+        });
+    }
+    let mut vstmt = conn
+        .prepare("SELECT id, kind, prompt, hint, spec FROM validation WHERE step = ?1 ORDER BY position")
+        .ctx("reading validations")?;
+    let mut astmt = conn
+        .prepare(
+            "SELECT a.kind, a.sha256, b.data FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256 WHERE a.step = ?1",
+        )
+        .ctx("reading artifacts")?;
+    for s in &mut steps {
+        let mut rows = vstmt.query([&s.slug]).ctx("reading validations")?;
+        while let Some(r) = rows.next().ctx("reading validations")? {
+            let id: String = r.get(0).ctx("reading validations")?;
+            let kind: String = r.get(1).ctx("reading validations")?;
+            let spec: String = r.get(4).ctx("reading validations")?;
+            let rule: Rule = serde_json::from_str(&spec)
+                .map_err(|e| bad(file, format!("validation {id:?} of step {:?} has an unreadable rule: {e}", s.slug)))?;
+            if rule.kind() != kind {
+                return Err(bad(file, format!("validation {id:?} of step {:?} says kind {kind} but its rule is {}", s.slug, rule.kind())));
+            }
+            s.validations.push(Validation { id, prompt: r.get(2).ctx("reading validations")?, hint: r.get(3).ctx("reading validations")?, rule });
+        }
+        let mut rows = astmt.query([&s.slug]).ctx("reading artifacts")?;
+        while let Some(r) = rows.next().ctx("reading artifacts")? {
+            let kind: String = r.get(0).ctx("reading artifacts")?;
+            let sha: String = r.get(1).ctx("reading artifacts")?;
+            let kind = ArtifactKind::parse(&kind).ok_or_else(|| bad(file, format!("unknown artifact kind {kind:?}")))?;
+            let data: Option<Vec<u8>> = r.get(2).ctx("reading artifacts")?;
+            let data = data.ok_or_else(|| bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug)))?;
+            s.artifacts.push(Artifact { kind, data });
+        }
+        s.artifacts.sort_by_key(|a| a.kind);
+    }
+
+    let mut assets = Vec::new();
+    let mut stmt = conn
+        .prepare("SELECT a.path, a.media_type, a.sha256, b.data FROM asset a LEFT JOIN blob b ON b.sha256 = a.sha256 ORDER BY a.path")
+        .ctx("reading assets")?;
+    let mut rows = stmt.query([]).ctx("reading assets")?;
+    while let Some(r) = rows.next().ctx("reading assets")? {
+        let path: String = r.get(0).ctx("reading assets")?;
+        let sha: String = r.get(2).ctx("reading assets")?;
+        let data: Option<Vec<u8>> = r.get(3).ctx("reading assets")?;
+        let data = data.ok_or_else(|| bad(file, format!("asset {path:?} refers to missing blob {sha}")))?;
+        assets.push(Asset { path, media_type: r.get(1).ctx("reading assets")?, data });
+    }
+    Ok(Workshop { meta, steps, assets })
+}
+
+/// Reads the runtime section.
+///
+/// # Errors
+/// [`Error::Corrupt`] for a row that refers to a missing workspace blob or has an unknown status.
+pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
+    let blob = |sha: Option<String>| -> Result<Option<Vec<u8>>> {
+        let Some(sha) = sha else { return Ok(None) };
+        conn.query_row("SELECT data FROM runtime_blob WHERE sha256 = ?1", [&sha], |r| r.get(0))
+            .optional()
+            .ctx("reading runtime blobs")?
+            .map(Some)
+            .ok_or_else(|| bad(file, format!("runtime state refers to missing workspace blob {sha}")))
+    };
+    let mut rt = Runtime::default();
+    if let Some((step, ws, at)) = conn
+        .query_row("SELECT current_step, workspace, updated_at FROM cursor WHERE id = 1", [], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?))
+        })
+        .optional()
+        .ctx("reading the current step")?
+    {
+        rt.current_step = step;
+        rt.workspace = blob(ws)?;
+        rt.updated_at = at;
+    }
+    let mut stmt = conn
+        .prepare("SELECT step, status, verified, started_at, completed_at FROM progress ORDER BY step")
+        .ctx("reading progress")?;
+    let mut rows = stmt.query([]).ctx("reading progress")?;
+    while let Some(r) = rows.next().ctx("reading progress")? {
+        let status: String = r.get(1).ctx("reading progress")?;
+        let status = match status.as_str() {
+            "started" => StepStatus::Started,
+            "done" => StepStatus::Done,
+            other => return Err(bad(file, format!("unknown progress status {other:?}"))),
+        };
+        rt.progress.push(Progress {
+            step: r.get(0).ctx("reading progress")?,
+            status,
+            verified: r.get(2).ctx("reading progress")?,
+            started_at: r.get(3).ctx("reading progress")?,
+            completed_at: r.get(4).ctx("reading progress")?,
+        });
+    }
+    let mut stmt = conn
+        .prepare("SELECT step, validation, passed, input, message, checked_at FROM check_result ORDER BY step, validation")
+        .ctx("reading check results")?;
+    rt.checks = stmt
+        .query_map([], |r| {
+            Ok(CheckResult {
+                step: r.get(0)?,
+                validation: r.get(1)?,
+                passed: r.get(2)?,
+                input: r.get(3)?,
+                message: r.get(4)?,
+                checked_at: r.get(5)?,
+            })
+        })
+        .ctx("reading check results")?
+        .collect::<Result<_, _>>()
+        .ctx("reading check results")?;
+    let mut stmt =
+        conn.prepare("SELECT id, taken_at, label, state, workspace FROM snapshot ORDER BY id").ctx("reading snapshots")?;
+    let snaps: Vec<(i64, String, String, String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .ctx("reading snapshots")?
+        .collect::<Result<_, _>>()
+        .ctx("reading snapshots")?;
+    for (id, taken_at, label, state, ws) in snaps {
+        rt.snapshots.push(Snapshot { id, taken_at, label, state, workspace: blob(ws)? });
+    }
+    Ok(rt)
+}

@@ -1,0 +1,119 @@
+//! Native file-system helpers: read a text form from a folder or zip, write one, and create a
+//! database file atomically so that a failed build never leaves a partial `.db` behind.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+use crate::tree::{FileTree, Limits};
+
+/// Whether `path` names a zip file (by extension).
+pub fn is_zip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// Reads a text form from a folder or a `.zip`, with the default [`Limits`].
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be read; the archive errors of [`FileTree`].
+pub fn read_tree(path: &Path) -> Result<FileTree> {
+    if is_zip(path) {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        FileTree::from_zip(&path.display().to_string(), &bytes, &Limits::default())
+    } else if path.is_dir() {
+        FileTree::from_dir(path, &Limits::default())
+    } else if path.exists() {
+        Err(Error::invalid(path.display().to_string(), "expected a folder or a .zip file"))
+    } else {
+        Err(Error::Io { path: path.display().to_string(), message: "no such file or folder".into() })
+    }
+}
+
+/// Writes a tree to a new folder or a `.zip` (by extension). An existing zip is replaced
+/// atomically; an existing folder must be empty unless `replace` is set, and then only a folder
+/// that holds a text form (`workshop.yaml` or `project.yaml`) is cleared first.
+///
+/// # Errors
+/// [`Error::Invalid`] for a non-empty folder; [`Error::Io`] for write failures.
+pub fn write_tree(tree: &FileTree, path: &Path, replace: bool) -> Result<()> {
+    if is_zip(path) {
+        let bytes = tree.to_zip()?;
+        return write_atomically(path, &bytes);
+    }
+    if path.exists() {
+        let mut entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+        if entries.next().is_some() {
+            let ours = path.join("workshop.yaml").exists() || path.join("project.yaml").exists();
+            if !replace {
+                return Err(Error::invalid(path.display().to_string(), "the folder is not empty; choose a new one, or pass --force to replace a previous export"));
+            }
+            if !ours {
+                return Err(Error::invalid(path.display().to_string(), "the folder is not empty and holds no workshop.yaml or project.yaml: not replacing it"));
+            }
+            std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    tree.write_dir(path)
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+///
+/// # Errors
+/// [`Error::Io`].
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_beside(path);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Creates the database `out` through a temporary file: `fill` writes into a fresh connection,
+/// and only when it succeeds is the file renamed into place (replacing any old one). On error
+/// the temporary file is removed and `out` is untouched.
+///
+/// # Errors
+/// Whatever `fill` returns; [`Error::Io`] and [`Error::Sqlite`] for the file itself.
+pub fn create_db_atomically<T>(out: &Path, fill: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    let tmp = temp_beside(out);
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut conn = Connection::open(&tmp).map_err(|e| Error::sqlite(format!("creating {}", tmp.display()), e))?;
+        conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096;")
+            .map_err(|e| Error::sqlite(format!("creating {}", tmp.display()), e))?;
+        let value = fill(&mut conn)?;
+        conn.execute_batch("VACUUM").map_err(|e| Error::sqlite(format!("compacting {}", out.display()), e))?;
+        conn.close().map_err(|(_, e)| Error::sqlite(format!("closing {}", out.display()), e))?;
+        Ok(value)
+    })();
+    match result {
+        Ok(v) => {
+            std::fs::rename(&tmp, out).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Error::io(out, e)
+            })?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Builds a workshop `.db` from a text form in a folder or zip. Returns the content digest.
+///
+/// # Errors
+/// Every error of [`crate::text::build`]; `out` is left untouched on error.
+pub fn build_file(src: &Path, out: &Path) -> Result<String> {
+    let tree = read_tree(src)?;
+    let name = src.display().to_string();
+    create_db_atomically(out, |conn| crate::text::build(&tree, &name, conn))
+}
