@@ -187,6 +187,26 @@ impl Error {
         Error::Invalid { file: file.into(), reason: reason.into() }
     }
 
+    /// Prefixes the file named by this error with `root` (the folder or zip it was read from),
+    /// so `workshop.yaml:12` becomes `samples/sql-joins/workshop.yaml:12`.
+    #[must_use]
+    pub fn within(mut self, root: &str) -> Self {
+        let root = root.trim_end_matches('/');
+        if root.is_empty() {
+            return self;
+        }
+        match &mut self {
+            Error::Yaml { file, .. } | Error::Csv { file, .. } | Error::Invalid { file, .. } | Error::UnsupportedVersion { file, .. } => {
+                *file = format!("{root}/{file}");
+            }
+            Error::TooLarge { file, .. } | Error::Archive { file, .. } if !file.starts_with(root) => {
+                *file = format!("{root}/{file}");
+            }
+            _ => {}
+        }
+        self
+    }
+
     /// Turns a serde_norway error into an [`Error::Yaml`] naming `file` and the line.
     pub fn yaml(file: impl Into<String>, err: &serde_norway::Error) -> Self {
         let line = err.location().map(|l| l.line() as u64);

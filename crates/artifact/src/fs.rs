@@ -117,3 +117,41 @@ pub fn build_file(src: &Path, out: &Path) -> Result<String> {
     let name = src.display().to_string();
     create_db_atomically(out, |conn| crate::text::build(&tree, &name, conn))
 }
+
+/// Opens a workshop file read-only for export: sniffed, hardened, and checked to be a
+/// current-version workshop whose content matches its digest.
+///
+/// # Errors
+/// As [`crate::open_path`]; [`Error::Invalid`] for a plain database or an older version
+/// (naming the command that fixes it).
+pub fn open_workshop(path: &Path) -> Result<(String, Connection)> {
+    let (file, conn) = crate::open::open_readonly(path)?;
+    crate::open::harden(&conn)?;
+    match crate::open::inspect(&conn, &file)? {
+        crate::open::Kind::Workshop => {
+            crate::open::load_checked(&conn, &file)?;
+            Ok((file, conn))
+        }
+        crate::open::Kind::Playground => Err(Error::invalid(
+            file,
+            "a plain SQLite database, not a Stepwise workshop; use `stepwise project export` for it",
+        )),
+        crate::open::Kind::OlderWorkshop(v) => {
+            let reason = format!("format version {v} is older than this Stepwise's; run `stepwise migrate {file}` first");
+            Err(Error::invalid(file, reason))
+        }
+    }
+}
+
+/// Opens a database file for writing after sniffing its header, hardened.
+///
+/// # Errors
+/// As [`crate::sniff()`]; [`Error::Sqlite`] when it cannot be opened.
+pub fn open_writable(path: &Path) -> Result<(String, Connection)> {
+    let (file, conn) = crate::open::open_readonly(path)?;
+    drop(conn);
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| crate::open::classify_sqlite(&file, "opening", e))?;
+    crate::open::harden(&conn)?;
+    Ok((file, conn))
+}

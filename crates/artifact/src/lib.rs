@@ -45,6 +45,8 @@ pub mod tree;
 mod verify;
 
 pub use crate::error::{Error, Result};
+/// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
+pub use rusqlite;
 pub use crate::model::*;
 
 pub use crate::digest::{DIGEST_PREFIX, content_digest, sha256_hex};
