@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AnswerExpect, SqlExpect, Value};
 
-const SQL_FORMS: &str =
-    "write `scalar: <value>`, `rows: [[…], …]` (with optional `ordered: false`), `non_empty` or `empty`";
+const SQL_FORMS: &str = "write `scalar: <value>`, `rows: [[…], …]` (with optional `ordered: false`), `non_empty` or `empty`";
 const ANSWER_FORMS: &str =
     "write `any_of: [...]` (with optional `case_sensitive: true`) or `pattern: <regex>`";
 
@@ -58,7 +57,9 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "`{v}` needs a value: write `{v}:` followed by the expected {}",
                 if v == "scalar" { "value" } else { "rows" }
             ))),
-            _ => Err(E::custom(format!("`{v}` is not an expected sql result; {SQL_FORMS}"))),
+            _ => Err(E::custom(format!(
+                "`{v}` is not an expected sql result; {SQL_FORMS}"
+            ))),
         }
     }
 
@@ -75,7 +76,12 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "rows" => {
                     once(&rows, "rows")?;
                     rows = Some(map.next_value().map_err(|e| {
-                        context("rows", format!("{e} (rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`)"))
+                        context(
+                            "rows",
+                            format!(
+                                "{e} (rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`)"
+                            ),
+                        )
                     })?);
                 }
                 "ordered" => {
@@ -97,9 +103,16 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "`ordered` goes with `rows`, not with `scalar`; remove it",
             )),
             (Some(v), None, None) => Ok(SqlExpect::Scalar(v)),
-            (None, Some(rows), ordered) => Ok(SqlExpect::Rows { rows, ordered: ordered.unwrap_or(true) }),
-            (None, None, Some(_)) => Err(de::Error::custom("`ordered` needs `rows`: add the expected rows")),
-            (None, None, None) => Err(de::Error::custom(format!("the expected sql result is empty; {SQL_FORMS}"))),
+            (None, Some(rows), ordered) => Ok(SqlExpect::Rows {
+                rows,
+                ordered: ordered.unwrap_or(true),
+            }),
+            (None, None, Some(_)) => Err(de::Error::custom(
+                "`ordered` needs `rows`: add the expected rows",
+            )),
+            (None, None, None) => Err(de::Error::custom(format!(
+                "the expected sql result is empty; {SQL_FORMS}"
+            ))),
         }
     }
 }
@@ -107,7 +120,10 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
 impl Serialize for AnswerExpect {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            AnswerExpect::Exact { any_of, case_sensitive } => {
+            AnswerExpect::Exact {
+                any_of,
+                case_sensitive,
+            } => {
                 let mut m = s.serialize_map(Some(if *case_sensitive { 2 } else { 1 }))?;
                 m.serialize_entry("any_of", any_of)?;
                 if *case_sensitive {
@@ -151,7 +167,8 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
                 }
                 "case_sensitive" => {
                     once(&case_sensitive, "case_sensitive")?;
-                    case_sensitive = Some(map.next_value().map_err(|e| context("case_sensitive", e))?);
+                    case_sensitive =
+                        Some(map.next_value().map_err(|e| context("case_sensitive", e))?);
                 }
                 "pattern" => {
                     once(&pattern, "pattern")?;
@@ -179,7 +196,9 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
             (None, None, Some(_)) => Err(de::Error::custom(
                 "`case_sensitive` needs `any_of`: add the accepted answers",
             )),
-            (None, None, None) => Err(de::Error::custom(format!("the expected answer is empty; {ANSWER_FORMS}"))),
+            (None, None, None) => Err(de::Error::custom(format!(
+                "the expected answer is empty; {ANSWER_FORMS}"
+            ))),
         }
     }
 }
@@ -205,13 +224,19 @@ impl<'de> Deserialize<'de> for AnswerText {
                 Ok(AnswerText(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<AnswerText, E> {
-                Err(E::custom(format!("{v:?} is a number; put the answer in quotes as it should be typed ('{v}')")))
+                Err(E::custom(format!(
+                    "{v:?} is a number; put the answer in quotes as it should be typed ('{v}')"
+                )))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<AnswerText, E> {
-                Err(E::custom(format!("{v} is a boolean; put the answer in quotes ('{v}')")))
+                Err(E::custom(format!(
+                    "{v} is a boolean; put the answer in quotes ('{v}')"
+                )))
             }
             fn visit_unit<E: de::Error>(self) -> Result<AnswerText, E> {
-                Err(E::custom("an accepted answer is empty (`~`); write the answer text"))
+                Err(E::custom(
+                    "an accepted answer is empty (`~`); write the answer text",
+                ))
             }
         }
         d.deserialize_any(V)
@@ -251,7 +276,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
         i64::try_from(v).map(Value::Integer).map_err(|_| {
-            E::custom(format!("{v} is too large for an SQLite integer (at most {})", i64::MAX))
+            E::custom(format!(
+                "{v} is too large for an SQLite integer (at most {})",
+                i64::MAX
+            ))
         })
     }
 
@@ -316,13 +344,31 @@ mod tests {
 
     #[test]
     fn sql_expect_shapes_in_yaml() {
-        assert_eq!(yaml::<SqlExpect>("scalar: 5").unwrap(), SqlExpect::Scalar(Value::Integer(5)));
-        assert_eq!(yaml::<SqlExpect>("scalar: 5.0").unwrap(), SqlExpect::Scalar(Value::Real(5.0)));
-        assert_eq!(yaml::<SqlExpect>("scalar: ~").unwrap(), SqlExpect::Scalar(Value::Null));
-        assert_eq!(yaml::<SqlExpect>("scalar: Ada").unwrap(), SqlExpect::Scalar(Value::Text("Ada".into())));
+        assert_eq!(
+            yaml::<SqlExpect>("scalar: 5").unwrap(),
+            SqlExpect::Scalar(Value::Integer(5))
+        );
+        assert_eq!(
+            yaml::<SqlExpect>("scalar: 5.0").unwrap(),
+            SqlExpect::Scalar(Value::Real(5.0))
+        );
+        assert_eq!(
+            yaml::<SqlExpect>("scalar: ~").unwrap(),
+            SqlExpect::Scalar(Value::Null)
+        );
+        assert_eq!(
+            yaml::<SqlExpect>("scalar: Ada").unwrap(),
+            SqlExpect::Scalar(Value::Text("Ada".into()))
+        );
         assert_eq!(
             yaml::<SqlExpect>("rows: [[1, Ada], [2, ~]]").unwrap(),
-            rows(vec![vec![Value::Integer(1), Value::Text("Ada".into())], vec![Value::Integer(2), Value::Null]], true)
+            rows(
+                vec![
+                    vec![Value::Integer(1), Value::Text("Ada".into())],
+                    vec![Value::Integer(2), Value::Null]
+                ],
+                true
+            )
         );
         assert_eq!(
             yaml::<SqlExpect>("rows:\n  - [1]\nordered: false\n").unwrap(),
@@ -334,13 +380,22 @@ mod tests {
 
     #[test]
     fn sql_expect_shapes_in_json() {
-        assert_eq!(json::<SqlExpect>(r#"{"scalar": 5}"#).unwrap(), SqlExpect::Scalar(Value::Integer(5)));
-        assert_eq!(json::<SqlExpect>(r#"{"scalar": null}"#).unwrap(), SqlExpect::Scalar(Value::Null));
+        assert_eq!(
+            json::<SqlExpect>(r#"{"scalar": 5}"#).unwrap(),
+            SqlExpect::Scalar(Value::Integer(5))
+        );
+        assert_eq!(
+            json::<SqlExpect>(r#"{"scalar": null}"#).unwrap(),
+            SqlExpect::Scalar(Value::Null)
+        );
         assert_eq!(
             json::<SqlExpect>(r#"{"rows": [[1.5, "x"]], "ordered": false}"#).unwrap(),
             rows(vec![vec![Value::Real(1.5), Value::Text("x".into())]], false)
         );
-        assert_eq!(json::<SqlExpect>(r#""non_empty""#).unwrap(), SqlExpect::NonEmpty);
+        assert_eq!(
+            json::<SqlExpect>(r#""non_empty""#).unwrap(),
+            SqlExpect::NonEmpty
+        );
         assert_eq!(json::<SqlExpect>(r#""empty""#).unwrap(), SqlExpect::Empty);
     }
 
@@ -349,13 +404,26 @@ mod tests {
         let j = |e: &SqlExpect| serde_json::to_string(e).unwrap();
         assert_eq!(j(&SqlExpect::Scalar(Value::Integer(5))), r#"{"scalar":5}"#);
         assert_eq!(j(&SqlExpect::Scalar(Value::Real(5.0))), r#"{"scalar":5.0}"#);
-        assert_eq!(j(&rows(vec![vec![Value::Null]], true)), r#"{"rows":[[null]]}"#);
-        assert_eq!(j(&rows(vec![vec![Value::Integer(1)]], false)), r#"{"rows":[[1]],"ordered":false}"#);
+        assert_eq!(
+            j(&rows(vec![vec![Value::Null]], true)),
+            r#"{"rows":[[null]]}"#
+        );
+        assert_eq!(
+            j(&rows(vec![vec![Value::Integer(1)]], false)),
+            r#"{"rows":[[1]],"ordered":false}"#
+        );
         assert_eq!(j(&SqlExpect::NonEmpty), r#""non_empty""#);
         assert_eq!(j(&SqlExpect::Empty), r#""empty""#);
-        assert_eq!(serde_norway::to_string(&SqlExpect::NonEmpty).unwrap(), "non_empty\n");
         assert_eq!(
-            serde_norway::to_string(&rows(vec![vec![Value::Integer(1), Value::Text("Ada".into())]], false)).unwrap(),
+            serde_norway::to_string(&SqlExpect::NonEmpty).unwrap(),
+            "non_empty\n"
+        );
+        assert_eq!(
+            serde_norway::to_string(&rows(
+                vec![vec![Value::Integer(1), Value::Text("Ada".into())]],
+                false
+            ))
+            .unwrap(),
             "rows:\n- - 1\n  - Ada\nordered: false\n"
         );
     }
@@ -365,7 +433,14 @@ mod tests {
         let all = [
             SqlExpect::Scalar(Value::Text("it's".into())),
             SqlExpect::Scalar(Value::Real(0.25)),
-            rows(vec![vec![Value::Integer(-3), Value::Null, Value::Text("5".into())]], true),
+            rows(
+                vec![vec![
+                    Value::Integer(-3),
+                    Value::Null,
+                    Value::Text("5".into()),
+                ]],
+                true,
+            ),
             rows(vec![], false),
             SqlExpect::NonEmpty,
             SqlExpect::Empty,
@@ -381,37 +456,95 @@ mod tests {
     #[test]
     fn sql_expect_mistakes_get_clear_messages() {
         let err = |s: &str| yaml::<SqlExpect>(s).unwrap_err();
-        assert!(err("nonempty").contains("`nonempty` is not an expected sql result; write `scalar"), "{}", err("nonempty"));
+        assert!(
+            err("nonempty").contains("`nonempty` is not an expected sql result; write `scalar"),
+            "{}",
+            err("nonempty")
+        );
         assert!(err("scalr: 5").contains("unknown key `scalr`"));
         assert!(err("scalar: 5\nrows: [[5]]").contains("both `scalar` and `rows`"));
         assert!(err("scalar: 5\nordered: false").contains("`ordered` goes with `rows`"));
         assert!(err("ordered: false").contains("`ordered` needs `rows`"));
         assert!(err("{}").contains("is empty"));
         assert!(err("scalar").contains("`scalar` needs a value"));
-        assert!(err("scalar: true").contains("write 1"), "{}", err("scalar: true"));
+        assert!(
+            err("scalar: true").contains("write 1"),
+            "{}",
+            err("scalar: true")
+        );
         assert!(err("rows: 5").contains("`rows`:"), "{}", err("rows: 5"));
         assert!(err("rows: [[1]]\nordered: maybe").contains("`ordered`:"));
-        assert!(err("[1, 2]").contains("the expected result of a sql check"), "{}", err("[1, 2]"));
-        assert!(json::<SqlExpect>(r#"{"scalar": 1, "scalar": 2}"#).unwrap_err().contains("`scalar` is given twice"));
-        assert!(json::<SqlExpect>(r#"{"scalar": 18446744073709551615}"#).unwrap_err().contains("too large"));
+        assert!(
+            err("[1, 2]").contains("the expected result of a sql check"),
+            "{}",
+            err("[1, 2]")
+        );
+        assert!(
+            json::<SqlExpect>(r#"{"scalar": 1, "scalar": 2}"#)
+                .unwrap_err()
+                .contains("`scalar` is given twice")
+        );
+        assert!(
+            json::<SqlExpect>(r#"{"scalar": 18446744073709551615}"#)
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]
     fn answer_expect_shapes_in_yaml_and_json() {
-        let exact = |a: &[&str], cs| AnswerExpect::Exact { any_of: a.iter().map(|s| s.to_string()).collect(), case_sensitive: cs };
-        assert_eq!(yaml::<AnswerExpect>("any_of: [LEFT JOIN, LEFT OUTER JOIN]").unwrap(), exact(&["LEFT JOIN", "LEFT OUTER JOIN"], false));
-        assert_eq!(yaml::<AnswerExpect>("any_of: [x]\ncase_sensitive: true").unwrap(), exact(&["x"], true));
-        assert_eq!(yaml::<AnswerExpect>("any_of: [42, '007']").unwrap(), exact(&["42", "007"], false));
-        assert_eq!(yaml::<AnswerExpect>("pattern: '\\d+ rows?'").unwrap(), AnswerExpect::Pattern { regex: r"\d+ rows?".into() });
-        assert_eq!(json::<AnswerExpect>(r#"{"any_of": ["a"], "case_sensitive": false}"#).unwrap(), exact(&["a"], false));
-        assert_eq!(json::<AnswerExpect>(r#"{"pattern": "^a"}"#).unwrap(), AnswerExpect::Pattern { regex: "^a".into() });
+        let exact = |a: &[&str], cs| AnswerExpect::Exact {
+            any_of: a.iter().map(|s| s.to_string()).collect(),
+            case_sensitive: cs,
+        };
+        assert_eq!(
+            yaml::<AnswerExpect>("any_of: [LEFT JOIN, LEFT OUTER JOIN]").unwrap(),
+            exact(&["LEFT JOIN", "LEFT OUTER JOIN"], false)
+        );
+        assert_eq!(
+            yaml::<AnswerExpect>("any_of: [x]\ncase_sensitive: true").unwrap(),
+            exact(&["x"], true)
+        );
+        assert_eq!(
+            yaml::<AnswerExpect>("any_of: [42, '007']").unwrap(),
+            exact(&["42", "007"], false)
+        );
+        assert_eq!(
+            yaml::<AnswerExpect>("pattern: '\\d+ rows?'").unwrap(),
+            AnswerExpect::Pattern {
+                regex: r"\d+ rows?".into()
+            }
+        );
+        assert_eq!(
+            json::<AnswerExpect>(r#"{"any_of": ["a"], "case_sensitive": false}"#).unwrap(),
+            exact(&["a"], false)
+        );
+        assert_eq!(
+            json::<AnswerExpect>(r#"{"pattern": "^a"}"#).unwrap(),
+            AnswerExpect::Pattern { regex: "^a".into() }
+        );
 
         let j = |e: &AnswerExpect| serde_json::to_string(e).unwrap();
         assert_eq!(j(&exact(&["a"], false)), r#"{"any_of":["a"]}"#);
-        assert_eq!(j(&exact(&["a"], true)), r#"{"any_of":["a"],"case_sensitive":true}"#);
-        assert_eq!(j(&AnswerExpect::Pattern { regex: "a+".into() }), r#"{"pattern":"a+"}"#);
-        for e in [exact(&["a b", "c"], true), exact(&["x"], false), AnswerExpect::Pattern { regex: "(?i)yes".into() }] {
-            assert_eq!(yaml::<AnswerExpect>(&serde_norway::to_string(&e).unwrap()).unwrap(), e);
+        assert_eq!(
+            j(&exact(&["a"], true)),
+            r#"{"any_of":["a"],"case_sensitive":true}"#
+        );
+        assert_eq!(
+            j(&AnswerExpect::Pattern { regex: "a+".into() }),
+            r#"{"pattern":"a+"}"#
+        );
+        for e in [
+            exact(&["a b", "c"], true),
+            exact(&["x"], false),
+            AnswerExpect::Pattern {
+                regex: "(?i)yes".into(),
+            },
+        ] {
+            assert_eq!(
+                yaml::<AnswerExpect>(&serde_norway::to_string(&e).unwrap()).unwrap(),
+                e
+            );
             assert_eq!(json::<AnswerExpect>(&j(&e)).unwrap(), e);
         }
     }
@@ -419,32 +552,70 @@ mod tests {
     #[test]
     fn answer_expect_mistakes_get_clear_messages() {
         let err = |s: &str| yaml::<AnswerExpect>(s).unwrap_err();
-        assert!(err("exact: [a]").contains("unknown key `exact` in the expected answer; write `any_of"));
+        assert!(
+            err("exact: [a]").contains("unknown key `exact` in the expected answer; write `any_of")
+        );
         assert!(err("regex: a").contains("unknown key `regex`"));
         assert!(err("any_of: [a]\npattern: b").contains("both `any_of` and `pattern`"));
         assert!(err("pattern: a\ncase_sensitive: true").contains("(?i)"));
         assert!(err("case_sensitive: true").contains("needs `any_of`"));
         assert!(err("{}").contains("is empty"));
-        assert!(err("any_of: [1.5]").contains("in quotes"), "{}", err("any_of: [1.5]"));
+        assert!(
+            err("any_of: [1.5]").contains("in quotes"),
+            "{}",
+            err("any_of: [1.5]")
+        );
         assert!(err("any_of: [true]").contains("in quotes"));
-        assert!(err("any_of: LEFT JOIN").contains("`any_of`:"), "{}", err("any_of: LEFT JOIN"));
-        assert!(err("LEFT JOIN").contains("the expected answer"), "{}", err("LEFT JOIN"));
+        assert!(
+            err("any_of: LEFT JOIN").contains("`any_of`:"),
+            "{}",
+            err("any_of: LEFT JOIN")
+        );
+        assert!(
+            err("LEFT JOIN").contains("the expected answer"),
+            "{}",
+            err("LEFT JOIN")
+        );
     }
 
     #[test]
     fn expect_inside_a_rule() {
         use crate::Rule;
-        let r: Rule = yaml("kind: sql\nquery: SELECT 1\nexpect:\n  rows: [[1]]\n  ordered: false\n").unwrap();
-        assert_eq!(r, Rule::Sql { query: "SELECT 1".into(), expect: rows(vec![vec![Value::Integer(1)]], false) });
+        let r: Rule =
+            yaml("kind: sql\nquery: SELECT 1\nexpect:\n  rows: [[1]]\n  ordered: false\n").unwrap();
+        assert_eq!(
+            r,
+            Rule::Sql {
+                query: "SELECT 1".into(),
+                expect: rows(vec![vec![Value::Integer(1)]], false)
+            }
+        );
         let r: Rule = yaml("kind: sql\nquery: SELECT 1\nexpect: non_empty\n").unwrap();
-        assert_eq!(r, Rule::Sql { query: "SELECT 1".into(), expect: SqlExpect::NonEmpty });
+        assert_eq!(
+            r,
+            Rule::Sql {
+                query: "SELECT 1".into(),
+                expect: SqlExpect::NonEmpty
+            }
+        );
         let r: Rule = yaml("kind: answer\nexpect:\n  any_of: [42]\n").unwrap();
-        assert_eq!(r, Rule::Answer { expect: AnswerExpect::Exact { any_of: vec!["42".into()], case_sensitive: false } });
+        assert_eq!(
+            r,
+            Rule::Answer {
+                expect: AnswerExpect::Exact {
+                    any_of: vec!["42".into()],
+                    case_sensitive: false
+                }
+            }
+        );
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(j, r#"{"kind":"answer","expect":{"any_of":["42"]}}"#);
         assert_eq!(json::<Rule>(&j).unwrap(), r);
         let e = yaml::<Rule>("kind: sql\nquery: SELECT 1\nexpect: nonempty\n").unwrap_err();
-        assert!(e.contains("`nonempty` is not an expected sql result"), "{e}");
+        assert!(
+            e.contains("`nonempty` is not an expected sql result"),
+            "{e}"
+        );
     }
 
     #[test]
