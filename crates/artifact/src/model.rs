@@ -148,16 +148,21 @@ impl Rule {
     }
 }
 
+// The YAML/JSON shapes of `SqlExpect`, `AnswerExpect` and `Value` (hand-written for clear
+// messages to authors) and `Display` for `Value`.
+mod expect;
+
 /// The expected result of a `sql` rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Written as `{scalar: <value>}`, `{rows: [[…], …], ordered: <bool>}` (`ordered` defaults to
+/// true and is written only when false), or one of the words `non_empty` and `empty`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum SqlExpect {
     /// Exactly these rows (each a list of values), in this order unless `ordered` is false.
     Rows {
         /// The rows.
         rows: Vec<Vec<Value>>,
         /// Whether row order matters.
-        #[serde(default = "yes")]
         ordered: bool,
     },
     /// A single row with a single value equal to this one.
@@ -168,23 +173,22 @@ pub enum SqlExpect {
     Empty,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// The expected answer of an `answer` rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Written as `{any_of: [...], case_sensitive: <bool>}` (`case_sensitive` defaults to false and
+/// is written only when true) or `{pattern: "<regex>"}`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum AnswerExpect {
-    /// One of these strings (after trimming; case-insensitive unless `case_sensitive`).
+    /// One of these strings (after trimming and collapsing inner whitespace; case-insensitive
+    /// unless `case_sensitive`).
     Exact {
         /// Accepted answers.
         any_of: Vec<String>,
         /// Whether case matters.
-        #[serde(default)]
         case_sensitive: bool,
     },
-    /// A regular expression (regex-lite syntax) the whole trimmed answer must match.
+    /// A regular expression (regex-lite syntax) the whole normalised answer must match; written
+    /// under the key `pattern`.
     Pattern {
         /// The pattern.
         regex: String,
@@ -192,7 +196,10 @@ pub enum AnswerExpect {
 }
 
 /// A value in an expected row: JSON-like, so YAML writes it naturally.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Written as a number, a string or `~`/`null`; `Display` shows it as an SQL literal
+/// (`NULL`, `5`, `5.0`, `'Grace'`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// SQL NULL (`~` or `null` in YAML).
