@@ -34,8 +34,9 @@ use crate::{AnswerExpect, Rule, SqlExpect, Value};
 /// Rows kept in a [`QueryResult`] that a check returns to show the learner.
 pub const MAX_ROWS: usize = 200;
 
-/// SQLite virtual-machine instructions one query may run before it is stopped (about a second
-/// of work natively; far more than any check on a workshop-sized database needs).
+/// SQLite virtual-machine instructions one query may run before it is stopped: far more than any
+/// check on a workshop-sized database needs, few enough that a runaway query stops within
+/// seconds (about 1.7 s in an unoptimised debug build).
 pub const QUERY_BUDGET: u64 = 50_000_000;
 
 /// What the UI sends as `input` when the learner confirms a `manual` or `external` check.
@@ -112,8 +113,9 @@ pub struct QueryResult {
 /// - `answer`: compares `input` with `expect` after trimming and collapsing inner whitespace.
 /// - `manual`, `external`: pass when `input` is [`CONFIRMED`]; never [`Outcome::verified`].
 ///
-/// `workspace` is `&mut` only to install the instruction budget for the duration of the query
-/// (a progress handler, removed afterwards, replacing any the caller had set).
+/// `workspace` is `&mut` only to install, for the duration of the query, the instruction budget
+/// (a progress handler) and an authorizer that lets through reading only; both are removed
+/// afterwards, and replace any the caller had set.
 pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Outcome {
     match rule {
         Rule::Sql { query, expect } => check_sql(query, expect, workspace),
@@ -339,7 +341,6 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     format!("expected {}, got {}", count(want.len(), "row"), some(n)),
                 );
             }
-            let unmatched = unmatched(want, &got.rows);
             if *ordered {
                 match want
                     .iter()
@@ -349,7 +350,7 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     None => (true, format!("correct: the expected {}", count(n, "row"))),
                     Some(i) => {
                         let (w, g) = (&want[i], &got.rows[i]);
-                        let why = if unmatched.is_none() {
+                        let why = if unmatched(want, &got.rows).is_none() {
                             " (the same rows, in another order)".to_owned()
                         } else {
                             cell_hint(w, g, &got.columns)
@@ -366,7 +367,7 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     }
                 }
             } else {
-                match unmatched {
+                match unmatched(want, &got.rows) {
                     None => (
                         true,
                         format!("correct: the expected {} (in any order)", count(n, "row")),
