@@ -20,10 +20,11 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::fallible_iterator::FallibleIterator;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::types::ValueRef;
 use rusqlite::{Batch, Connection, Statement};
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,9 @@ use crate::{AnswerExpect, Rule, SqlExpect, Value};
 /// Rows kept in a [`QueryResult`] that a check returns to show the learner.
 pub const MAX_ROWS: usize = 200;
 
-/// SQLite virtual-machine instructions one query may run before it is stopped (about a second
-/// of work natively; far more than any check on a workshop-sized database needs).
+/// SQLite virtual-machine instructions one query may run before it is stopped: far more than any
+/// check on a workshop-sized database needs, few enough that a runaway query stops within
+/// seconds (about 1.7 s in an unoptimised debug build).
 pub const QUERY_BUDGET: u64 = 50_000_000;
 
 /// What the UI sends as `input` when the learner confirms a `manual` or `external` check.
@@ -111,8 +113,9 @@ pub struct QueryResult {
 /// - `answer`: compares `input` with `expect` after trimming and collapsing inner whitespace.
 /// - `manual`, `external`: pass when `input` is [`CONFIRMED`]; never [`Outcome::verified`].
 ///
-/// `workspace` is `&mut` only to install the instruction budget for the duration of the query
-/// (a progress handler, removed afterwards, replacing any the caller had set).
+/// `workspace` is `&mut` only to install, for the duration of the query, the instruction budget
+/// (a progress handler) and an authorizer that lets through reading only; both are removed
+/// afterwards, and replace any the caller had set.
 pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Outcome {
     match rule {
         Rule::Sql { query, expect } => check_sql(query, expect, workspace),
@@ -225,9 +228,10 @@ pub fn run_query(
             QueryError::Several => {
                 "run one statement at a time: remove everything after the first `;`".to_owned()
             }
-            QueryError::Writes | QueryError::NoColumns => {
-                unreachable!("only refused in read-only runs")
-            }
+            // Only read-only runs refuse these; say what happened all the same.
+            QueryError::Writes => "the statement would change the database".to_owned(),
+            QueryError::NoColumns => "the statement returns no columns".to_owned(),
+            QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
             QueryError::Budget => budget_message("the statement"),
             QueryError::Sqlite(m) => m,
         },
@@ -265,6 +269,9 @@ fn check_sql(query: &str, expect: &SqlExpect, workspace: &mut Connection) -> Out
             return Outcome::broken("its query would change your workspace, so it is not run");
         }
         Err(QueryError::NoColumns) => return Outcome::broken("its query returns no columns"),
+        Err(QueryError::NotAllowed(what)) => {
+            return Outcome::broken(&format!("its query uses {what}, which a check may not"));
+        }
         Err(QueryError::Budget) => return Outcome::unverified(false, budget_message("the check")),
         Err(QueryError::Sqlite(m)) => {
             let hint = if m.starts_with("no such table") {
@@ -334,7 +341,6 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     format!("expected {}, got {}", count(want.len(), "row"), some(n)),
                 );
             }
-            let unmatched = unmatched(want, &got.rows);
             if *ordered {
                 match want
                     .iter()
@@ -344,7 +350,7 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     None => (true, format!("correct: the expected {}", count(n, "row"))),
                     Some(i) => {
                         let (w, g) = (&want[i], &got.rows[i]);
-                        let why = if unmatched.is_none() {
+                        let why = if unmatched(want, &got.rows).is_none() {
                             " (the same rows, in another order)".to_owned()
                         } else {
                             cell_hint(w, g, &got.columns)
@@ -361,7 +367,7 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                     }
                 }
             } else {
-                match unmatched {
+                match unmatched(want, &got.rows) {
                     None => (
                         true,
                         format!("correct: the expected {} (in any order)", count(n, "row")),
@@ -576,8 +582,11 @@ enum QueryError {
     Several,
     /// A read-only run met a statement that writes.
     Writes,
-    /// A read-only run met a statement that returns no columns (`BEGIN`, `ATTACH`, a `PRAGMA` that sets).
+    /// A read-only run met a statement that returns no columns.
     NoColumns,
+    /// A read-only run met something that changes the connection (`ATTACH`, `BEGIN`, a
+    /// `PRAGMA` that sets); names it.
+    NotAllowed(String),
     /// Stopped by the instruction budget.
     Budget,
     /// SQLite's message, verbatim.
@@ -593,13 +602,15 @@ fn execute(
     keep: usize,
     budget: u64,
 ) -> Result<Fetched, QueryError> {
-    let guard = Budget::install(conn, budget);
+    let guard = Guard::install(conn, budget, access);
     let result = fetch(guard.conn, sql, access, keep);
     let stopped = guard.stopped.load(Ordering::Relaxed);
+    let refused = guard.refused.lock().map(|mut r| r.take()).unwrap_or(None);
     drop(guard);
-    match result {
-        Err(QueryError::Sqlite(_)) if stopped => Err(QueryError::Budget),
-        other => other,
+    match (result, refused) {
+        (Err(QueryError::Sqlite(_)), _) if stopped => Err(QueryError::Budget),
+        (Err(QueryError::Sqlite(_)), Some(refused)) => Err(refused),
+        (other, _) => other,
     }
 }
 
@@ -661,22 +672,27 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
     }
 }
 
-/// A progress handler that stops the running statement after a number of instructions; removed
-/// when dropped.
-struct Budget<'c> {
+/// The limits a statement runs under, removed when dropped: a progress handler that stops it
+/// after a number of instructions and, for read-only runs, an authorizer that lets through only
+/// reading (tables, views, functions, the `PRAGMA`s in [`READ_PRAGMAS`]).
+///
+/// `readonly()` alone is not enough for a check written by an untrusted author: `ATTACH`,
+/// `BEGIN` and setting `PRAGMA`s such as `max_page_count` or `hard_heap_limit` count as
+/// read-only for SQLite, yet change the learner's connection.
+struct Guard<'c> {
     conn: &'c mut Connection,
     stopped: Arc<AtomicBool>,
+    refused: Arc<Mutex<Option<QueryError>>>,
 }
 
-impl<'c> Budget<'c> {
-    fn install(conn: &'c mut Connection, instructions: u64) -> Self {
+impl<'c> Guard<'c> {
+    fn install(conn: &'c mut Connection, instructions: u64, access: Access) -> Self {
         let stopped = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stopped);
         let allowed = instructions / BUDGET_STRIDE;
         let mut calls = 0u64;
         let stride = i32::try_from(BUDGET_STRIDE).unwrap_or(i32::MAX);
-        // Registering a handler cannot fail on an open connection; should it, the query simply
-        // runs without a budget rather than not at all.
+        // Registering a hook cannot fail on an open connection (it only stores a pointer).
         let _ = conn.progress_handler(
             stride,
             Some(move || {
@@ -688,13 +704,101 @@ impl<'c> Budget<'c> {
                 stop
             }),
         );
-        Budget { conn, stopped }
+        let refused = Arc::new(Mutex::new(None));
+        if access == Access::ReadOnly {
+            let slot = Arc::clone(&refused);
+            let _ = conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+                match read_only(&ctx.action) {
+                    Ok(()) => Authorization::Allow,
+                    Err(e) => {
+                        if let Ok(mut slot) = slot.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        Authorization::Deny
+                    }
+                }
+            }));
+        }
+        Guard {
+            conn,
+            stopped,
+            refused,
+        }
     }
 }
 
-impl Drop for Budget<'_> {
+impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let _ = self.conn.progress_handler(0, None::<fn() -> bool>);
+        let _ = self
+            .conn
+            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+    }
+}
+
+/// `PRAGMA`s a check may use to read the schema; any other, or one of these given a new value,
+/// is refused.
+const READ_PRAGMAS: [&str; 19] = [
+    "application_id",
+    "collation_list",
+    "database_list",
+    "foreign_key_check",
+    "foreign_key_list",
+    "foreign_keys",
+    "freelist_count",
+    "function_list",
+    "index_info",
+    "index_list",
+    "index_xinfo",
+    "integrity_check",
+    "page_count",
+    "pragma_list",
+    "quick_check",
+    "schema_version",
+    "table_info",
+    "table_xinfo",
+    "user_version",
+];
+
+/// `PRAGMA`s of [`READ_PRAGMAS`] whose argument names what to read rather than a new setting.
+const ARGUMENT_PRAGMAS: [&str; 9] = [
+    "foreign_key_check",
+    "foreign_key_list",
+    "index_info",
+    "index_list",
+    "index_xinfo",
+    "integrity_check",
+    "quick_check",
+    "table_info",
+    "table_xinfo",
+];
+
+/// Whether an action met while preparing a check's statement only reads.
+fn read_only(action: &AuthAction<'_>) -> Result<(), QueryError> {
+    match action {
+        AuthAction::Select
+        | AuthAction::Read { .. }
+        | AuthAction::Function { .. }
+        | AuthAction::Recursive => Ok(()),
+        AuthAction::Pragma {
+            pragma_name,
+            pragma_value,
+        } => {
+            let name = pragma_name.to_ascii_lowercase();
+            let reads = READ_PRAGMAS.contains(&name.as_str())
+                && (pragma_value.is_none() || ARGUMENT_PRAGMAS.contains(&name.as_str()));
+            if reads {
+                Ok(())
+            } else {
+                Err(QueryError::NotAllowed(format!("PRAGMA {name}")))
+            }
+        }
+        AuthAction::Attach { .. } => Err(QueryError::NotAllowed("ATTACH".to_owned())),
+        AuthAction::Detach { .. } => Err(QueryError::NotAllowed("DETACH".to_owned())),
+        AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => {
+            Err(QueryError::NotAllowed("a transaction statement".to_owned()))
+        }
+        _ => Err(QueryError::Writes),
     }
 }
 
@@ -765,42 +869,36 @@ fn validate_query(query: &str, problems: &mut Vec<String>) {
         problems.push("the query is empty".to_owned());
         return;
     }
-    // Prepared against an empty database: names are unknown there, but syntax, the number of
-    // statements and (when it prepares) read-only-ness are not.
-    let Ok(scratch) = Connection::open_in_memory() else {
+    // Run as a check against an empty database: names are unknown there, but syntax, the number
+    // of statements and (when it prepares) whether it only reads are not.
+    let Ok(mut scratch) = Connection::open_in_memory() else {
         return;
     };
-    let mut batch = Batch::new(&scratch, query);
-    let stmt = match batch.next() {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            problems.push("the query is only a comment".to_owned());
-            return;
+    let problem = match execute(&mut scratch, query, Access::ReadOnly, 0, 1_000_000) {
+        Ok(_) | Err(QueryError::Budget) => return,
+        Err(QueryError::Empty) => "the query is only a comment".to_owned(),
+        Err(QueryError::Several) => {
+            "the query has more than one statement; a check runs exactly one".to_owned()
         }
-        Err(e) => {
-            let m = sqlite_message(&e);
-            if ["syntax error", "incomplete input", "unrecognized token"]
-                .iter()
-                .any(|p| m.contains(p))
-            {
-                problems.push(format!("the query does not parse: {m}"));
+        Err(QueryError::Writes) => {
+            "the query changes the database; a check may only read (SELECT, WITH … SELECT, VALUES)"
+                .to_owned()
+        }
+        Err(QueryError::NoColumns) => {
+            "the query returns no columns; a check needs a query that returns rows".to_owned()
+        }
+        Err(QueryError::NotAllowed(what)) => {
+            format!("the query uses {what}, which a check may not")
+        }
+        Err(QueryError::Sqlite(m)) => {
+            let syntax = ["syntax error", "incomplete input", "unrecognized token"];
+            if !syntax.iter().any(|p| m.contains(p)) {
+                return;
             }
-            return;
+            format!("the query does not parse: {m}")
         }
     };
-    if !matches!(batch.next(), Ok(None)) {
-        problems.push("the query has more than one statement; a check runs exactly one".to_owned());
-    }
-    if !stmt.readonly() {
-        problems.push(
-            "the query changes the database; a check may only read (SELECT, WITH … SELECT, VALUES)"
-                .to_owned(),
-        );
-    } else if stmt.column_count() == 0 {
-        problems.push(
-            "the query returns no columns; a check needs a query that returns rows".to_owned(),
-        );
-    }
+    problems.push(problem);
 }
 
 fn validate_sql_expect(expect: &SqlExpect, problems: &mut Vec<String>) {
@@ -1131,17 +1229,46 @@ mod tests {
                 "{q}"
             );
         }
-        for q in [
-            "BEGIN",
-            "ATTACH ':memory:' AS other",
-            "PRAGMA foreign_keys = ON",
+        // Statements SQLite calls read-only that still change the learner's connection.
+        for (q, what) in [
+            ("BEGIN", "a transaction statement"),
+            ("SAVEPOINT a", "a transaction statement"),
+            ("ATTACH ':memory:' AS other", "ATTACH"),
+            ("DETACH temp", "DETACH"),
+            ("PRAGMA foreign_keys = ON", "PRAGMA foreign_keys"),
+            ("PRAGMA max_page_count = 10", "PRAGMA max_page_count"),
+            ("PRAGMA hard_heap_limit(5)", "PRAGMA hard_heap_limit"),
+            (
+                "PRAGMA main.locking_mode = exclusive",
+                "PRAGMA locking_mode",
+            ),
+            ("PRAGMA optimize", "PRAGMA optimize"),
         ] {
-            let o = check(&sql(q, SqlExpect::Empty), &mut ws, None);
-            assert!(
-                !o.passed && !o.verified && o.message.contains("returns no columns"),
-                "{q}: {o:?}"
+            let o = check(&sql(q, SqlExpect::NonEmpty), &mut ws, None);
+            assert_eq!(
+                o.message,
+                format!(
+                    "this check is broken (its query uses {what}, which a check may not); \
+                     please tell the workshop author"
+                ),
+                "{q}"
             );
+            assert!(!o.passed && !o.verified);
         }
+        // Reading the schema is fine, with or without an argument.
+        for q in [
+            "PRAGMA table_info(customers)",
+            "PRAGMA main.table_info('customers')",
+            "SELECT name FROM pragma_table_info('customers')",
+            "PRAGMA foreign_keys",
+            "PRAGMA integrity_check",
+            "SELECT name FROM sqlite_schema",
+        ] {
+            passes(check(&sql(q, SqlExpect::NonEmpty), &mut ws, None));
+        }
+        // The authorizer is gone afterwards: the learner's own statements run.
+        run_query(&mut ws, "PRAGMA foreign_keys = ON", 10).unwrap();
+        run_query(&mut ws, "CREATE TABLE orders (id INTEGER)", 10).unwrap();
         let n: i64 = ws
             .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
             .unwrap();
@@ -1490,10 +1617,24 @@ mod tests {
                 .unwrap_err()
                 .contains("changes the database")
         );
-        assert!(
-            ok(&sql("BEGIN", SqlExpect::Empty))
-                .unwrap_err()
-                .contains("returns no columns")
+        assert_eq!(
+            ok(&sql("PRAGMA max_page_count = 1", SqlExpect::NonEmpty)),
+            Err("the query uses PRAGMA max_page_count, which a check may not".into())
+        );
+        assert_eq!(
+            ok(&sql("SELECT * FROM not_yet_created", SqlExpect::NonEmpty)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(&sql(
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
+                SqlExpect::NonEmpty
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            ok(&sql("BEGIN", SqlExpect::Empty)),
+            Err("the query uses a transaction statement, which a check may not".into())
         );
         assert_eq!(
             ok(&sql("SELECT 1, 2", rows(vec![vec![i(1), i(2)], vec![i(1)], vec![Value::Real(f64::NAN), i(2)]], true))),

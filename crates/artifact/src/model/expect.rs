@@ -76,11 +76,10 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "rows" => {
                     once(&rows, "rows")?;
                     rows = Some(map.next_value().map_err(|e| {
-                        context(
+                        context_with(
                             "rows",
-                            format!(
-                                "{e} (rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`)"
-                            ),
+                            e,
+                            "rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`",
                         )
                     })?);
                 }
@@ -163,7 +162,13 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
             match key.as_str() {
                 "any_of" => {
                     once(&any_of, "any_of")?;
-                    any_of = Some(map.next_value().map_err(|e| context("any_of", e))?);
+                    any_of = Some(map.next_value().map_err(|e| {
+                        context_with(
+                            "any_of",
+                            e,
+                            "answers are a list: `any_of: [LEFT JOIN, LEFT OUTER JOIN]`",
+                        )
+                    })?);
                 }
                 "case_sensitive" => {
                     once(&case_sensitive, "case_sensitive")?;
@@ -322,8 +327,24 @@ fn once<T, E: de::Error>(slot: &Option<T>, key: &str) -> Result<(), E> {
     }
 }
 
+/// Names the key a nested error comes from: inside an internally tagged `Rule` (serde buffers
+/// it), the error would otherwise say neither where nor what.
 fn context<E: de::Error>(key: &str, e: impl fmt::Display) -> E {
-    E::custom(format!("`{key}`: {e}"))
+    E::custom(format!("`{key}`: {}", without_location(&e.to_string())))
+}
+
+/// [`context`] with a hint of the expected shape after the message.
+fn context_with<E: de::Error>(key: &str, e: impl fmt::Display, hint: &str) -> E {
+    E::custom(format!(
+        "`{key}`: {} ({hint})",
+        without_location(&e.to_string())
+    ))
+}
+
+/// A YAML parser's inner message carries " at line L column C", which the outer error gives
+/// again; keeping it in the middle of a sentence would split it.
+fn without_location(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |i| &message[..i])
 }
 
 #[cfg(test)]
@@ -473,6 +494,11 @@ mod tests {
             err("scalar: true")
         );
         assert!(err("rows: 5").contains("`rows`:"), "{}", err("rows: 5"));
+        assert_eq!(
+            err("rows: [[1], 2]"),
+            "`rows`: rows[1]: invalid type: integer `2`, expected a sequence \
+             (rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`)"
+        );
         assert!(err("rows: [[1]]\nordered: maybe").contains("`ordered`:"));
         assert!(
             err("[1, 2]").contains("the expected result of a sql check"),
