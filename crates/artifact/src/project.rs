@@ -695,7 +695,7 @@ pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
     for table in &project.tables {
         create_table(&tx, table, &project.relationships)?;
     }
-    let mut lines_by_table: HashMap<String, (String, Vec<(i64, u64)>)> = HashMap::new();
+    let mut lines_by_table: LinesByTable = HashMap::new();
     for table in &project.tables {
         let path = table.data_path()?;
         let mut lines = Vec::new();
@@ -939,8 +939,11 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
     }
 }
 
+/// Per table: its data file and the CSV line of each rowid loaded.
+type LinesByTable = HashMap<String, (String, Vec<(i64, u64)>)>;
+
 /// Reports the first row whose foreign key points nowhere.
-fn check_foreign_keys(conn: &Connection, lines: &HashMap<String, (String, Vec<(i64, u64)>)>) -> Result<()> {
+fn check_foreign_keys(conn: &Connection, lines: &LinesByTable) -> Result<()> {
     let context = "checking foreign keys";
     let mut stmt = conn.prepare("PRAGMA foreign_key_check").ctx(context)?;
     let first: Option<(String, Option<i64>, String)> = stmt
@@ -1357,7 +1360,7 @@ views:
     }
 
     fn err_of(files: &[(&str, &str)]) -> Error {
-        rebuilt(&hand(files)).err().expect("rebuild should fail")
+        rebuilt(&hand(files)).expect_err("rebuild should fail")
     }
 
     #[test]
@@ -1433,7 +1436,7 @@ views:
         let yaml = format!("version: 1\nproject: {{name: x}}\ntables:\n  - name: t\n    columns: [{{name: a, type: TEXT}}]\n    sql: \"{sql}\"\n");
         let mut t = FileTree::new();
         t.insert("project.yaml", yaml).unwrap();
-        rebuilt(&t).err().expect("should be refused")
+        rebuilt(&t).expect_err("should be refused")
     }
 
     #[test]
