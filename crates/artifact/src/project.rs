@@ -598,6 +598,43 @@ fn relationships(conn: &Connection, table: &str) -> Result<Vec<Relationship>> {
     Ok(out)
 }
 
+/// The encoding a workshop's runtime tables use, fixed by the declared type: they are STRICT,
+/// so a BLOB column holds only blobs and every other column reads back through its affinity.
+fn runtime_encoding(declared: &str) -> Encoding {
+    if declared.eq_ignore_ascii_case("BLOB") { Encoding::Base64 } else { Encoding::Text }
+}
+
+fn table_sql(conn: &Connection, table: &str) -> Result<String> {
+    conn.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+        .ctx(&format!("reading table {table:?}"))
+}
+
+/// One table of `conn` as project-form CSV, or `None` when it has no rows: how a workshop's
+/// runtime tables travel in its text form (`data/<table>.csv`).
+pub(crate) fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
+    let rows: i64 = conn
+        .query_row(&format!("SELECT count(*) FROM {}", quote_ident(table)), [], |r| r.get(0))
+        .ctx(&format!("counting the rows of {table:?}"))?;
+    if rows == 0 {
+        return Ok(None);
+    }
+    let (mut def, columns) = describe_table(conn, table, &table_sql(conn, table)?)?;
+    let bytes = export_rows(conn, &mut def, &columns)?;
+    if let Some(c) = def.columns.iter().find(|c| c.encoding != runtime_encoding(&c.type_)) {
+        return Err(Error::invalid(format!("data/{table}.csv"), format!("column {:?} holds values of an unexpected type", c.name)));
+    }
+    Ok(Some(bytes))
+}
+
+/// Loads `bytes` (the CSV written by [`table_csv`]) into the existing, empty `table`.
+pub(crate) fn load_table_csv(conn: &Connection, table: &str, path: &str, bytes: &[u8]) -> Result<u64> {
+    let (mut def, _) = describe_table(conn, table, &table_sql(conn, table)?)?;
+    for c in &mut def.columns {
+        c.encoding = runtime_encoding(&c.type_);
+    }
+    load_csv(conn, &def, path, bytes, &mut Vec::new())
+}
+
 /// Writes the CSV of one table and sets each column's encoding in `def`.
 fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) -> Result<Vec<u8>> {
     let table = def.name.clone();

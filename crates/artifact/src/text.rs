@@ -6,10 +6,8 @@
 //! documented in `docs/format.md`.
 
 use rusqlite::Connection;
-use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
 
-use crate::csv::{self, Encoding};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
 use crate::schema::{RUNTIME_TABLES, is_slug};
@@ -474,7 +472,7 @@ pub fn export(conn: &Connection, file: &str) -> Result<FileTree> {
     let mut out = FileTree::new();
     write_workshop(&w, &mut out)?;
     for table in RUNTIME_TABLES {
-        if let Some(csv) = runtime_table_csv(conn, table)? {
+        if let Some(csv) = crate::project::table_csv(conn, table)? {
             out.insert(&format!("data/{table}.csv"), csv)?;
         }
     }
@@ -494,7 +492,7 @@ pub fn build(tree: &FileTree, name: &str, conn: &mut Connection) -> Result<Strin
     let digest = crate::store::write_contents(&tx, &parsed.workshop, &Runtime::default())?;
     for table in RUNTIME_TABLES {
         if let Some(csv) = parsed.runtime.get(&format!("{table}.csv")) {
-            load_runtime_csv(&tx, table, &format!("data/{table}.csv"), csv).map_err(|e| e.within(name))?;
+            crate::project::load_table_csv(&tx, table, &format!("data/{table}.csv"), csv).map_err(|e| e.within(name))?;
         }
     }
     let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking references")?;
@@ -503,85 +501,4 @@ pub fn build(tree: &FileTree, name: &str, conn: &mut Connection) -> Result<Strin
     }
     tx.commit().ctx("committing the build")?;
     Ok(digest)
-}
-
-/// Columns of a runtime table with their CSV encodings: `base64` for the BLOB column, `text`
-/// for the rest (the tables are STRICT, so affinity restores integers exactly).
-fn runtime_columns(conn: &Connection, table: &str) -> Result<Vec<(String, Encoding)>> {
-    let mut stmt = conn.prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid").ctx("reading runtime columns")?;
-    let cols = stmt
-        .query_map([table], |r| {
-            let ty: String = r.get(1)?;
-            Ok((r.get(0)?, if ty.eq_ignore_ascii_case("BLOB") { Encoding::Base64 } else { Encoding::Text }))
-        })
-        .and_then(|r| r.collect::<std::result::Result<Vec<_>, _>>())
-        .ctx("reading runtime columns")?;
-    Ok(cols)
-}
-
-/// One runtime table as CSV in key order, or `None` when it has no rows.
-fn runtime_table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
-    let cols = runtime_columns(conn, table)?;
-    let names: Vec<String> = cols.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-    // Every runtime table's first column is its key.
-    let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
-    let mut stmt = conn.prepare(&sql).ctx("exporting runtime state")?;
-    let mut rows = stmt.query([]).ctx("exporting runtime state")?;
-    let mut out = String::new();
-    csv::write_record(&mut out, cols.iter().map(|(n, _)| Some(n.as_str())));
-    let mut any = false;
-    let mut cells: Vec<Option<String>> = Vec::with_capacity(cols.len());
-    while let Some(row) = rows.next().ctx("exporting runtime state")? {
-        any = true;
-        cells.clear();
-        for (i, (name, enc)) in cols.iter().enumerate() {
-            let v: SqlValue = row.get(i).ctx("exporting runtime state")?;
-            let cell = csv::encode_cell(&v, *enc)
-                .ok_or_else(|| Error::invalid(format!("data/{table}.csv"), format!("column {name} holds a value that cannot be written")))?;
-            cells.push(cell);
-        }
-        csv::write_record(&mut out, cells.iter().map(|c| c.as_deref()));
-    }
-    Ok(any.then(|| out.into_bytes()))
-}
-
-/// Loads `data/<table>.csv` into a runtime table of the database being built.
-fn load_runtime_csv(tx: &Connection, table: &str, file: &str, bytes: &[u8]) -> Result<()> {
-    let cols = runtime_columns(tx, table)?;
-    let mut reader = csv::Reader::new(file, bytes)?;
-    let mut fields = Vec::new();
-    let Some(_) = reader.read_record(&mut fields)? else {
-        return Err(Error::Csv { file: file.into(), line: 1, reason: "empty file: the header row is missing".into() });
-    };
-    let header: Vec<&str> = fields.iter().map(|f| f.text.as_str()).collect();
-    let expected: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
-    if header != expected {
-        let missing: Vec<&str> = expected.iter().filter(|c| !header.contains(c)).copied().collect();
-        let extra: Vec<&str> = header.iter().filter(|c| !expected.contains(c)).copied().collect();
-        return Err(Error::Csv {
-            file: file.into(),
-            line: 1,
-            reason: format!(
-                "the header must be {}{}{}",
-                expected.join(","),
-                if missing.is_empty() { String::new() } else { format!("; missing {}", missing.join(", ")) },
-                if extra.is_empty() { String::new() } else { format!("; unknown {}", extra.join(", ")) },
-            ),
-        });
-    }
-    let placeholders = vec!["?"; cols.len()].join(", ");
-    let mut stmt = tx.prepare(&format!("INSERT INTO {table} VALUES ({placeholders})")).ctx("loading runtime state")?;
-    let mut values = Vec::with_capacity(cols.len());
-    while let Some(line) = reader.read_record(&mut fields)? {
-        if fields.len() != cols.len() {
-            return Err(Error::Csv { file: file.into(), line, reason: format!("{} fields, the header has {}", fields.len(), cols.len()) });
-        }
-        values.clear();
-        for (f, (name, enc)) in fields.iter().zip(&cols) {
-            values.push(csv::decode_cell(f, *enc, file, line, name)?);
-        }
-        stmt.execute(rusqlite::params_from_iter(values.iter()))
-            .map_err(|e| Error::Csv { file: file.into(), line, reason: format!("row refused: {e}") })?;
-    }
-    Ok(())
 }

@@ -57,8 +57,12 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
             ));
             return Ok(r);
         }
-        Err(Error::Corrupt { .. }) => {
-            r.problems.extend(quick_check(conn, file)?);
+        Err(Error::Corrupt { detail, .. }) => {
+            // Keep every line quick_check printed when it could run; otherwise SQLite's message.
+            match quick_check(conn, file) {
+                Ok(lines) if !lines.is_empty() => r.problems.extend(lines),
+                _ => r.problems.push(format!("damaged database: {detail}")),
+            }
             return Ok(r);
         }
         Err(e) => return Err(e),
