@@ -155,3 +155,18 @@ pub fn open_writable(path: &Path) -> Result<(String, Connection)> {
     crate::open::harden(&conn)?;
     Ok((file, conn))
 }
+
+/// Opens any SQLite database read-only after sniffing its header, hardened and checked with
+/// `PRAGMA quick_check`: what `stepwise project export` reads.
+///
+/// # Errors
+/// As [`crate::sniff()`]; [`Error::Corrupt`] when SQLite's check fails.
+pub fn open_database(path: &Path) -> Result<(String, Connection)> {
+    let (file, conn) = crate::open::open_readonly(path)?;
+    crate::open::harden(&conn)?;
+    let problems = crate::open::quick_check(&conn, &file)?;
+    if !problems.is_empty() {
+        return Err(Error::Corrupt { file, detail: problems.join("; ") });
+    }
+    Ok((file, conn))
+}

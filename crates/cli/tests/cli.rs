@@ -1,0 +1,174 @@
+//! The `stepwise` binary as scripts use it: help with examples, documented subcommands, exit
+//! codes, one-line errors on stderr, and no partial files after a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn stepwise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stepwise")).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sample() -> String {
+    repo().join("samples/sql-joins").display().to_string()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const SUBCOMMANDS: &[&[&str]] = &[
+    &["build"],
+    &["export"],
+    &["decompile"],
+    &["verify"],
+    &["info"],
+    &["migrate"],
+    &["project", "export"],
+    &["project", "open"],
+    &["project", "rebuild"],
+];
+
+#[test]
+fn every_subcommand_has_help_with_an_example_and_is_documented() {
+    let docs = std::fs::read_to_string(repo().join("docs/cli.md")).unwrap();
+    for sub in SUBCOMMANDS {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let o = stepwise(&args);
+        assert_eq!(code(&o), 0, "{sub:?} --help");
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(help.contains("Example:"), "{sub:?} --help has no example:\n{help}");
+        let heading = format!("### `stepwise {}`", sub.join(" "));
+        assert!(docs.contains(&heading), "docs/cli.md lacks a section {heading}");
+    }
+}
+
+#[test]
+fn build_verify_info_export_succeed_on_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let o = stepwise(&["build", &sample(), "-o", db]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("sha256:"));
+    assert_eq!(code(&stepwise(&["verify", db])), 0);
+    let info = stepwise(&["info", db]);
+    assert!(String::from_utf8_lossy(&info.stdout).contains("SQL joins in eight steps"));
+    let zip = dir.path().join("s.zip");
+    assert_eq!(code(&stepwise(&["export", db, "-o", zip.to_str().unwrap()])), 0);
+    let again = dir.path().join("again.db");
+    let o = stepwise(&["build", zip.to_str().unwrap(), "-o", again.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&stepwise(&["build"])), 2);
+    assert_eq!(code(&stepwise(&["frobnicate"])), 2);
+}
+
+#[test]
+fn bad_input_exits_3_with_one_line_on_stderr_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("w");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("workshop.yaml"), "version: 1\nworkshop:\n  slug: x\n  title: [unclosed\n").unwrap();
+    let out = dir.path().join("x.db");
+    let o = stepwise(&["build", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 3);
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("stepwise: error: ") && err.contains("workshop.yaml:"), "{err}");
+    assert!(!out.exists(), "a failed build must not leave a .db");
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "hello\n").unwrap();
+    let o = stepwise(&["info", text.to_str().unwrap()]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("not an SQLite database"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_files_exit_4() {
+    let o = stepwise(&["info", "/nonexistent/x.db"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+}
+
+#[test]
+fn verify_exits_1_and_lists_problems_of_a_damaged_workshop() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    assert_eq!(code(&stepwise(&["build", &sample(), "-o", db.to_str().unwrap()])), 0);
+    let conn = stepwise_artifact::rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE step SET content = 'tampered' WHERE position = 1", []).unwrap();
+    conn.execute("UPDATE blob SET data = zeroblob(size) WHERE rowid = 1", []).unwrap();
+    drop(conn);
+    let o = stepwise(&["verify", db.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let listing = String::from_utf8_lossy(&o.stdout);
+    assert!(listing.contains("content digest mismatch") && listing.contains("SHA-256"), "{listing}");
+    // Other commands refuse the damaged file and point at verify.
+    let o = stepwise(&["export", db.to_str().unwrap(), "-o", dir.path().join("e").to_str().unwrap()]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("stepwise verify"), "{}", stderr(&o));
+}
+
+#[test]
+fn project_rebuild_asks_before_replacing_and_scripts_pass_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("shop");
+    let files = repo().join("samples/sql-joins/steps/01-welcome/files");
+    let tree = stepwise_artifact::fs::read_tree(&files).unwrap();
+    tree.write_dir(&proj).unwrap();
+    let p = proj.to_str().unwrap();
+
+    // Opening a project without playground.db rebuilds it silently.
+    let o = stepwise(&["project", "open", p]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("rebuilt"));
+    let db = proj.join("playground.db");
+    let before = std::fs::read(&db).unwrap();
+
+    // Without a terminal and without --yes, nothing is replaced, and the summary is shown.
+    let o = stepwise(&["project", "rebuild", p]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("tables,") && stderr(&o).contains("rows will be recreated; the existing .db will be replaced"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    let o = stepwise(&["project", "rebuild", p, "--yes"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let log = std::fs::read_to_string(proj.join("history.log")).unwrap();
+    assert!(log.lines().all(|l| l.split('|').count() == 3 && l.contains("|ok|")), "{log}");
+
+    // Export → rebuild in a new folder → same rows.
+    let out = dir.path().join("copy");
+    assert_eq!(code(&stepwise(&["project", "export", db.to_str().unwrap(), "-o", out.to_str().unwrap()])), 0);
+    let o = stepwise(&["project", "open", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("customers  6 rows"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    assert_eq!(code(&stepwise(&["build", &sample(), "-o", db.to_str().unwrap()])), 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(["info", db.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
