@@ -199,7 +199,9 @@ impl Error {
             Error::Yaml { file, .. } | Error::Csv { file, .. } | Error::Invalid { file, .. } | Error::UnsupportedVersion { file, .. } => {
                 *file = format!("{root}/{file}");
             }
-            Error::TooLarge { file, .. } | Error::Archive { file, .. } if !file.starts_with(root) => {
+            Error::TooLarge { file, .. } | Error::Archive { file, .. } | Error::UnsafePath { archive: file, .. }
+                if !file.starts_with(root) =>
+            {
                 *file = format!("{root}/{file}");
             }
             _ => {}

@@ -88,9 +88,10 @@ impl ValidationDoc {
         Ok(d)
     }
 
-    fn into_model(self, step: &str, source: &str) -> Result<Validation> {
+    fn into_model(self, step: &str, source: &str, block: &Lines) -> Result<Validation> {
         let here = format!("validation {:?} of step {step:?}", self.id);
-        let err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line: line_of(source, &self.id), reason };
+        let line = line_of(source, block, "id", &self.id);
+        let err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };
         if !is_slug(&self.id) {
             return Err(err(format!("{here}: the id must be {}", crate::schema::SLUG_RULE)));
         }
@@ -143,15 +144,51 @@ fn to_yaml<T: Serialize>(x: &T) -> Result<serde_norway::Value> {
     serde_norway::to_value(x).map_err(|e| Error::invalid(WORKSHOP_YAML, e.to_string()))
 }
 
-/// The 1-based line of the first `id: <id>` in `source`, to point at a validation.
-fn line_of(source: &str, id: &str) -> Option<u64> {
+/// A range of 0-based line numbers of `workshop.yaml`: the whole file, or one step's block.
+type Lines = std::ops::Range<usize>;
+
+/// The line ranges of the items of the top-level `steps:` list, in order, so that a message
+/// about step k points into step k (slugs and validation ids repeat across steps).
+fn step_blocks(source: &str) -> Vec<Lines> {
+    let lines: Vec<&str> = source.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.trim_end() == "steps:") else { return Vec::new() };
+    let mut starts = Vec::new();
+    let mut indent = None;
+    let mut end = lines.len();
+    for (i, l) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let depth = l.len() - trimmed.len();
+        if depth == 0 && !trimmed.starts_with('-') {
+            end = i;
+            break;
+        }
+        if trimmed.starts_with("- ") || trimmed == "-" {
+            let item = *indent.get_or_insert(depth);
+            if depth == item {
+                starts.push(i);
+            }
+        }
+    }
+    starts.iter().enumerate().map(|(k, &b)| b..starts.get(k + 1).copied().unwrap_or(end)).collect()
+}
+
+/// The 1-based line, within `lines`, of the first `key: value` (the key possibly after `- `).
+fn line_of(source: &str, lines: &Lines, key: &str, value: &str) -> Option<u64> {
     source
         .lines()
-        .position(|l| {
+        .enumerate()
+        .skip(lines.start)
+        .take(lines.len())
+        .find(|(_, l)| {
             let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
+            l.strip_prefix(key)
+                .and_then(|r| r.strip_prefix(':'))
+                .is_some_and(|r| r.trim().trim_matches(|c| c == '"' || c == '\'') == value)
         })
-        .map(|i| i as u64 + 1)
+        .map(|(i, _)| i as u64 + 1)
 }
 
 /// The folder name of the step at 1-based `position` among `count` steps: `03-inner-join`.
@@ -286,8 +323,11 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
     }
     let mut steps = Vec::with_capacity(doc.steps.len());
     let mut seen = std::collections::HashSet::new();
-    for s in doc.steps {
-        let line = line_of_key(&source, "slug", &s.slug);
+    let blocks = step_blocks(&source);
+    let whole = 0..source.lines().count();
+    for (k, s) in doc.steps.into_iter().enumerate() {
+        let block = blocks.get(k).unwrap_or(&whole);
+        let line = line_of(&source, block, "slug", &s.slug).or_else(|| blocks.get(k).map(|b| b.start as u64 + 1));
         let yerr = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };
         if !is_slug(&s.slug) {
             return Err(yerr(format!("step slug {:?} must be {}", s.slug, crate::schema::SLUG_RULE)));
@@ -306,7 +346,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
             if !ids.insert(v.id.clone()) {
                 return Err(Error::Yaml {
                     file: WORKSHOP_YAML.into(),
-                    line: line_of(&source, &v.id),
+                    line: line_of(&source, block, "id", &v.id),
                     reason: format!("step {:?} has two validations with id {:?}", s.slug, v.id),
                 });
             }
@@ -314,7 +354,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         let Some(dir) = folders.remove(&s.slug) else {
             return Err(yerr(format!("step {:?} has no folder steps/NN-{}/ with its content.md", s.slug, s.slug)));
         };
-        let validations = s.validations.into_iter().map(|v| v.into_model(&s.slug, &source)).collect::<Result<Vec<_>>>()?;
+        let validations = s.validations.into_iter().map(|v| v.into_model(&s.slug, &source, block)).collect::<Result<Vec<_>>>()?;
         let prefix = format!("steps/{dir}");
         let files = tree.subtree(&prefix);
         let (content, artifacts) = read_step_folder(&prefix, &files)?;
@@ -340,16 +380,6 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         }
     }
     Ok(Parsed { workshop: Workshop { meta: doc.workshop, steps, assets }, runtime })
-}
-
-fn line_of_key(source: &str, key: &str, value: &str) -> Option<u64> {
-    source
-        .lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.strip_prefix(key).and_then(|r| r.strip_prefix(':')).is_some_and(|r| r.trim().trim_matches(|c| c == '"' || c == '\'') == value)
-        })
-        .map(|i| i as u64 + 1)
 }
 
 /// Refuses a `version:` other than [`TEXT_FORM_VERSION`] before the rest is read, so that a
