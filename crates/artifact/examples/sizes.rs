@@ -6,18 +6,40 @@
 use std::path::Path;
 
 use stepwise_artifact::tree::FileTree;
-use stepwise_artifact::{Artifact, ArtifactKind, Rule, Runtime, Step, Validation, Workshop, WorkshopMeta, AnswerExpect};
+use stepwise_artifact::{
+    AnswerExpect, Artifact, ArtifactKind, Rule, Runtime, Step, Validation, Workshop, WorkshopMeta,
+};
 
 /// Deterministic filler text that compresses like prose, not like zeros.
 fn prose(seed: u64, len: usize) -> String {
-    const WORDS: &[&str] = &["join", "table", "the", "rows", "select", "where", "pod", "service", "a", "of", "deployment",
-        "namespace", "query", "each", "value", "order", "customer", "and", "with", "key"];
+    const WORDS: &[&str] = &[
+        "join",
+        "table",
+        "the",
+        "rows",
+        "select",
+        "where",
+        "pod",
+        "service",
+        "a",
+        "of",
+        "deployment",
+        "namespace",
+        "query",
+        "each",
+        "value",
+        "order",
+        "customer",
+        "and",
+        "with",
+        "key",
+    ];
     let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     let mut s = String::with_capacity(len + 16);
     while s.len() < len {
         x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         s.push_str(WORDS[(x >> 33) as usize % WORDS.len()]);
-        s.push(if (x >> 20) % 13 == 0 { '\n' } else { ' ' });
+        s.push(if (x >> 20).is_multiple_of(13) { '\n' } else { ' ' });
     }
     s
 }
@@ -30,8 +52,10 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
             for f in 0..4 {
                 tree.insert(&format!("src/file{f}.txt"), prose((i * 10 + f) as u64, per)).unwrap();
             }
-            let manifest = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: step-{i}\ndata:\n  text: |\n    {}\n",
-                prose(i as u64, manifests).replace('\n', "\n    "));
+            let manifest = format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: step-{i}\ndata:\n  text: |\n    {}\n",
+                prose(i as u64, manifests).replace('\n', "\n    ")
+            );
             Step {
                 slug: format!("step-{i}"),
                 title: format!("Step {i}"),
@@ -42,7 +66,9 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
                     id: "answer".into(),
                     prompt: "What is the answer?".into(),
                     hint: None,
-                    rule: Rule::Answer { expect: AnswerExpect::Exact { any_of: vec!["42".into()], case_sensitive: false } },
+                    rule: Rule::Answer {
+                        expect: AnswerExpect::Exact { any_of: vec!["42".into()], case_sensitive: false },
+                    },
                 }],
                 artifacts: vec![
                     Artifact { kind: ArtifactKind::Manifests, data: manifest.into_bytes() },
@@ -104,7 +130,8 @@ fn main() {
     for steps in [100, 300, 500] {
         let w = grown(steps, 4 << 10, 2 << 10, 16 << 10);
         let db = dir.join(format!("grown-{steps}.db"));
-        stepwise_artifact::fs::create_db_atomically(&db, |c| stepwise_artifact::write_new(c, &w, &Runtime::default())).unwrap();
+        stepwise_artifact::fs::create_db_atomically(&db, |c| stepwise_artifact::write_new(c, &w, &Runtime::default()))
+            .unwrap();
         report(&format!("grown-{steps}"), &db, steps);
     }
     std::fs::remove_dir_all(&dir).ok();

@@ -31,11 +31,7 @@ impl Field {
 
     /// The field as an optional string: `None` for NULL.
     pub fn as_opt(&self) -> Option<&str> {
-        if self.is_null() {
-            None
-        } else {
-            Some(&self.text)
-        }
+        if self.is_null() { None } else { Some(&self.text) }
     }
 }
 
@@ -63,18 +59,9 @@ impl<'a> Reader<'a> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let valid = &bytes[..e.valid_up_to()];
             let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u64;
-            Error::Csv {
-                file: file.to_owned(),
-                line,
-                reason: "the file is not valid UTF-8".to_owned(),
-            }
+            Error::Csv { file: file.to_owned(), line, reason: "the file is not valid UTF-8".to_owned() }
         })?;
-        Ok(Reader {
-            file: file.to_owned(),
-            text,
-            pos: 0,
-            line: 1,
-        })
+        Ok(Reader { file: file.to_owned(), text, pos: 0, line: 1 })
     }
 
     /// The file this reader reads, as named in errors.
@@ -83,11 +70,7 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&self, line: u64, reason: impl Into<String>) -> Error {
-        Error::Csv {
-            file: self.file.clone(),
-            line,
-            reason: reason.into(),
-        }
+        Error::Csv { file: self.file.clone(), line, reason: reason.into() }
     }
 
     /// Reads the next record into `fields`, reusing its allocations, and returns the 1-based
@@ -120,10 +103,7 @@ impl<'a> Reader<'a> {
                 loop {
                     let rest = &self.text[self.pos..];
                     let Some(q) = rest.find('"') else {
-                        return Err(self.error(
-                            open_line,
-                            format!("quote opened on line {open_line} is never closed"),
-                        ));
+                        return Err(self.error(open_line, format!("quote opened on line {open_line} is never closed")));
                     };
                     let chunk = &rest[..q];
                     self.line += chunk.bytes().filter(|&b| b == b'\n').count() as u64;
@@ -159,10 +139,9 @@ impl<'a> Reader<'a> {
                         ));
                     }
                     Some(b'\r') if bytes.get(self.pos + 1) != Some(&b'\n') => {
-                        return Err(self.error(
-                            self.line,
-                            "a carriage return outside quotes that does not end the line",
-                        ));
+                        return Err(
+                            self.error(self.line, "a carriage return outside quotes that does not end the line")
+                        );
                     }
                     _ => {}
                 }
@@ -315,51 +294,29 @@ pub fn encode_cell(value: &Value, encoding: Encoding) -> Option<CellText> {
 ///
 /// [`Error::Csv`] for bad base64, a missing or unknown tag, or a tagged number that does not
 /// parse.
-pub fn decode_cell(
-    field: &Field,
-    encoding: Encoding,
-    file: &str,
-    line: u64,
-    column: &str,
-) -> Result<Value> {
+pub fn decode_cell(field: &Field, encoding: Encoding, file: &str, line: u64, column: &str) -> Result<Value> {
     if field.is_null() {
         return Ok(Value::Null);
     }
-    let err = |reason: String| Error::Csv {
-        file: file.to_owned(),
-        line,
-        reason: format!("column {column:?}: {reason}"),
-    };
+    let err =
+        |reason: String| Error::Csv { file: file.to_owned(), line, reason: format!("column {column:?}: {reason}") };
     let text = field.text.as_str();
     match encoding {
         Encoding::Text => Ok(Value::Text(text.to_owned())),
-        Encoding::Base64 => BASE64
-            .decode(text)
-            .map(Value::Blob)
-            .map_err(|e| err(format!("not valid base64 ({e})"))),
+        Encoding::Base64 => BASE64.decode(text).map(Value::Blob).map_err(|e| err(format!("not valid base64 ({e})"))),
         Encoding::Tagged => {
             let Some((tag, body)) = text.split_once(':') else {
-                return Err(err(format!(
-                    "{text:?} has no type tag; tagged values start with i:, r:, t: or b:"
-                )));
+                return Err(err(format!("{text:?} has no type tag; tagged values start with i:, r:, t: or b:")));
             };
             match tag {
-                "i" => body
-                    .parse::<i64>()
-                    .map(Value::Integer)
-                    .map_err(|_| err(format!("{body:?} is not an integer"))),
+                "i" => body.parse::<i64>().map(Value::Integer).map_err(|_| err(format!("{body:?} is not an integer"))),
                 "r" => match body.parse::<f64>() {
                     Ok(x) if !x.is_nan() => Ok(Value::Real(x)),
                     _ => Err(err(format!("{body:?} is not a real number"))),
                 },
                 "t" => Ok(Value::Text(body.to_owned())),
-                "b" => BASE64
-                    .decode(body)
-                    .map(Value::Blob)
-                    .map_err(|e| err(format!("not valid base64 ({e})"))),
-                other => Err(err(format!(
-                    "unknown type tag {other:?}; use i:, r:, t: or b:"
-                ))),
+                "b" => BASE64.decode(body).map(Value::Blob).map_err(|e| err(format!("not valid base64 ({e})"))),
+                other => Err(err(format!("unknown type tag {other:?}; use i:, r:, t: or b:"))),
             }
         }
     }
@@ -447,36 +404,20 @@ mod tests {
 
     fn read_all(input: &str) -> Result<Vec<(u64, Vec<Option<String>>)>> {
         Reader::new("t.csv", input.as_bytes())?
-            .map(|r| {
-                r.map(|(line, f)| {
-                    (
-                        line,
-                        f.iter().map(|f| f.as_opt().map(str::to_owned)).collect(),
-                    )
-                })
-            })
+            .map(|r| r.map(|(line, f)| (line, f.iter().map(|f| f.as_opt().map(str::to_owned)).collect())))
             .collect()
     }
 
     fn check(input: &str, expected: &[&[Option<&str>]]) {
         let got = read_all(input).unwrap();
-        let got: Vec<Vec<Option<&str>>> = got
-            .iter()
-            .map(|(_, r)| r.iter().map(|f| f.as_deref()).collect())
-            .collect();
+        let got: Vec<Vec<Option<&str>>> = got.iter().map(|(_, r)| r.iter().map(|f| f.as_deref()).collect()).collect();
         assert_eq!(got, expected, "input {input:?}");
     }
 
     fn check_err(input: &[u8], line: u64, reason: &str) {
-        let err = Reader::new("t.csv", input)
-            .and_then(|r| r.collect::<Result<Vec<_>>>())
-            .unwrap_err();
+        let err = Reader::new("t.csv", input).and_then(|r| r.collect::<Result<Vec<_>>>()).unwrap_err();
         match &err {
-            Error::Csv {
-                file,
-                line: l,
-                reason: r,
-            } => {
+            Error::Csv { file, line: l, reason: r } => {
                 assert_eq!(file, "t.csv");
                 assert_eq!(*l, line, "{err}");
                 assert!(r.contains(reason), "{err}");
@@ -488,51 +429,15 @@ mod tests {
     // The csv-spectrum cases, plus NULL against "".
     #[test]
     fn spectrum() {
-        check(
-            "a,b,c\n1,2,3\n",
-            &[
-                &[Some("a"), Some("b"), Some("c")],
-                &[Some("1"), Some("2"), Some("3")],
-            ],
-        );
-        check(
-            "a,b\r\n1,2\r\n",
-            &[&[Some("a"), Some("b")], &[Some("1"), Some("2")]],
-        );
-        check(
-            "a,b\n1,2",
-            &[&[Some("a"), Some("b")], &[Some("1"), Some("2")]],
-        );
-        check(
-            "a,b\n\"x, y\",2\n",
-            &[&[Some("a"), Some("b")], &[Some("x, y"), Some("2")]],
-        );
-        check(
-            "a\n\"he said \"\"hi\"\"\"\n",
-            &[&[Some("a")], &[Some("he said \"hi\"")]],
-        );
-        check(
-            "a,b\n\"line 1\nline 2\",x\n",
-            &[
-                &[Some("a"), Some("b")],
-                &[Some("line 1\nline 2"), Some("x")],
-            ],
-        );
-        check(
-            "a,b\n\"crlf\r\ninside\",x\r\n",
-            &[
-                &[Some("a"), Some("b")],
-                &[Some("crlf\r\ninside"), Some("x")],
-            ],
-        );
-        check(
-            "a,b\nJoël,日本\n",
-            &[&[Some("a"), Some("b")], &[Some("Joël"), Some("日本")]],
-        );
-        check(
-            "a,b,c\n,\"\",\n",
-            &[&[Some("a"), Some("b"), Some("c")], &[None, Some(""), None]],
-        );
+        check("a,b,c\n1,2,3\n", &[&[Some("a"), Some("b"), Some("c")], &[Some("1"), Some("2"), Some("3")]]);
+        check("a,b\r\n1,2\r\n", &[&[Some("a"), Some("b")], &[Some("1"), Some("2")]]);
+        check("a,b\n1,2", &[&[Some("a"), Some("b")], &[Some("1"), Some("2")]]);
+        check("a,b\n\"x, y\",2\n", &[&[Some("a"), Some("b")], &[Some("x, y"), Some("2")]]);
+        check("a\n\"he said \"\"hi\"\"\"\n", &[&[Some("a")], &[Some("he said \"hi\"")]]);
+        check("a,b\n\"line 1\nline 2\",x\n", &[&[Some("a"), Some("b")], &[Some("line 1\nline 2"), Some("x")]]);
+        check("a,b\n\"crlf\r\ninside\",x\r\n", &[&[Some("a"), Some("b")], &[Some("crlf\r\ninside"), Some("x")]]);
+        check("a,b\nJoël,日本\n", &[&[Some("a"), Some("b")], &[Some("Joël"), Some("日本")]]);
+        check("a,b,c\n,\"\",\n", &[&[Some("a"), Some("b"), Some("c")], &[None, Some(""), None]]);
         check("a\n\n\"\"\n", &[&[Some("a")], &[None], &[Some("")]]);
         check("\u{feff}a\n1\n", &[&[Some("a")], &[Some("1")]]);
         check("", &[]);
@@ -541,19 +446,12 @@ mod tests {
     #[test]
     fn lines_are_counted_across_embedded_newlines() {
         let got = read_all("h\n\"a\nb\nc\"\nnext\n").unwrap();
-        assert_eq!(
-            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            vec![1, 2, 5]
-        );
+        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![1, 2, 5]);
     }
 
     #[test]
     fn refusals() {
-        check_err(
-            b"a,b\n1,\"open\n2,3\n",
-            2,
-            "quote opened on line 2 is never closed",
-        );
+        check_err(b"a,b\n1,\"open\n2,3\n", 2, "quote opened on line 2 is never closed");
         check_err(b"a\nab\"c\n", 2, "quote inside an unquoted field");
         check_err(b"a\n\"ab\"c\n", 2, "after a closing quote");
         check_err(b"a\nx\ry\n", 2, "carriage return");
@@ -577,83 +475,35 @@ mod tests {
                 Some("c\rr"),
             ],
         );
-        assert_eq!(
-            out,
-            "plain,,\"\",\"a,b\",\"q\"\"q\",\" lead\",\"trail \",\"n\nl\",\"c\rr\"\n"
-        );
+        assert_eq!(out, "plain,,\"\",\"a,b\",\"q\"\"q\",\" lead\",\"trail \",\"n\nl\",\"c\rr\"\n");
     }
 
     #[test]
     fn cells() {
         let enc = |v: Value, e| encode_cell(&v, e);
         assert_eq!(enc(Value::Null, Encoding::Text), Some(None));
-        assert_eq!(
-            enc(Value::Integer(i64::MIN), Encoding::Text),
-            Some(Some("-9223372036854775808".into()))
-        );
-        assert_eq!(
-            enc(Value::Real(1.0), Encoding::Text),
-            Some(Some("1.0".into()))
-        );
-        assert_eq!(
-            enc(Value::Real(1e300), Encoding::Text),
-            Some(Some("1e300".into()))
-        );
-        assert_eq!(
-            enc(Value::Real(f64::INFINITY), Encoding::Text),
-            Some(Some("1e999".into()))
-        );
-        assert_eq!(
-            enc(Value::Real(f64::NEG_INFINITY), Encoding::Tagged),
-            Some(Some("r:-1e999".into()))
-        );
+        assert_eq!(enc(Value::Integer(i64::MIN), Encoding::Text), Some(Some("-9223372036854775808".into())));
+        assert_eq!(enc(Value::Real(1.0), Encoding::Text), Some(Some("1.0".into())));
+        assert_eq!(enc(Value::Real(1e300), Encoding::Text), Some(Some("1e300".into())));
+        assert_eq!(enc(Value::Real(f64::INFINITY), Encoding::Text), Some(Some("1e999".into())));
+        assert_eq!(enc(Value::Real(f64::NEG_INFINITY), Encoding::Tagged), Some(Some("r:-1e999".into())));
         assert_eq!(enc(Value::Blob(b"hello".to_vec()), Encoding::Text), None);
-        assert_eq!(
-            enc(Value::Blob(b"hello".to_vec()), Encoding::Base64),
-            Some(Some("aGVsbG8=".into()))
-        );
+        assert_eq!(enc(Value::Blob(b"hello".to_vec()), Encoding::Base64), Some(Some("aGVsbG8=".into())));
         assert_eq!(enc(Value::Text("x".into()), Encoding::Base64), None);
-        assert_eq!(
-            enc(Value::Text("a:b".into()), Encoding::Tagged),
-            Some(Some("t:a:b".into()))
-        );
+        assert_eq!(enc(Value::Text("a:b".into()), Encoding::Tagged), Some(Some("t:a:b".into())));
 
-        let f = |text: &str, quoted| Field {
-            text: text.into(),
-            quoted,
-        };
+        let f = |text: &str, quoted| Field { text: text.into(), quoted };
         let dec = |field: &Field, e| decode_cell(field, e, "d.csv", 7, "c");
         assert_eq!(dec(&f("", false), Encoding::Tagged).unwrap(), Value::Null);
-        assert_eq!(
-            dec(&f("", true), Encoding::Text).unwrap(),
-            Value::Text(String::new())
-        );
-        assert_eq!(
-            dec(&f("", true), Encoding::Base64).unwrap(),
-            Value::Blob(Vec::new())
-        );
-        assert_eq!(
-            dec(&f("i:-5", false), Encoding::Tagged).unwrap(),
-            Value::Integer(-5)
-        );
-        assert_eq!(
-            dec(&f("r:1e999", false), Encoding::Tagged).unwrap(),
-            Value::Real(f64::INFINITY)
-        );
-        assert_eq!(
-            dec(&f("t:", true), Encoding::Tagged).unwrap(),
-            Value::Text(String::new())
-        );
-        assert_eq!(
-            dec(&f("b:aGVsbG8=", false), Encoding::Tagged).unwrap(),
-            Value::Blob(b"hello".to_vec())
-        );
+        assert_eq!(dec(&f("", true), Encoding::Text).unwrap(), Value::Text(String::new()));
+        assert_eq!(dec(&f("", true), Encoding::Base64).unwrap(), Value::Blob(Vec::new()));
+        assert_eq!(dec(&f("i:-5", false), Encoding::Tagged).unwrap(), Value::Integer(-5));
+        assert_eq!(dec(&f("r:1e999", false), Encoding::Tagged).unwrap(), Value::Real(f64::INFINITY));
+        assert_eq!(dec(&f("t:", true), Encoding::Tagged).unwrap(), Value::Text(String::new()));
+        assert_eq!(dec(&f("b:aGVsbG8=", false), Encoding::Tagged).unwrap(), Value::Blob(b"hello".to_vec()));
         for bad in ["x", "q:1", "i:1.5", "r:abc", "b:!!"] {
             let err = dec(&f(bad, false), Encoding::Tagged).unwrap_err();
-            assert!(
-                matches!(&err, Error::Csv { file, line: 7, .. } if file == "d.csv"),
-                "{err}"
-            );
+            assert!(matches!(&err, Error::Csv { file, line: 7, .. } if file == "d.csv"), "{err}");
         }
         assert!(dec(&f("@@", false), Encoding::Base64).is_err());
     }
@@ -667,46 +517,15 @@ mod tests {
         assert_eq!(Affinity::of("DECIMAL(10,2)", false), Affinity::Numeric);
         assert_eq!(Affinity::of("ANY", false), Affinity::Numeric);
         assert_eq!(Affinity::of("ANY", true), Affinity::Blob);
-        assert_eq!(
-            Affinity::of("FLOATING POINT", false),
-            Affinity::Integer,
-            "'INT' wins, as SQLite says"
-        );
-        let c = |integer, real, integral_real, text, blob| TypeCounts {
-            integer,
-            real,
-            integral_real,
-            text,
-            blob,
-        };
-        assert_eq!(
-            pick_encoding(Affinity::Text, &c(0, 0, 0, 5, 0)),
-            Encoding::Text
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Integer, &c(3, 1, 0, 2, 0)),
-            Encoding::Text
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Numeric, &c(3, 1, 1, 0, 0)),
-            Encoding::Tagged
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Blob, &c(0, 0, 0, 0, 4)),
-            Encoding::Base64
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Blob, &c(1, 0, 0, 1, 0)),
-            Encoding::Tagged
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Text, &c(0, 0, 0, 1, 1)),
-            Encoding::Tagged
-        );
-        assert_eq!(
-            pick_encoding(Affinity::Real, &c(0, 4, 4, 0, 0)),
-            Encoding::Text
-        );
+        assert_eq!(Affinity::of("FLOATING POINT", false), Affinity::Integer, "'INT' wins, as SQLite says");
+        let c = |integer, real, integral_real, text, blob| TypeCounts { integer, real, integral_real, text, blob };
+        assert_eq!(pick_encoding(Affinity::Text, &c(0, 0, 0, 5, 0)), Encoding::Text);
+        assert_eq!(pick_encoding(Affinity::Integer, &c(3, 1, 0, 2, 0)), Encoding::Text);
+        assert_eq!(pick_encoding(Affinity::Numeric, &c(3, 1, 1, 0, 0)), Encoding::Tagged);
+        assert_eq!(pick_encoding(Affinity::Blob, &c(0, 0, 0, 0, 4)), Encoding::Base64);
+        assert_eq!(pick_encoding(Affinity::Blob, &c(1, 0, 0, 1, 0)), Encoding::Tagged);
+        assert_eq!(pick_encoding(Affinity::Text, &c(0, 0, 0, 1, 1)), Encoding::Tagged);
+        assert_eq!(pick_encoding(Affinity::Real, &c(0, 4, 4, 0, 0)), Encoding::Text);
     }
 
     /// SQLite reads the text of a real back to the very same number, in a REAL column.
@@ -739,21 +558,11 @@ mod tests {
                 values.push(x);
             }
         }
-        let mut insert = conn
-            .prepare("INSERT INTO t VALUES (?1) RETURNING x")
-            .unwrap();
+        let mut insert = conn.prepare("INSERT INTO t VALUES (?1) RETURNING x").unwrap();
         for x in values {
             let text = real_to_text(x).unwrap();
             let back: f64 = insert.query_row([&text], |r| r.get(0)).unwrap();
-            assert_eq!(
-                back.to_bits(),
-                if x == 0.0 {
-                    back.to_bits()
-                } else {
-                    x.to_bits()
-                },
-                "{text}"
-            );
+            assert_eq!(back.to_bits(), if x == 0.0 { back.to_bits() } else { x.to_bits() }, "{text}");
         }
     }
 

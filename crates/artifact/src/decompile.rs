@@ -62,12 +62,14 @@ pub fn decompile_workshop(w: &Workshop, out: &mut FileTree) -> Result<()> {
                     let width = values.len().to_string().len().max(2);
                     for (j, v) in values.iter().enumerate() {
                         let kind = v.get("kind").and_then(|k| k.as_str()).unwrap_or("object");
-                        let res = v.get("metadata").and_then(|m| m.get("name")).and_then(|n| n.as_str()).unwrap_or("unnamed");
+                        let res =
+                            v.get("metadata").and_then(|m| m.get("name")).and_then(|n| n.as_str()).unwrap_or("unnamed");
                         let body = match texts.get(j) {
                             Some(t) if texts.len() == values.len() => t.trim_start_matches('\n').to_owned(),
                             _ => serde_norway::to_string(v).unwrap_or_default(),
                         };
-                        let file = format!("{dir}/manifests/{:0width$}-{}-{}.yaml", j + 1, name_part(kind), name_part(res));
+                        let file =
+                            format!("{dir}/manifests/{:0width$}-{}-{}.yaml", j + 1, name_part(kind), name_part(res));
                         out.insert(&file, body)?;
                     }
                     text.remove(&name);

@@ -81,7 +81,12 @@ pub fn content_digest(w: &Workshop) -> String {
         assets: w
             .assets
             .iter()
-            .map(|a| AssetDoc { path: &a.path, media_type: &a.media_type, size: a.data.len(), sha256: sha256_hex(&a.data) })
+            .map(|a| AssetDoc {
+                path: &a.path,
+                media_type: &a.media_type,
+                size: a.data.len(),
+                sha256: sha256_hex(&a.data),
+            })
             .collect(),
     };
     let mut hasher = Sha256::new();

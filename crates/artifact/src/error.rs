@@ -38,7 +38,9 @@ pub enum Error {
         found: u64,
     },
     /// An SQLite file that belongs to another program (its `application_id` is not ours).
-    #[error("{file}: an SQLite database of another program (application_id {application_id:#010x}), not a Stepwise workshop")]
+    #[error(
+        "{file}: an SQLite database of another program (application_id {application_id:#010x}), not a Stepwise workshop"
+    )]
     ForeignApplication {
         /// The file that was opened.
         file: String,
@@ -46,7 +48,9 @@ pub enum Error {
         application_id: u32,
     },
     /// A workshop made by a newer Stepwise than this one.
-    #[error("{file}: made by a newer Stepwise (format version {found}; this version reads up to {supported}); update Stepwise to open it")]
+    #[error(
+        "{file}: made by a newer Stepwise (format version {found}; this version reads up to {supported}); update Stepwise to open it"
+    )]
     TooNew {
         /// The file that was opened.
         file: String,
@@ -72,7 +76,9 @@ pub enum Error {
         detail: String,
     },
     /// The content digest stored in the workshop does not match its content.
-    #[error("{file}: content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged")]
+    #[error(
+        "{file}: content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged"
+    )]
     DigestMismatch {
         /// The file that was opened.
         file: String,
@@ -196,7 +202,10 @@ impl Error {
             return self;
         }
         match &mut self {
-            Error::Yaml { file, .. } | Error::Csv { file, .. } | Error::Invalid { file, .. } | Error::UnsupportedVersion { file, .. } => {
+            Error::Yaml { file, .. }
+            | Error::Csv { file, .. }
+            | Error::Invalid { file, .. }
+            | Error::UnsupportedVersion { file, .. } => {
                 *file = format!("{root}/{file}");
             }
             Error::TooLarge { file, .. } | Error::Archive { file, .. } | Error::UnsafePath { archive: file, .. }

@@ -46,10 +46,16 @@ pub fn write_tree(tree: &FileTree, path: &Path, replace: bool) -> Result<()> {
         if entries.next().is_some() {
             let ours = path.join("workshop.yaml").exists() || path.join("project.yaml").exists();
             if !replace {
-                return Err(Error::invalid(path.display().to_string(), "the folder is not empty; choose a new one, or pass --force to replace a previous export"));
+                return Err(Error::invalid(
+                    path.display().to_string(),
+                    "the folder is not empty; choose a new one, or pass --force to replace a previous export",
+                ));
             }
             if !ours {
-                return Err(Error::invalid(path.display().to_string(), "the folder is not empty and holds no workshop.yaml or project.yaml: not replacing it"));
+                return Err(Error::invalid(
+                    path.display().to_string(),
+                    "the folder is not empty and holds no workshop.yaml or project.yaml: not replacing it",
+                ));
             }
             std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
         }
@@ -137,7 +143,8 @@ pub fn open_workshop(path: &Path) -> Result<(String, Connection)> {
             "a plain SQLite database, not a Stepwise workshop; use `stepwise project export` for it",
         )),
         crate::open::Kind::OlderWorkshop(v) => {
-            let reason = format!("format version {v} is older than this Stepwise's; run `stepwise migrate {file}` first");
+            let reason =
+                format!("format version {v} is older than this Stepwise's; run `stepwise migrate {file}` first");
             Err(Error::invalid(file, reason))
         }
     }

@@ -45,21 +45,22 @@ pub mod tree;
 mod verify;
 
 pub use crate::error::{Error, Result};
+pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;
-pub use crate::model::*;
 
 pub use crate::digest::{DIGEST_PREFIX, content_digest, sha256_hex};
-pub use crate::open::{
-    Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_connection, playground_tables, quick_check,
-};
+#[cfg(not(target_arch = "wasm32"))]
+pub use crate::fs::build_file;
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::open::open_path;
+pub use crate::open::{
+    Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_connection, playground_tables,
+    quick_check,
+};
 pub use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use crate::sniff::{Header, SNIFF_LEN, sniff};
 pub use crate::store::{read_runtime, read_workshop, write_new, write_runtime};
-pub use crate::verify::{Report, verify_connection};
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::verify::verify_path;
-#[cfg(not(target_arch = "wasm32"))]
-pub use crate::fs::build_file;
+pub use crate::verify::{Report, verify_connection};

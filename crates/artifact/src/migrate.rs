@@ -62,9 +62,13 @@ pub fn migrate(conn: &mut Connection, file: &str, now: &str) -> Result<Vec<&'sta
             )
             .ctx("recording the migration")?;
         }
-        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking keys")?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking keys")?;
         if broken > 0 {
-            return Err(Error::Corrupt { file: file.to_owned(), detail: format!("{broken} broken reference(s) after migration") });
+            return Err(Error::Corrupt {
+                file: file.to_owned(),
+                detail: format!("{broken} broken reference(s) after migration"),
+            });
         }
         tx.commit().ctx("committing the migration")
     })();
@@ -99,7 +103,9 @@ fn slugify(title: &str, taken: &mut Vec<String>) -> String {
 fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
     let info = |key: &str| -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        tx.query_row("SELECT value FROM workshop_info WHERE key = ?1", [key], |r| r.get(0)).optional().ctx("reading workshop_info")
+        tx.query_row("SELECT value FROM workshop_info WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ctx("reading workshop_info")
     };
     let title = info("title")?.unwrap_or_else(|| "Untitled workshop".into());
     let mut taken = Vec::new();
@@ -115,7 +121,8 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
         license: None,
         unlock: Unlock::AfterPrevious,
     };
-    let mut stmt = tx.prepare("SELECT position, title, markdown, answer FROM steps ORDER BY position").ctx("reading v0 steps")?;
+    let mut stmt =
+        tx.prepare("SELECT position, title, markdown, answer FROM steps ORDER BY position").ctx("reading v0 steps")?;
     let rows: Vec<(i64, String, String, Option<String>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .and_then(|r| r.collect())
@@ -136,16 +143,30 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
             })
             .into_iter()
             .collect();
-        steps.push(Step { slug, title, minutes: None, unlock: None, content: markdown, validations, artifacts: Vec::new() });
+        steps.push(Step {
+            slug,
+            title,
+            minutes: None,
+            unlock: None,
+            content: markdown,
+            validations,
+            artifacts: Vec::new(),
+        });
     }
-    let mut stmt = tx.prepare("SELECT position, done, done_at FROM progress ORDER BY position").ctx("reading v0 progress")?;
-    let rows: Vec<(i64, i64, Option<String>)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).and_then(|r| r.collect()).ctx("reading v0 progress")?;
+    let mut stmt =
+        tx.prepare("SELECT position, done, done_at FROM progress ORDER BY position").ctx("reading v0 progress")?;
+    let rows: Vec<(i64, i64, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .and_then(|r| r.collect())
+        .ctx("reading v0 progress")?;
     drop(stmt);
     let mut runtime = Runtime::default();
     for (pos, done, done_at) in rows {
         let Some(step) = slug_of.get(&pos) else {
-            return Err(Error::Corrupt { file: file.to_owned(), detail: format!("v0 progress refers to missing step {pos}") });
+            return Err(Error::Corrupt {
+                file: file.to_owned(),
+                detail: format!("v0 progress refers to missing step {pos}"),
+            });
         };
         let at = done_at.unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         runtime.progress.push(Progress {

@@ -1,9 +1,9 @@
 //! Opens an untrusted database: hardens the connection, tells a workshop from a plain SQLite
 //! file, and refuses what cannot be read with a message that names the problem.
 
+use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
-use rusqlite::Connection;
 
 use crate::digest::content_digest;
 use crate::error::{Error, Result, SqlContext};
@@ -104,7 +104,8 @@ pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
         return Err(Error::Corrupt { file: file.to_owned(), detail: problems.join("; ") });
     }
     let pragma = |name: &str| -> Result<i64> {
-        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).map_err(|e| classify_sqlite(file, "reading the header", e))
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .map_err(|e| classify_sqlite(file, "reading the header", e))
     };
     let app = pragma("application_id")? as u32;
     let version = pragma("user_version")?;
@@ -121,7 +122,8 @@ pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
         return Ok(Kind::OlderWorkshop(version));
     }
     let present = table_names(conn, file)?;
-    let missing: Vec<String> = required_tables().filter(|t| !present.iter().any(|p| p == t)).map(str::to_owned).collect();
+    let missing: Vec<String> =
+        required_tables().filter(|t| !present.iter().any(|p| p == t)).map(str::to_owned).collect();
     if !missing.is_empty() {
         return Err(Error::MissingTables { file: file.to_owned(), tables: missing });
     }
@@ -165,7 +167,10 @@ pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, O
         .map(|(name, ty)| {
             let count = if ty == "table" {
                 let q = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
-                Some(conn.query_row(&q, [], |r| r.get(0)).map_err(|e| Error::sqlite(format!("{file}: counting rows of {name}"), e))?)
+                Some(
+                    conn.query_row(&q, [], |r| r.get(0))
+                        .map_err(|e| Error::sqlite(format!("{file}: counting rows of {name}"), e))?,
+                )
             } else {
                 None
             };
@@ -185,14 +190,21 @@ pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, O
 pub fn open_connection(conn: &Connection, file: &str) -> Result<Opened> {
     harden(conn)?;
     match inspect(conn, file)? {
-        Kind::Playground => Ok(Opened::Playground(Playground { file: file.to_owned(), tables: playground_tables(conn, file)? })),
+        Kind::Playground => {
+            Ok(Opened::Playground(Playground { file: file.to_owned(), tables: playground_tables(conn, file)? }))
+        }
         Kind::OlderWorkshop(v) => Err(Error::Invalid {
             file: file.to_owned(),
             reason: format!("format version {v} must be migrated before it is opened"),
         }),
         Kind::Workshop => {
             let (workshop, digest) = load_checked(conn, file)?;
-            Ok(Opened::Workshop(Box::new(OpenedWorkshop { file: file.to_owned(), workshop, digest, migrated_from: None })))
+            Ok(Opened::Workshop(Box::new(OpenedWorkshop {
+                file: file.to_owned(),
+                workshop,
+                digest,
+                migrated_from: None,
+            })))
         }
     }
 }
@@ -241,5 +253,7 @@ pub(crate) fn open_readonly(path: &std::path::Path) -> Result<(String, Connectio
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn copy_database(src: &Connection, dst: &mut Connection, file: &str) -> Result<()> {
     let backup = rusqlite::backup::Backup::new(src, dst).ctx("copying the database")?;
-    backup.run_to_completion(256, std::time::Duration::ZERO, None).map_err(|e| classify_sqlite(file, "copying the database", e))
+    backup
+        .run_to_completion(256, std::time::Duration::ZERO, None)
+        .map_err(|e| classify_sqlite(file, "copying the database", e))
 }

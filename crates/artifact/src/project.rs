@@ -99,11 +99,7 @@ pub struct ColumnDef {
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
     /// The default, as an SQL expression.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "scalar_text"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "scalar_text")]
     pub default: Option<String>,
     /// How the table's CSV writes this column.
     #[serde(default, skip_serializing_if = "is_text")]
@@ -181,9 +177,7 @@ fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<St
         serde_norway::Value::String(s) => Ok(Some(s)),
         serde_norway::Value::Number(n) => Ok(Some(n.to_string())),
         serde_norway::Value::Bool(b) => Ok(Some(if b { "TRUE" } else { "FALSE" }.to_owned())),
-        _ => Err(D::Error::custom(
-            "a default must be an SQL expression written as text",
-        )),
+        _ => Err(D::Error::custom("a default must be an SQL expression written as text")),
     }
 }
 
@@ -201,26 +195,15 @@ impl ProjectFile {
             line: None,
             reason: "not valid UTF-8".to_owned(),
         })?;
-        let raw: serde_norway::Value =
-            serde_norway::from_str(text).map_err(|e| Error::yaml(PROJECT_YAML, &e))?;
+        let raw: serde_norway::Value = serde_norway::from_str(text).map_err(|e| Error::yaml(PROJECT_YAML, &e))?;
         match raw.get("version") {
             None => {
-                return Err(Error::invalid(
-                    PROJECT_YAML,
-                    "missing `version: 1` at the top",
-                ));
+                return Err(Error::invalid(PROJECT_YAML, "missing `version: 1` at the top"));
             }
             Some(serde_norway::Value::Number(n)) if n.as_u64() == Some(u64::from(VERSION)) => {}
             Some(other) => {
-                let found = serde_norway::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned();
-                return Err(Error::UnsupportedVersion {
-                    file: PROJECT_YAML.to_owned(),
-                    found,
-                    supported: VERSION,
-                });
+                let found = serde_norway::to_string(other).unwrap_or_default().trim().to_owned();
+                return Err(Error::UnsupportedVersion { file: PROJECT_YAML.to_owned(), found, supported: VERSION });
             }
         }
         serde_norway::from_str(text).map_err(|e| Error::yaml(PROJECT_YAML, &e))
@@ -261,10 +244,7 @@ impl TableDef {
         if file.contains('/') || check_path(PROJECT_YAML, &file).is_err() {
             return Err(Error::invalid(
                 PROJECT_YAML,
-                format!(
-                    "table {:?}: file {file:?} must be a plain file name inside data/",
-                    self.name
-                ),
+                format!("table {:?}: file {file:?} must be a plain file name inside data/", self.name),
             ));
         }
         Ok(format!("data/{file}"))
@@ -275,11 +255,7 @@ impl TableDef {
         if !self.primary_key.is_empty() {
             self.primary_key.iter().map(String::as_str).collect()
         } else {
-            self.columns
-                .iter()
-                .filter(|c| c.primary_key)
-                .map(|c| c.name.as_str())
-                .collect()
+            self.columns.iter().filter(|c| c.primary_key).map(|c| c.name.as_str()).collect()
         }
     }
 }
@@ -315,20 +291,13 @@ impl Summary {
     pub fn counts(&self) -> String {
         let t = self.table_count();
         let r = self.row_count();
-        format!(
-            "{t} table{}, {r} row{}",
-            if t == 1 { "" } else { "s" },
-            if r == 1 { "" } else { "s" }
-        )
+        format!("{t} table{}, {r} row{}", if t == 1 { "" } else { "s" }, if r == 1 { "" } else { "s" })
     }
 
     /// The confirmation before a rebuild: `3 tables, 47 rows will be recreated; the existing
     /// .db will be replaced`.
     pub fn sentence(&self) -> String {
-        format!(
-            "{} will be recreated; the existing .db will be replaced",
-            self.counts()
-        )
+        format!("{} will be recreated; the existing .db will be replaced", self.counts())
     }
 }
 
@@ -349,10 +318,7 @@ impl Summary {
 pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
     let mut project = ProjectFile {
         version: VERSION,
-        project: ProjectMeta {
-            name: name.to_owned(),
-            description: None,
-        },
+        project: ProjectMeta { name: name.to_owned(), description: None },
         tables: Vec::new(),
         relationships: Vec::new(),
         indexes: Vec::new(),
@@ -394,15 +360,9 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
     }
     for (index, sql) in schema_objects(conn, "index")? {
         let table: String = conn
-            .query_row(
-                "SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1",
-                [&index],
-                |r| r.get(0),
-            )
+            .query_row("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1", [&index], |r| r.get(0))
             .ctx(&format!("reading index {index:?}"))?;
-        let mut stmt = conn
-            .prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
-            .ctx("reading indexes")?;
+        let mut stmt = conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno").ctx("reading indexes")?;
         let columns = stmt
             .query_map([&index], |r| r.get::<_, Option<String>>(0))
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
@@ -411,13 +371,7 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
             .flatten()
             .collect();
         let unique = leading_words(&sql, 2).get(1).map(String::as_str) == Some("UNIQUE");
-        project.indexes.push(IndexDef {
-            name: index,
-            table,
-            columns,
-            unique,
-            sql: Some(sql),
-        });
+        project.indexes.push(IndexDef { name: index, table, columns, unique, sql: Some(sql) });
     }
     for (view, sql) in schema_objects(conn, "view")? {
         project.views.push(NamedSql { name: view, sql });
@@ -436,9 +390,7 @@ fn schema_objects(conn: &Connection, kind: &str) -> Result<Vec<(String, String)>
     let mut stmt = conn
         .prepare("SELECT name, sql FROM sqlite_schema WHERE type = ?1 AND sql IS NOT NULL ORDER BY rowid")
         .ctx(&context)?;
-    stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(|rows| rows.collect())
-        .ctx(&context)
+    stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|rows| rows.collect()).ctx(&context)
 }
 
 /// A column as `pragma table_xinfo` describes it.
@@ -452,18 +404,12 @@ struct ColumnInfo {
 }
 
 /// The table's definition and its insertable columns (generated ones left out).
-fn describe_table(
-    conn: &Connection,
-    table: &str,
-    sql: &str,
-) -> Result<(TableDef, Vec<ColumnInfo>)> {
+fn describe_table(conn: &Connection, table: &str, sql: &str) -> Result<(TableDef, Vec<ColumnInfo>)> {
     let context = format!("reading table {table:?}");
     let (strict, without_rowid): (bool, bool) = conn
-        .query_row(
-            "SELECT strict, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
-            [table],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT strict, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1", [table], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .ctx(&context)?;
     let mut stmt = conn
         .prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid")
@@ -486,21 +432,13 @@ fn describe_table(
         .collect();
     // Single-column UNIQUE constraints.
     let mut unique_cols: HashSet<String> = HashSet::new();
-    let mut stmt = conn
-        .prepare("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' AND partial = 0")
-        .ctx(&context)?;
-    let uniques: Vec<String> = stmt
-        .query_map([table], |r| r.get(0))
-        .and_then(|r| r.collect())
-        .ctx(&context)?;
+    let mut stmt =
+        conn.prepare("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' AND partial = 0").ctx(&context)?;
+    let uniques: Vec<String> = stmt.query_map([table], |r| r.get(0)).and_then(|r| r.collect()).ctx(&context)?;
     for index in uniques {
-        let mut stmt = conn
-            .prepare("SELECT name FROM pragma_index_info(?1)")
-            .ctx(&context)?;
-        let cols: Vec<Option<String>> = stmt
-            .query_map([&index], |r| r.get(0))
-            .and_then(|r| r.collect())
-            .ctx(&context)?;
+        let mut stmt = conn.prepare("SELECT name FROM pragma_index_info(?1)").ctx(&context)?;
+        let cols: Vec<Option<String>> =
+            stmt.query_map([&index], |r| r.get(0)).and_then(|r| r.collect()).ctx(&context)?;
         if let [Some(col)] = cols.as_slice() {
             unique_cols.insert(col.clone());
         }
@@ -526,11 +464,7 @@ fn describe_table(
         columns: defs,
         strict,
         without_rowid,
-        primary_key: if composite {
-            keyed.iter().map(|c| c.name.clone()).collect()
-        } else {
-            Vec::new()
-        },
+        primary_key: if composite { keyed.iter().map(|c| c.name.clone()).collect() } else { Vec::new() },
         sql: Some(sql.to_owned()),
     };
     Ok((def, columns))
@@ -544,16 +478,7 @@ fn relationships(conn: &Connection, table: &str) -> Result<Vec<Relationship>> {
         .ctx(&context)?;
     type Row = (i64, String, String, Option<String>, String, String);
     let rows: Vec<Row> = stmt
-        .query_map([table], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .and_then(|r| r.collect())
         .ctx(&context)?;
     let mut out: Vec<Relationship> = Vec::new();
@@ -566,14 +491,8 @@ fn relationships(conn: &Connection, table: &str) -> Result<Vec<Relationship>> {
         if last_id != Some(id) {
             last_id = Some(id);
             out.push(Relationship {
-                from: Endpoint {
-                    table: table.to_owned(),
-                    columns: Vec::new(),
-                },
-                to: Endpoint {
-                    table: parent.clone(),
-                    columns: Vec::new(),
-                },
+                from: Endpoint { table: table.to_owned(), columns: Vec::new() },
+                to: Endpoint { table: parent.clone(), columns: Vec::new() },
                 on_delete: action(&on_delete),
                 on_update: action(&on_update),
             });
@@ -587,13 +506,8 @@ fn relationships(conn: &Connection, table: &str) -> Result<Vec<Relationship>> {
     }
     // A reference without columns names the parent's primary key.
     for rel in out.iter_mut().filter(|r| r.to.columns.is_empty()) {
-        let mut stmt = conn
-            .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
-            .ctx(&context)?;
-        rel.to.columns = stmt
-            .query_map([&rel.to.table], |r| r.get(0))
-            .and_then(|r| r.collect())
-            .ctx(&context)?;
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk").ctx(&context)?;
+        rel.to.columns = stmt.query_map([&rel.to.table], |r| r.get(0)).and_then(|r| r.collect()).ctx(&context)?;
     }
     Ok(out)
 }
@@ -621,7 +535,10 @@ pub(crate) fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>
     let (mut def, columns) = describe_table(conn, table, &table_sql(conn, table)?)?;
     let bytes = export_rows(conn, &mut def, &columns)?;
     if let Some(c) = def.columns.iter().find(|c| c.encoding != runtime_encoding(&c.type_)) {
-        return Err(Error::invalid(format!("data/{table}.csv"), format!("column {:?} holds values of an unexpected type", c.name)));
+        return Err(Error::invalid(
+            format!("data/{table}.csv"),
+            format!("column {:?} holds values of an unexpected type", c.name),
+        ));
     }
     Ok(Some(bytes))
 }
@@ -674,39 +591,24 @@ fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) ->
         }
     }
     let order = if def.without_rowid {
-        def.key_columns()
-            .iter()
-            .map(|c| quote_ident(c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        def.key_columns().iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
     } else {
-        let names: HashSet<String> = columns
-            .iter()
-            .map(|c| c.name.to_ascii_lowercase())
-            .collect();
+        let names: HashSet<String> = columns.iter().map(|c| c.name.to_ascii_lowercase()).collect();
         ["rowid", "_rowid_", "oid"]
             .into_iter()
             .find(|r| !names.contains(*r))
             .ok_or_else(|| {
                 Error::invalid(
                     PROJECT_YAML,
-                    format!(
-                        "table {table:?} hides its rowid behind columns rowid, _rowid_ and oid"
-                    ),
+                    format!("table {table:?} hides its rowid behind columns rowid, _rowid_ and oid"),
                 )
             })?
             .to_owned()
     };
     let mut out = String::new();
     csv::write_record(&mut out, columns.iter().map(|c| Some(c.name.as_str())));
-    let list = columns
-        .iter()
-        .map(|c| quote_ident(&c.name))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut stmt = conn
-        .prepare(&format!("SELECT {list} FROM {q} ORDER BY {order}"))
-        .ctx(&context)?;
+    let list = columns.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>().join(", ");
+    let mut stmt = conn.prepare(&format!("SELECT {list} FROM {q} ORDER BY {order}")).ctx(&context)?;
     let mut rows = stmt.query([]).ctx(&context)?;
     let encodings: Vec<Encoding> = def.columns.iter().map(|c| c.encoding).collect();
     let mut row_number: u64 = 0;
@@ -724,7 +626,10 @@ fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) ->
                         .map_err(|_| {
                             Error::invalid(
                                 PROJECT_YAML,
-                                format!("table {table:?}, row {row_number}, column {:?}: text that is not valid UTF-8", columns[i].name),
+                                format!(
+                                    "table {table:?}, row {row_number}, column {:?}: text that is not valid UTF-8",
+                                    columns[i].name
+                                ),
                             )
                         })?
                         .to_owned(),
@@ -734,7 +639,11 @@ fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) ->
             let cell = csv::encode_cell(&value, *encoding).ok_or_else(|| {
                 Error::invalid(
                     PROJECT_YAML,
-                    format!("table {table:?}, row {row_number}, column {:?}: value cannot be written as {}", columns[i].name, encoding.as_str()),
+                    format!(
+                        "table {table:?}, row {row_number}, column {:?}: value cannot be written as {}",
+                        columns[i].name,
+                        encoding.as_str()
+                    ),
                 )
             })?;
             cells.push(cell);
@@ -768,21 +677,15 @@ pub fn summary(tree: &FileTree) -> Result<Summary> {
                 }
             }
         }
-        out.tables.push(TableRows {
-            name: table.name.clone(),
-            rows,
-        });
+        out.tables.push(TableRows { name: table.name.clone(), rows });
     }
     Ok(out)
 }
 
 fn read_project(tree: &FileTree) -> Result<ProjectFile> {
-    let bytes = tree.get(PROJECT_YAML).ok_or_else(|| {
-        Error::invalid(
-            PROJECT_YAML,
-            "missing: a project needs project.yaml at its root",
-        )
-    })?;
+    let bytes = tree
+        .get(PROJECT_YAML)
+        .ok_or_else(|| Error::invalid(PROJECT_YAML, "missing: a project needs project.yaml at its root"))?;
     let project = ProjectFile::parse(bytes)?;
     check_project(&project, tree)?;
     Ok(project)
@@ -803,10 +706,7 @@ fn check_project(project: &ProjectFile, tree: &FileTree) -> Result<()> {
         let mut cols = HashSet::new();
         for c in &table.columns {
             if !cols.insert(c.name.to_lowercase()) {
-                return bad(format!(
-                    "table {:?}: column {:?} is listed twice",
-                    table.name, c.name
-                ));
+                return bad(format!("table {:?}: column {:?} is listed twice", table.name, c.name));
             }
         }
         for k in &table.primary_key {
@@ -819,19 +719,13 @@ fn check_project(project: &ProjectFile, tree: &FileTree) -> Result<()> {
         }
         let path = table.data_path()?;
         if let Some(other) = files.insert(path.to_lowercase(), table.name.clone()) {
-            return bad(format!(
-                "tables {other:?} and {:?} both use {path}",
-                table.name
-            ));
+            return bad(format!("tables {other:?} and {:?} both use {path}", table.name));
         }
     }
     for (path, _) in tree.subtree("data").iter() {
         let full = format!("data/{path}");
         if !files.contains_key(&full.to_lowercase()) {
-            return Err(Error::invalid(
-                full,
-                "matches no table of project.yaml; add the table or remove the file",
-            ));
+            return Err(Error::invalid(full, "matches no table of project.yaml; add the table or remove the file"));
         }
     }
     Ok(())
@@ -855,18 +749,13 @@ fn check_project(project: &ProjectFile, tree: &FileTree) -> Result<()> {
 /// - [`Error::Sqlite`] for other failures of SQLite.
 pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
     let project = read_project(tree)?;
-    let existing: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-        .ctx("reading the target database")?;
+    let existing: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).ctx("reading the target database")?;
     if existing > 0 {
-        return Err(Error::invalid(
-            "target database",
-            "is not empty; a project is rebuilt into an empty database",
-        ));
+        return Err(Error::invalid("target database", "is not empty; a project is rebuilt into an empty database"));
     }
     let tx = conn.transaction().ctx("starting the rebuild")?;
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-        .ctx("starting the rebuild")?;
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON").ctx("starting the rebuild")?;
     let mut summary = Summary::default();
     for table in &project.tables {
         create_table(&tx, table, &project.relationships)?;
@@ -880,10 +769,7 @@ pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
             None => 0,
         };
         lines_by_table.insert(table.name.clone(), (path, lines));
-        summary.tables.push(TableRows {
-            name: table.name.clone(),
-            rows,
-        });
+        summary.tables.push(TableRows { name: table.name.clone(), rows });
     }
     for index in &project.indexes {
         let sql = match &index.sql {
@@ -893,12 +779,7 @@ pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
                 if index.unique { "UNIQUE " } else { "" },
                 quote_ident(&index.name),
                 quote_ident(&index.table),
-                index
-                    .columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                index.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
             ),
         };
         create_object(&tx, "index", &index.name, &sql)?;
@@ -922,45 +803,29 @@ fn create_table(conn: &Connection, table: &TableDef, relationships: &[Relationsh
     };
     create_object(conn, "table", &table.name, &sql)?;
     let context = format!("reading table {:?}", table.name);
-    let mut stmt = conn
-        .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")
-        .ctx(&context)?;
+    let mut stmt =
+        conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid").ctx(&context)?;
     let actual: Vec<(String, String, bool, i64)> = stmt
-        .query_map([&table.name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_map([&table.name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .and_then(|r| r.collect())
         .ctx(&context)?;
     let disagree = |what: String| {
         Err(Error::invalid(
             PROJECT_YAML,
-            format!(
-                "table {:?}: the columns listed disagree with its sql: {what}",
-                table.name
-            ),
+            format!("table {:?}: the columns listed disagree with its sql: {what}", table.name),
         ))
     };
     let listed: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let real: Vec<&str> = actual.iter().map(|c| c.0.as_str()).collect();
     if listed != real {
-        return disagree(format!(
-            "listed [{}], sql has [{}]",
-            listed.join(", "),
-            real.join(", ")
-        ));
+        return disagree(format!("listed [{}], sql has [{}]", listed.join(", "), real.join(", ")));
     }
     for (col, (name, type_, not_null, _)) in table.columns.iter().zip(&actual) {
         if &col.type_ != type_ {
-            return disagree(format!(
-                "column {name:?} is listed with type {:?}, sql says {type_:?}",
-                col.type_
-            ));
+            return disagree(format!("column {name:?} is listed with type {:?}, sql says {type_:?}", col.type_));
         }
         if col.not_null != *not_null {
-            return disagree(format!(
-                "column {name:?} is listed with not_null: {}, sql says {not_null}",
-                col.not_null
-            ));
+            return disagree(format!("column {name:?} is listed with not_null: {}, sql says {not_null}", col.not_null));
         }
     }
     let mut keyed: Vec<&(String, String, bool, i64)> = actual.iter().filter(|c| c.3 > 0).collect();
@@ -1002,43 +867,19 @@ fn generate_create_table(table: &TableDef, relationships: &[Relationship]) -> Re
         parts.push(p);
     }
     if key.len() > 1 {
-        parts.push(format!(
-            "PRIMARY KEY ({})",
-            key.iter()
-                .map(|c| quote_ident(c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        parts.push(format!("PRIMARY KEY ({})", key.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")));
     }
     for rel in relationships.iter().filter(|r| r.from.table == table.name) {
         let mut p = format!(
             "FOREIGN KEY ({}) REFERENCES {} ({})",
-            rel.from
-                .columns
-                .iter()
-                .map(|c| quote_ident(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            rel.from.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", "),
             quote_ident(&rel.to.table),
-            rel.to
-                .columns
-                .iter()
-                .map(|c| quote_ident(c))
-                .collect::<Vec<_>>()
-                .join(", ")
+            rel.to.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
         );
         for (word, action) in [("DELETE", &rel.on_delete), ("UPDATE", &rel.on_update)] {
             if let Some(a) = action {
                 let a = a.to_ascii_lowercase();
-                if ![
-                    "no action",
-                    "restrict",
-                    "set null",
-                    "set default",
-                    "cascade",
-                ]
-                .contains(&a.as_str())
-                {
+                if !["no action", "restrict", "set null", "set default", "cascade"].contains(&a.as_str()) {
                     return Err(Error::invalid(
                         PROJECT_YAML,
                         format!(
@@ -1052,11 +893,7 @@ fn generate_create_table(table: &TableDef, relationships: &[Relationship]) -> Re
         }
         parts.push(p);
     }
-    let mut sql = format!(
-        "CREATE TABLE {} ({})",
-        quote_ident(&table.name),
-        parts.join(", ")
-    );
+    let mut sql = format!("CREATE TABLE {} ({})", quote_ident(&table.name), parts.join(", "));
     let mut options = Vec::new();
     if table.strict {
         options.push("STRICT");
@@ -1074,12 +911,7 @@ fn generate_create_table(table: &TableDef, relationships: &[Relationship]) -> Re
 /// Runs `sql`, which must be one `CREATE` of the `kind` object named `name`, and checks that it
 /// created exactly that.
 fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str) -> Result<()> {
-    let refuse = |reason: String| {
-        Err(Error::invalid(
-            PROJECT_YAML,
-            format!("{kind} {name:?}: {reason}"),
-        ))
-    };
+    let refuse = |reason: String| Err(Error::invalid(PROJECT_YAML, format!("{kind} {name:?}: {reason}")));
     let words = leading_words(sql, 3);
     let keyword = kind.to_ascii_uppercase();
     let shape_ok = words.first().map(String::as_str) == Some("CREATE")
@@ -1088,10 +920,7 @@ fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str) -> Result
                 && words.get(1).map(String::as_str) == Some("UNIQUE")
                 && words.get(2) == Some(&keyword)));
     if !shape_ok {
-        return refuse(format!(
-            "sql must be a single CREATE {keyword} statement, found {:?}",
-            words.join(" ")
-        ));
+        return refuse(format!("sql must be a single CREATE {keyword} statement, found {:?}", words.join(" ")));
     }
     let count = |conn: &Connection| -> Result<(i64, i64)> {
         conn.query_row(
@@ -1115,42 +944,22 @@ fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str) -> Result
     drop(stmt);
     let after = count(conn)?;
     if after.0 != before.0 + 1 || after.1 != 1 {
-        return refuse(format!(
-            "sql does not create the {kind} {name:?} (it must create exactly that {kind})"
-        ));
+        return refuse(format!("sql does not create the {kind} {name:?} (it must create exactly that {kind})"));
     }
     Ok(())
 }
 
 /// Loads one CSV into its table; returns the number of rows. For rowid tables, records the
 /// line of each rowid in `lines` so that later errors can name it.
-fn load_csv(
-    conn: &Connection,
-    table: &TableDef,
-    path: &str,
-    bytes: &[u8],
-    lines: &mut Vec<(i64, u64)>,
-) -> Result<u64> {
-    let csv_err = |line: u64, reason: String| Error::Csv {
-        file: path.to_owned(),
-        line,
-        reason,
-    };
+fn load_csv(conn: &Connection, table: &TableDef, path: &str, bytes: &[u8], lines: &mut Vec<(i64, u64)>) -> Result<u64> {
+    let csv_err = |line: u64, reason: String| Error::Csv { file: path.to_owned(), line, reason };
     let mut reader = csv::Reader::new(path, bytes)?;
     let mut fields: Vec<Field> = Vec::new();
-    let all = table
-        .columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let all = table.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
     if reader.read_record(&mut fields)?.is_none() {
         return Err(csv_err(
             1,
-            format!(
-                "the file is empty; it needs a header row with the columns of {:?}: {all}",
-                table.name
-            ),
+            format!("the file is empty; it needs a header row with the columns of {:?}: {all}", table.name),
         ));
     }
     // Map the header onto the table's columns.
@@ -1158,10 +967,7 @@ fn load_csv(
     for f in &fields {
         match table.columns.iter().position(|c| c.name == f.text) {
             Some(i) if order.contains(&i) => {
-                return Err(csv_err(
-                    1,
-                    format!("column {:?} appears twice in the header", f.text),
-                ));
+                return Err(csv_err(1, format!("column {:?} appears twice in the header", f.text)));
             }
             Some(i) => order.push(i),
             None => {
@@ -1175,71 +981,37 @@ fn load_csv(
             }
         }
     }
-    if let Some(missing) = table
-        .columns
-        .iter()
-        .enumerate()
-        .find(|(i, _)| !order.contains(i))
-    {
+    if let Some(missing) = table.columns.iter().enumerate().find(|(i, _)| !order.contains(i)) {
         return Err(csv_err(
             1,
-            format!(
-                "column {:?} of table {:?} is missing from the header",
-                missing.1.name, table.name
-            ),
+            format!("column {:?} of table {:?} is missing from the header", missing.1.name, table.name),
         ));
     }
     let width = order.len();
     let encodings: Vec<Encoding> = order.iter().map(|&i| table.columns[i].encoding).collect();
-    let names: Vec<&str> = order
-        .iter()
-        .map(|&i| table.columns[i].name.as_str())
-        .collect();
+    let names: Vec<&str> = order.iter().map(|&i| table.columns[i].name.as_str()).collect();
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({})",
         quote_ident(&table.name),
-        names
-            .iter()
-            .map(|c| quote_ident(c))
-            .collect::<Vec<_>>()
-            .join(", "),
-        (1..=width)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        names.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", "),
+        (1..=width).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
     );
-    let mut stmt = conn
-        .prepare(&sql)
-        .ctx(&format!("preparing to load {path}"))?;
+    let mut stmt = conn.prepare(&sql).ctx(&format!("preparing to load {path}"))?;
     let track = !table.without_rowid;
     let mut rows = 0;
     while let Some(line) = reader.read_record(&mut fields)? {
         if fields.len() != width {
-            let hint = if fields.len() == 1 && fields[0].is_null() {
-                " (an empty line?)"
-            } else {
-                ""
-            };
-            return Err(csv_err(
-                line,
-                format!(
-                    "{} field(s), but the header has {width}{hint}",
-                    fields.len()
-                ),
-            ));
+            let hint = if fields.len() == 1 && fields[0].is_null() { " (an empty line?)" } else { "" };
+            return Err(csv_err(line, format!("{} field(s), but the header has {width}{hint}", fields.len())));
         }
         for (i, (field, encoding)) in fields.iter().zip(&encodings).enumerate() {
             let bound = match encoding {
                 Encoding::Text => stmt.raw_bind_parameter(i + 1, field.as_opt()),
-                _ => stmt.raw_bind_parameter(
-                    i + 1,
-                    csv::decode_cell(field, *encoding, path, line, names[i])?,
-                ),
+                _ => stmt.raw_bind_parameter(i + 1, csv::decode_cell(field, *encoding, path, line, names[i])?),
             };
             bound.map_err(|e| csv_err(line, e.to_string()))?;
         }
-        stmt.raw_execute()
-            .map_err(|e| csv_err(line, sqlite_message(&e)))?;
+        stmt.raw_execute().map_err(|e| csv_err(line, sqlite_message(&e)))?;
         if track {
             lines.push((conn.last_insert_rowid(), line));
         }
@@ -1263,28 +1035,20 @@ type LinesByTable = HashMap<String, (String, Vec<(i64, u64)>)>;
 fn check_foreign_keys(conn: &Connection, lines: &LinesByTable) -> Result<()> {
     let context = "checking foreign keys";
     let mut stmt = conn.prepare("PRAGMA foreign_key_check").ctx(context)?;
-    let first: Option<(String, Option<i64>, String)> = stmt
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()
-        .ctx(context)?;
+    let first: Option<(String, Option<i64>, String)> =
+        stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional().ctx(context)?;
     let Some((table, rowid, parent)) = first else {
         return Ok(());
     };
     let reason = format!("this row of {table:?} refers to a row of {parent:?} that does not exist");
     match lines.get(&table) {
-        Some((path, by_rowid)) => {
-            match rowid.and_then(|id| by_rowid.iter().find(|(r, _)| *r == id)) {
-                Some((_, line)) => Err(Error::Csv {
-                    file: path.clone(),
-                    line: *line,
-                    reason,
-                }),
-                None => Err(Error::invalid(
-                    path.clone(),
-                    format!("a row of {table:?} refers to a row of {parent:?} that does not exist"),
-                )),
-            }
-        }
+        Some((path, by_rowid)) => match rowid.and_then(|id| by_rowid.iter().find(|(r, _)| *r == id)) {
+            Some((_, line)) => Err(Error::Csv { file: path.clone(), line: *line, reason }),
+            None => Err(Error::invalid(
+                path.clone(),
+                format!("a row of {table:?} refers to a row of {parent:?} that does not exist"),
+            )),
+        },
         None => Err(Error::invalid(PROJECT_YAML, reason)),
     }
 }
@@ -1308,9 +1072,7 @@ fn leading_words(sql: &str, n: usize) -> Vec<String> {
         } else if let Some(r) = rest.strip_prefix("/*") {
             rest = r.split_once("*/").map_or("", |(_, after)| after);
         } else {
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             if end == 0 {
                 break;
             }
@@ -1324,39 +1086,21 @@ fn leading_words(sql: &str, n: usize) -> Vec<String> {
 /// Whether `name` can be a file name on every common system as it is.
 fn is_safe_file_name(name: &str) -> bool {
     const RESERVED: [&str; 22] = [
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
+        "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
     ];
     !name.is_empty()
         && name.len() <= 120
         && !name.starts_with('.')
         && !name.ends_with(['.', ' '])
-        && !name
-            .chars()
-            .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
-        && !RESERVED.contains(
-            &name
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_ascii_uppercase()
-                .as_str(),
-        )
+        && !name.chars().any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+        && !RESERVED.contains(&name.split('.').next().unwrap_or("").to_ascii_uppercase().as_str())
 }
 
 /// A safe file name made from `name` (unsafe characters become `_`).
 fn safe_file_stem(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(100)
-        .collect();
+    let mut s: String =
+        name.chars().map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c }).take(100).collect();
     s = s.trim_matches(|c| c == '.' || c == ' ').to_owned();
     if !is_safe_file_name(&s) {
         s = format!("table_{s}");
@@ -1442,11 +1186,7 @@ mod dir {
         /// [`ProjectDir::rebuild`] when it has to be rebuilt.
         pub fn open(&self) -> Result<OpenedProject> {
             let db = self.db_path();
-            let rebuilt = if db.exists() {
-                None
-            } else {
-                Some(self.rebuild()?)
-            };
+            let rebuilt = if db.exists() { None } else { Some(self.rebuild()?) };
             let conn = Connection::open(&db).ctx(&db.display().to_string())?;
             harden(&conn)?;
             Ok(OpenedProject { conn, rebuilt })
@@ -1475,10 +1215,7 @@ mod dir {
             let result = self.rebuild_inner();
             let entry = match &result {
                 Ok(_) => "ok|rebuild".to_owned(),
-                Err(e) => format!(
-                    "error|rebuild: {}",
-                    e.to_string().replace(['\n', '\r'], " ")
-                ),
+                Err(e) => format!("error|rebuild: {}", e.to_string().replace(['\n', '\r'], " ")),
             };
             let logged = self.log(&entry);
             let summary = result?;
@@ -1488,12 +1225,9 @@ mod dir {
 
         fn rebuild_inner(&self) -> Result<Summary> {
             let tree = self.read_sources(&Limits::default())?;
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos());
-            let tmp = self
-                .root
-                .join(format!(".playground.db.{}.{nanos}.tmp", std::process::id()));
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            let tmp = self.root.join(format!(".playground.db.{}.{nanos}.tmp", std::process::id()));
             let cleanup = |tmp: &Path| {
                 let _ = std::fs::remove_file(tmp);
                 let _ = std::fs::remove_file(tmp.with_extension("tmp-journal"));
@@ -1502,8 +1236,7 @@ mod dir {
                 let mut conn = Connection::open(&tmp).ctx(&tmp.display().to_string())?;
                 harden(&conn)?;
                 let summary = rebuild(&tree, &mut conn)?;
-                conn.close()
-                    .map_err(|(_, e)| Error::sqlite(tmp.display().to_string(), e))?;
+                conn.close().map_err(|(_, e)| Error::sqlite(tmp.display().to_string(), e))?;
                 Ok(summary)
             })();
             match built {
@@ -1539,15 +1272,12 @@ mod dir {
     fn harden(conn: &Connection) -> Result<()> {
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
             .ctx("hardening the connection")?;
-        conn.execute_batch("PRAGMA trusted_schema = OFF")
-            .ctx("hardening the connection")
+        conn.execute_batch("PRAGMA trusted_schema = OFF").ctx("hardening the connection")
     }
 
     /// `2026-05-07T14:30:12Z`.
     pub(super) fn utc_timestamp(t: std::time::SystemTime) -> String {
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let days = (secs / 86_400) as i64;
         let rem = secs % 86_400;
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -1560,12 +1290,7 @@ mod dir {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
-        format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        )
+        format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
     }
 }
 
@@ -1578,16 +1303,10 @@ mod tests {
     fn dump(conn: &Connection) -> std::collections::BTreeMap<String, Vec<Vec<Value>>> {
         let mut out = std::collections::BTreeMap::new();
         for (table, _) in schema_objects(conn, "table").unwrap() {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {}", quote_ident(&table)))
-                .unwrap();
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {}", quote_ident(&table))).unwrap();
             let n = stmt.column_count();
             let rows = stmt
-                .query_map([], |r| {
-                    (0..n)
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<std::result::Result<Vec<_>, _>>()
-                })
+                .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<std::result::Result<Vec<_>, _>>())
                 .unwrap()
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .unwrap();
@@ -1654,29 +1373,15 @@ line 2' || char(13) || char(10) || 'line 3', 1e300);
         let second = export(&again, "shop").unwrap();
         for ((p1, d1), (p2, d2)) in first.iter().zip(second.iter()) {
             assert_eq!(p1, p2);
-            assert_eq!(
-                String::from_utf8_lossy(d1),
-                String::from_utf8_lossy(d2),
-                "{p1}"
-            );
+            assert_eq!(String::from_utf8_lossy(d1), String::from_utf8_lossy(d2), "{p1}");
         }
         assert_eq!(first, second);
         assert_eq!(first.to_zip().unwrap(), second.to_zip().unwrap());
         // The generated column, view, trigger and indexes came back.
-        let n: i64 = again
-            .query_row("SELECT total_cents FROM orders WHERE id = 10", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let n: i64 = again.query_row("SELECT total_cents FROM orders WHERE id = 10", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 25000);
-        assert!(
-            again
-                .execute("INSERT INTO orders(customer_id, total) VALUES (1, -1)", [])
-                .is_err()
-        );
-        let n: i64 = again
-            .query_row("SELECT count(*) FROM big_orders", [], |r| r.get(0))
-            .unwrap();
+        assert!(again.execute("INSERT INTO orders(customer_id, total) VALUES (1, -1)", []).is_err());
+        let n: i64 = again.query_row("SELECT count(*) FROM big_orders", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 1);
     }
 
@@ -1685,16 +1390,7 @@ line 2' || char(13) || char(10) || 'line 3', 1e300);
         let tree = export(&shop(), "shop").unwrap();
         let project = ProjectFile::parse(tree.get("project.yaml").unwrap()).unwrap();
         let enc = |t: &str, c: &str| {
-            project
-                .tables
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .columns
-                .iter()
-                .find(|x| x.name == c)
-                .unwrap()
-                .encoding
+            project.tables.iter().find(|x| x.name == t).unwrap().columns.iter().find(|x| x.name == c).unwrap().encoding
         };
         assert_eq!(enc("customers", "name"), Encoding::Text);
         assert_eq!(enc("customers", "photo"), Encoding::Base64);
@@ -1705,20 +1401,9 @@ line 2' || char(13) || char(10) || 'line 3', 1e300);
         let items = std::str::from_utf8(tree.get("data/order items.csv").unwrap()).unwrap();
         assert_eq!(items, "x\na\n\n\"\"\n");
         let orders = project.tables.iter().find(|t| t.name == "orders").unwrap();
-        assert_eq!(
-            orders
-                .columns
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>(),
-            ["id", "customer_id", "total"]
-        );
+        assert_eq!(orders.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["id", "customer_id", "total"]);
         assert_eq!(project.relationships.len(), 2);
-        let lines = project
-            .tables
-            .iter()
-            .find(|t| t.name == "line_items")
-            .unwrap();
+        let lines = project.tables.iter().find(|t| t.name == "line_items").unwrap();
         assert_eq!(lines.primary_key, ["order_id", "pos"]);
         assert!(lines.without_rowid);
         let csv = std::str::from_utf8(tree.get("data/line_items.csv").unwrap()).unwrap();
@@ -1759,10 +1444,7 @@ views:
 
     fn ok_files() -> Vec<(&'static str, &'static str)> {
         vec![
-            (
-                "data/customers.csv",
-                "id,name,photo\n1,Ada,aGVsbG8=\n2,\"\",\n",
-            ),
+            ("data/customers.csv", "id,name,photo\n1,Ada,aGVsbG8=\n2,\"\",\n"),
             ("data/orders.csv", "id,customer_id,total\n1,1,250\n2,2,\n"),
         ]
     }
@@ -1775,53 +1457,25 @@ views:
     fn hand_written_project_is_generated_and_summarised() {
         let tree = hand(&ok_files());
         let s = summary(&tree).unwrap();
-        assert_eq!(
-            s.sentence(),
-            "2 tables, 4 rows will be recreated; the existing .db will be replaced"
-        );
+        assert_eq!(s.sentence(), "2 tables, 4 rows will be recreated; the existing .db will be replaced");
         let conn = rebuilt(&tree).unwrap();
-        let photo: Vec<u8> = conn
-            .query_row("SELECT photo FROM customers WHERE id = 1", [], |r| r.get(0))
-            .unwrap();
+        let photo: Vec<u8> = conn.query_row("SELECT photo FROM customers WHERE id = 1", [], |r| r.get(0)).unwrap();
         assert_eq!(photo, b"hello");
         let (name, total): (String, Option<f64>) = conn
-            .query_row(
-                "SELECT name, (SELECT total FROM orders WHERE id = 2) FROM customers WHERE id = 2",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT name, (SELECT total FROM orders WHERE id = 2) FROM customers WHERE id = 2", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
         assert_eq!((name.as_str(), total), ("", None));
-        let sql: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'orders'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert!(
-            sql.contains("ON DELETE CASCADE") && sql.contains("DEFAULT 0"),
-            "{sql}"
-        );
-        assert_eq!(
-            Summary {
-                tables: vec![TableRows {
-                    name: "t".into(),
-                    rows: 1
-                }]
-            }
-            .counts(),
-            "1 table, 1 row"
-        );
+        let sql: String =
+            conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'orders'", [], |r| r.get(0)).unwrap();
+        assert!(sql.contains("ON DELETE CASCADE") && sql.contains("DEFAULT 0"), "{sql}");
+        assert_eq!(Summary { tables: vec![TableRows { name: "t".into(), rows: 1 }] }.counts(), "1 table, 1 row");
     }
 
     fn assert_csv(err: Error, file: &str, line: u64, reason: &str) {
         match &err {
-            Error::Csv {
-                file: f,
-                line: l,
-                reason: r,
-            } => {
+            Error::Csv { file: f, line: l, reason: r } => {
                 assert_eq!((f.as_str(), *l), (file, line), "{err}");
                 assert!(r.contains(reason), "{err}");
             }
@@ -1833,64 +1487,25 @@ views:
     fn csv_errors_name_file_and_line() {
         let mut f = ok_files();
         f[0].1 = "id,photo\n1,\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            1,
-            "column \"name\" of table \"customers\" is missing",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 1, "column \"name\" of table \"customers\" is missing");
         f[0].1 = "id,name,photo,emial\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            1,
-            "\"emial\", which table \"customers\" does not have",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 1, "\"emial\", which table \"customers\" does not have");
         f[0].1 = "id,name,photo\n1,Ada,\n2,Bob\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            3,
-            "2 field(s), but the header has 3",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 3, "2 field(s), but the header has 3");
         f[0].1 = "id,name,photo\n1,\"Ada,\n2,Bob,\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            2,
-            "quote opened on line 2 is never closed",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 2, "quote opened on line 2 is never closed");
         f[0].1 = "id,name,photo\n1,Ada,\n1,Again,\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            3,
-            "UNIQUE constraint failed",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 3, "UNIQUE constraint failed");
         f[0].1 = "id,name,photo\n1,,\n";
-        assert_csv(
-            err_of(&f),
-            "data/customers.csv",
-            2,
-            "NOT NULL constraint failed",
-        );
+        assert_csv(err_of(&f), "data/customers.csv", 2, "NOT NULL constraint failed");
         f[0].1 = "id,name,photo\n1,Ada,!!notbase64\n";
         assert_csv(err_of(&f), "data/customers.csv", 2, "base64");
         let mut f = ok_files();
         f[1].1 = "id,customer_id,total\n1,1,250\n2,99,\n";
-        assert_csv(
-            err_of(&f),
-            "data/orders.csv",
-            3,
-            "refers to a row of \"customers\" that does not exist",
-        );
+        assert_csv(err_of(&f), "data/orders.csv", 3, "refers to a row of \"customers\" that does not exist");
         let mut f = ok_files();
         f.push(("data/stray.csv", "x\n"));
-        assert!(
-            err_of(&f)
-                .to_string()
-                .contains("data/stray.csv: matches no table")
-        );
+        assert!(err_of(&f).to_string().contains("data/stray.csv: matches no table"));
     }
 
     #[test]
@@ -1900,40 +1515,16 @@ views:
             t.insert("project.yaml", yaml).unwrap();
             t
         };
-        let err = rebuilt(&tree(
-            "version: 1\nproject: {name: x}\ntables:\n  - name: [oops\n",
-        ))
-        .err()
-        .unwrap();
-        assert!(
-            matches!(&err, Error::Yaml { file, line: Some(_), .. } if file == "project.yaml"),
-            "{err}"
-        );
-        let err = rebuilt(&tree(
-            "version: 1\nproject: {name: x}\ntables:\n  - name: t\n    colums: []\n",
-        ))
-        .err()
-        .unwrap();
-        assert!(
-            matches!(&err, Error::Yaml { line: Some(5), .. }) && err.to_string().contains("colums"),
-            "{err}"
-        );
-        let err = rebuilt(&tree("version: 2\nproject: {name: x}\n"))
-            .err()
-            .unwrap();
-        assert!(
-            matches!(&err, Error::UnsupportedVersion { found, supported: 1, .. } if found == "2"),
-            "{err}"
-        );
+        let err = rebuilt(&tree("version: 1\nproject: {name: x}\ntables:\n  - name: [oops\n")).err().unwrap();
+        assert!(matches!(&err, Error::Yaml { file, line: Some(_), .. } if file == "project.yaml"), "{err}");
+        let err =
+            rebuilt(&tree("version: 1\nproject: {name: x}\ntables:\n  - name: t\n    colums: []\n")).err().unwrap();
+        assert!(matches!(&err, Error::Yaml { line: Some(5), .. }) && err.to_string().contains("colums"), "{err}");
+        let err = rebuilt(&tree("version: 2\nproject: {name: x}\n")).err().unwrap();
+        assert!(matches!(&err, Error::UnsupportedVersion { found, supported: 1, .. } if found == "2"), "{err}");
         let err = rebuilt(&tree("project: {name: x}\n")).err().unwrap();
         assert!(err.to_string().contains("version"), "{err}");
-        assert!(
-            rebuilt(&FileTree::new())
-                .err()
-                .unwrap()
-                .to_string()
-                .contains("project.yaml")
-        );
+        assert!(rebuilt(&FileTree::new()).err().unwrap().to_string().contains("project.yaml"));
     }
 
     fn with_sql(sql: &str) -> Error {
@@ -1950,45 +1541,24 @@ views:
         for (sql, reason) in [
             ("CREATE VIEW t AS SELECT 1 AS a", "single CREATE TABLE"),
             ("DROP TABLE x", "single CREATE TABLE"),
-            (
-                "CREATE TABLE other (a TEXT)",
-                "does not create the table \\\"t\\\"",
-            ),
-            (
-                "CREATE TABLE t (a TEXT); CREATE TABLE u (b)",
-                "more than one statement",
-            ),
-            (
-                "CREATE TABLE t (a INTEGER)",
-                "type \\\"TEXT\\\", sql says \\\"INTEGER\\\"",
-            ),
-            (
-                "CREATE TABLE t (a TEXT, b TEXT)",
-                "listed [a], sql has [a, b]",
-            ),
+            ("CREATE TABLE other (a TEXT)", "does not create the table \\\"t\\\""),
+            ("CREATE TABLE t (a TEXT); CREATE TABLE u (b)", "more than one statement"),
+            ("CREATE TABLE t (a INTEGER)", "type \\\"TEXT\\\", sql says \\\"INTEGER\\\""),
+            ("CREATE TABLE t (a TEXT, b TEXT)", "listed [a], sql has [a, b]"),
             ("CREATE TEMP TABLE t (a TEXT)", "single CREATE TABLE"),
         ] {
             let err = with_sql(sql);
-            assert!(
-                matches!(&err, Error::Invalid { file, .. } if file == "project.yaml"),
-                "{sql}: {err}"
-            );
-            assert!(
-                err.to_string().replace('"', "\\\"").contains(reason),
-                "{sql}: {err}"
-            );
+            assert!(matches!(&err, Error::Invalid { file, .. } if file == "project.yaml"), "{sql}: {err}");
+            assert!(err.to_string().replace('"', "\\\"").contains(reason), "{sql}: {err}");
         }
         // Nothing is left behind after a failure: the whole rebuild is one transaction.
         let mut conn = Connection::open_in_memory().unwrap();
         let mut f = ok_files();
         f[1].1 = "id,customer_id,total\nx,1,1\n";
         let mut tree = hand(&f);
-        tree.insert("data/orders.csv", "id,customer_id,total\n1,1,1\n2\n")
-            .unwrap();
+        tree.insert("data/orders.csv", "id,customer_id,total\n1,1,1\n2\n").unwrap();
         assert!(rebuild(&tree, &mut conn).is_err());
-        let n: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 0);
         // And a database that is not empty is refused.
         conn.execute_batch("CREATE TABLE x(y)").unwrap();
@@ -1999,10 +1569,7 @@ views:
     fn timestamps() {
         let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_778_164_212);
         assert_eq!(dir::utc_timestamp(t), "2026-05-07T14:30:12Z");
-        assert_eq!(
-            dir::utc_timestamp(std::time::UNIX_EPOCH),
-            "1970-01-01T00:00:00Z"
-        );
+        assert_eq!(dir::utc_timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
         assert_eq!(dir::utc_timestamp(leap), "2000-02-29T00:00:00Z");
     }
@@ -2010,15 +1577,9 @@ views:
     #[test]
     fn project_dir_open_and_rebuild() {
         let dir = tempfile::tempdir().unwrap();
-        export(&shop(), "shop")
-            .unwrap()
-            .write_dir(dir.path())
-            .unwrap();
+        export(&shop(), "shop").unwrap().write_dir(dir.path()).unwrap();
         let project = ProjectDir::new(dir.path());
-        assert_eq!(
-            project.plan_rebuild().unwrap().counts(),
-            "7 tables, 25 rows"
-        );
+        assert_eq!(project.plan_rebuild().unwrap().counts(), "7 tables, 25 rows");
         // Missing database: rebuilt silently.
         let opened = project.open().unwrap();
         assert!(opened.rebuilt.is_some());
@@ -2027,59 +1588,38 @@ views:
         // Present database: opened as it is.
         let opened = project.open().unwrap();
         assert!(opened.rebuilt.is_none());
-        let n: i64 = opened
-            .conn
-            .query_row("SELECT count(*) FROM line_items", [], |r| r.get(0))
-            .unwrap();
+        let n: i64 = opened.conn.query_row("SELECT count(*) FROM line_items", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 0);
         drop(opened);
         // Explicit rebuild replaces it.
         project.rebuild().unwrap();
         let opened = project.open().unwrap();
-        let n: i64 = opened
-            .conn
-            .query_row("SELECT count(*) FROM line_items", [], |r| r.get(0))
-            .unwrap();
+        let n: i64 = opened.conn.query_row("SELECT count(*) FROM line_items", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 3);
         drop(opened);
         // A failed rebuild leaves the database alone and no temporary file behind.
-        std::fs::write(
-            dir.path().join("data/line_items.csv"),
-            "order_id,pos,qty\n10,1\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("data/line_items.csv"), "order_id,pos,qty\n10,1\n").unwrap();
         assert!(project.rebuild().is_err());
         assert!(project.db_path().exists());
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(
-            names
-                .iter()
-                .all(|n| !n.ends_with(".tmp") && !n.contains("journal")),
-            "{names:?}"
-        );
+        assert!(names.iter().all(|n| !n.ends_with(".tmp") && !n.contains("journal")), "{names:?}");
         let log = std::fs::read_to_string(dir.path().join("history.log")).unwrap();
         let lines: Vec<&str> = log.lines().collect();
         assert_eq!(lines.len(), 3, "{log}");
         assert!(
-            lines[0].ends_with("Z|ok|rebuild")
-                && lines[0].len() == "2026-05-07T14:30:12Z|ok|rebuild".len(),
+            lines[0].ends_with("Z|ok|rebuild") && lines[0].len() == "2026-05-07T14:30:12Z|ok|rebuild".len(),
             "{log}"
         );
-        assert!(
-            lines[2].contains("|error|rebuild: data/line_items.csv:2:"),
-            "{log}"
-        );
+        assert!(lines[2].contains("|error|rebuild: data/line_items.csv:2:"), "{log}");
     }
 
     #[test]
     fn safe_file_names() {
         assert!(is_safe_file_name("order items"));
-        for bad in [
-            "a/b", "", ".hidden", "con", "CON.x", "a:b", "trail.", "x\u{1}",
-        ] {
+        for bad in ["a/b", "", ".hidden", "con", "CON.x", "a:b", "trail.", "x\u{1}"] {
             assert!(!is_safe_file_name(bad), "{bad}");
             assert!(is_safe_file_name(&safe_file_stem(bad)), "{bad}");
         }
@@ -2089,16 +1629,9 @@ views:
         prop_oneof![
             Just(Value::Null),
             any::<i64>().prop_map(Value::Integer),
-            any::<f64>()
-                .prop_filter("SQLite stores no NaN", |x| !x.is_nan())
-                .prop_map(Value::Real),
-            prop_oneof![
-                Just(String::new()),
-                "[a-z ,\"\r\n]{0,6}",
-                any::<String>(),
-                "-?[0-9]{1,3}(\\.[0-9])?"
-            ]
-            .prop_map(Value::Text),
+            any::<f64>().prop_filter("SQLite stores no NaN", |x| !x.is_nan()).prop_map(Value::Real),
+            prop_oneof![Just(String::new()), "[a-z ,\"\r\n]{0,6}", any::<String>(), "-?[0-9]{1,3}(\\.[0-9])?"]
+                .prop_map(Value::Text),
             proptest::collection::vec(any::<u8>(), 0..8).prop_map(Value::Blob),
         ]
     }

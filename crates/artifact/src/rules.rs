@@ -69,28 +69,15 @@ pub struct Outcome {
 
 impl Outcome {
     fn verdict(passed: bool, message: impl Into<String>) -> Self {
-        Outcome {
-            passed,
-            verified: true,
-            message: message.into(),
-            rows: None,
-        }
+        Outcome { passed, verified: true, message: message.into(), rows: None }
     }
 
     fn unverified(passed: bool, message: impl Into<String>) -> Self {
-        Outcome {
-            passed,
-            verified: false,
-            message: message.into(),
-            rows: None,
-        }
+        Outcome { passed, verified: false, message: message.into(), rows: None }
     }
 
     fn broken(what: &str) -> Self {
-        Outcome::unverified(
-            false,
-            format!("this check is broken ({what}); please tell the workshop author"),
-        )
+        Outcome::unverified(false, format!("this check is broken ({what}); please tell the workshop author"))
     }
 }
 
@@ -129,10 +116,7 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
         }
         Rule::External { .. } => {
             if confirmed(input) {
-                Outcome::unverified(
-                    true,
-                    "marked as done (checked outside Stepwise, so not verified)",
-                )
+                Outcome::unverified(true, "marked as done (checked outside Stepwise, so not verified)")
             } else {
                 Outcome::unverified(false, "checked outside Stepwise: run the spec yourself")
             }
@@ -160,9 +144,7 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
             validate_query(query, &mut problems);
             validate_sql_expect(expect, &mut problems);
         }
-        Rule::Answer {
-            expect: AnswerExpect::Exact { any_of, .. },
-        } => {
+        Rule::Answer { expect: AnswerExpect::Exact { any_of, .. } } => {
             if any_of.is_empty() {
                 problems.push("`any_of` lists no answer".to_owned());
             }
@@ -172,9 +154,7 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
                 }
             }
         }
-        Rule::Answer {
-            expect: AnswerExpect::Pattern { regex },
-        } => {
+        Rule::Answer { expect: AnswerExpect::Pattern { regex } } => {
             if regex.trim().is_empty() {
                 problems.push("the pattern is empty".to_owned());
             } else if let Err(e) = compile_pattern(regex) {
@@ -184,20 +164,14 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
         Rule::Manual {} => {}
         Rule::External { runner, spec } => {
             if runner.trim().is_empty() {
-                problems.push(
-                    "`runner` is empty (say what runs the spec: goss, shell, kubectl…)".to_owned(),
-                );
+                problems.push("`runner` is empty (say what runs the spec: goss, shell, kubectl…)".to_owned());
             }
             if spec.trim().is_empty() {
                 problems.push("`spec` is empty".to_owned());
             }
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
 }
 
 /// Runs one statement of the learner's own SQL on their workspace (writes allowed) and returns
@@ -217,25 +191,17 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
 /// let r = stepwise_artifact::rules::run_query(&mut ws, "SELECT * FROM nope", 10);
 /// assert_eq!(r.unwrap_err(), "no such table: nope");
 /// ```
-pub fn run_query(
-    workspace: &mut Connection,
-    sql: &str,
-    max_rows: usize,
-) -> Result<QueryResult, String> {
-    let fetched = execute(workspace, sql, Access::ReadWrite, max_rows, QUERY_BUDGET).map_err(
-        |e| match e {
-            QueryError::Empty => "there is no statement to run".to_owned(),
-            QueryError::Several => {
-                "run one statement at a time: remove everything after the first `;`".to_owned()
-            }
-            // Only read-only runs refuse these; say what happened all the same.
-            QueryError::Writes => "the statement would change the database".to_owned(),
-            QueryError::NoColumns => "the statement returns no columns".to_owned(),
-            QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
-            QueryError::Budget => budget_message("the statement"),
-            QueryError::Sqlite(m) => m,
-        },
-    )?;
+pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Result<QueryResult, String> {
+    let fetched = execute(workspace, sql, Access::ReadWrite, max_rows, QUERY_BUDGET).map_err(|e| match e {
+        QueryError::Empty => "there is no statement to run".to_owned(),
+        QueryError::Several => "run one statement at a time: remove everything after the first `;`".to_owned(),
+        // Only read-only runs refuse these; say what happened all the same.
+        QueryError::Writes => "the statement would change the database".to_owned(),
+        QueryError::NoColumns => "the statement returns no columns".to_owned(),
+        QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
+        QueryError::Budget => budget_message("the statement"),
+        QueryError::Sqlite(m) => m,
+    })?;
     Ok(fetched.into_result(max_rows))
 }
 
@@ -285,10 +251,7 @@ fn check_sql(query: &str, expect: &SqlExpect, workspace: &mut Connection) -> Out
         }
     };
     let (passed, message) = compare(expect, &fetched);
-    Outcome {
-        rows: Some(fetched.into_result(MAX_ROWS)),
-        ..Outcome::verdict(passed, message)
-    }
+    Outcome { rows: Some(fetched.into_result(MAX_ROWS)), ..Outcome::verdict(passed, message) }
 }
 
 /// Compares a query's result with what the author expects; the message says what differs.
@@ -301,10 +264,7 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
         SqlExpect::Empty => (false, format!("expected no rows, got {n}")),
         SqlExpect::Scalar(want) => {
             if got.columns.len() != 1 {
-                return (
-                    false,
-                    format!("expected one column, got {}", got.columns.len()),
-                );
+                return (false, format!("expected one column, got {}", got.columns.len()));
             }
             if n != 1 {
                 return (false, format!("expected one row, got {}", some(n)));
@@ -313,40 +273,20 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
             if same(want, cell) {
                 (true, "correct".to_owned())
             } else {
-                (
-                    false,
-                    format!("expected {want}, got {cell}{}", kind_hint(want, cell)),
-                )
+                (false, format!("expected {want}, got {cell}{}", kind_hint(want, cell)))
             }
         }
-        SqlExpect::Rows {
-            rows: want,
-            ordered,
-        } => {
+        SqlExpect::Rows { rows: want, ordered } => {
             if let Some(width) = want.first().map(Vec::len)
                 && width != got.columns.len()
             {
-                return (
-                    false,
-                    format!(
-                        "expected {}, got {}",
-                        count(width, "column"),
-                        got.columns.len()
-                    ),
-                );
+                return (false, format!("expected {}, got {}", count(width, "column"), got.columns.len()));
             }
             if want.len() != n {
-                return (
-                    false,
-                    format!("expected {}, got {}", count(want.len(), "row"), some(n)),
-                );
+                return (false, format!("expected {}, got {}", count(want.len(), "row"), some(n)));
             }
             if *ordered {
-                match want
-                    .iter()
-                    .zip(&got.rows)
-                    .position(|(w, g)| !same_row(w, g))
-                {
+                match want.iter().zip(&got.rows).position(|(w, g)| !same_row(w, g)) {
                     None => (true, format!("correct: the expected {}", count(n, "row"))),
                     Some(i) => {
                         let (w, g) = (&want[i], &got.rows[i]);
@@ -355,23 +295,12 @@ fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                         } else {
                             cell_hint(w, g, &got.columns)
                         };
-                        (
-                            false,
-                            format!(
-                                "row {} differs: expected {}, got {}{why}",
-                                i + 1,
-                                Row(w),
-                                Row(g)
-                            ),
-                        )
+                        (false, format!("row {} differs: expected {}, got {}{why}", i + 1, Row(w), Row(g)))
                     }
                 }
             } else {
                 match unmatched(want, &got.rows) {
-                    None => (
-                        true,
-                        format!("correct: the expected {} (in any order)", count(n, "row")),
-                    ),
+                    None => (true, format!("correct: the expected {} (in any order)", count(n, "row"))),
                     Some((extra, missing)) => (
                         false,
                         format!(
@@ -436,11 +365,7 @@ fn kind_hint(want: &Value, got: &Cell) -> String {
         Value::Text(_) => "text",
     };
     let got_kind = got.kind();
-    if want_kind == got_kind {
-        String::new()
-    } else {
-        format!(" ({got_kind}, not {want_kind})")
-    }
+    if want_kind == got_kind { String::new() } else { format!(" ({got_kind}, not {want_kind})") }
 }
 
 /// The kind hint of the first differing cell of a row, naming its column.
@@ -461,20 +386,12 @@ fn cell_hint(want: &[Value], got: &[Cell], columns: &[String]) -> String {
 
 /// "one row", "3 rows".
 fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("one {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    if n == 1 { format!("one {what}") } else { format!("{n} {what}s") }
 }
 
 /// "none", "3".
 fn some(n: usize) -> String {
-    if n == 0 {
-        "none".to_owned()
-    } else {
-        n.to_string()
-    }
+    if n == 0 { "none".to_owned() } else { n.to_string() }
 }
 
 /// A row shown as an SQL tuple: `(2, 'Grace')`.
@@ -558,12 +475,7 @@ impl Fetched {
         QueryResult {
             columns: self.columns,
             truncated: self.total > max_rows,
-            rows: self
-                .rows
-                .into_iter()
-                .take(max_rows)
-                .map(|r| r.into_iter().map(Cell::into_value).collect())
-                .collect(),
+            rows: self.rows.into_iter().take(max_rows).map(|r| r.into_iter().map(Cell::into_value).collect()).collect(),
         }
     }
 }
@@ -595,13 +507,7 @@ enum QueryError {
 
 /// Runs exactly one statement of `sql` under a budget of `budget` instructions, keeping the
 /// first `keep` rows and counting all of them.
-fn execute(
-    conn: &mut Connection,
-    sql: &str,
-    access: Access,
-    keep: usize,
-    budget: u64,
-) -> Result<Fetched, QueryError> {
+fn execute(conn: &mut Connection, sql: &str, access: Access, keep: usize, budget: u64) -> Result<Fetched, QueryError> {
     let guard = Guard::install(conn, budget, access);
     let result = fetch(guard.conn, sql, access, keep);
     let stopped = guard.stopped.load(Ordering::Relaxed);
@@ -637,30 +543,19 @@ fn fetch(conn: &Connection, sql: &str, access: Access, keep: usize) -> Result<Fe
     let width = columns.len();
     let mut rows = Vec::new();
     let mut total = 0;
-    let mut query = stmt
-        .query([])
-        .map_err(|e| QueryError::Sqlite(sqlite_message(&e)))?;
-    while let Some(row) = query
-        .next()
-        .map_err(|e| QueryError::Sqlite(sqlite_message(&e)))?
-    {
+    let mut query = stmt.query([]).map_err(|e| QueryError::Sqlite(sqlite_message(&e)))?;
+    while let Some(row) = query.next().map_err(|e| QueryError::Sqlite(sqlite_message(&e)))? {
         if total < keep {
             let mut cells = Vec::with_capacity(width);
             for i in 0..width {
-                let v = row
-                    .get_ref(i)
-                    .map_err(|e| QueryError::Sqlite(sqlite_message(&e)))?;
+                let v = row.get_ref(i).map_err(|e| QueryError::Sqlite(sqlite_message(&e)))?;
                 cells.push(Cell::from_sqlite(v));
             }
             rows.push(cells);
         }
         total += 1;
     }
-    Ok(Fetched {
-        columns,
-        rows,
-        total,
-    })
+    Ok(Fetched { columns, rows, total })
 }
 
 /// SQLite's own message, without the decoration rusqlite adds around it.
@@ -707,32 +602,24 @@ impl<'c> Guard<'c> {
         let refused = Arc::new(Mutex::new(None));
         if access == Access::ReadOnly {
             let slot = Arc::clone(&refused);
-            let _ = conn.authorizer(Some(move |ctx: AuthContext<'_>| {
-                match read_only(&ctx.action) {
-                    Ok(()) => Authorization::Allow,
-                    Err(e) => {
-                        if let Ok(mut slot) = slot.lock() {
-                            slot.get_or_insert(e);
-                        }
-                        Authorization::Deny
+            let _ = conn.authorizer(Some(move |ctx: AuthContext<'_>| match read_only(&ctx.action) {
+                Ok(()) => Authorization::Allow,
+                Err(e) => {
+                    if let Ok(mut slot) = slot.lock() {
+                        slot.get_or_insert(e);
                     }
+                    Authorization::Deny
                 }
             }));
         }
-        Guard {
-            conn,
-            stopped,
-            refused,
-        }
+        Guard { conn, stopped, refused }
     }
 }
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let _ = self.conn.progress_handler(0, None::<fn() -> bool>);
-        let _ = self
-            .conn
-            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let _ = self.conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
     }
 }
 
@@ -776,22 +663,12 @@ const ARGUMENT_PRAGMAS: [&str; 9] = [
 /// Whether an action met while preparing a check's statement only reads.
 fn read_only(action: &AuthAction<'_>) -> Result<(), QueryError> {
     match action {
-        AuthAction::Select
-        | AuthAction::Read { .. }
-        | AuthAction::Function { .. }
-        | AuthAction::Recursive => Ok(()),
-        AuthAction::Pragma {
-            pragma_name,
-            pragma_value,
-        } => {
+        AuthAction::Select | AuthAction::Read { .. } | AuthAction::Function { .. } | AuthAction::Recursive => Ok(()),
+        AuthAction::Pragma { pragma_name, pragma_value } => {
             let name = pragma_name.to_ascii_lowercase();
             let reads = READ_PRAGMAS.contains(&name.as_str())
                 && (pragma_value.is_none() || ARGUMENT_PRAGMAS.contains(&name.as_str()));
-            if reads {
-                Ok(())
-            } else {
-                Err(QueryError::NotAllowed(format!("PRAGMA {name}")))
-            }
+            if reads { Ok(()) } else { Err(QueryError::NotAllowed(format!("PRAGMA {name}"))) }
         }
         AuthAction::Attach { .. } => Err(QueryError::NotAllowed("ATTACH".to_owned())),
         AuthAction::Detach { .. } => Err(QueryError::NotAllowed("DETACH".to_owned())),
@@ -811,28 +688,17 @@ fn check_answer(expect: &AnswerExpect, input: Option<&str>) -> Outcome {
         return Outcome::verdict(false, "type an answer first");
     }
     match expect {
-        AnswerExpect::Exact {
-            any_of,
-            case_sensitive,
-        } => {
+        AnswerExpect::Exact { any_of, case_sensitive } => {
             if any_of.is_empty() {
                 return Outcome::broken("it accepts no answer");
             }
             let fold = |s: &str| {
-                if *case_sensitive {
-                    s.to_owned()
-                } else {
-                    s.to_lowercase()
-                }
+                if *case_sensitive { s.to_owned() } else { s.to_lowercase() }
             };
             let given = fold(&answer);
             if any_of.iter().any(|a| fold(&normalise(a)) == given) {
                 Outcome::verdict(true, "correct")
-            } else if *case_sensitive
-                && any_of
-                    .iter()
-                    .any(|a| normalise(a).to_lowercase() == answer.to_lowercase())
-            {
+            } else if *case_sensitive && any_of.iter().any(|a| normalise(a).to_lowercase() == answer.to_lowercase()) {
                 Outcome::verdict(false, "almost: check upper and lower case")
             } else {
                 Outcome::verdict(false, "not the expected answer; try again")
@@ -877,12 +743,9 @@ fn validate_query(query: &str, problems: &mut Vec<String>) {
     let problem = match execute(&mut scratch, query, Access::ReadOnly, 0, 1_000_000) {
         Ok(_) | Err(QueryError::Budget) => return,
         Err(QueryError::Empty) => "the query is only a comment".to_owned(),
-        Err(QueryError::Several) => {
-            "the query has more than one statement; a check runs exactly one".to_owned()
-        }
+        Err(QueryError::Several) => "the query has more than one statement; a check runs exactly one".to_owned(),
         Err(QueryError::Writes) => {
-            "the query changes the database; a check may only read (SELECT, WITH … SELECT, VALUES)"
-                .to_owned()
+            "the query changes the database; a check may only read (SELECT, WITH … SELECT, VALUES)".to_owned()
         }
         Err(QueryError::NoColumns) => {
             "the query returns no columns; a check needs a query that returns rows".to_owned()
@@ -904,15 +767,11 @@ fn validate_query(query: &str, problems: &mut Vec<String>) {
 fn validate_sql_expect(expect: &SqlExpect, problems: &mut Vec<String>) {
     let finite = |v: &Value| !matches!(v, Value::Real(r) if !r.is_finite());
     match expect {
-        SqlExpect::Scalar(v) if !finite(v) => {
-            problems.push(format!("the expected value {v} is not a finite number"))
-        }
+        SqlExpect::Scalar(v) if !finite(v) => problems.push(format!("the expected value {v} is not a finite number")),
         SqlExpect::Rows { rows, .. } => {
             if let Some(width) = rows.first().map(Vec::len) {
                 if width == 0 {
-                    problems.push(
-                        "the expected rows have no values; write `rows: [[1, Ada]]`".to_owned(),
-                    );
+                    problems.push("the expected rows have no values; write `rows: [[1, Ada]]`".to_owned());
                 }
                 for (i, r) in rows.iter().enumerate() {
                     if r.len() != width {
@@ -924,10 +783,7 @@ fn validate_sql_expect(expect: &SqlExpect, problems: &mut Vec<String>) {
                         ));
                     }
                     if let Some(v) = r.iter().find(|v| !finite(v)) {
-                        problems.push(format!(
-                            "expected row {} holds {v}, which is not a finite number",
-                            i + 1
-                        ));
+                        problems.push(format!("expected row {} holds {v}, which is not a finite number", i + 1));
                     }
                 }
             }
@@ -955,10 +811,7 @@ mod tests {
     }
 
     fn sql(query: &str, expect: SqlExpect) -> Rule {
-        Rule::Sql {
-            query: query.into(),
-            expect,
-        }
+        Rule::Sql { query: query.into(), expect }
     }
 
     fn run(rule: &Rule) -> Outcome {
@@ -980,10 +833,7 @@ mod tests {
     /// Asserts a failed, verified outcome with exactly this message.
     #[track_caller]
     fn fails(o: Outcome, message: &str) {
-        assert_eq!(
-            (o.passed, o.verified, o.message.as_str()),
-            (false, true, message)
-        );
+        assert_eq!((o.passed, o.verified, o.message.as_str()), (false, true, message));
     }
 
     #[track_caller]
@@ -993,60 +843,27 @@ mod tests {
 
     #[test]
     fn scalar_passes_and_fails() {
-        let o = run(&sql(
-            "SELECT count(*) FROM customers",
-            SqlExpect::Scalar(i(3)),
-        ));
+        let o = run(&sql("SELECT count(*) FROM customers", SqlExpect::Scalar(i(3))));
         passes(o.clone());
         assert_eq!(o.message, "correct");
         let r = o.rows.unwrap();
-        assert_eq!(
-            (r.columns, r.rows, r.truncated),
-            (vec!["count(*)".to_owned()], vec![vec![i(3)]], false)
-        );
+        assert_eq!((r.columns, r.rows, r.truncated), (vec!["count(*)".to_owned()], vec![vec![i(3)]], false));
 
-        fails(
-            run(&sql(
-                "SELECT count(*) FROM customers",
-                SqlExpect::Scalar(i(5)),
-            )),
-            "expected 5, got 3",
-        );
-        fails(
-            run(&sql(
-                "SELECT id, name FROM customers",
-                SqlExpect::Scalar(i(1)),
-            )),
-            "expected one column, got 2",
-        );
-        fails(
-            run(&sql("SELECT id FROM customers", SqlExpect::Scalar(i(1)))),
-            "expected one row, got 3",
-        );
-        fails(
-            run(&sql(
-                "SELECT id FROM customers WHERE 0",
-                SqlExpect::Scalar(i(1)),
-            )),
-            "expected one row, got none",
-        );
+        fails(run(&sql("SELECT count(*) FROM customers", SqlExpect::Scalar(i(5)))), "expected 5, got 3");
+        fails(run(&sql("SELECT id, name FROM customers", SqlExpect::Scalar(i(1)))), "expected one column, got 2");
+        fails(run(&sql("SELECT id FROM customers", SqlExpect::Scalar(i(1)))), "expected one row, got 3");
+        fails(run(&sql("SELECT id FROM customers WHERE 0", SqlExpect::Scalar(i(1)))), "expected one row, got none");
     }
 
     #[test]
     fn integers_and_reals_compare_numerically() {
-        passes(run(&sql(
-            "SELECT score FROM customers WHERE id = 1",
-            SqlExpect::Scalar(i(5)),
-        )));
+        passes(run(&sql("SELECT score FROM customers WHERE id = 1", SqlExpect::Scalar(i(5)))));
         passes(run(&sql("SELECT 5", SqlExpect::Scalar(Value::Real(5.0)))));
         passes(run(&sql(
             "SELECT avg(x) FROM (SELECT 0.1 AS x UNION ALL SELECT 0.2 UNION ALL SELECT 0.3)",
             SqlExpect::Scalar(Value::Real(0.2)),
         )));
-        fails(
-            run(&sql("SELECT 5.5", SqlExpect::Scalar(i(5)))),
-            "expected 5, got 5.5",
-        );
+        fails(run(&sql("SELECT 5.5", SqlExpect::Scalar(i(5)))), "expected 5, got 5.5");
         fails(
             run(&sql("SELECT i64", SqlExpect::Scalar(i(5)))),
             "the query failed: no such column: i64 — does your table have it?",
@@ -1055,88 +872,42 @@ mod tests {
 
     #[test]
     fn text_and_null_compare_exactly() {
-        passes(run(&sql(
-            "SELECT name FROM customers WHERE id = 2",
-            SqlExpect::Scalar(t("Grace")),
-        )));
+        passes(run(&sql("SELECT name FROM customers WHERE id = 2", SqlExpect::Scalar(t("Grace")))));
         fails(
-            run(&sql(
-                "SELECT name FROM customers WHERE id = 2",
-                SqlExpect::Scalar(t("grace")),
-            )),
+            run(&sql("SELECT name FROM customers WHERE id = 2", SqlExpect::Scalar(t("grace")))),
             "expected 'grace', got 'Grace'",
         );
-        passes(run(&sql(
-            "SELECT city FROM customers WHERE id = 2",
-            SqlExpect::Scalar(Value::Null),
-        )));
-        fails(
-            run(&sql("SELECT '5'", SqlExpect::Scalar(i(5)))),
-            "expected 5, got '5' (text, not a number)",
-        );
-        fails(
-            run(&sql("SELECT 5", SqlExpect::Scalar(t("5")))),
-            "expected '5', got 5 (a number, not text)",
-        );
-        fails(
-            run(&sql("SELECT 'NULL'", SqlExpect::Scalar(Value::Null))),
-            "expected NULL, got 'NULL' (text, not NULL)",
-        );
-        fails(
-            run(&sql("SELECT NULL", SqlExpect::Scalar(i(0)))),
-            "expected 0, got NULL (NULL, not a number)",
-        );
+        passes(run(&sql("SELECT city FROM customers WHERE id = 2", SqlExpect::Scalar(Value::Null))));
+        fails(run(&sql("SELECT '5'", SqlExpect::Scalar(i(5)))), "expected 5, got '5' (text, not a number)");
+        fails(run(&sql("SELECT 5", SqlExpect::Scalar(t("5")))), "expected '5', got 5 (a number, not text)");
+        fails(run(&sql("SELECT 'NULL'", SqlExpect::Scalar(Value::Null))), "expected NULL, got 'NULL' (text, not NULL)");
+        fails(run(&sql("SELECT NULL", SqlExpect::Scalar(i(0)))), "expected 0, got NULL (NULL, not a number)");
     }
 
     #[test]
     fn rows_in_order() {
-        let want = vec![
-            vec![i(1), t("Ada")],
-            vec![i(2), t("Grace")],
-            vec![i(3), t("Edsger")],
-        ];
-        passes(run(&sql(
-            "SELECT id, name FROM customers ORDER BY id",
-            rows(want.clone(), true),
-        )));
+        let want = vec![vec![i(1), t("Ada")], vec![i(2), t("Grace")], vec![i(3), t("Edsger")]];
+        passes(run(&sql("SELECT id, name FROM customers ORDER BY id", rows(want.clone(), true))));
 
         let mut wrong = want.clone();
         wrong[1][1] = t("grace");
         fails(
-            run(&sql(
-                "SELECT id, name FROM customers ORDER BY id",
-                rows(wrong, true),
-            )),
+            run(&sql("SELECT id, name FROM customers ORDER BY id", rows(wrong, true))),
             "row 2 differs: expected (2, 'grace'), got (2, 'Grace')",
         );
         fails(
-            run(&sql(
-                "SELECT id, name FROM customers ORDER BY id DESC",
-                rows(want.clone(), true),
-            )),
+            run(&sql("SELECT id, name FROM customers ORDER BY id DESC", rows(want.clone(), true))),
             "row 1 differs: expected (1, 'Ada'), got (3, 'Edsger') (the same rows, in another order)",
         );
         fails(
-            run(&sql(
-                "SELECT id, name FROM customers WHERE id < 3 ORDER BY id",
-                rows(want.clone(), true),
-            )),
+            run(&sql("SELECT id, name FROM customers WHERE id < 3 ORDER BY id", rows(want.clone(), true))),
             "expected 3 rows, got 2",
         );
-        fails(
-            run(&sql(
-                "SELECT id, name, city FROM customers",
-                rows(want.clone(), true),
-            )),
-            "expected 2 columns, got 3",
-        );
+        fails(run(&sql("SELECT id, name, city FROM customers", rows(want.clone(), true))), "expected 2 columns, got 3");
         fails(
             run(&sql(
                 "SELECT id, CAST(id AS TEXT) FROM customers ORDER BY id",
-                rows(
-                    vec![vec![i(1), i(1)], vec![i(2), i(2)], vec![i(3), i(3)]],
-                    true,
-                ),
+                rows(vec![vec![i(1), i(1)], vec![i(2), i(2)], vec![i(3), i(3)]], true),
             )),
             "row 1 differs: expected (1, 1), got (1, '1') (column CAST(id AS TEXT): text, not a number)",
         );
@@ -1145,20 +916,11 @@ mod tests {
     #[test]
     fn rows_in_any_order_compare_as_a_multiset() {
         let want = vec![vec![t("Austin")], vec![Value::Null], vec![t("London")]];
-        passes(run(&sql(
-            "SELECT city FROM customers ORDER BY name",
-            rows(want.clone(), false),
-        )));
-        passes(run(&sql(
-            "SELECT city FROM customers ORDER BY name DESC",
-            rows(want, false),
-        )));
+        passes(run(&sql("SELECT city FROM customers ORDER BY name", rows(want.clone(), false))));
+        passes(run(&sql("SELECT city FROM customers ORDER BY name DESC", rows(want, false))));
         // Duplicates count: two NULLs are not one NULL and one 'London'.
         fails(
-            run(&sql(
-                "SELECT NULL UNION ALL SELECT NULL",
-                rows(vec![vec![Value::Null], vec![t("London")]], false),
-            )),
+            run(&sql("SELECT NULL UNION ALL SELECT NULL", rows(vec![vec![Value::Null], vec![t("London")]], false))),
             "got (NULL), which is not among the expected rows (order does not matter); missing ('London')",
         );
         passes(run(&sql("SELECT 1 WHERE 0", rows(vec![], false))));
@@ -1168,32 +930,17 @@ mod tests {
     fn non_empty_and_empty() {
         passes(run(&sql("SELECT * FROM customers", SqlExpect::NonEmpty)));
         fails(
-            run(&sql(
-                "SELECT * FROM customers WHERE id > 9",
-                SqlExpect::NonEmpty,
-            )),
+            run(&sql("SELECT * FROM customers WHERE id > 9", SqlExpect::NonEmpty)),
             "expected at least one row, got none",
         );
-        passes(run(&sql(
-            "SELECT * FROM customers WHERE id > 9",
-            SqlExpect::Empty,
-        )));
-        fails(
-            run(&sql("SELECT * FROM customers", SqlExpect::Empty)),
-            "expected no rows, got 3",
-        );
+        passes(run(&sql("SELECT * FROM customers WHERE id > 9", SqlExpect::Empty)));
+        fails(run(&sql("SELECT * FROM customers", SqlExpect::Empty)), "expected no rows, got 3");
     }
 
     #[test]
     fn blobs_are_shown_not_compared_as_text() {
-        let o = run(&sql(
-            "SELECT photo FROM customers WHERE id = 1",
-            SqlExpect::Scalar(t("<blob 4 bytes>")),
-        ));
-        fails(
-            o.clone(),
-            "expected '<blob 4 bytes>', got <blob 4 bytes> (a blob, not text)",
-        );
+        let o = run(&sql("SELECT photo FROM customers WHERE id = 1", SqlExpect::Scalar(t("<blob 4 bytes>"))));
+        fails(o.clone(), "expected '<blob 4 bytes>', got <blob 4 bytes> (a blob, not text)");
         assert_eq!(o.rows.unwrap().rows, vec![vec![t("<blob 4 bytes>")]]);
     }
 
@@ -1238,10 +985,7 @@ mod tests {
             ("PRAGMA foreign_keys = ON", "PRAGMA foreign_keys"),
             ("PRAGMA max_page_count = 10", "PRAGMA max_page_count"),
             ("PRAGMA hard_heap_limit(5)", "PRAGMA hard_heap_limit"),
-            (
-                "PRAGMA main.locking_mode = exclusive",
-                "PRAGMA locking_mode",
-            ),
+            ("PRAGMA main.locking_mode = exclusive", "PRAGMA locking_mode"),
             ("PRAGMA optimize", "PRAGMA optimize"),
         ] {
             let o = check(&sql(q, SqlExpect::NonEmpty), &mut ws, None);
@@ -1269,9 +1013,7 @@ mod tests {
         // The authorizer is gone afterwards: the learner's own statements run.
         run_query(&mut ws, "PRAGMA foreign_keys = ON", 10).unwrap();
         run_query(&mut ws, "CREATE TABLE orders (id INTEGER)", 10).unwrap();
-        let n: i64 = ws
-            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
-            .unwrap();
+        let n: i64 = ws.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 3);
         assert!(ws.is_autocommit());
     }
@@ -1279,11 +1021,7 @@ mod tests {
     #[test]
     fn a_check_runs_exactly_one_statement() {
         let mut ws = workspace();
-        for q in [
-            "SELECT 1; DELETE FROM customers",
-            "SELECT 1; SELECT 2",
-            "SELECT 1; nonsense here",
-        ] {
+        for q in ["SELECT 1; DELETE FROM customers", "SELECT 1; SELECT 2", "SELECT 1; nonsense here"] {
             let o = check(&sql(q, SqlExpect::NonEmpty), &mut ws, None);
             assert_eq!(
                 o.message,
@@ -1293,11 +1031,7 @@ mod tests {
             assert!(!o.passed && !o.verified);
         }
         // A trailing semicolon or comment is still one statement.
-        passes(check(
-            &sql("SELECT 1; -- done\n", SqlExpect::NonEmpty),
-            &mut ws,
-            None,
-        ));
+        passes(check(&sql("SELECT 1; -- done\n", SqlExpect::NonEmpty), &mut ws, None));
         let o = check(&sql("  -- nothing\n", SqlExpect::NonEmpty), &mut ws, None);
         assert!(o.message.contains("its query is empty"));
     }
@@ -1308,12 +1042,7 @@ mod tests {
         let endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n";
         let o = check(&sql(endless, SqlExpect::Scalar(i(1))), &mut ws, None);
         assert!(!o.passed && !o.verified, "{o:?}");
-        assert!(
-            o.message
-                .starts_with("the check was stopped: it ran for more than 50 million steps"),
-            "{}",
-            o.message
-        );
+        assert!(o.message.starts_with("the check was stopped: it ran for more than 50 million steps"), "{}", o.message);
         // The budget is gone afterwards and the connection works.
         let n: i64 = ws.query_row("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000) SELECT count(*) FROM n", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 100_000);
@@ -1325,16 +1054,8 @@ mod tests {
     fn the_budget_counts_instructions() {
         let mut ws = workspace();
         let q = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000) SELECT count(*) FROM n";
-        assert_eq!(
-            execute(&mut ws, q, Access::ReadOnly, 1, 100_000)
-                .unwrap()
-                .total,
-            1
-        );
-        assert_eq!(
-            execute(&mut ws, q, Access::ReadOnly, 1, 2_000).err(),
-            Some(QueryError::Budget)
-        );
+        assert_eq!(execute(&mut ws, q, Access::ReadOnly, 1, 100_000).unwrap().total, 1);
+        assert_eq!(execute(&mut ws, q, Access::ReadOnly, 1, 2_000).err(), Some(QueryError::Budget));
     }
 
     #[test]
@@ -1349,28 +1070,15 @@ mod tests {
         passes(run(&sql(q, rows(want.clone(), true))));
         let mut wrong = want;
         wrong[239] = vec![i(0)];
-        fails(
-            run(&sql(q, rows(wrong, true))),
-            "row 240 differs: expected (0), got (240)",
-        );
+        fails(run(&sql(q, rows(wrong, true))), "row 240 differs: expected (0), got (240)");
     }
 
     #[test]
     fn run_query_allows_writes_and_returns_rows() {
         let mut ws = workspace();
-        let r = run_query(
-            &mut ws,
-            "INSERT INTO customers (name) VALUES ('Barbara')",
-            10,
-        )
-        .unwrap();
+        let r = run_query(&mut ws, "INSERT INTO customers (name) VALUES ('Barbara')", 10).unwrap();
         assert_eq!((r.columns.len(), r.rows.len(), r.truncated), (0, 0, false));
-        let r = run_query(
-            &mut ws,
-            "SELECT id, name, photo, score FROM customers ORDER BY id",
-            2,
-        )
-        .unwrap();
+        let r = run_query(&mut ws, "SELECT id, name, photo, score FROM customers ORDER BY id", 2).unwrap();
         assert_eq!(r.columns, ["id", "name", "photo", "score"]);
         assert_eq!(
             r.rows,
@@ -1380,25 +1088,14 @@ mod tests {
             ]
         );
         assert!(r.truncated);
-        assert_eq!(
-            run_query(&mut ws, "SELECT count(*) FROM customers", 10)
-                .unwrap()
-                .rows,
-            vec![vec![i(4)]]
-        );
+        assert_eq!(run_query(&mut ws, "SELECT count(*) FROM customers", 10).unwrap().rows, vec![vec![i(4)]]);
     }
 
     #[test]
     fn run_query_errors_are_sqlites_words() {
         let mut ws = workspace();
-        assert_eq!(
-            run_query(&mut ws, "SELECT * FROM nope", 10).unwrap_err(),
-            "no such table: nope"
-        );
-        assert_eq!(
-            run_query(&mut ws, "SELEC 1", 10).unwrap_err(),
-            r#"near "SELEC": syntax error"#
-        );
+        assert_eq!(run_query(&mut ws, "SELECT * FROM nope", 10).unwrap_err(), "no such table: nope");
+        assert_eq!(run_query(&mut ws, "SELEC 1", 10).unwrap_err(), r#"near "SELEC": syntax error"#);
         assert_eq!(
             run_query(&mut ws, "INSERT INTO customers (id) VALUES (1)", 10).unwrap_err(),
             "UNIQUE constraint failed: customers.id"
@@ -1407,32 +1104,17 @@ mod tests {
             run_query(&mut ws, "DELETE FROM customers; DROP TABLE customers", 10).unwrap_err(),
             "run one statement at a time: remove everything after the first `;`"
         );
-        assert_eq!(
-            run_query(&mut ws, " ", 10).unwrap_err(),
-            "there is no statement to run"
-        );
+        assert_eq!(run_query(&mut ws, " ", 10).unwrap_err(), "there is no statement to run");
         // Nothing of the refused batch ran.
-        assert_eq!(
-            run_query(&mut ws, "SELECT count(*) FROM customers", 10)
-                .unwrap()
-                .rows,
-            vec![vec![i(3)]]
-        );
+        assert_eq!(run_query(&mut ws, "SELECT count(*) FROM customers", 10).unwrap().rows, vec![vec![i(3)]]);
     }
 
     fn answer(expect: AnswerExpect, input: Option<&str>) -> Outcome {
-        check(
-            &Rule::Answer { expect },
-            &mut Connection::open_in_memory().unwrap(),
-            input,
-        )
+        check(&Rule::Answer { expect }, &mut Connection::open_in_memory().unwrap(), input)
     }
 
     fn any_of(a: &[&str], case_sensitive: bool) -> AnswerExpect {
-        AnswerExpect::Exact {
-            any_of: a.iter().map(|s| s.to_string()).collect(),
-            case_sensitive,
-        }
+        AnswerExpect::Exact { any_of: a.iter().map(|s| s.to_string()).collect(), case_sensitive }
     }
 
     #[test]
@@ -1440,10 +1122,7 @@ mod tests {
         let e = any_of(&["LEFT JOIN", "LEFT  OUTER JOIN "], false);
         passes(answer(e.clone(), Some("left join")));
         passes(answer(e.clone(), Some("  Left\t outer\njoin  ")));
-        fails(
-            answer(e.clone(), Some("inner join")),
-            "not the expected answer; try again",
-        );
+        fails(answer(e.clone(), Some("inner join")), "not the expected answer; try again");
         fails(answer(e.clone(), None), "type an answer first");
         fails(answer(e, Some("  \n ")), "type an answer first");
     }
@@ -1452,59 +1131,27 @@ mod tests {
     fn case_sensitive_answers() {
         let e = any_of(&["COUNT(*)"], true);
         passes(answer(e.clone(), Some(" COUNT(*) ")));
-        fails(
-            answer(e.clone(), Some("count(*)")),
-            "almost: check upper and lower case",
-        );
-        fails(
-            answer(e, Some("sum(*)")),
-            "not the expected answer; try again",
-        );
+        fails(answer(e.clone(), Some("count(*)")), "almost: check upper and lower case");
+        fails(answer(e, Some("sum(*)")), "not the expected answer; try again");
     }
 
     #[test]
     fn patterns_match_the_whole_normalised_answer() {
-        let e = AnswerExpect::Pattern {
-            regex: r"\d+ rows?".into(),
-        };
+        let e = AnswerExpect::Pattern { regex: r"\d+ rows?".into() };
         passes(answer(e.clone(), Some("  12   rows ")));
         passes(answer(e.clone(), Some("1 row")));
-        fails(
-            answer(e.clone(), Some("about 12 rows")),
-            "not the expected answer; try again",
-        );
-        fails(
-            answer(e, Some("12 rows!")),
-            "not the expected answer; try again",
-        );
+        fails(answer(e.clone(), Some("about 12 rows")), "not the expected answer; try again");
+        fails(answer(e, Some("12 rows!")), "not the expected answer; try again");
         // An alternation is anchored as a whole.
-        let e = AnswerExpect::Pattern {
-            regex: "left|right".into(),
-        };
-        fails(
-            answer(e.clone(), Some("leftover")),
-            "not the expected answer; try again",
-        );
-        fails(
-            answer(e.clone(), Some("Left")),
-            "not the expected answer; try again",
-        );
-        passes(answer(
-            AnswerExpect::Pattern {
-                regex: "(?i)left|right".into(),
-            },
-            Some("Left"),
-        ));
+        let e = AnswerExpect::Pattern { regex: "left|right".into() };
+        fails(answer(e.clone(), Some("leftover")), "not the expected answer; try again");
+        fails(answer(e.clone(), Some("Left")), "not the expected answer; try again");
+        passes(answer(AnswerExpect::Pattern { regex: "(?i)left|right".into() }, Some("Left")));
     }
 
     #[test]
     fn a_broken_answer_check_says_so_without_the_answer() {
-        let o = answer(
-            AnswerExpect::Pattern {
-                regex: "(secret".into(),
-            },
-            Some("x"),
-        );
+        let o = answer(AnswerExpect::Pattern { regex: "(secret".into() }, Some("x"));
         assert_eq!(
             (o.passed, o.verified, o.message.as_str()),
             (
@@ -1514,12 +1161,7 @@ mod tests {
             )
         );
         // Unbalanced groups are not "balanced" by the anchoring wrapper.
-        let o = answer(
-            AnswerExpect::Pattern {
-                regex: "a)|(b".into(),
-            },
-            Some("abc"),
-        );
+        let o = answer(AnswerExpect::Pattern { regex: "a)|(b".into() }, Some("abc"));
         assert!(!o.passed && !o.verified && o.message.starts_with("this check is broken"));
         let o = answer(any_of(&[], false), Some("x"));
         assert!(!o.passed && !o.verified && o.message.contains("accepts no answer"));
@@ -1530,32 +1172,18 @@ mod tests {
         let mut ws = Connection::open_in_memory().unwrap();
         let manual = Rule::Manual {};
         let o = check(&manual, &mut ws, Some(CONFIRMED));
-        assert_eq!(
-            (o.passed, o.verified, o.message.as_str()),
-            (true, false, "confirmed")
-        );
+        assert_eq!((o.passed, o.verified, o.message.as_str()), (true, false, "confirmed"));
         assert!(check(&manual, &mut ws, Some(" Yes ")).passed);
         for input in [None, Some(""), Some("no"), Some("SELECT 1")] {
             let o = check(&manual, &mut ws, input);
-            assert_eq!(
-                (o.passed, o.verified, o.message.as_str()),
-                (false, false, "confirm when you have done it")
-            );
+            assert_eq!((o.passed, o.verified, o.message.as_str()), (false, false, "confirm when you have done it"));
         }
 
-        let external = Rule::External {
-            runner: "goss".into(),
-            spec: "command: {}".into(),
-        };
+        let external = Rule::External { runner: "goss".into(), spec: "command: {}".into() };
         let o = check(&external, &mut ws, None);
         assert_eq!(
             (o.passed, o.verified, o.message.as_str(), o.rows),
-            (
-                false,
-                false,
-                "checked outside Stepwise: run the spec yourself",
-                None
-            )
+            (false, false, "checked outside Stepwise: run the spec yourself", None)
         );
         let o = check(&external, &mut ws, Some("yes"));
         assert!(o.passed && !o.verified);
@@ -1563,10 +1191,7 @@ mod tests {
 
     #[test]
     fn outcomes_cross_the_worker_boundary_as_json() {
-        let o = run(&sql(
-            "SELECT id, name FROM customers WHERE id = 1",
-            SqlExpect::NonEmpty,
-        ));
+        let o = run(&sql("SELECT id, name FROM customers WHERE id = 1", SqlExpect::NonEmpty));
         let j = serde_json::to_string(&o).unwrap();
         assert_eq!(
             j,
@@ -1578,28 +1203,10 @@ mod tests {
     #[test]
     fn validate_rule_finds_authoring_mistakes() {
         let ok = |r: &Rule| validate_rule(r);
-        assert_eq!(
-            ok(&sql(
-                "SELECT count(*) FROM customers",
-                SqlExpect::Scalar(i(5))
-            )),
-            Ok(())
-        );
-        assert_eq!(
-            ok(&sql(
-                "WITH x AS (SELECT 1) SELECT * FROM x",
-                SqlExpect::NonEmpty
-            )),
-            Ok(())
-        );
-        assert_eq!(
-            ok(&sql(" ", SqlExpect::NonEmpty)),
-            Err("the query is empty".into())
-        );
-        assert_eq!(
-            ok(&sql("-- todo", SqlExpect::NonEmpty)),
-            Err("the query is only a comment".into())
-        );
+        assert_eq!(ok(&sql("SELECT count(*) FROM customers", SqlExpect::Scalar(i(5)))), Ok(()));
+        assert_eq!(ok(&sql("WITH x AS (SELECT 1) SELECT * FROM x", SqlExpect::NonEmpty)), Ok(()));
+        assert_eq!(ok(&sql(" ", SqlExpect::NonEmpty)), Err("the query is empty".into()));
+        assert_eq!(ok(&sql("-- todo", SqlExpect::NonEmpty)), Err("the query is only a comment".into()));
         assert_eq!(
             ok(&sql("SELEC 1", SqlExpect::NonEmpty)),
             Err(r#"the query does not parse: near "SELEC": syntax error"#.into())
@@ -1612,19 +1219,12 @@ mod tests {
             ok(&sql("SELECT 1; SELECT 2", SqlExpect::NonEmpty)),
             Err("the query has more than one statement; a check runs exactly one".into())
         );
-        assert!(
-            ok(&sql("CREATE TABLE t (x)", SqlExpect::Empty))
-                .unwrap_err()
-                .contains("changes the database")
-        );
+        assert!(ok(&sql("CREATE TABLE t (x)", SqlExpect::Empty)).unwrap_err().contains("changes the database"));
         assert_eq!(
             ok(&sql("PRAGMA max_page_count = 1", SqlExpect::NonEmpty)),
             Err("the query uses PRAGMA max_page_count, which a check may not".into())
         );
-        assert_eq!(
-            ok(&sql("SELECT * FROM not_yet_created", SqlExpect::NonEmpty)),
-            Ok(())
-        );
+        assert_eq!(ok(&sql("SELECT * FROM not_yet_created", SqlExpect::NonEmpty)), Ok(()));
         assert_eq!(
             ok(&sql(
                 "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n",
@@ -1638,64 +1238,30 @@ mod tests {
         );
         assert_eq!(
             ok(&sql("SELECT 1, 2", rows(vec![vec![i(1), i(2)], vec![i(1)], vec![Value::Real(f64::NAN), i(2)]], true))),
-            Err("expected row 2 has one value but row 1 has 2; expected row 3 holds NaN, which is not a finite number".into())
+            Err("expected row 2 has one value but row 1 has 2; expected row 3 holds NaN, which is not a finite number"
+                .into())
         );
-        assert!(
-            ok(&sql("SELECT 1", rows(vec![vec![]], true)))
-                .unwrap_err()
-                .contains("no values")
-        );
+        assert!(ok(&sql("SELECT 1", rows(vec![vec![]], true))).unwrap_err().contains("no values"));
 
+        assert_eq!(ok(&Rule::Answer { expect: any_of(&["a"], false) }), Ok(()));
+        assert_eq!(ok(&Rule::Answer { expect: any_of(&[], false) }), Err("`any_of` lists no answer".into()));
         assert_eq!(
-            ok(&Rule::Answer {
-                expect: any_of(&["a"], false)
-            }),
-            Ok(())
-        );
-        assert_eq!(
-            ok(&Rule::Answer {
-                expect: any_of(&[], false)
-            }),
-            Err("`any_of` lists no answer".into())
-        );
-        assert_eq!(
-            ok(&Rule::Answer {
-                expect: any_of(&["a", "  "], false)
-            }),
+            ok(&Rule::Answer { expect: any_of(&["a", "  "], false) }),
             Err("answer 2 of `any_of` is blank".into())
         );
+        assert_eq!(ok(&Rule::Answer { expect: AnswerExpect::Pattern { regex: r"\d+".into() } }), Ok(()));
         assert_eq!(
-            ok(&Rule::Answer {
-                expect: AnswerExpect::Pattern {
-                    regex: r"\d+".into()
-                }
-            }),
-            Ok(())
-        );
-        assert_eq!(
-            ok(&Rule::Answer {
-                expect: AnswerExpect::Pattern { regex: "".into() }
-            }),
+            ok(&Rule::Answer { expect: AnswerExpect::Pattern { regex: "".into() } }),
             Err("the pattern is empty".into())
         );
         assert!(
-            ok(&Rule::Answer {
-                expect: AnswerExpect::Pattern {
-                    regex: "a)|(b".into()
-                }
-            })
-            .unwrap_err()
-            .starts_with("the pattern does not compile: ")
+            ok(&Rule::Answer { expect: AnswerExpect::Pattern { regex: "a)|(b".into() } })
+                .unwrap_err()
+                .starts_with("the pattern does not compile: ")
         );
 
         assert_eq!(ok(&Rule::Manual {}), Ok(()));
-        assert_eq!(
-            ok(&Rule::External {
-                runner: "goss".into(),
-                spec: "x".into()
-            }),
-            Ok(())
-        );
+        assert_eq!(ok(&Rule::External { runner: "goss".into(), spec: "x".into() }), Ok(()));
         assert_eq!(
             ok(&Rule::External { runner: " ".into(), spec: "".into() }),
             Err("`runner` is empty (say what runs the spec: goss, shell, kubectl…); `spec` is empty".into())

@@ -51,7 +51,12 @@ pub fn sniff(file: &str, head: &[u8], len: u64) -> Result<Header> {
     let page_size = match be16(16) {
         1 => 65536,
         n if n >= 512 && n.is_power_of_two() => u32::from(n),
-        n => return Err(Error::Corrupt { file: file.to_owned(), detail: format!("invalid page size {n} in the header") }),
+        n => {
+            return Err(Error::Corrupt {
+                file: file.to_owned(),
+                detail: format!("invalid page size {n} in the header"),
+            });
+        }
     };
     // The in-header page count is valid only when the change counter matches "version valid for".
     let page_count = if be32(24) == be32(92) { be32(28) } else { 0 };
@@ -59,8 +64,12 @@ pub fn sniff(file: &str, head: &[u8], len: u64) -> Result<Header> {
     if page_count > 0 && len < expected {
         return Err(Error::Truncated { file: file.to_owned(), expected, found: len });
     }
-    if len % u64::from(page_size) != 0 && len < expected.max(u64::from(page_size)) {
-        return Err(Error::Truncated { file: file.to_owned(), expected: expected.max(u64::from(page_size)), found: len });
+    if !len.is_multiple_of(u64::from(page_size)) && len < expected.max(u64::from(page_size)) {
+        return Err(Error::Truncated {
+            file: file.to_owned(),
+            expected: expected.max(u64::from(page_size)),
+            found: len,
+        });
     }
     Ok(Header { page_size, page_count, user_version: be32(60) as i32, application_id: be32(68) })
 }

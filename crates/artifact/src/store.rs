@@ -50,8 +50,11 @@ pub fn write_contents(tx: &Connection, w: &Workshop, rt: &Runtime) -> Result<Str
 
 /// Sets one `meta` value.
 pub fn set_meta(tx: &Connection, key: &str, value: &str) -> Result<()> {
-    tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![key, value])
-        .ctx("writing meta")?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .ctx("writing meta")?;
     Ok(())
 }
 
@@ -62,8 +65,11 @@ pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
 
 fn put_blob(tx: &Connection, table: &str, data: &[u8]) -> Result<String> {
     let sha = sha256_hex(data);
-    tx.execute(&format!("INSERT OR IGNORE INTO {table} (sha256, size, data) VALUES (?1, ?2, ?3)"), params![sha, data.len() as i64, data])
-        .ctx("writing a blob")?;
+    tx.execute(
+        &format!("INSERT OR IGNORE INTO {table} (sha256, size, data) VALUES (?1, ?2, ?3)"),
+        params![sha, data.len() as i64, data],
+    )
+    .ctx("writing a blob")?;
     Ok(sha)
 }
 
@@ -80,10 +86,13 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
         .prepare("INSERT INTO step (slug, position, title, minutes, unlock, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .ctx("preparing steps")?;
     let mut val_stmt = tx
-        .prepare("INSERT INTO validation (step, id, position, kind, prompt, hint, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .prepare(
+            "INSERT INTO validation (step, id, position, kind, prompt, hint, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
         .ctx("preparing validations")?;
-    let mut art_stmt =
-        tx.prepare("INSERT INTO artifact (step, kind, media_type, sha256) VALUES (?1, ?2, ?3, ?4)").ctx("preparing artifacts")?;
+    let mut art_stmt = tx
+        .prepare("INSERT INTO artifact (step, kind, media_type, sha256) VALUES (?1, ?2, ?3, ?4)")
+        .ctx("preparing artifacts")?;
     for (i, s) in w.steps.iter().enumerate() {
         let here = format!("step {:?}", s.slug);
         step_stmt
@@ -104,8 +113,11 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
     }
     for a in &w.assets {
         let sha = put_blob(tx, "blob", &a.data)?;
-        tx.execute("INSERT INTO asset (path, media_type, sha256) VALUES (?1, ?2, ?3)", params![a.path, a.media_type, sha])
-            .map_err(|e| Error::sqlite(format!("writing asset {:?}", a.path), e))?;
+        tx.execute(
+            "INSERT INTO asset (path, media_type, sha256) VALUES (?1, ?2, ?3)",
+            params![a.path, a.media_type, sha],
+        )
+        .map_err(|e| Error::sqlite(format!("writing asset {:?}", a.path), e))?;
     }
     Ok(())
 }
@@ -168,23 +180,27 @@ fn bad(file: &str, what: String) -> Error {
 /// [`Error::Sqlite`] for read failures.
 pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
     let meta = conn
-        .query_row("SELECT slug, title, version, summary, authors, language, license, unlock FROM workshop WHERE id = 1", [], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })
+        .query_row(
+            "SELECT slug, title, version, summary, authors, language, license, unlock FROM workshop WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            },
+        )
         .optional()
         .ctx("reading the workshop metadata")?
         .ok_or_else(|| bad(file, "the workshop table has no row".into()))?;
-    let authors: Vec<String> =
-        serde_json::from_str(&meta.4).map_err(|e| bad(file, format!("workshop.authors is not a JSON list of strings: {e}")))?;
+    let authors: Vec<String> = serde_json::from_str(&meta.4)
+        .map_err(|e| bad(file, format!("workshop.authors is not a JSON list of strings: {e}")))?;
     let unlock = Unlock::parse(&meta.7).ok_or_else(|| bad(file, format!("unknown unlock rule {:?}", meta.7)))?;
     let meta = WorkshopMeta {
         slug: meta.0,
@@ -198,7 +214,9 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
     };
 
     let mut steps = Vec::new();
-    let mut stmt = conn.prepare("SELECT slug, title, minutes, unlock, content FROM step ORDER BY position").ctx("reading steps")?;
+    let mut stmt = conn
+        .prepare("SELECT slug, title, minutes, unlock, content FROM step ORDER BY position")
+        .ctx("reading steps")?;
     let mut rows = stmt.query([]).ctx("reading steps")?;
     while let Some(r) = rows.next().ctx("reading steps")? {
         let unlock: Option<String> = r.get(3).ctx("reading steps")?;
@@ -230,20 +248,32 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
             let id: String = r.get(0).ctx("reading validations")?;
             let kind: String = r.get(1).ctx("reading validations")?;
             let spec: String = r.get(4).ctx("reading validations")?;
-            let rule: Rule = serde_json::from_str(&spec)
-                .map_err(|e| bad(file, format!("validation {id:?} of step {:?} has an unreadable rule: {e}", s.slug)))?;
+            let rule: Rule = serde_json::from_str(&spec).map_err(|e| {
+                bad(file, format!("validation {id:?} of step {:?} has an unreadable rule: {e}", s.slug))
+            })?;
             if rule.kind() != kind {
-                return Err(bad(file, format!("validation {id:?} of step {:?} says kind {kind} but its rule is {}", s.slug, rule.kind())));
+                return Err(bad(
+                    file,
+                    format!("validation {id:?} of step {:?} says kind {kind} but its rule is {}", s.slug, rule.kind()),
+                ));
             }
-            s.validations.push(Validation { id, prompt: r.get(2).ctx("reading validations")?, hint: r.get(3).ctx("reading validations")?, rule });
+            s.validations.push(Validation {
+                id,
+                prompt: r.get(2).ctx("reading validations")?,
+                hint: r.get(3).ctx("reading validations")?,
+                rule,
+            });
         }
         let mut rows = astmt.query([&s.slug]).ctx("reading artifacts")?;
         while let Some(r) = rows.next().ctx("reading artifacts")? {
             let kind: String = r.get(0).ctx("reading artifacts")?;
             let sha: String = r.get(1).ctx("reading artifacts")?;
-            let kind = ArtifactKind::parse(&kind).ok_or_else(|| bad(file, format!("unknown artifact kind {kind:?}")))?;
+            let kind =
+                ArtifactKind::parse(&kind).ok_or_else(|| bad(file, format!("unknown artifact kind {kind:?}")))?;
             let data: Option<Vec<u8>> = r.get(2).ctx("reading artifacts")?;
-            let data = data.ok_or_else(|| bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug)))?;
+            let data = data.ok_or_else(|| {
+                bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug))
+            })?;
             s.artifacts.push(Artifact { kind, data });
         }
         s.artifacts.sort_by_key(|a| a.kind);
@@ -309,7 +339,9 @@ pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
         });
     }
     let mut stmt = conn
-        .prepare("SELECT step, validation, passed, input, message, checked_at FROM check_result ORDER BY step, validation")
+        .prepare(
+            "SELECT step, validation, passed, input, message, checked_at FROM check_result ORDER BY step, validation",
+        )
         .ctx("reading check results")?;
     rt.checks = stmt
         .query_map([], |r| {
@@ -325,8 +357,9 @@ pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
         .ctx("reading check results")?
         .collect::<Result<_, _>>()
         .ctx("reading check results")?;
-    let mut stmt =
-        conn.prepare("SELECT id, taken_at, label, state, workspace FROM snapshot ORDER BY id").ctx("reading snapshots")?;
+    let mut stmt = conn
+        .prepare("SELECT id, taken_at, label, state, workspace FROM snapshot ORDER BY id")
+        .ctx("reading snapshots")?;
     let snaps: Vec<(i64, String, String, String, Option<String>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .ctx("reading snapshots")?

@@ -104,7 +104,11 @@ impl ValidationDoc {
         fn need<T>(v: Option<T>, name: &str, kind: &str, err: &dyn Fn(String) -> Error) -> Result<T> {
             v.ok_or_else(|| err(format!("kind {kind} needs `{name}`")))
         }
-        fn expect_as<T: serde::de::DeserializeOwned>(v: serde_norway::Value, form: &str, err: &dyn Fn(String) -> Error) -> Result<T> {
+        fn expect_as<T: serde::de::DeserializeOwned>(
+            v: serde_norway::Value,
+            form: &str,
+            err: &dyn Fn(String) -> Error,
+        ) -> Result<T> {
             serde_norway::from_value(v).map_err(|e| err(format!("`expect` is not {form}: {e}")))
         }
         let here_err = |reason: String| err(format!("{here}: {reason}"));
@@ -113,12 +117,22 @@ impl ValidationDoc {
             "sql" => {
                 stray(&[("runner", self.runner.is_some()), ("spec", self.spec.is_some())])?;
                 let query = need(self.query, "query", &kind, &here_err)?;
-                let expect = expect_as(need(self.expect, "expect", &kind, &here_err)?, "scalar, rows, non_empty or empty", &here_err)?;
+                let expect = expect_as(
+                    need(self.expect, "expect", &kind, &here_err)?,
+                    "scalar, rows, non_empty or empty",
+                    &here_err,
+                )?;
                 Rule::Sql { query, expect }
             }
             "answer" => {
-                stray(&[("query", self.query.is_some()), ("runner", self.runner.is_some()), ("spec", self.spec.is_some())])?;
-                Rule::Answer { expect: expect_as(need(self.expect, "expect", &kind, &here_err)?, "any_of or pattern", &here_err)? }
+                stray(&[
+                    ("query", self.query.is_some()),
+                    ("runner", self.runner.is_some()),
+                    ("spec", self.spec.is_some()),
+                ])?;
+                Rule::Answer {
+                    expect: expect_as(need(self.expect, "expect", &kind, &here_err)?, "any_of or pattern", &here_err)?,
+                }
             }
             "manual" => {
                 stray(&[
@@ -131,9 +145,14 @@ impl ValidationDoc {
             }
             "external" => {
                 stray(&[("query", self.query.is_some()), ("expect", self.expect.is_some())])?;
-                Rule::External { runner: need(self.runner, "runner", &kind, &here_err)?, spec: need(self.spec, "spec", &kind, &here_err)? }
+                Rule::External {
+                    runner: need(self.runner, "runner", &kind, &here_err)?,
+                    spec: need(self.spec, "spec", &kind, &here_err)?,
+                }
             }
-            other => return Err(err(format!("{here}: unknown kind {other:?} (expected sql, answer, manual or external)"))),
+            other => {
+                return Err(err(format!("{here}: unknown kind {other:?} (expected sql, answer, manual or external)")));
+            }
         };
         crate::rules::validate_rule(&rule).map_err(|why| err(format!("{here}: {why}")))?;
         Ok(Validation { id: self.id, prompt: self.prompt, hint: self.hint, rule })
@@ -241,9 +260,13 @@ pub fn parse_yaml_documents(name: &str, bytes: &[u8], kind: ArtifactKind) -> Res
         }
         ArtifactKind::Manifests => {
             for (i, d) in docs.iter().enumerate() {
-                let ok = d.get("apiVersion").is_some_and(|v| v.is_string()) && d.get("kind").is_some_and(|v| v.is_string());
+                let ok =
+                    d.get("apiVersion").is_some_and(|v| v.is_string()) && d.get("kind").is_some_and(|v| v.is_string());
                 if !ok {
-                    return Err(yaml_err(format!("document {} is not a Kubernetes object (it needs apiVersion and kind)", i + 1)));
+                    return Err(yaml_err(format!(
+                        "document {} is not a Kubernetes object (it needs apiVersion and kind)",
+                        i + 1
+                    )));
                 }
             }
         }
@@ -306,19 +329,23 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
     // Match step folders to listed steps by slug.
     let mut folders = std::collections::BTreeMap::new();
     for dir in tree.child_dirs("steps") {
-        let slug = dir.split_once('-').filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).map(|(_, s)| s);
+        let slug =
+            dir.split_once('-').filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).map(|(_, s)| s);
         let Some(slug) = slug else {
             return Err(Error::invalid(format!("steps/{dir}"), "a step folder is named NN-<slug>, e.g. 01-welcome"));
         };
         if let Some(prev) = folders.insert(slug.to_owned(), dir.clone()) {
-            return Err(Error::invalid(format!("steps/{dir}"), format!("step {slug:?} has two folders: steps/{prev} and steps/{dir}")));
+            return Err(Error::invalid(
+                format!("steps/{dir}"),
+                format!("step {slug:?} has two folders: steps/{prev} and steps/{dir}"),
+            ));
         }
     }
     for (path, _) in tree.iter() {
-        if let Some(rest) = path.strip_prefix("steps/") {
-            if !rest.contains('/') {
-                return Err(Error::invalid(path, "only step folders belong in steps/"));
-            }
+        if let Some(rest) = path.strip_prefix("steps/")
+            && !rest.contains('/')
+        {
+            return Err(Error::invalid(path, "only step folders belong in steps/"));
         }
     }
     let mut steps = Vec::with_capacity(doc.steps.len());
@@ -354,11 +381,20 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         let Some(dir) = folders.remove(&s.slug) else {
             return Err(yerr(format!("step {:?} has no folder steps/NN-{}/ with its content.md", s.slug, s.slug)));
         };
-        let validations = s.validations.into_iter().map(|v| v.into_model(&s.slug, &source, block)).collect::<Result<Vec<_>>>()?;
+        let validations =
+            s.validations.into_iter().map(|v| v.into_model(&s.slug, &source, block)).collect::<Result<Vec<_>>>()?;
         let prefix = format!("steps/{dir}");
         let files = tree.subtree(&prefix);
         let (content, artifacts) = read_step_folder(&prefix, &files)?;
-        steps.push(Step { slug: s.slug, title: s.title, minutes: s.minutes, unlock: s.unlock, content, validations, artifacts });
+        steps.push(Step {
+            slug: s.slug,
+            title: s.title,
+            minutes: s.minutes,
+            unlock: s.unlock,
+            content,
+            validations,
+            artifacts,
+        });
     }
     if let Some((slug, dir)) = folders.into_iter().next() {
         return Err(Error::invalid(format!("steps/{dir}"), format!("no step {slug:?} is listed in {WORKSHOP_YAML}")));
@@ -367,7 +403,11 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
     let assets = tree
         .subtree("assets")
         .iter()
-        .map(|(path, data)| Asset { path: path.to_owned(), media_type: media_type_of(path).to_owned(), data: data.to_vec() })
+        .map(|(path, data)| Asset {
+            path: path.to_owned(),
+            media_type: media_type_of(path).to_owned(),
+            data: data.to_vec(),
+        })
         .collect();
     let runtime = tree.subtree("data");
     for (path, _) in runtime.iter() {
@@ -375,7 +415,10 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         if !RUNTIME_TABLES.contains(&table) {
             return Err(Error::invalid(
                 format!("data/{path}"),
-                format!("not a runtime table; data/ holds {}", RUNTIME_TABLES.iter().map(|t| format!("{t}.csv")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "not a runtime table; data/ holds {}",
+                    RUNTIME_TABLES.iter().map(|t| format!("{t}.csv")).collect::<Vec<_>>().join(", ")
+                ),
             ));
         }
     }
@@ -391,7 +434,11 @@ fn check_version(file: &str, source: &str) -> Result<()> {
     }
     let v: VersionOnly = serde_norway::from_str(source).map_err(|e| Error::yaml(file, &e))?;
     match v.version {
-        None => Err(Error::Yaml { file: file.into(), line: Some(1), reason: format!("missing `version: {TEXT_FORM_VERSION}` at the top") }),
+        None => Err(Error::Yaml {
+            file: file.into(),
+            line: Some(1),
+            reason: format!("missing `version: {TEXT_FORM_VERSION}` at the top"),
+        }),
         Some(serde_norway::Value::Number(n)) if n.as_u64() == Some(u64::from(TEXT_FORM_VERSION)) => Ok(()),
         Some(other) => {
             let found = serde_norway::to_string(&other).unwrap_or_default().trim().to_owned();
@@ -522,12 +569,17 @@ pub fn build(tree: &FileTree, name: &str, conn: &mut Connection) -> Result<Strin
     let digest = crate::store::write_contents(&tx, &parsed.workshop, &Runtime::default())?;
     for table in RUNTIME_TABLES {
         if let Some(csv) = parsed.runtime.get(&format!("{table}.csv")) {
-            crate::project::load_table_csv(&tx, table, &format!("data/{table}.csv"), csv).map_err(|e| e.within(name))?;
+            crate::project::load_table_csv(&tx, table, &format!("data/{table}.csv"), csv)
+                .map_err(|e| e.within(name))?;
         }
     }
-    let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking references")?;
+    let broken: i64 =
+        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking references")?;
     if broken > 0 {
-        return Err(Error::invalid("data/", format!("{broken} runtime row(s) refer to steps, checks or blobs that do not exist")));
+        return Err(Error::invalid(
+            "data/",
+            format!("{broken} runtime row(s) refer to steps, checks or blobs that do not exist"),
+        ));
     }
     tx.commit().ctx("committing the build")?;
     Ok(digest)

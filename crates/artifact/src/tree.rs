@@ -32,12 +32,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_entries: 20_000,
-            max_file_size: 256 << 20,
-            max_total_size: 1 << 30,
-            max_ratio: 200,
-        }
+        Limits { max_entries: 20_000, max_file_size: 256 << 20, max_total_size: 1 << 30, max_ratio: 200 }
     }
 }
 
@@ -85,11 +80,7 @@ impl FileTree {
     /// [`Error::UnsafePath`] when `prefix` is not a valid path or a resulting path is refused by
     /// [`FileTree::insert`].
     pub fn insert_tree(&mut self, prefix: &str, other: &FileTree) -> Result<()> {
-        let prefix = if prefix.is_empty() {
-            String::new()
-        } else {
-            check_path("tree", prefix)? + "/"
-        };
+        let prefix = if prefix.is_empty() { String::new() } else { check_path("tree", prefix)? + "/" };
         for (path, data) in other.iter() {
             self.insert(&format!("{prefix}{path}"), data)?;
         }
@@ -151,17 +142,9 @@ impl FileTree {
     /// Sorted names of the immediate sub-folders of folder `prefix` (`""` is the root).
     pub fn child_dirs(&self, prefix: &str) -> Vec<String> {
         let prefix = prefix.trim_end_matches('/');
-        let start = if prefix.is_empty() {
-            String::new()
-        } else {
-            format!("{prefix}/")
-        };
+        let start = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
         let mut dirs: Vec<String> = Vec::new();
-        for (path, _) in self
-            .files
-            .range(start.clone()..)
-            .take_while(|(k, _)| k.starts_with(&start))
-        {
+        for (path, _) in self.files.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)) {
             if let Some((dir, _)) = path[start.len()..].split_once('/') {
                 // Paths are sorted, so equal folder names are adjacent.
                 if dirs.last().map(String::as_str) != Some(dir) {
@@ -178,11 +161,7 @@ impl FileTree {
         while let Some(i) = path[end..].find('/') {
             end += i;
             if self.files.contains_key(&path[..end]) {
-                return Err(unsafe_path(
-                    archive,
-                    path,
-                    format!("{:?} is already a file", &path[..end]),
-                ));
+                return Err(unsafe_path(archive, path, format!("{:?} is already a file", &path[..end])));
             }
             end += 1;
         }
@@ -190,11 +169,7 @@ impl FileTree {
         if let Some((k, _)) = self.files.range(below.clone()..).next()
             && k.starts_with(&below)
         {
-            return Err(unsafe_path(
-                archive,
-                path,
-                format!("it is already a folder holding {k:?}"),
-            ));
+            return Err(unsafe_path(archive, path, format!("it is already a folder holding {k:?}")));
         }
         Ok(())
     }
@@ -202,11 +177,7 @@ impl FileTree {
     /// Adds one entry read from an archive, refusing duplicates.
     fn add_entry(&mut self, archive: &str, path: String, data: Vec<u8>) -> Result<()> {
         if self.files.contains_key(&path) {
-            return Err(unsafe_path(
-                archive,
-                &path,
-                "the archive holds this entry twice",
-            ));
+            return Err(unsafe_path(archive, &path, "the archive holds this entry twice"));
         }
         self.check_no_clash(archive, &path)?;
         self.files.insert(path, data);
@@ -225,20 +196,12 @@ impl FileTree {
     /// - [`Error::TooLarge`] when `limits` are exceeded (entry count, file size, total size, or
     ///   an entry's compression ratio).
     pub fn from_zip(name: &str, bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let archive_err = |reason: String| Error::Archive {
-            file: name.to_owned(),
-            reason,
-        };
-        let mut zip =
-            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| archive_err(e.to_string()))?;
+        let archive_err = |reason: String| Error::Archive { file: name.to_owned(), reason };
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| archive_err(e.to_string()))?;
         if zip.len() > limits.max_entries {
             return Err(Error::TooLarge {
                 file: name.to_owned(),
-                reason: format!(
-                    "{} entries, more than the limit of {}",
-                    zip.len(),
-                    limits.max_entries
-                ),
+                reason: format!("{} entries, more than the limit of {}", zip.len(), limits.max_entries),
             });
         }
         if zip.has_duplicate_names() {
@@ -248,16 +211,10 @@ impl FileTree {
         let mut total: u64 = 0;
         for index in 0..zip.len() {
             let (path, is_dir) = {
-                let entry = zip
-                    .by_index_data(index)
-                    .map_err(|e| archive_err(e.to_string()))?;
+                let entry = zip.by_index_data(index).map_err(|e| archive_err(e.to_string()))?;
                 let raw = entry.name_raw();
                 let Ok(raw_name) = std::str::from_utf8(raw) else {
-                    return Err(unsafe_path(
-                        name,
-                        &String::from_utf8_lossy(raw),
-                        "the name is not UTF-8",
-                    ));
+                    return Err(unsafe_path(name, &String::from_utf8_lossy(raw), "the name is not UTF-8"));
                 };
                 let is_dir = raw_name.ends_with('/');
                 let path = check_path(name, raw_name)?;
@@ -290,9 +247,7 @@ impl FileTree {
             if is_dir {
                 continue;
             }
-            let mut file = zip
-                .by_index(index)
-                .map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+            let mut file = zip.by_index(index).map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
             let packed = file.compressed_size();
             let mut data = Vec::new();
             (&mut file)
@@ -319,10 +274,7 @@ impl FileTree {
     ///
     /// [`Error::Archive`] if the zip writer fails (it does not for trees that fit in memory).
     pub fn to_zip(&self) -> Result<Vec<u8>> {
-        let err = |e: &dyn std::fmt::Display| Error::Archive {
-            file: "zip".to_owned(),
-            reason: e.to_string(),
-        };
+        let err = |e: &dyn std::fmt::Display| Error::Archive { file: "zip".to_owned(), reason: e.to_string() };
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .compression_level(Some(ZIP_LEVEL))
@@ -333,9 +285,7 @@ impl FileTree {
         let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for (path, data) in self.iter() {
             let large = data.len() as u64 >= u32::MAX as u64;
-            writer
-                .start_file(path, options.large_file(large))
-                .map_err(|e| err(&e))?;
+            writer.start_file(path, options.large_file(large)).map_err(|e| err(&e))?;
             writer.write_all(data).map_err(|e| err(&e))?;
         }
         let cursor = writer.finish().map_err(|e| err(&e))?;
@@ -354,10 +304,7 @@ impl FileTree {
     ///   UTF-8, a symbolic or hard link, a device, a fifo, or a duplicate.
     /// - [`Error::TooLarge`] when `limits` are exceeded (entry count, file size, total size).
     pub fn from_tar(name: &str, bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let archive_err = |reason: String| Error::Archive {
-            file: name.to_owned(),
-            reason,
-        };
+        let archive_err = |reason: String| Error::Archive { file: name.to_owned(), reason };
         let mut archive = tar::Archive::new(bytes);
         let entries = archive.entries().map_err(|e| archive_err(e.to_string()))?;
         let mut tree = FileTree::new();
@@ -378,11 +325,7 @@ impl FileTree {
             }
             let raw = entry.path_bytes().into_owned();
             let Ok(raw_name) = std::str::from_utf8(&raw) else {
-                return Err(unsafe_path(
-                    name,
-                    &String::from_utf8_lossy(&raw),
-                    "the name is not UTF-8",
-                ));
+                return Err(unsafe_path(name, &String::from_utf8_lossy(&raw), "the name is not UTF-8"));
             };
             let path = check_path(name, raw_name)?;
             match kind {
@@ -404,17 +347,11 @@ impl FileTree {
                     return Err(unsafe_path(
                         name,
                         &path,
-                        format!(
-                            "entry type {:?} is not allowed; only regular files are",
-                            other.as_byte() as char
-                        ),
+                        format!("entry type {:?} is not allowed; only regular files are", other.as_byte() as char),
                     ));
                 }
             }
-            let declared = entry
-                .header()
-                .entry_size()
-                .map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+            let declared = entry.header().entry_size().map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
             check_file_size(name, &path, declared, limits)?;
             check_total(name, total.saturating_add(declared), limits)?;
             let mut data = Vec::new();
@@ -425,9 +362,7 @@ impl FileTree {
             let size = data.len() as u64;
             check_file_size(name, &path, size, limits)?;
             if size != declared {
-                return Err(archive_err(format!(
-                    "entry {path:?} is truncated: {size} of {declared} bytes"
-                )));
+                return Err(archive_err(format!("entry {path:?} is truncated: {size} of {declared} bytes")));
             }
             total = total.saturating_add(size);
             check_total(name, total, limits)?;
@@ -447,12 +382,8 @@ impl FileTree {
     ///
     /// [`Error::Archive`] if a header cannot be written (it cannot for a valid tree).
     pub fn to_tar(&self) -> Result<Vec<u8>> {
-        let err = |e: std::io::Error| Error::Archive {
-            file: "tar".to_owned(),
-            reason: e.to_string(),
-        };
-        let mut out =
-            Vec::with_capacity(self.files.values().map(|d| d.len() + 1024).sum::<usize>() + 1024);
+        let err = |e: std::io::Error| Error::Archive { file: "tar".to_owned(), reason: e.to_string() };
+        let mut out = Vec::with_capacity(self.files.values().map(|d| d.len() + 1024).sum::<usize>() + 1024);
         for (path, data) in self.iter() {
             let name = path.as_bytes();
             if name.len() > 100 {
@@ -472,10 +403,7 @@ impl FileTree {
                 pad_block(&mut out);
             }
             let mut header = tar::Header::new_ustar();
-            let field = &mut header
-                .as_ustar_mut()
-                .ok_or_else(|| err(std::io::Error::other("not ustar")))?
-                .name;
+            let field = &mut header.as_ustar_mut().ok_or_else(|| err(std::io::Error::other("not ustar")))?.name;
             let n = name.len().min(100);
             field[..n].copy_from_slice(&name[..n]);
             header.set_mode(0o644);
@@ -510,18 +438,10 @@ impl FileTree {
     pub fn from_dir(dir: &std::path::Path, limits: &Limits) -> Result<Self> {
         let archive = dir.display().to_string();
         let mut tree = FileTree::new();
-        let mut state = DirWalk {
-            archive: &archive,
-            limits,
-            count: 0,
-            total: 0,
-        };
+        let mut state = DirWalk { archive: &archive, limits, count: 0, total: 0 };
         let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io(dir, e))?;
         if !meta.is_dir() {
-            return Err(Error::Io {
-                path: archive.clone(),
-                message: "not a folder".to_owned(),
-            });
+            return Err(Error::Io { path: archive.clone(), message: "not a folder".to_owned() });
         }
         state.walk(dir, "", &mut tree)?;
         Ok(tree)
@@ -593,26 +513,16 @@ impl DirWalk<'_> {
             };
             let path = check_path(self.archive, &format!("{prefix}{name}"))?;
             let full = entry.path();
-            let kind = std::fs::symlink_metadata(&full)
-                .map_err(|e| Error::io(&full, e))?
-                .file_type();
+            let kind = std::fs::symlink_metadata(&full).map_err(|e| Error::io(&full, e))?.file_type();
             if kind.is_symlink() {
-                return Err(unsafe_path(
-                    self.archive,
-                    &path,
-                    "symbolic links are not followed",
-                ));
+                return Err(unsafe_path(self.archive, &path, "symbolic links are not followed"));
             } else if kind.is_dir() {
                 self.walk(&full, &format!("{path}/"), tree)?;
             } else if kind.is_file() {
                 let file = std::fs::File::open(&full).map_err(|e| Error::io(&full, e))?;
                 let declared = file.metadata().map_err(|e| Error::io(&full, e))?.len();
                 check_file_size(self.archive, &path, declared, self.limits)?;
-                check_total(
-                    self.archive,
-                    self.total.saturating_add(declared),
-                    self.limits,
-                )?;
+                check_total(self.archive, self.total.saturating_add(declared), self.limits)?;
                 let mut data = Vec::new();
                 file.take(self.limits.max_file_size.saturating_add(1))
                     .read_to_end(&mut data)
@@ -623,11 +533,7 @@ impl DirWalk<'_> {
                 check_total(self.archive, self.total, self.limits)?;
                 tree.add_entry(self.archive, path, data)?;
             } else {
-                return Err(unsafe_path(
-                    self.archive,
-                    &path,
-                    "only regular files and folders are allowed",
-                ));
+                return Err(unsafe_path(self.archive, &path, "only regular files and folders are allowed"));
             }
         }
         Ok(())
@@ -649,21 +555,14 @@ fn pad_block(out: &mut Vec<u8>) {
 }
 
 fn unsafe_path(archive: &str, path: &str, reason: impl Into<String>) -> Error {
-    Error::UnsafePath {
-        archive: archive.to_owned(),
-        path: path.to_owned(),
-        reason: reason.into(),
-    }
+    Error::UnsafePath { archive: archive.to_owned(), path: path.to_owned(), reason: reason.into() }
 }
 
 fn check_file_size(archive: &str, path: &str, size: u64, limits: &Limits) -> Result<()> {
     if size > limits.max_file_size {
         return Err(Error::TooLarge {
             file: format!("{archive}: {path}"),
-            reason: format!(
-                "at least {size} bytes; the limit for one file is {} bytes",
-                limits.max_file_size
-            ),
+            reason: format!("at least {size} bytes; the limit for one file is {} bytes", limits.max_file_size),
         });
     }
     Ok(())
@@ -673,10 +572,7 @@ fn check_total(archive: &str, total: u64, limits: &Limits) -> Result<()> {
     if total > limits.max_total_size {
         return Err(Error::TooLarge {
             file: archive.to_owned(),
-            reason: format!(
-                "the files add up to more than the limit of {} bytes",
-                limits.max_total_size
-            ),
+            reason: format!("the files add up to more than the limit of {} bytes", limits.max_total_size),
         });
     }
     Ok(())
@@ -756,21 +652,14 @@ mod tests {
         t.insert("workshop.yaml", "version: 1\n").unwrap();
         t.insert("steps/01-welcome/content.md", "# Hi\n").unwrap();
         t.insert("steps/02-next/content.md", "").unwrap();
-        t.insert("steps/02-next/files/a/b.txt", vec![0u8, 1, 2, 255])
-            .unwrap();
-        t.insert(&format!("deep/{}/file.txt", "x".repeat(150)), "long name")
-            .unwrap();
+        t.insert("steps/02-next/files/a/b.txt", vec![0u8, 1, 2, 255]).unwrap();
+        t.insert(&format!("deep/{}/file.txt", "x".repeat(150)), "long name").unwrap();
         t.insert("unicodé/ファイル.txt", "ü").unwrap();
         t
     }
 
     fn small() -> Limits {
-        Limits {
-            max_entries: 10,
-            max_file_size: 100,
-            max_total_size: 150,
-            max_ratio: 100,
-        }
+        Limits { max_entries: 10, max_file_size: 100, max_total_size: 150, max_ratio: 100 }
     }
 
     fn reason(err: Error) -> String {
@@ -781,25 +670,9 @@ mod tests {
     fn check_path_normalises_and_refuses() {
         assert_eq!(check_path("a", "x/y/").unwrap(), "x/y");
         assert_eq!(check_path("a", "x//y").unwrap(), "x/y");
-        for bad in [
-            "",
-            "/etc/passwd",
-            "C:/x",
-            "c:x",
-            "a\\b",
-            "../x",
-            "a/../b",
-            "a/./b",
-            ".",
-            "a/\0b",
-            "a/\nb",
-            "/",
-        ] {
+        for bad in ["", "/etc/passwd", "C:/x", "c:x", "a\\b", "../x", "a/../b", "a/./b", ".", "a/\0b", "a/\nb", "/"] {
             let err = check_path("arch.zip", bad).unwrap_err();
-            assert!(
-                matches!(&err, Error::UnsafePath { archive, .. } if archive == "arch.zip"),
-                "{bad:?}: {err}"
-            );
+            assert!(matches!(&err, Error::UnsafePath { archive, .. } if archive == "arch.zip"), "{bad:?}: {err}");
         }
         assert!(check_path("a", &"x".repeat(1025)).is_err());
         assert!(check_path("a", &"x".repeat(1024)).is_ok());
@@ -818,10 +691,7 @@ mod tests {
         assert_eq!(t.child_dirs("steps/02-next/"), vec!["files"]);
         assert!(t.child_dirs("nothing").is_empty());
         let sub = t.subtree("steps/02-next");
-        assert_eq!(
-            sub.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            vec!["content.md", "files/a/b.txt"]
-        );
+        assert_eq!(sub.iter().map(|(p, _)| p).collect::<Vec<_>>(), vec!["content.md", "files/a/b.txt"]);
         assert_eq!(t.subtree("").len(), 6);
         assert_eq!(t.total_size(), 11 + 5 + 4 + 9 + 2);
         let mut t2 = t.clone();
@@ -849,28 +719,16 @@ mod tests {
         let a = t.to_zip().unwrap();
         let b = t.clone().to_zip().unwrap();
         assert_eq!(a, b);
-        assert_eq!(
-            FileTree::from_zip("t.zip", &a, &Limits::default()).unwrap(),
-            t
-        );
+        assert_eq!(FileTree::from_zip("t.zip", &a, &Limits::default()).unwrap(), t);
         let mut zip = zip::ZipArchive::new(Cursor::new(&a[..])).unwrap();
         for i in 0..zip.len() {
             let f = zip.by_index(i).unwrap();
-            assert!(
-                f.extra_data().is_none_or(|d| d.is_empty()),
-                "{}",
-                f.name().unwrap()
-            );
+            assert!(f.extra_data().is_none_or(|d| d.is_empty()), "{}", f.name().unwrap());
             assert_eq!(f.unix_mode(), Some(0o100644));
             assert_eq!(f.last_modified(), Some(zip::DateTime::default()));
         }
         assert_eq!(
-            FileTree::from_zip(
-                "e.zip",
-                &FileTree::new().to_zip().unwrap(),
-                &Limits::default()
-            )
-            .unwrap(),
+            FileTree::from_zip("e.zip", &FileTree::new().to_zip().unwrap(), &Limits::default()).unwrap(),
             FileTree::new()
         );
     }
@@ -881,19 +739,13 @@ mod tests {
         let a = t.to_tar().unwrap();
         assert_eq!(a, t.to_tar().unwrap());
         assert_eq!(a.len() % 512, 0);
-        assert_eq!(
-            FileTree::from_tar("t.tar", &a, &Limits::default()).unwrap(),
-            t
-        );
+        assert_eq!(FileTree::from_tar("t.tar", &a, &Limits::default()).unwrap(), t);
         let mut archive = tar::Archive::new(&a[..]);
         for e in archive.entries().unwrap() {
             let e = e.unwrap();
             let h = e.header();
             assert_eq!(h.mode().unwrap(), 0o644);
-            assert_eq!(
-                (h.uid().unwrap(), h.gid().unwrap(), h.mtime().unwrap()),
-                (0, 0, 0)
-            );
+            assert_eq!((h.uid().unwrap(), h.gid().unwrap(), h.mtime().unwrap()), (0, 0, 0));
             assert_eq!(h.entry_type(), tar::EntryType::Regular);
             assert!(h.as_ustar().is_some());
         }
@@ -904,16 +756,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let t = sample();
         t.write_dir(dir.path()).unwrap();
-        assert_eq!(
-            FileTree::from_dir(dir.path(), &Limits::default()).unwrap(),
-            t
-        );
+        assert_eq!(FileTree::from_dir(dir.path(), &Limits::default()).unwrap(), t);
         std::fs::create_dir(dir.path().join("empty")).unwrap();
-        assert_eq!(
-            FileTree::from_dir(dir.path(), &Limits::default()).unwrap(),
-            t,
-            "empty folders are not kept"
-        );
+        assert_eq!(FileTree::from_dir(dir.path(), &Limits::default()).unwrap(), t, "empty folders are not kept");
     }
 
     #[cfg(unix)]
@@ -923,10 +768,7 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "a").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("link")).unwrap();
         let err = FileTree::from_dir(dir.path(), &Limits::default()).unwrap_err();
-        assert!(
-            matches!(&err, Error::UnsafePath { path, .. } if path == "link"),
-            "{err}"
-        );
+        assert!(matches!(&err, Error::UnsafePath { path, .. } if path == "link"), "{err}");
 
         // write_dir does not follow a link where a folder goes.
         let out = tempfile::tempdir().unwrap();
@@ -934,10 +776,7 @@ mod tests {
         std::os::unix::fs::symlink(elsewhere.path(), out.path().join("data")).unwrap();
         let mut t = FileTree::new();
         t.insert("data/x.csv", "x").unwrap();
-        assert!(matches!(
-            t.write_dir(out.path()),
-            Err(Error::UnsafePath { .. })
-        ));
+        assert!(matches!(t.write_dir(out.path()), Err(Error::UnsafePath { .. })));
         assert!(!elsewhere.path().join("x.csv").exists());
     }
 
@@ -945,20 +784,11 @@ mod tests {
     fn dir_limits() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("big"), vec![b'x'; 101]).unwrap();
-        assert!(matches!(
-            FileTree::from_dir(dir.path(), &small()),
-            Err(Error::TooLarge { .. })
-        ));
+        assert!(matches!(FileTree::from_dir(dir.path(), &small()), Err(Error::TooLarge { .. })));
     }
 
     /// A raw ustar header for hostile test archives: any name, any type, any link target.
-    fn raw_tar_entry(
-        out: &mut Vec<u8>,
-        name: &[u8],
-        kind: tar::EntryType,
-        link: &[u8],
-        data: &[u8],
-    ) {
+    fn raw_tar_entry(out: &mut Vec<u8>, name: &[u8], kind: tar::EntryType, link: &[u8], data: &[u8]) {
         let mut h = tar::Header::new_ustar();
         h.as_mut_bytes()[..name.len()].copy_from_slice(name);
         h.as_mut_bytes()[157..157 + link.len()].copy_from_slice(link);
@@ -982,12 +812,7 @@ mod tests {
             (b"../x", tar::EntryType::Regular, b"", "'..'"),
             (b"a/../../x", tar::EntryType::Regular, b"", "'..'"),
             (b"/etc/passwd", tar::EntryType::Regular, b"", "absolute"),
-            (
-                b"link",
-                tar::EntryType::Symlink,
-                b"/etc/passwd",
-                "symbolic link",
-            ),
+            (b"link", tar::EntryType::Symlink, b"/etc/passwd", "symbolic link"),
             (b"hard", tar::EntryType::Link, b"/etc/passwd", "hard link"),
             (b"dev", tar::EntryType::Char, b"", "device"),
             (b"blk", tar::EntryType::Block, b"", "device"),
@@ -998,12 +823,8 @@ mod tests {
             let mut out = Vec::new();
             raw_tar_entry(&mut out, b"ok.txt", tar::EntryType::Regular, b"", b"fine");
             raw_tar_entry(&mut out, name, kind, link, b"");
-            let err =
-                FileTree::from_tar("evil.tar", &finish_tar(out), &Limits::default()).unwrap_err();
-            assert!(
-                matches!(&err, Error::UnsafePath { archive, .. } if archive == "evil.tar"),
-                "{err}"
-            );
+            let err = FileTree::from_tar("evil.tar", &finish_tar(out), &Limits::default()).unwrap_err();
+            assert!(matches!(&err, Error::UnsafePath { archive, .. } if archive == "evil.tar"), "{err}");
             assert!(reason(err.clone()).contains(expected), "{err}");
         }
     }
@@ -1020,48 +841,27 @@ mod tests {
         raw_tar_entry(&mut out, b"dir/", tar::EntryType::Directory, b"", b"");
         raw_tar_entry(&mut out, b"dir/a.txt", tar::EntryType::Regular, b"", b"1");
         let t = FileTree::from_tar("d.tar", &finish_tar(out), &Limits::default()).unwrap();
-        assert_eq!(
-            t.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            vec!["dir/a.txt"]
-        );
+        assert_eq!(t.iter().map(|(p, _)| p).collect::<Vec<_>>(), vec!["dir/a.txt"]);
 
         let mut big = FileTree::new();
         big.insert("big", vec![1u8; 101]).unwrap();
         let err = FileTree::from_tar("big.tar", &big.to_tar().unwrap(), &small()).unwrap_err();
-        assert!(
-            matches!(&err, Error::TooLarge { file, .. } if file.contains("big")),
-            "{err}"
-        );
+        assert!(matches!(&err, Error::TooLarge { file, .. } if file.contains("big")), "{err}");
 
         let mut many = FileTree::new();
         for i in 0..11 {
             many.insert(&format!("f{i}"), "x").unwrap();
         }
-        assert!(matches!(
-            FileTree::from_tar("m.tar", &many.to_tar().unwrap(), &small()),
-            Err(Error::TooLarge { .. })
-        ));
-        assert!(matches!(
-            FileTree::from_zip("m.zip", &many.to_zip().unwrap(), &small()),
-            Err(Error::TooLarge { .. })
-        ));
+        assert!(matches!(FileTree::from_tar("m.tar", &many.to_tar().unwrap(), &small()), Err(Error::TooLarge { .. })));
+        assert!(matches!(FileTree::from_zip("m.zip", &many.to_zip().unwrap(), &small()), Err(Error::TooLarge { .. })));
 
         let mut total = FileTree::new();
         total.insert("a", vec![1u8; 80]).unwrap();
         total.insert("b", vec![1u8; 80]).unwrap();
-        assert!(matches!(
-            FileTree::from_tar("t.tar", &total.to_tar().unwrap(), &small()),
-            Err(Error::TooLarge { .. })
-        ));
-        assert!(matches!(
-            FileTree::from_zip("t.zip", &total.to_zip().unwrap(), &small()),
-            Err(Error::TooLarge { .. })
-        ));
+        assert!(matches!(FileTree::from_tar("t.tar", &total.to_tar().unwrap(), &small()), Err(Error::TooLarge { .. })));
+        assert!(matches!(FileTree::from_zip("t.zip", &total.to_zip().unwrap(), &small()), Err(Error::TooLarge { .. })));
 
-        assert!(matches!(
-            FileTree::from_tar("x.tar", &[b'x'; 1024], &Limits::default()),
-            Err(Error::Archive { .. })
-        ));
+        assert!(matches!(FileTree::from_tar("x.tar", &[b'x'; 1024], &Limits::default()), Err(Error::Archive { .. })));
     }
 
     #[test]
@@ -1101,28 +901,17 @@ mod tests {
 
     #[test]
     fn zip_refuses_hostile_entries() {
-        for (name, expected) in [
-            ("../evil.txt", "'..'"),
-            ("/abs.txt", "absolute"),
-            ("C:/win.txt", "drive"),
-            ("a\\b.txt", "backslash"),
-        ] {
+        for (name, expected) in
+            [("../evil.txt", "'..'"), ("/abs.txt", "absolute"), ("C:/win.txt", "drive"), ("a\\b.txt", "backslash")]
+        {
             let bytes = zip_with(&[("ok.txt", b"ok"), (name, b"x")]);
             let err = FileTree::from_zip("evil.zip", &bytes, &Limits::default()).unwrap_err();
-            assert!(
-                matches!(&err, Error::UnsafePath { archive, .. } if archive == "evil.zip"),
-                "{err}"
-            );
+            assert!(matches!(&err, Error::UnsafePath { archive, .. } if archive == "evil.zip"), "{err}");
             assert!(err.to_string().contains(expected), "{err}");
         }
 
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        w.add_symlink(
-            "link",
-            "/etc/passwd",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
+        w.add_symlink("link", "/etc/passwd", zip::write::SimpleFileOptions::default()).unwrap();
         let bytes = w.finish().unwrap().into_inner();
         let err = FileTree::from_zip("link.zip", &bytes, &Limits::default()).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
@@ -1143,17 +932,10 @@ mod tests {
         let mut bytes = zip_with(&[("secret.txt", b"1")]);
         let local = 6; // local header: signature (4), version (2), flags
         bytes[local] |= 1;
-        let central = bytes
-            .windows(4)
-            .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
-            .unwrap()
-            + 8;
+        let central = bytes.windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap() + 8;
         bytes[central] |= 1;
         let err = FileTree::from_zip("enc.zip", &bytes, &Limits::default()).unwrap_err();
-        assert!(
-            matches!(&err, Error::Archive { .. }) && err.to_string().contains("encrypted"),
-            "{err}"
-        );
+        assert!(matches!(&err, Error::Archive { .. }) && err.to_string().contains("encrypted"), "{err}");
 
         assert!(matches!(
             FileTree::from_zip("x.zip", b"PK not really", &Limits::default()),
@@ -1166,19 +948,10 @@ mod tests {
         let zeros = vec![0u8; 50 << 20];
         let bytes = zip_with(&[("bomb.bin", &zeros)]);
         drop(zeros);
-        let limits = Limits {
-            max_ratio: 100,
-            ..Limits::default()
-        };
+        let limits = Limits { max_ratio: 100, ..Limits::default() };
         let err = FileTree::from_zip("bomb.zip", &bytes, &limits).unwrap_err();
-        assert!(
-            matches!(&err, Error::TooLarge { file, .. } if file.contains("bomb.bin")),
-            "{err}"
-        );
-        assert!(
-            err.to_string().contains("52428800 bytes compressed into"),
-            "{err}"
-        );
+        assert!(matches!(&err, Error::TooLarge { file, .. } if file.contains("bomb.bin")), "{err}");
+        assert!(err.to_string().contains("52428800 bytes compressed into"), "{err}");
     }
 
     #[test]
@@ -1190,24 +963,20 @@ mod tests {
         w.write_all(b"a").unwrap();
         let bytes = w.finish().unwrap().into_inner();
         let t = FileTree::from_zip("d.zip", &bytes, &Limits::default()).unwrap();
-        assert_eq!(
-            t.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            vec!["dir/a.txt"]
-        );
+        assert_eq!(t.iter().map(|(p, _)| p).collect::<Vec<_>>(), vec!["dir/a.txt"]);
     }
 
     fn arb_tree() -> impl Strategy<Value = FileTree> {
         let segment = "[a-zA-Z0-9_é -]{1,12}".prop_filter("not dots", |s| s != "." && s != "..");
         let path = proptest::collection::vec(segment, 1..4).prop_map(|parts| parts.join("/"));
-        proptest::collection::btree_map(path, proptest::collection::vec(any::<u8>(), 0..300), 0..12)
-            .prop_map(|files| {
-                let mut t = FileTree::new();
-                for (p, d) in files {
-                    // Skip paths that clash with a file/folder already there.
-                    let _ = t.insert(&p, d);
-                }
-                t
-            })
+        proptest::collection::btree_map(path, proptest::collection::vec(any::<u8>(), 0..300), 0..12).prop_map(|files| {
+            let mut t = FileTree::new();
+            for (p, d) in files {
+                // Skip paths that clash with a file/folder already there.
+                let _ = t.insert(&p, d);
+            }
+            t
+        })
     }
 
     proptest! {

@@ -48,7 +48,10 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
     match inspect(conn, file) {
         Ok(Kind::Workshop) => {}
         Ok(Kind::Playground) => {
-            return Err(Error::invalid(file, "a plain SQLite database, not a Stepwise workshop (open it as a playground)"));
+            return Err(Error::invalid(
+                file,
+                "a plain SQLite database, not a Stepwise workshop (open it as a playground)",
+            ));
         }
         Ok(Kind::OlderWorkshop(v)) => {
             r.problems.push(format!(
@@ -68,9 +71,12 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
         Err(e) => return Err(e),
     }
     let p = &mut r.problems;
-    let mut fk = conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check").ctx("checking references")?;
-    let broken: Vec<(String, Option<i64>, String)> =
-        fk.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).and_then(|r| r.collect()).ctx("checking references")?;
+    let mut fk =
+        conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check").ctx("checking references")?;
+    let broken: Vec<(String, Option<i64>, String)> = fk
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .and_then(|r| r.collect())
+        .ctx("checking references")?;
     for (table, rowid, parent) in broken {
         let at = rowid.map(|id| format!(" (rowid {id})")).unwrap_or_default();
         p.push(format!("a row of {table}{at} refers to a missing row of {parent}"));
@@ -114,8 +120,10 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
     for sha in orphans {
         p.push(format!("runtime_blob {sha} is not used by the cursor or any snapshot"));
     }
-    let positions: Vec<i64> =
-        conn.prepare("SELECT position FROM step ORDER BY position").and_then(|mut s| s.query_map([], |r| r.get(0)).and_then(|r| r.collect())).ctx("reading steps")?;
+    let positions: Vec<i64> = conn
+        .prepare("SELECT position FROM step ORDER BY position")
+        .and_then(|mut s| s.query_map([], |r| r.get(0)).and_then(|r| r.collect()))
+        .ctx("reading steps")?;
     for (i, pos) in positions.iter().enumerate() {
         if *pos != i as i64 + 1 {
             p.push(format!("step positions must run 1, 2, 3…; position {pos} is in place {}", i + 1));
@@ -128,9 +136,9 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
             let computed = content_digest(&w);
             match get_meta(conn, "content_digest")? {
                 None => p.push("meta has no content_digest".into()),
-                Some(stored) if stored != computed => {
-                    p.push(format!("content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged"))
-                }
+                Some(stored) if stored != computed => p.push(format!(
+                    "content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged"
+                )),
                 Some(_) => {}
             }
             r.digest = Some(computed);

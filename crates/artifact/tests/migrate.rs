@@ -76,7 +76,8 @@ fn a_failing_migration_leaves_the_file_as_it_was() {
     let db = copy_of("v0-intro.db", dir.path());
     {
         let conn = Connection::open(&db).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO progress VALUES (9, 1, '2025-01-01T00:00:00Z');").unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO progress VALUES (9, 1, '2025-01-01T00:00:00Z');")
+            .unwrap();
     }
     let before = std::fs::read(&db).unwrap();
     let mut conn = Connection::open(&db).unwrap();

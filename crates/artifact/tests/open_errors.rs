@@ -31,23 +31,14 @@ fn tiny_changed(dir: &Path, sql: &str) -> PathBuf {
 fn open_fails(path: &Path) -> Error {
     let err = open_path(path).expect_err("opening must fail");
     let msg = err.to_string();
-    assert!(
-        msg.contains(&path.display().to_string()),
-        "message {msg:?} does not name {}",
-        path.display()
-    );
+    assert!(msg.contains(&path.display().to_string()), "message {msg:?} does not name {}", path.display());
     err
 }
 
 /// Checks that opening `path` did not change it and left no journal beside it.
 #[track_caller]
 fn assert_unchanged(path: &Path, before: &[u8]) {
-    assert_eq!(
-        std::fs::read(path).unwrap(),
-        before,
-        "opening changed {}",
-        path.display()
-    );
+    assert_eq!(std::fs::read(path).unwrap(), before, "opening changed {}", path.display());
     assert_eq!(leftovers(path.parent().unwrap()), Vec::<String>::new());
 }
 
@@ -56,10 +47,7 @@ fn empty_file_is_not_sqlite() {
     let dir = tempdir();
     let path = file_with(dir.path(), "empty.db", b"");
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("empty")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("empty")), "{err:?}");
     assert_unchanged(&path, b"");
 }
 
@@ -69,25 +57,18 @@ fn text_file_is_not_sqlite() {
     let text = b"# My notes\n\nThis is not a database, just some text.\n";
     let path = file_with(dir.path(), "notes.db", text);
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("a text file")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("a text file")), "{err:?}");
     assert_unchanged(&path, text);
 }
 
 #[test]
 fn zip_renamed_db_is_not_sqlite_and_says_zip() {
     let dir = tempdir();
-    let tree =
-        stepwise_artifact::tree::FileTree::from_dir(&tiny_src(), &Default::default()).unwrap();
+    let tree = stepwise_artifact::tree::FileTree::from_dir(&tiny_src(), &Default::default()).unwrap();
     let bytes = tree.to_zip().unwrap();
     let path = file_with(dir.path(), "workshop.db", &bytes);
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("zip archive")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::NotSqlite { reason, .. } if reason.contains("zip archive")), "{err:?}");
     assert_unchanged(&path, &bytes);
 }
 
@@ -110,9 +91,7 @@ fn file_cut_in_half_is_truncated() {
     let path = file_with(dir.path(), "half.db", half);
     let err = open_fails(&path);
     match &err {
-        Error::Truncated {
-            expected, found, ..
-        } => {
+        Error::Truncated { expected, found, .. } => {
             assert_eq!(*expected, full.len() as u64, "{err}");
             assert_eq!(*found, half.len() as u64, "{err}");
         }
@@ -127,10 +106,7 @@ fn header_only_is_truncated() {
     let full = std::fs::read(tiny_db()).unwrap();
     let path = file_with(dir.path(), "header.db", &full[..100]);
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::Truncated { found: 100, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Truncated { found: 100, .. }), "{err:?}");
     assert_unchanged(&path, &full[..100]);
 }
 
@@ -138,22 +114,10 @@ fn header_only_is_truncated() {
 fn another_programs_database_is_foreign() {
     let dir = tempdir();
     // 0x4c503130 = "LP10", an arbitrary other program's id.
-    let path = tiny_changed(
-        dir.path(),
-        &format!("PRAGMA application_id = {};", 0x4c50_3130u32),
-    );
+    let path = tiny_changed(dir.path(), &format!("PRAGMA application_id = {};", 0x4c50_3130u32));
     let before = std::fs::read(&path).unwrap();
     let err = open_fails(&path);
-    assert!(
-        matches!(
-            &err,
-            Error::ForeignApplication {
-                application_id: 0x4c50_3130,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::ForeignApplication { application_id: 0x4c50_3130, .. }), "{err:?}");
     assert!(err.to_string().contains("another program"), "{err}");
     assert_unchanged(&path, &before);
 }
@@ -164,17 +128,7 @@ fn newer_format_version_asks_for_an_update() {
     let path = tiny_changed(dir.path(), "PRAGMA user_version = 99;");
     let before = std::fs::read(&path).unwrap();
     let err = open_fails(&path);
-    assert!(
-        matches!(
-            &err,
-            Error::TooNew {
-                found: 99,
-                supported: 1,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::TooNew { found: 99, supported: 1, .. }), "{err:?}");
     assert!(err.to_string().contains("update Stepwise"), "{err}");
     assert_unchanged(&path, &before);
 }
@@ -184,10 +138,7 @@ fn dropped_table_is_named() {
     let dir = tempdir();
     let path = tiny_changed(dir.path(), "DROP TABLE snapshot;");
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::MissingTables { tables, .. } if tables == &["snapshot"]),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::MissingTables { tables, .. } if tables == &["snapshot"]), "{err:?}");
     assert!(err.to_string().contains("snapshot"), "{err}");
     // verify cannot list problems of a file that is not a whole workshop: same error.
     assert_eq!(verify_path(&path).unwrap_err(), err);
@@ -196,13 +147,7 @@ fn dropped_table_is_named() {
 /// The 1-based root page of the table or index `name`, read from `sqlite_schema`.
 fn root_page(path: &Path, name: &str) -> usize {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let page: i64 = conn
-        .query_row(
-            "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let page: i64 = conn.query_row("SELECT rootpage FROM sqlite_schema WHERE name = ?1", [name], |r| r.get(0)).unwrap();
     usize::try_from(page).unwrap()
 }
 
@@ -212,10 +157,7 @@ fn tiny_with_garbage_page(dir: &Path, name: &str) -> (PathBuf, Vec<u8>) {
     let page = root_page(&path, name);
     let mut bytes = std::fs::read(&path).unwrap();
     let pages = bytes.len() / 4096;
-    assert!(
-        page > 1 && page < pages,
-        "the root page {page} of {name} is not in the middle of {pages} pages"
-    );
+    assert!(page > 1 && page < pages, "the root page {page} of {name} is not in the middle of {pages} pages");
     bytes[(page - 1) * 4096..page * 4096].copy_from_slice(&noise(4096, 77));
     std::fs::write(&path, &bytes).unwrap();
     (path, bytes)
@@ -239,19 +181,9 @@ fn garbage_index_page_is_corrupt_with_quick_checks_words() {
     let page = root_page(&tiny_db(), "sqlite_autoindex_step_2");
     let (path, bytes) = tiny_with_garbage_page(dir.path(), "sqlite_autoindex_step_2");
     let err = open_fails(&path);
-    assert!(
-        matches!(&err, Error::Corrupt { detail, .. } if detail.contains(&format!("page {page}"))),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Corrupt { detail, .. } if detail.contains(&format!("page {page}"))), "{err:?}");
     let report = verify_path(&path).unwrap();
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.contains(&format!("page {page}"))),
-        "{:?}",
-        report.problems
-    );
+    assert!(report.problems.iter().any(|p| p.contains(&format!("page {page}"))), "{:?}", report.problems);
     assert_unchanged(&path, &bytes);
 }
 
@@ -262,42 +194,23 @@ fn verify_lists_a_damaged_table_page_as_a_problem() {
     let dir = tempdir();
     let (path, bytes) = tiny_with_garbage_page(dir.path(), "step");
     let report = verify_path(&path).expect("verify must report the damage as a problem, not fail");
-    assert!(
-        !report.problems.is_empty(),
-        "verify found nothing in a damaged file"
-    );
-    assert!(
-        report.problems.iter().any(|p| p.contains("malformed")),
-        "{:?}",
-        report.problems
-    );
+    assert!(!report.problems.is_empty(), "verify found nothing in a damaged file");
+    assert!(report.problems.iter().any(|p| p.contains("malformed")), "{:?}", report.problems);
     assert_unchanged(&path, &bytes);
 }
 
 #[test]
 fn changed_step_content_is_a_digest_mismatch() {
     let dir = tempdir();
-    let path = tiny_changed(
-        dir.path(),
-        "UPDATE step SET content = content || 'sneaky edit' WHERE slug = 'first';",
-    );
+    let path = tiny_changed(dir.path(), "UPDATE step SET content = content || 'sneaky edit' WHERE slug = 'first';");
     let before = std::fs::read(&path).unwrap();
     let err = open_fails(&path);
     match &err {
-        Error::DigestMismatch {
-            stored, computed, ..
-        } => assert_ne!(stored, computed),
+        Error::DigestMismatch { stored, computed, .. } => assert_ne!(stored, computed),
         other => panic!("expected DigestMismatch, got {other:?}"),
     }
     let report = verify_path(&path).unwrap();
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.contains("content digest mismatch")),
-        "{:?}",
-        report.problems
-    );
+    assert!(report.problems.iter().any(|p| p.contains("content digest mismatch")), "{:?}", report.problems);
     assert_unchanged(&path, &before);
 }
 
@@ -309,16 +222,14 @@ fn changed_blob_bytes_give_several_problems() {
     {
         let conn = Connection::open(&path).unwrap();
         let (s, mut data): (String, Vec<u8>) = conn
-            .query_row("SELECT b.sha256, b.data FROM asset a JOIN blob b USING (sha256) WHERE a.path = 'dot.svg'", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT b.sha256, b.data FROM asset a JOIN blob b USING (sha256) WHERE a.path = 'dot.svg'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         data[0] ^= 0x20; // same length, so the CHECK on size still holds
-        conn.execute(
-            "UPDATE blob SET data = ?1 WHERE sha256 = ?2",
-            rusqlite::params![data, s],
-        )
-        .unwrap();
+        conn.execute("UPDATE blob SET data = ?1 WHERE sha256 = ?2", rusqlite::params![data, s]).unwrap();
         sha = s;
     }
     let before = std::fs::read(&path).unwrap();
@@ -328,23 +239,11 @@ fn changed_blob_bytes_give_several_problems() {
     let report = verify_path(&path).unwrap();
     let p = &report.problems;
     assert!(p.len() >= 2, "verify must list every problem, got {p:?}");
-    assert!(
-        p.iter().any(|x| x.contains(&sha) && x.contains("SHA-256")),
-        "{p:?}"
-    );
-    assert!(
-        p.iter().any(|x| x.contains("content digest mismatch")),
-        "{p:?}"
-    );
+    assert!(p.iter().any(|x| x.contains(&sha) && x.contains("SHA-256")), "{p:?}");
+    assert!(p.iter().any(|x| x.contains("content digest mismatch")), "{p:?}");
     let as_error = report.into_result().unwrap_err();
-    assert!(
-        matches!(&as_error, Error::Problems { problems, .. } if problems.len() >= 2),
-        "{as_error:?}"
-    );
-    assert!(
-        as_error.to_string().contains(&path.display().to_string()),
-        "{as_error}"
-    );
+    assert!(matches!(&as_error, Error::Problems { problems, .. } if problems.len() >= 2), "{as_error:?}");
+    assert!(as_error.to_string().contains(&path.display().to_string()), "{as_error}");
     assert_unchanged(&path, &before);
 }
 
@@ -368,11 +267,7 @@ fn plain_sqlite_database_opens_as_playground() {
             assert_eq!(p.file, path.display().to_string());
             assert_eq!(
                 p.tables,
-                vec![
-                    ("customers".to_owned(), Some(3)),
-                    ("names".to_owned(), None),
-                    ("orders".to_owned(), Some(0))
-                ]
+                vec![("customers".to_owned(), Some(3)), ("names".to_owned(), None), ("orders".to_owned(), Some(0))]
             );
         }
         Opened::Workshop(w) => panic!("a plain database opened as workshop {}", w.file),
@@ -380,10 +275,7 @@ fn plain_sqlite_database_opens_as_playground() {
     assert_unchanged(&path, &before);
     // verify refuses it with a message saying what it is.
     let err = verify_path(&path).unwrap_err();
-    assert!(
-        matches!(&err, Error::Invalid { reason, .. } if reason.contains("playground")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Invalid { reason, .. } if reason.contains("playground")), "{err:?}");
 }
 
 /// How often `side_effect()` ran.
@@ -461,60 +353,27 @@ fn hostile_schema_does_not_run_on_open() {
     let conn = Connection::open(&path).unwrap();
     register_side_effect(&conn);
     let file = path.display().to_string();
-    assert!(matches!(
-        stepwise_artifact::open_connection(&conn, &file).unwrap(),
-        Opened::Playground(_)
-    ));
-    assert_eq!(
-        stepwise_artifact::inspect(&conn, &file).unwrap(),
-        stepwise_artifact::Kind::Playground
-    );
+    assert!(matches!(stepwise_artifact::open_connection(&conn, &file).unwrap(), Opened::Playground(_)));
+    assert_eq!(stepwise_artifact::inspect(&conn, &file).unwrap(), stepwise_artifact::Kind::Playground);
     stepwise_artifact::playground_tables(&conn, &file).unwrap();
-    assert_eq!(
-        SIDE_EFFECTS.load(Ordering::SeqCst),
-        0,
-        "opening ran a function named by the schema"
-    );
+    assert_eq!(SIDE_EFFECTS.load(Ordering::SeqCst), 0, "opening ran a function named by the schema");
 
     // Using the view or firing the trigger on the hardened connection is refused as unsafe.
-    let err = conn
-        .query_row("SELECT * FROM effect", [], |r| r.get::<_, i64>(0))
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("unsafe use of side_effect()"),
-        "{err}"
-    );
+    let err = conn.query_row("SELECT * FROM effect", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    assert!(err.to_string().contains("unsafe use of side_effect()"), "{err}");
     let err = conn.execute("INSERT INTO log VALUES (1)", []).unwrap_err();
-    assert!(
-        err.to_string().contains("unsafe use of side_effect()"),
-        "{err}"
-    );
-    let err = conn
-        .query_row("SELECT * FROM loader", [], |r| r.get::<_, i64>(0))
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("unsafe use of load_extension()"),
-        "{err}"
-    );
-    assert_eq!(
-        SIDE_EFFECTS.load(Ordering::SeqCst),
-        0,
-        "a view or trigger ran side_effect()"
-    );
+    assert!(err.to_string().contains("unsafe use of side_effect()"), "{err}");
+    let err = conn.query_row("SELECT * FROM loader", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    assert!(err.to_string().contains("unsafe use of load_extension()"), "{err}");
+    assert_eq!(SIDE_EFFECTS.load(Ordering::SeqCst), 0, "a view or trigger ran side_effect()");
     drop(conn);
 
     // Control: the same schema on a connection that was NOT hardened does run the function, so
     // the refusals above are the hardening's doing.
     let raw = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     register_side_effect(&raw);
-    raw.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
-        true,
-    )
-    .unwrap();
-    let _: i64 = raw
-        .query_row("SELECT * FROM effect", [], |r| r.get(0))
-        .unwrap();
+    raw.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, true).unwrap();
+    let _: i64 = raw.query_row("SELECT * FROM effect", [], |r| r.get(0)).unwrap();
     assert!(SIDE_EFFECTS.load(Ordering::SeqCst) > 0);
     drop(raw);
     assert_unchanged(&path, &before);
@@ -526,9 +385,7 @@ fn hardened_connection_refuses_unsafe_view() {
     let path = hostile_db(dir.path());
     let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     stepwise_artifact::harden(&conn).unwrap();
-    let err = conn
-        .query_row("SELECT * FROM loader", [], |r| r.get::<_, i64>(0))
-        .unwrap_err();
+    let err = conn.query_row("SELECT * FROM loader", [], |r| r.get::<_, i64>(0)).unwrap_err();
     assert!(err.to_string().contains("unsafe use"), "{err}");
 }
 
@@ -549,14 +406,7 @@ fn older_version_opens_migrated_in_memory_without_writing() {
     assert_unchanged(&path, &before);
     // verify says what to do instead of failing.
     let report = verify_path(&path).unwrap();
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.contains("stepwise migrate")),
-        "{:?}",
-        report.problems
-    );
+    assert!(report.problems.iter().any(|p| p.contains("stepwise migrate")), "{:?}", report.problems);
     assert_unchanged(&path, &before);
 }
 
@@ -578,10 +428,8 @@ fn hostile_check_constraint_does_not_run_during_the_integrity_check() {
     {
         let conn = Connection::open(&path).unwrap();
         register_side_effect(&conn);
-        conn.execute_batch(
-            "CREATE TABLE t (x INTEGER CHECK (side_effect(x))); INSERT INTO t VALUES (1), (2);",
-        )
-        .unwrap();
+        conn.execute_batch("CREATE TABLE t (x INTEGER CHECK (side_effect(x))); INSERT INTO t VALUES (1), (2);")
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     SIDE_EFFECTS.store(0, Ordering::SeqCst);
@@ -592,11 +440,7 @@ fn hostile_check_constraint_does_not_run_during_the_integrity_check() {
         Opened::Playground(p) => assert_eq!(p.tables, vec![("t".to_owned(), Some(2))]),
         Opened::Workshop(_) => panic!("opened as a workshop"),
     }
-    assert_eq!(
-        SIDE_EFFECTS.load(Ordering::SeqCst),
-        0,
-        "the integrity check ran a function named by the schema"
-    );
+    assert_eq!(SIDE_EFFECTS.load(Ordering::SeqCst), 0, "the integrity check ran a function named by the schema");
     drop(conn);
     assert_unchanged(&path, &before);
 }

@@ -115,7 +115,11 @@ fn digest_ignores_runtime_state_but_not_content() {
     let db = dir.path().join("t.db");
     let digest = build_file(&fixture("v1-tiny"), &db).unwrap();
     let conn = Connection::open(&db).unwrap();
-    conn.execute("UPDATE progress SET status = 'done', completed_at = '2026-02-02T00:00:00Z' WHERE step = 'second'", []).unwrap();
+    conn.execute(
+        "UPDATE progress SET status = 'done', completed_at = '2026-02-02T00:00:00Z' WHERE step = 'second'",
+        [],
+    )
+    .unwrap();
     conn.execute("DELETE FROM check_result", []).unwrap();
     drop(conn);
     let Opened::Workshop(w) = open_path(&db).unwrap() else { panic!() };

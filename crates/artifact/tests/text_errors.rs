@@ -48,17 +48,10 @@ fn invalid_err(err: &Error, src: &Path, rel: &str) -> String {
 #[track_caller]
 fn csv_err(err: &Error, src: &Path, rel: &str, line: u64) -> String {
     match err {
-        Error::Csv {
-            file,
-            line: l,
-            reason,
-        } => {
+        Error::Csv { file, line: l, reason } => {
             assert_eq!(file, &inside(src, rel), "{err}");
             assert_eq!(*l, line, "{err}");
-            assert!(
-                err.to_string().starts_with(&format!("{file}:{line}: ")),
-                "{err}"
-            );
+            assert!(err.to_string().starts_with(&format!("{file}:{line}: ")), "{err}");
             reason.clone()
         }
         other => panic!("expected a CSV error naming {rel}:{line}, got {other:?}"),
@@ -74,10 +67,7 @@ fn the_untouched_copy_builds() {
     let outdir = tempdir();
     let out = outdir.path().join("out.db");
     let digest = stepwise_artifact::build_file(&src, &out).unwrap();
-    assert!(
-        digest.starts_with(stepwise_artifact::DIGEST_PREFIX),
-        "{digest}"
-    );
+    assert!(digest.starts_with(stepwise_artifact::DIGEST_PREFIX), "{digest}");
     assert!(out.exists());
     assert_eq!(leftovers(outdir.path()), Vec::<String>::new());
 }
@@ -88,12 +78,7 @@ fn the_untouched_copy_builds() {
 #[test]
 fn yaml_syntax_error_names_the_line() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "  slug: tiny\n",
-        "  slug: tiny: oops\n",
-    );
+    edit(&src, "workshop.yaml", "  slug: tiny\n", "  slug: tiny: oops\n");
     let line = line_of(&read(&src, "workshop.yaml"), "tiny: oops", 0);
     let err = build_fails(&src);
     let (l, reason) = yaml_err(&err, &src, "workshop.yaml");
@@ -104,49 +89,29 @@ fn yaml_syntax_error_names_the_line() {
 #[test]
 fn yaml_syntax_error_further_down_names_its_line() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "        prompt: I did it.\n",
-        "        prompt: [I did it.\n",
-    );
+    edit(&src, "workshop.yaml", "        prompt: I did it.\n", "        prompt: [I did it.\n");
     let line = line_of(&read(&src, "workshop.yaml"), "[I did it.", 0);
     let err = build_fails(&src);
     let (l, _) = yaml_err(&err, &src, "workshop.yaml");
     // The flow sequence is unclosed: the parser notices on this line or the next.
     let l = l.expect("a syntax error has a line");
-    assert!(
-        l == line || l == line + 1,
-        "reported line {l}, the mistake is on line {line}: {err}"
-    );
+    assert!(l == line || l == line + 1, "reported line {l}, the mistake is on line {line}: {err}");
 }
 
 #[test]
 fn version_2_is_unsupported() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "version: 1\nworkshop:",
-        "version: 2\nworkshop:",
-    );
+    edit(&src, "workshop.yaml", "version: 1\nworkshop:", "version: 2\nworkshop:");
     let err = build_fails(&src);
     match &err {
-        Error::UnsupportedVersion {
-            file,
-            found,
-            supported,
-        } => {
+        Error::UnsupportedVersion { file, found, supported } => {
             assert_eq!(file, &inside(&src, "workshop.yaml"));
             assert_eq!(found, "2");
             assert_eq!(*supported, 1);
         }
         other => panic!("expected UnsupportedVersion, got {other:?}"),
     }
-    assert_mentions(
-        &err.to_string(),
-        &["workshop.yaml", "unsupported version 2", "version 1"],
-    );
+    assert_mentions(&err.to_string(), &["workshop.yaml", "unsupported version 2", "version 1"]);
 }
 
 #[test]
@@ -166,30 +131,17 @@ fn unknown_field_is_named() {
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert!(reason.contains("unknown field `titel`"), "{err}");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "titel:", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "titel:", 0)), "{err}");
 }
 
 #[test]
 fn unknown_step_field_is_named() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "    minutes: 3\n",
-        "    minuets: 3\n",
-    );
+    edit(&src, "workshop.yaml", "    minutes: 3\n", "    minuets: 3\n");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert!(reason.contains("unknown field `minuets`"), "{err}");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "minuets:", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "minuets:", 0)), "{err}");
 }
 
 #[test]
@@ -198,11 +150,7 @@ fn listed_step_without_folder() {
     std::fs::remove_dir_all(src.join("steps/02-second")).unwrap();
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- slug: second", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- slug: second", 0)), "{err}");
     assert_mentions(&reason, &["\"second\"", "no folder", "steps/NN-second/"]);
 }
 
@@ -227,21 +175,12 @@ fn step_folder_with_a_bad_name() {
 #[test]
 fn duplicate_step_slug_points_at_the_duplicate() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "  - slug: second\n",
-        "  - slug: first\n",
-    );
+    edit(&src, "workshop.yaml", "  - slug: second\n", "  - slug: first\n");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert!(reason.contains("\"first\" is listed twice"), "{err}");
     // The mistake is the second listing, not the first.
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- slug: first", 1)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- slug: first", 1)), "{err}");
 }
 
 #[test]
@@ -249,121 +188,60 @@ fn step_named_like_the_workshop_points_at_the_step() {
     // A step may share its slug with the workshop; an error about the step must point at the
     // step's listing, not at `workshop.slug`.
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "  - slug: second\n",
-        "  - slug: tiny\n",
-    );
+    edit(&src, "workshop.yaml", "  - slug: second\n", "  - slug: tiny\n");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert!(reason.contains("step \"tiny\" has no folder"), "{err}");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- slug: tiny", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- slug: tiny", 0)), "{err}");
 }
 
 #[test]
 fn bad_step_slug() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "  - slug: second\n",
-        "  - slug: Bad Slug\n",
-    );
+    edit(&src, "workshop.yaml", "  - slug: second\n", "  - slug: Bad Slug\n");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- slug: Bad Slug", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- slug: Bad Slug", 0)), "{err}");
     assert_mentions(&reason, &["\"Bad Slug\"", "a-z"]);
 }
 
 #[test]
 fn unknown_validation_kind() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "        kind: manual\n",
-        "        kind: magic\n",
-    );
+    edit(&src, "workshop.yaml", "        kind: manual\n", "        kind: magic\n");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- id: done", 0)),
-        "{err}"
-    );
-    assert_mentions(
-        &reason,
-        &[
-            "\"done\"",
-            "unknown kind \"magic\"",
-            "sql, answer, manual or external",
-        ],
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: done", 0)), "{err}");
+    assert_mentions(&reason, &["\"done\"", "unknown kind \"magic\"", "sql, answer, manual or external"]);
 }
 
 #[test]
 fn sql_validation_without_query() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "        query: SELECT count(*) FROM t\n",
-        "",
-    );
+    edit(&src, "workshop.yaml", "        query: SELECT count(*) FROM t\n", "");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 0)), "{err}");
     assert_mentions(&reason, &["\"count\"", "needs `query`"]);
 }
 
 #[test]
 fn misspelt_expect_form() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "expect: { scalar: 2 }",
-        "expect: { scalr: 1 }",
-    );
+    edit(&src, "workshop.yaml", "expect: { scalar: 2 }", "expect: { scalr: 1 }");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 0)), "{err}");
     assert_mentions(&reason, &["\"count\"", "scalr"]);
 }
 
 #[test]
 fn invalid_regex_pattern() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        r#"pattern: "[0-9]{2}""#,
-        r#"pattern: "[0-9""#,
-    );
+    edit(&src, "workshop.yaml", r#"pattern: "[0-9]{2}""#, r#"pattern: "[0-9""#);
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- id: shape", 0)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: shape", 0)), "{err}");
     assert_mentions(&reason, &["\"shape\"", "pattern"]);
 }
 
@@ -371,26 +249,12 @@ fn invalid_regex_pattern() {
 fn error_in_a_validation_whose_id_another_step_also_uses_points_at_the_right_one() {
     // Validation ids are unique within a step only: `count` in step 2 is not `count` in step 1.
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        "workshop.yaml",
-        "      - id: shape\n",
-        "      - id: count\n",
-    );
-    edit(
-        &src,
-        "workshop.yaml",
-        r#"pattern: "[0-9]{2}""#,
-        r#"pattern: "[0-9""#,
-    );
+    edit(&src, "workshop.yaml", "      - id: shape\n", "      - id: count\n");
+    edit(&src, "workshop.yaml", r#"pattern: "[0-9]{2}""#, r#"pattern: "[0-9""#);
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert_mentions(&reason, &["\"count\" of step \"second\"", "pattern"]);
-    assert_eq!(
-        line,
-        Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 1)),
-        "{err}"
-    );
+    assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: count", 1)), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,11 +324,7 @@ fn manifest_with_a_syntax_error_names_the_line() {
         "  name: web\nspec:\n  containers",
         "  name: web: x\nspec:\n  containers",
     );
-    let line = line_of(
-        &read(&src, "steps/01-first/manifests.yaml"),
-        "name: web: x",
-        0,
-    );
+    let line = line_of(&read(&src, "steps/01-first/manifests.yaml"), "name: web: x", 0);
     let err = build_fails(&src);
     let (l, _) = yaml_err(&err, &src, "steps/01-first/manifests.yaml");
     assert_eq!(l, Some(line), "{err}");
@@ -510,12 +370,7 @@ fn csv_extra_column() {
 #[test]
 fn csv_ragged_row() {
     let (_dir, src) = tiny_copy();
-    edit(
-        &src,
-        PROGRESS,
-        "second,started,0,2026-01-01T00:10:00Z,\n",
-        "second,started,2026-01-01T00:10:00Z\n",
-    );
+    edit(&src, PROGRESS, "second,started,0,2026-01-01T00:10:00Z,\n", "second,started,2026-01-01T00:10:00Z\n");
     let err = build_fails(&src);
     let reason = csv_err(&err, &src, PROGRESS, 3);
     assert_mentions(&reason, &["3 field", "header has 5"]);
@@ -587,21 +442,14 @@ fn zip_entry_escaping_with_dotdot() {
     let zip = zip_of_dir_with(&src, &[("../evil.txt", b"pwned")], dir.path(), "tiny.zip");
     let err = build_fails(&zip);
     match &err {
-        Error::UnsafePath {
-            archive,
-            path,
-            reason,
-        } => {
+        Error::UnsafePath { archive, path, reason } => {
             assert_eq!(archive, &zip.display().to_string());
             assert_eq!(path, "../evil.txt");
             assert!(reason.contains("'..'"), "{err}");
         }
         other => panic!("expected UnsafePath, got {other:?}"),
     }
-    assert_mentions(
-        &err.to_string(),
-        &[&zip.display().to_string(), "../evil.txt", "refused"],
-    );
+    assert_mentions(&err.to_string(), &[&zip.display().to_string(), "../evil.txt", "refused"]);
     assert!(!dir.path().join("evil.txt").exists());
 }
 
@@ -611,11 +459,7 @@ fn zip_entry_with_an_absolute_path() {
     let zip = zip_of_dir_with(&src, &[("/etc/x", b"pwned")], dir.path(), "tiny.zip");
     let err = build_fails(&zip);
     match &err {
-        Error::UnsafePath {
-            archive,
-            path,
-            reason,
-        } => {
+        Error::UnsafePath { archive, path, reason } => {
             assert_eq!(archive, &zip.display().to_string());
             assert_eq!(path, "/etc/x");
             assert!(reason.contains("absolute"), "{err}");
@@ -641,14 +485,8 @@ fn zeros() -> Vec<u8> {
 
 #[test]
 fn zip_bomb_refused_by_ratio() {
-    let bomb = zip_bytes(&[
-        ("workshop.yaml", b"version: 1\n"),
-        ("assets/zeros.bin", &zeros()),
-    ]);
-    let limits = Limits {
-        max_ratio: 10,
-        ..Limits::default()
-    };
+    let bomb = zip_bytes(&[("workshop.yaml", b"version: 1\n"), ("assets/zeros.bin", &zeros())]);
+    let limits = Limits { max_ratio: 10, ..Limits::default() };
     let err = FileTree::from_zip("bomb.zip", &bomb, &limits).unwrap_err();
     match &err {
         Error::TooLarge { file, reason } => {
@@ -658,28 +496,14 @@ fn zip_bomb_refused_by_ratio() {
         other => panic!("expected TooLarge, got {other:?}"),
     }
     // Within a generous ratio the same archive reads.
-    let limits = Limits {
-        max_ratio: 1 << 20,
-        ..Limits::default()
-    };
-    assert_eq!(
-        FileTree::from_zip("bomb.zip", &bomb, &limits)
-            .unwrap()
-            .len(),
-        2
-    );
+    let limits = Limits { max_ratio: 1 << 20, ..Limits::default() };
+    assert_eq!(FileTree::from_zip("bomb.zip", &bomb, &limits).unwrap().len(), 2);
 }
 
 #[test]
 fn zip_entry_larger_than_the_file_limit() {
-    let big = zip_bytes(&[
-        ("workshop.yaml", b"version: 1\n"),
-        ("assets/big.bin", &noise(10_000, 3)),
-    ]);
-    let limits = Limits {
-        max_file_size: 4096,
-        ..Limits::default()
-    };
+    let big = zip_bytes(&[("workshop.yaml", b"version: 1\n"), ("assets/big.bin", &noise(10_000, 3))]);
+    let limits = Limits { max_file_size: 4096, ..Limits::default() };
     let err = FileTree::from_zip("big.zip", &big, &limits).unwrap_err();
     match &err {
         Error::TooLarge { file, reason } => {
@@ -688,19 +512,13 @@ fn zip_entry_larger_than_the_file_limit() {
         }
         other => panic!("expected TooLarge, got {other:?}"),
     }
-    let limits = Limits {
-        max_total_size: 5000,
-        ..Limits::default()
-    };
+    let limits = Limits { max_total_size: 5000, ..Limits::default() };
     let err = FileTree::from_zip("big.zip", &big, &limits).unwrap_err();
     assert!(
         matches!(&err, Error::TooLarge { file, reason } if file == "big.zip" && reason.contains("5000")),
         "{err:?}"
     );
-    let limits = Limits {
-        max_entries: 1,
-        ..Limits::default()
-    };
+    let limits = Limits { max_entries: 1, ..Limits::default() };
     let err = FileTree::from_zip("big.zip", &big, &limits).unwrap_err();
     assert!(
         matches!(&err, Error::TooLarge { file, reason } if file == "big.zip" && reason.contains("2 entries")),
@@ -712,12 +530,7 @@ fn zip_entry_larger_than_the_file_limit() {
 fn zip_bomb_end_to_end_with_default_limits() {
     let (dir, src) = tiny_copy();
     let zeros = zeros();
-    let zip = zip_of_dir_with(
-        &src,
-        &[("assets/zeros.bin", &zeros)],
-        dir.path(),
-        "bomb.zip",
-    );
+    let zip = zip_of_dir_with(&src, &[("assets/zeros.bin", &zeros)], dir.path(), "bomb.zip");
     let err = build_fails(&zip);
     match &err {
         Error::TooLarge { file, reason } => {
@@ -731,18 +544,11 @@ fn zip_bomb_end_to_end_with_default_limits() {
 #[test]
 fn files_tar_with_a_symlink() {
     let (_dir, src) = tiny_copy();
-    let tar = tar_bytes(&[
-        TarEntry::File(b"x.txt", b"x\n"),
-        TarEntry::Symlink(b"passwd", b"/etc/passwd"),
-    ]);
+    let tar = tar_bytes(&[TarEntry::File(b"x.txt", b"x\n"), TarEntry::Symlink(b"passwd", b"/etc/passwd")]);
     write(&src, "steps/02-second/files.tar", tar);
     let err = build_fails(&src);
     match &err {
-        Error::UnsafePath {
-            archive,
-            path,
-            reason,
-        } => {
+        Error::UnsafePath { archive, path, reason } => {
             assert!(archive.ends_with("steps/02-second/files.tar"), "{err}");
             assert_eq!(path, "passwd");
             assert!(reason.contains("symbolic link"), "{err}");
@@ -754,18 +560,11 @@ fn files_tar_with_a_symlink() {
 #[test]
 fn files_tar_with_dotdot() {
     let (_dir, src) = tiny_copy();
-    let tar = tar_bytes(&[
-        TarEntry::File(b"x.txt", b"x\n"),
-        TarEntry::File(b"../x", b"pwned\n"),
-    ]);
+    let tar = tar_bytes(&[TarEntry::File(b"x.txt", b"x\n"), TarEntry::File(b"../x", b"pwned\n")]);
     write(&src, "steps/02-second/files.tar", tar);
     let err = build_fails(&src);
     match &err {
-        Error::UnsafePath {
-            archive,
-            path,
-            reason,
-        } => {
+        Error::UnsafePath { archive, path, reason } => {
             assert!(archive.ends_with("steps/02-second/files.tar"), "{err}");
             assert_eq!(path, "../x");
             assert!(reason.contains("'..'"), "{err}");
@@ -784,25 +583,11 @@ fn files_tar_refusals_name_the_tar_inside_the_folder() {
     broken.truncate(700);
     write(&src, "steps/02-second/files.tar", broken);
     let err = build_fails(&src);
-    assert!(
-        matches!(&err, Error::Archive { file, .. } if file == &expected),
-        "{err:?}"
-    );
-    write(
-        &src,
-        "steps/02-second/files.tar",
-        tar_bytes(&[TarEntry::Symlink(b"passwd", b"/etc/passwd")]),
-    );
+    assert!(matches!(&err, Error::Archive { file, .. } if file == &expected), "{err:?}");
+    write(&src, "steps/02-second/files.tar", tar_bytes(&[TarEntry::Symlink(b"passwd", b"/etc/passwd")]));
     let err = build_fails(&src);
-    assert!(
-        matches!(&err, Error::UnsafePath { archive, .. } if archive == &expected),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string()
-            .starts_with(&format!("{expected}: entry \"passwd\" refused")),
-        "{err}"
-    );
+    assert!(matches!(&err, Error::UnsafePath { archive, .. } if archive == &expected), "{err:?}");
+    assert!(err.to_string().starts_with(&format!("{expected}: entry \"passwd\" refused")), "{err}");
 }
 
 #[test]
@@ -824,11 +609,7 @@ fn folder_with_a_symlink_is_refused() {
     std::os::unix::fs::symlink("/etc/passwd", src.join("steps/01-first/files/passwd")).unwrap();
     let err = stepwise_artifact::fs::read_tree(&src).unwrap_err();
     match &err {
-        Error::UnsafePath {
-            archive,
-            path,
-            reason,
-        } => {
+        Error::UnsafePath { archive, path, reason } => {
             assert_eq!(archive, &src.display().to_string());
             assert_eq!(path, "steps/01-first/files/passwd");
             assert!(reason.contains("symbolic link"), "{err}");
@@ -846,32 +627,20 @@ fn symlinked_folder_is_refused() {
     std::fs::write(outside.join("secret.txt"), "secret").unwrap();
     std::os::unix::fs::symlink(&outside, src.join("assets/linked")).unwrap();
     let err = build_fails(&src);
-    assert!(
-        matches!(&err, Error::UnsafePath { path, .. } if path == "assets/linked"),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::UnsafePath { path, .. } if path == "assets/linked"), "{err:?}");
 }
 
 #[test]
 fn missing_source_and_wrong_kind_of_source() {
     let dir = tempdir();
     let err = build_fails(&dir.path().join("nowhere"));
-    assert!(
-        matches!(&err, Error::Io { path, .. } if path.ends_with("nowhere")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Io { path, .. } if path.ends_with("nowhere")), "{err:?}");
     let file = dir.path().join("workshop.yaml");
     std::fs::write(&file, "version: 1\n").unwrap();
     let err = build_fails(&file);
-    assert!(
-        matches!(&err, Error::Invalid { reason, .. } if reason.contains("folder or a .zip")),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Invalid { reason, .. } if reason.contains("folder or a .zip")), "{err:?}");
     let not_zip = dir.path().join("broken.zip");
     std::fs::write(&not_zip, "not a zip").unwrap();
     let err = build_fails(&not_zip);
-    assert!(
-        matches!(&err, Error::Archive { file, .. } if file == &not_zip.display().to_string()),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Archive { file, .. } if file == &not_zip.display().to_string()), "{err:?}");
 }

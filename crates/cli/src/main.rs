@@ -70,7 +70,9 @@ enum Command {
         db: PathBuf,
     },
     /// Bring a workshop .db of an older format version up to date, in place.
-    #[command(after_help = "Example:\n  stepwise migrate old-workshop.db --dry-run\n  stepwise migrate old-workshop.db")]
+    #[command(
+        after_help = "Example:\n  stepwise migrate old-workshop.db --dry-run\n  stepwise migrate old-workshop.db"
+    )]
     Migrate {
         /// The workshop .db.
         db: PathBuf,
@@ -165,7 +167,10 @@ fn run(command: Command) -> CliResult {
 }
 
 /// Opens `db` read-only as a current, undamaged workshop and runs `f` on it.
-fn with_workshop<T>(db: &Path, f: impl FnOnce(&Connection, &str) -> stepwise_artifact::Result<T>) -> Result<T, Failure> {
+fn with_workshop<T>(
+    db: &Path,
+    f: impl FnOnce(&Connection, &str) -> stepwise_artifact::Result<T>,
+) -> Result<T, Failure> {
     let (file, conn) = stepwise_artifact::fs::open_workshop(db)?;
     Ok(f(&conn, &file)?)
 }
@@ -207,7 +212,11 @@ fn info(db: &Path) -> CliResult {
             t.push_str(&format!("  digest     {}\n", o.digest));
             let checks: usize = w.steps.iter().map(|s| s.validations.len()).sum();
             let art: usize = w.steps.iter().map(|s| s.artifacts.len()).sum();
-            t.push_str(&format!("  steps      {} ({checks} checks, {art} artifacts, {} assets)\n", w.steps.len(), w.assets.len()));
+            t.push_str(&format!(
+                "  steps      {} ({checks} checks, {art} artifacts, {} assets)\n",
+                w.steps.len(),
+                w.assets.len()
+            ));
             let width = w.steps.len().to_string().len();
             for (i, s) in w.steps.iter().enumerate() {
                 let mins = s.minutes.map(|m| format!(" ({m} min)")).unwrap_or_default();
@@ -216,7 +225,12 @@ fn info(db: &Path) -> CliResult {
             t
         }
         Opened::Playground(p) => {
-            let mut t = format!("{}: a plain SQLite database ({}), {} tables and views\n", db.display(), human_size(size), p.tables.len());
+            let mut t = format!(
+                "{}: a plain SQLite database ({}), {} tables and views\n",
+                db.display(),
+                human_size(size),
+                p.tables.len()
+            );
             for (name, rows) in &p.tables {
                 match rows {
                     Some(n) => t.push_str(&format!("  {name}  {n} rows\n")),

@@ -29,7 +29,9 @@ pub enum ProjectCommand {
         dir: PathBuf,
     },
     /// Rebuild playground.db from project.yaml + data/, replacing the existing one after confirmation.
-    #[command(after_help = "Example:\n  stepwise project rebuild shop/          # asks before replacing playground.db\n  stepwise project rebuild shop/ --yes    # for scripts")]
+    #[command(
+        after_help = "Example:\n  stepwise project rebuild shop/          # asks before replacing playground.db\n  stepwise project rebuild shop/ --yes    # for scripts"
+    )]
     Rebuild {
         /// The project folder (with project.yaml).
         dir: PathBuf,
@@ -76,7 +78,11 @@ fn rebuild(dir: &Path, yes: bool) -> CliResult {
         if !confirm(&question) {
             return Err(Failure::new(
                 1,
-                format!("{}: not rebuilt ({}); pass --yes to replace playground.db without asking", dir.display(), plan.sentence()),
+                format!(
+                    "{}: not rebuilt ({}); pass --yes to replace playground.db without asking",
+                    dir.display(),
+                    plan.sentence()
+                ),
             ));
         }
     }

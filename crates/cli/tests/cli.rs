@@ -88,7 +88,9 @@ fn bad_input_exits_3_with_one_line_on_stderr_and_leaves_no_file() {
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.starts_with("stepwise: error: ") && err.contains("workshop.yaml:"), "{err}");
     assert!(!out.exists(), "a failed build must not leave a .db");
-    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    );
 
     let text = dir.path().join("notes.db");
     std::fs::write(&text, "hello\n").unwrap();
@@ -141,7 +143,12 @@ fn project_rebuild_asks_before_replacing_and_scripts_pass_yes() {
     // Without a terminal and without --yes, nothing is replaced, and the summary is shown.
     let o = stepwise(&["project", "rebuild", p]);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("tables,") && stderr(&o).contains("rows will be recreated; the existing .db will be replaced"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("tables,")
+            && stderr(&o).contains("rows will be recreated; the existing .db will be replaced"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 
     let o = stepwise(&["project", "rebuild", p, "--yes"]);

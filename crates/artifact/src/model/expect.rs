@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{AnswerExpect, SqlExpect, Value};
 
-const SQL_FORMS: &str = "write `scalar: <value>`, `rows: [[…], …]` (with optional `ordered: false`), `non_empty` or `empty`";
-const ANSWER_FORMS: &str =
-    "write `any_of: [...]` (with optional `case_sensitive: true`) or `pattern: <regex>`";
+const SQL_FORMS: &str =
+    "write `scalar: <value>`, `rows: [[…], …]` (with optional `ordered: false`), `non_empty` or `empty`";
+const ANSWER_FORMS: &str = "write `any_of: [...]` (with optional `case_sensitive: true`) or `pattern: <regex>`";
 
 impl Serialize for SqlExpect {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -57,9 +57,7 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "`{v}` needs a value: write `{v}:` followed by the expected {}",
                 if v == "scalar" { "value" } else { "rows" }
             ))),
-            _ => Err(E::custom(format!(
-                "`{v}` is not an expected sql result; {SQL_FORMS}"
-            ))),
+            _ => Err(E::custom(format!("`{v}` is not an expected sql result; {SQL_FORMS}"))),
         }
     }
 
@@ -76,11 +74,7 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
                 "rows" => {
                     once(&rows, "rows")?;
                     rows = Some(map.next_value().map_err(|e| {
-                        context_with(
-                            "rows",
-                            e,
-                            "rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`",
-                        )
+                        context_with("rows", e, "rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`")
                     })?);
                 }
                 "ordered" => {
@@ -95,23 +89,16 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
             }
         }
         match (scalar, rows, ordered) {
-            (Some(_), Some(_), _) => Err(de::Error::custom(
-                "the expected sql result has both `scalar` and `rows`; keep one",
-            )),
-            (Some(_), None, Some(_)) => Err(de::Error::custom(
-                "`ordered` goes with `rows`, not with `scalar`; remove it",
-            )),
+            (Some(_), Some(_), _) => {
+                Err(de::Error::custom("the expected sql result has both `scalar` and `rows`; keep one"))
+            }
+            (Some(_), None, Some(_)) => {
+                Err(de::Error::custom("`ordered` goes with `rows`, not with `scalar`; remove it"))
+            }
             (Some(v), None, None) => Ok(SqlExpect::Scalar(v)),
-            (None, Some(rows), ordered) => Ok(SqlExpect::Rows {
-                rows,
-                ordered: ordered.unwrap_or(true),
-            }),
-            (None, None, Some(_)) => Err(de::Error::custom(
-                "`ordered` needs `rows`: add the expected rows",
-            )),
-            (None, None, None) => Err(de::Error::custom(format!(
-                "the expected sql result is empty; {SQL_FORMS}"
-            ))),
+            (None, Some(rows), ordered) => Ok(SqlExpect::Rows { rows, ordered: ordered.unwrap_or(true) }),
+            (None, None, Some(_)) => Err(de::Error::custom("`ordered` needs `rows`: add the expected rows")),
+            (None, None, None) => Err(de::Error::custom(format!("the expected sql result is empty; {SQL_FORMS}"))),
         }
     }
 }
@@ -119,10 +106,7 @@ impl<'de> Visitor<'de> for SqlExpectVisitor {
 impl Serialize for AnswerExpect {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            AnswerExpect::Exact {
-                any_of,
-                case_sensitive,
-            } => {
+            AnswerExpect::Exact { any_of, case_sensitive } => {
                 let mut m = s.serialize_map(Some(if *case_sensitive { 2 } else { 1 }))?;
                 m.serialize_entry("any_of", any_of)?;
                 if *case_sensitive {
@@ -163,17 +147,12 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
                 "any_of" => {
                     once(&any_of, "any_of")?;
                     any_of = Some(map.next_value().map_err(|e| {
-                        context_with(
-                            "any_of",
-                            e,
-                            "answers are a list: `any_of: [LEFT JOIN, LEFT OUTER JOIN]`",
-                        )
+                        context_with("any_of", e, "answers are a list: `any_of: [LEFT JOIN, LEFT OUTER JOIN]`")
                     })?);
                 }
                 "case_sensitive" => {
                     once(&case_sensitive, "case_sensitive")?;
-                    case_sensitive =
-                        Some(map.next_value().map_err(|e| context("case_sensitive", e))?);
+                    case_sensitive = Some(map.next_value().map_err(|e| context("case_sensitive", e))?);
                 }
                 "pattern" => {
                     once(&pattern, "pattern")?;
@@ -187,9 +166,9 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
             }
         }
         match (any_of, pattern, case_sensitive) {
-            (Some(_), Some(_), _) => Err(de::Error::custom(
-                "the expected answer has both `any_of` and `pattern`; keep one",
-            )),
+            (Some(_), Some(_), _) => {
+                Err(de::Error::custom("the expected answer has both `any_of` and `pattern`; keep one"))
+            }
             (None, Some(_), Some(_)) => Err(de::Error::custom(
                 "`case_sensitive` goes with `any_of`; a pattern is case-sensitive unless it starts with `(?i)`",
             )),
@@ -198,12 +177,10 @@ impl<'de> Visitor<'de> for AnswerExpectVisitor {
                 any_of: any_of.into_iter().map(|a| a.0).collect(),
                 case_sensitive: cs.unwrap_or(false),
             }),
-            (None, None, Some(_)) => Err(de::Error::custom(
-                "`case_sensitive` needs `any_of`: add the accepted answers",
-            )),
-            (None, None, None) => Err(de::Error::custom(format!(
-                "the expected answer is empty; {ANSWER_FORMS}"
-            ))),
+            (None, None, Some(_)) => {
+                Err(de::Error::custom("`case_sensitive` needs `any_of`: add the accepted answers"))
+            }
+            (None, None, None) => Err(de::Error::custom(format!("the expected answer is empty; {ANSWER_FORMS}"))),
         }
     }
 }
@@ -229,19 +206,13 @@ impl<'de> Deserialize<'de> for AnswerText {
                 Ok(AnswerText(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<AnswerText, E> {
-                Err(E::custom(format!(
-                    "{v:?} is a number; put the answer in quotes as it should be typed ('{v}')"
-                )))
+                Err(E::custom(format!("{v:?} is a number; put the answer in quotes as it should be typed ('{v}')")))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<AnswerText, E> {
-                Err(E::custom(format!(
-                    "{v} is a boolean; put the answer in quotes ('{v}')"
-                )))
+                Err(E::custom(format!("{v} is a boolean; put the answer in quotes ('{v}')")))
             }
             fn visit_unit<E: de::Error>(self) -> Result<AnswerText, E> {
-                Err(E::custom(
-                    "an accepted answer is empty (`~`); write the answer text",
-                ))
+                Err(E::custom("an accepted answer is empty (`~`); write the answer text"))
             }
         }
         d.deserialize_any(V)
@@ -280,12 +251,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v).map(Value::Integer).map_err(|_| {
-            E::custom(format!(
-                "{v} is too large for an SQLite integer (at most {})",
-                i64::MAX
-            ))
-        })
+        i64::try_from(v)
+            .map(Value::Integer)
+            .map_err(|_| E::custom(format!("{v} is too large for an SQLite integer (at most {})", i64::MAX)))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
@@ -301,10 +269,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Err(E::custom(format!(
-            "{v} is not an SQLite value: SQLite stores booleans as integers, write {}",
-            u8::from(v)
-        )))
+        Err(E::custom(format!("{v} is not an SQLite value: SQLite stores booleans as integers, write {}", u8::from(v))))
     }
 }
 
@@ -335,10 +300,7 @@ fn context<E: de::Error>(key: &str, e: impl fmt::Display) -> E {
 
 /// [`context`] with a hint of the expected shape after the message.
 fn context_with<E: de::Error>(key: &str, e: impl fmt::Display, hint: &str) -> E {
-    E::custom(format!(
-        "`{key}`: {} ({hint})",
-        without_location(&e.to_string())
-    ))
+    E::custom(format!("`{key}`: {} ({hint})", without_location(&e.to_string())))
 }
 
 /// A YAML parser's inner message carries " at line L column C", which the outer error gives
@@ -365,31 +327,13 @@ mod tests {
 
     #[test]
     fn sql_expect_shapes_in_yaml() {
-        assert_eq!(
-            yaml::<SqlExpect>("scalar: 5").unwrap(),
-            SqlExpect::Scalar(Value::Integer(5))
-        );
-        assert_eq!(
-            yaml::<SqlExpect>("scalar: 5.0").unwrap(),
-            SqlExpect::Scalar(Value::Real(5.0))
-        );
-        assert_eq!(
-            yaml::<SqlExpect>("scalar: ~").unwrap(),
-            SqlExpect::Scalar(Value::Null)
-        );
-        assert_eq!(
-            yaml::<SqlExpect>("scalar: Ada").unwrap(),
-            SqlExpect::Scalar(Value::Text("Ada".into()))
-        );
+        assert_eq!(yaml::<SqlExpect>("scalar: 5").unwrap(), SqlExpect::Scalar(Value::Integer(5)));
+        assert_eq!(yaml::<SqlExpect>("scalar: 5.0").unwrap(), SqlExpect::Scalar(Value::Real(5.0)));
+        assert_eq!(yaml::<SqlExpect>("scalar: ~").unwrap(), SqlExpect::Scalar(Value::Null));
+        assert_eq!(yaml::<SqlExpect>("scalar: Ada").unwrap(), SqlExpect::Scalar(Value::Text("Ada".into())));
         assert_eq!(
             yaml::<SqlExpect>("rows: [[1, Ada], [2, ~]]").unwrap(),
-            rows(
-                vec![
-                    vec![Value::Integer(1), Value::Text("Ada".into())],
-                    vec![Value::Integer(2), Value::Null]
-                ],
-                true
-            )
+            rows(vec![vec![Value::Integer(1), Value::Text("Ada".into())], vec![Value::Integer(2), Value::Null]], true)
         );
         assert_eq!(
             yaml::<SqlExpect>("rows:\n  - [1]\nordered: false\n").unwrap(),
@@ -401,22 +345,13 @@ mod tests {
 
     #[test]
     fn sql_expect_shapes_in_json() {
-        assert_eq!(
-            json::<SqlExpect>(r#"{"scalar": 5}"#).unwrap(),
-            SqlExpect::Scalar(Value::Integer(5))
-        );
-        assert_eq!(
-            json::<SqlExpect>(r#"{"scalar": null}"#).unwrap(),
-            SqlExpect::Scalar(Value::Null)
-        );
+        assert_eq!(json::<SqlExpect>(r#"{"scalar": 5}"#).unwrap(), SqlExpect::Scalar(Value::Integer(5)));
+        assert_eq!(json::<SqlExpect>(r#"{"scalar": null}"#).unwrap(), SqlExpect::Scalar(Value::Null));
         assert_eq!(
             json::<SqlExpect>(r#"{"rows": [[1.5, "x"]], "ordered": false}"#).unwrap(),
             rows(vec![vec![Value::Real(1.5), Value::Text("x".into())]], false)
         );
-        assert_eq!(
-            json::<SqlExpect>(r#""non_empty""#).unwrap(),
-            SqlExpect::NonEmpty
-        );
+        assert_eq!(json::<SqlExpect>(r#""non_empty""#).unwrap(), SqlExpect::NonEmpty);
         assert_eq!(json::<SqlExpect>(r#""empty""#).unwrap(), SqlExpect::Empty);
     }
 
@@ -425,26 +360,13 @@ mod tests {
         let j = |e: &SqlExpect| serde_json::to_string(e).unwrap();
         assert_eq!(j(&SqlExpect::Scalar(Value::Integer(5))), r#"{"scalar":5}"#);
         assert_eq!(j(&SqlExpect::Scalar(Value::Real(5.0))), r#"{"scalar":5.0}"#);
-        assert_eq!(
-            j(&rows(vec![vec![Value::Null]], true)),
-            r#"{"rows":[[null]]}"#
-        );
-        assert_eq!(
-            j(&rows(vec![vec![Value::Integer(1)]], false)),
-            r#"{"rows":[[1]],"ordered":false}"#
-        );
+        assert_eq!(j(&rows(vec![vec![Value::Null]], true)), r#"{"rows":[[null]]}"#);
+        assert_eq!(j(&rows(vec![vec![Value::Integer(1)]], false)), r#"{"rows":[[1]],"ordered":false}"#);
         assert_eq!(j(&SqlExpect::NonEmpty), r#""non_empty""#);
         assert_eq!(j(&SqlExpect::Empty), r#""empty""#);
+        assert_eq!(serde_norway::to_string(&SqlExpect::NonEmpty).unwrap(), "non_empty\n");
         assert_eq!(
-            serde_norway::to_string(&SqlExpect::NonEmpty).unwrap(),
-            "non_empty\n"
-        );
-        assert_eq!(
-            serde_norway::to_string(&rows(
-                vec![vec![Value::Integer(1), Value::Text("Ada".into())]],
-                false
-            ))
-            .unwrap(),
+            serde_norway::to_string(&rows(vec![vec![Value::Integer(1), Value::Text("Ada".into())]], false)).unwrap(),
             "rows:\n- - 1\n  - Ada\nordered: false\n"
         );
     }
@@ -454,14 +376,7 @@ mod tests {
         let all = [
             SqlExpect::Scalar(Value::Text("it's".into())),
             SqlExpect::Scalar(Value::Real(0.25)),
-            rows(
-                vec![vec![
-                    Value::Integer(-3),
-                    Value::Null,
-                    Value::Text("5".into()),
-                ]],
-                true,
-            ),
+            rows(vec![vec![Value::Integer(-3), Value::Null, Value::Text("5".into())]], true),
             rows(vec![], false),
             SqlExpect::NonEmpty,
             SqlExpect::Empty,
@@ -488,11 +403,7 @@ mod tests {
         assert!(err("ordered: false").contains("`ordered` needs `rows`"));
         assert!(err("{}").contains("is empty"));
         assert!(err("scalar").contains("`scalar` needs a value"));
-        assert!(
-            err("scalar: true").contains("write 1"),
-            "{}",
-            err("scalar: true")
-        );
+        assert!(err("scalar: true").contains("write 1"), "{}", err("scalar: true"));
         assert!(err("rows: 5").contains("`rows`:"), "{}", err("rows: 5"));
         assert_eq!(
             err("rows: [[1], 2]"),
@@ -500,21 +411,9 @@ mod tests {
              (rows are a list of lists: `rows: [[1, Ada], [2, Grace]]`)"
         );
         assert!(err("rows: [[1]]\nordered: maybe").contains("`ordered`:"));
-        assert!(
-            err("[1, 2]").contains("the expected result of a sql check"),
-            "{}",
-            err("[1, 2]")
-        );
-        assert!(
-            json::<SqlExpect>(r#"{"scalar": 1, "scalar": 2}"#)
-                .unwrap_err()
-                .contains("`scalar` is given twice")
-        );
-        assert!(
-            json::<SqlExpect>(r#"{"scalar": 18446744073709551615}"#)
-                .unwrap_err()
-                .contains("too large")
-        );
+        assert!(err("[1, 2]").contains("the expected result of a sql check"), "{}", err("[1, 2]"));
+        assert!(json::<SqlExpect>(r#"{"scalar": 1, "scalar": 2}"#).unwrap_err().contains("`scalar` is given twice"));
+        assert!(json::<SqlExpect>(r#"{"scalar": 18446744073709551615}"#).unwrap_err().contains("too large"));
     }
 
     #[test]
@@ -527,50 +426,24 @@ mod tests {
             yaml::<AnswerExpect>("any_of: [LEFT JOIN, LEFT OUTER JOIN]").unwrap(),
             exact(&["LEFT JOIN", "LEFT OUTER JOIN"], false)
         );
-        assert_eq!(
-            yaml::<AnswerExpect>("any_of: [x]\ncase_sensitive: true").unwrap(),
-            exact(&["x"], true)
-        );
-        assert_eq!(
-            yaml::<AnswerExpect>("any_of: [42, '007']").unwrap(),
-            exact(&["42", "007"], false)
-        );
+        assert_eq!(yaml::<AnswerExpect>("any_of: [x]\ncase_sensitive: true").unwrap(), exact(&["x"], true));
+        assert_eq!(yaml::<AnswerExpect>("any_of: [42, '007']").unwrap(), exact(&["42", "007"], false));
         assert_eq!(
             yaml::<AnswerExpect>("pattern: '\\d+ rows?'").unwrap(),
-            AnswerExpect::Pattern {
-                regex: r"\d+ rows?".into()
-            }
+            AnswerExpect::Pattern { regex: r"\d+ rows?".into() }
         );
         assert_eq!(
             json::<AnswerExpect>(r#"{"any_of": ["a"], "case_sensitive": false}"#).unwrap(),
             exact(&["a"], false)
         );
-        assert_eq!(
-            json::<AnswerExpect>(r#"{"pattern": "^a"}"#).unwrap(),
-            AnswerExpect::Pattern { regex: "^a".into() }
-        );
+        assert_eq!(json::<AnswerExpect>(r#"{"pattern": "^a"}"#).unwrap(), AnswerExpect::Pattern { regex: "^a".into() });
 
         let j = |e: &AnswerExpect| serde_json::to_string(e).unwrap();
         assert_eq!(j(&exact(&["a"], false)), r#"{"any_of":["a"]}"#);
-        assert_eq!(
-            j(&exact(&["a"], true)),
-            r#"{"any_of":["a"],"case_sensitive":true}"#
-        );
-        assert_eq!(
-            j(&AnswerExpect::Pattern { regex: "a+".into() }),
-            r#"{"pattern":"a+"}"#
-        );
-        for e in [
-            exact(&["a b", "c"], true),
-            exact(&["x"], false),
-            AnswerExpect::Pattern {
-                regex: "(?i)yes".into(),
-            },
-        ] {
-            assert_eq!(
-                yaml::<AnswerExpect>(&serde_norway::to_string(&e).unwrap()).unwrap(),
-                e
-            );
+        assert_eq!(j(&exact(&["a"], true)), r#"{"any_of":["a"],"case_sensitive":true}"#);
+        assert_eq!(j(&AnswerExpect::Pattern { regex: "a+".into() }), r#"{"pattern":"a+"}"#);
+        for e in [exact(&["a b", "c"], true), exact(&["x"], false), AnswerExpect::Pattern { regex: "(?i)yes".into() }] {
+            assert_eq!(yaml::<AnswerExpect>(&serde_norway::to_string(&e).unwrap()).unwrap(), e);
             assert_eq!(json::<AnswerExpect>(&j(&e)).unwrap(), e);
         }
     }
@@ -578,70 +451,35 @@ mod tests {
     #[test]
     fn answer_expect_mistakes_get_clear_messages() {
         let err = |s: &str| yaml::<AnswerExpect>(s).unwrap_err();
-        assert!(
-            err("exact: [a]").contains("unknown key `exact` in the expected answer; write `any_of")
-        );
+        assert!(err("exact: [a]").contains("unknown key `exact` in the expected answer; write `any_of"));
         assert!(err("regex: a").contains("unknown key `regex`"));
         assert!(err("any_of: [a]\npattern: b").contains("both `any_of` and `pattern`"));
         assert!(err("pattern: a\ncase_sensitive: true").contains("(?i)"));
         assert!(err("case_sensitive: true").contains("needs `any_of`"));
         assert!(err("{}").contains("is empty"));
-        assert!(
-            err("any_of: [1.5]").contains("in quotes"),
-            "{}",
-            err("any_of: [1.5]")
-        );
+        assert!(err("any_of: [1.5]").contains("in quotes"), "{}", err("any_of: [1.5]"));
         assert!(err("any_of: [true]").contains("in quotes"));
-        assert!(
-            err("any_of: LEFT JOIN").contains("`any_of`:"),
-            "{}",
-            err("any_of: LEFT JOIN")
-        );
-        assert!(
-            err("LEFT JOIN").contains("the expected answer"),
-            "{}",
-            err("LEFT JOIN")
-        );
+        assert!(err("any_of: LEFT JOIN").contains("`any_of`:"), "{}", err("any_of: LEFT JOIN"));
+        assert!(err("LEFT JOIN").contains("the expected answer"), "{}", err("LEFT JOIN"));
     }
 
     #[test]
     fn expect_inside_a_rule() {
         use crate::Rule;
-        let r: Rule =
-            yaml("kind: sql\nquery: SELECT 1\nexpect:\n  rows: [[1]]\n  ordered: false\n").unwrap();
-        assert_eq!(
-            r,
-            Rule::Sql {
-                query: "SELECT 1".into(),
-                expect: rows(vec![vec![Value::Integer(1)]], false)
-            }
-        );
+        let r: Rule = yaml("kind: sql\nquery: SELECT 1\nexpect:\n  rows: [[1]]\n  ordered: false\n").unwrap();
+        assert_eq!(r, Rule::Sql { query: "SELECT 1".into(), expect: rows(vec![vec![Value::Integer(1)]], false) });
         let r: Rule = yaml("kind: sql\nquery: SELECT 1\nexpect: non_empty\n").unwrap();
-        assert_eq!(
-            r,
-            Rule::Sql {
-                query: "SELECT 1".into(),
-                expect: SqlExpect::NonEmpty
-            }
-        );
+        assert_eq!(r, Rule::Sql { query: "SELECT 1".into(), expect: SqlExpect::NonEmpty });
         let r: Rule = yaml("kind: answer\nexpect:\n  any_of: [42]\n").unwrap();
         assert_eq!(
             r,
-            Rule::Answer {
-                expect: AnswerExpect::Exact {
-                    any_of: vec!["42".into()],
-                    case_sensitive: false
-                }
-            }
+            Rule::Answer { expect: AnswerExpect::Exact { any_of: vec!["42".into()], case_sensitive: false } }
         );
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(j, r#"{"kind":"answer","expect":{"any_of":["42"]}}"#);
         assert_eq!(json::<Rule>(&j).unwrap(), r);
         let e = yaml::<Rule>("kind: sql\nquery: SELECT 1\nexpect: nonempty\n").unwrap_err();
-        assert!(
-            e.contains("`nonempty` is not an expected sql result"),
-            "{e}"
-        );
+        assert!(e.contains("`nonempty` is not an expected sql result"), "{e}");
     }
 
     #[test]

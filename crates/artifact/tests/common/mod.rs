@@ -7,9 +7,7 @@ use stepwise_artifact::Error;
 
 /// `crates/artifact/tests/fixtures`.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
 }
 
 /// The v1 fixture workshop file.
@@ -79,11 +77,7 @@ pub fn write(src: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
 /// Replaces exactly one occurrence of `from` by `to` in a text file of the source folder.
 pub fn edit(src: &Path, rel: &str, from: &str, to: &str) {
     let text = read(src, rel);
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "{from:?} must occur exactly once in {rel}"
-    );
+    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur exactly once in {rel}");
     write(src, rel, text.replacen(from, to, 1));
 }
 
@@ -113,37 +107,18 @@ pub fn build_fails(src: &Path) -> Error {
     let outdir = tempdir();
     let out = outdir.path().join("out.db");
     let err = stepwise_artifact::build_file(src, &out).expect_err("the build must fail");
-    assert!(
-        !out.exists(),
-        "a failed build left {} behind ({err})",
-        out.display()
-    );
-    assert_eq!(
-        leftovers(outdir.path()),
-        Vec::<String>::new(),
-        "temporary files left behind ({err})"
-    );
+    assert!(!out.exists(), "a failed build left {} behind ({err})", out.display());
+    assert_eq!(leftovers(outdir.path()), Vec::<String>::new(), "temporary files left behind ({err})");
 
     let before = std::fs::read(tiny_db()).unwrap();
     std::fs::write(&out, &before).unwrap();
     let again = stepwise_artifact::build_file(src, &out).expect_err("the build must fail again");
     assert_eq!(again, err, "the same input must give the same error");
-    assert_eq!(
-        std::fs::read(&out).unwrap(),
-        before,
-        "a failed build changed the existing out.db"
-    );
-    assert_eq!(
-        leftovers(outdir.path()),
-        Vec::<String>::new(),
-        "temporary files left behind ({err})"
-    );
+    assert_eq!(std::fs::read(&out).unwrap(), before, "a failed build changed the existing out.db");
+    assert_eq!(leftovers(outdir.path()), Vec::<String>::new(), "temporary files left behind ({err})");
     let msg = err.to_string();
     assert!(!msg.trim().is_empty(), "empty message for {err:?}");
-    assert!(
-        !msg.contains("Error {") && !msg.contains("Some("),
-        "message looks like Debug output: {msg}"
-    );
+    assert!(!msg.contains("Error {") && !msg.contains("Some("), "message looks like Debug output: {msg}");
     err
 }
 
@@ -163,8 +138,7 @@ pub fn noise(len: usize, seed: u32) -> Vec<u8> {
 /// A zip archive holding `entries` (name as given, raw, deflated), in order.
 pub fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write;
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in entries {
         w.start_file(*name, options).unwrap();
@@ -175,23 +149,14 @@ pub fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Every file of the folder `src`, as (relative path, bytes), sorted.
 pub fn dir_entries(src: &Path) -> Vec<(String, Vec<u8>)> {
-    let tree = stepwise_artifact::tree::FileTree::from_dir(
-        src,
-        &stepwise_artifact::tree::Limits::default(),
-    )
-    .unwrap();
-    tree.iter()
-        .map(|(p, d)| (p.to_owned(), d.to_vec()))
-        .collect()
+    let tree = stepwise_artifact::tree::FileTree::from_dir(src, &stepwise_artifact::tree::Limits::default()).unwrap();
+    tree.iter().map(|(p, d)| (p.to_owned(), d.to_vec())).collect()
 }
 
 /// A zip of the folder `src` plus `extra` entries, written to `<dir>/<name>`.
 pub fn zip_of_dir_with(src: &Path, extra: &[(&str, &[u8])], dir: &Path, name: &str) -> PathBuf {
     let files = dir_entries(src);
-    let mut entries: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(p, d)| (p.as_str(), d.as_slice()))
-        .collect();
+    let mut entries: Vec<(&str, &[u8])> = files.iter().map(|(p, d)| (p.as_str(), d.as_slice())).collect();
     entries.extend_from_slice(extra);
     let path = dir.join(name);
     std::fs::write(&path, zip_bytes(&entries)).unwrap();
