@@ -1188,7 +1188,7 @@ mod dir {
             let db = self.db_path();
             let rebuilt = if db.exists() { None } else { Some(self.rebuild()?) };
             let conn = Connection::open(&db).ctx(&db.display().to_string())?;
-            harden(&conn)?;
+            crate::open::harden(&conn)?;
             Ok(OpenedProject { conn, rebuilt })
         }
 
@@ -1234,7 +1234,7 @@ mod dir {
             };
             let built = (|| {
                 let mut conn = Connection::open(&tmp).ctx(&tmp.display().to_string())?;
-                harden(&conn)?;
+                crate::open::harden(&conn)?;
                 let summary = rebuild(&tree, &mut conn)?;
                 conn.close().map_err(|(_, e)| Error::sqlite(tmp.display().to_string(), e))?;
                 Ok(summary)
@@ -1258,7 +1258,7 @@ mod dir {
         /// Appends `<timestamp>|<entry>` to `history.log`.
         fn log(&self, entry: &str) -> Result<()> {
             let path = self.root.join("history.log");
-            let line = format!("{}|{entry}\n", utc_timestamp(std::time::SystemTime::now()));
+            let line = format!("{}|{entry}\n", crate::fs::now_rfc3339());
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -1266,31 +1266,6 @@ mod dir {
                 .and_then(|mut f| f.write_all(line.as_bytes()))
                 .map_err(|e| Error::io(&path, e))
         }
-    }
-
-    /// Defensive settings for a database read from disk.
-    fn harden(conn: &Connection) -> Result<()> {
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
-            .ctx("hardening the connection")?;
-        conn.execute_batch("PRAGMA trusted_schema = OFF").ctx("hardening the connection")
-    }
-
-    /// `2026-05-07T14:30:12Z`.
-    pub(super) fn utc_timestamp(t: std::time::SystemTime) -> String {
-        let secs = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
     }
 }
 
@@ -1568,10 +1543,10 @@ views:
     #[test]
     fn timestamps() {
         let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_778_164_212);
-        assert_eq!(dir::utc_timestamp(t), "2026-05-07T14:30:12Z");
-        assert_eq!(dir::utc_timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(crate::fs::rfc3339(t), "2026-05-07T14:30:12Z");
+        assert_eq!(crate::fs::rfc3339(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
-        assert_eq!(dir::utc_timestamp(leap), "2000-02-29T00:00:00Z");
+        assert_eq!(crate::fs::rfc3339(leap), "2000-02-29T00:00:00Z");
     }
 
     #[test]

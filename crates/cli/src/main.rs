@@ -263,29 +263,12 @@ fn migrate(db: &Path, dry_run: bool) -> CliResult {
         }
         return out(&t);
     }
-    let ran = stepwise_artifact::migrate::migrate(&mut conn, &file, &now_rfc3339())?;
+    let ran = stepwise_artifact::migrate::migrate(&mut conn, &file, &stepwise_artifact::fs::now_rfc3339())?;
     let mut t = format!("{file}: migrated from version {version} to {}\n", stepwise_artifact::SCHEMA_VERSION);
     for name in ran {
         t.push_str(&format!("  {name}\n"));
     }
     out(&t)
-}
-
-/// The current UTC time as RFC 3339 (`2026-05-07T14:30:12Z`), without a date crate.
-pub(crate) fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Asks a yes/no question on the terminal; `false` when stdin is not a terminal.
