@@ -54,8 +54,11 @@ pub enum ResponseBody {
         /// The `stepwise-app` version the worker was built from.
         version: String,
     },
-    /// The request could not be handled.
-    Failed(WorkerError),
+    /// The request could not be handled. (A struct variant: `WorkerError` has its own `kind` tag.)
+    Failed {
+        /// What went wrong.
+        error: WorkerError,
+    },
 }
 
 /// An error that crossed the worker boundary: kept in UI state, so `Clone + PartialEq`.
@@ -87,7 +90,7 @@ pub fn answer(encoded: &str) -> Response {
         },
         Err(e) => Response {
             id: 0,
-            body: ResponseBody::Failed(WorkerError::BadRequest { reason: e.to_string() }),
+            body: ResponseBody::Failed { error: WorkerError::BadRequest { reason: e.to_string() } },
         },
     }
 }
@@ -108,7 +111,7 @@ mod tests {
     #[test]
     fn garbage_is_a_bad_request_not_a_panic() {
         let response = answer("{not json");
-        assert!(matches!(response.body, ResponseBody::Failed(WorkerError::BadRequest { .. })));
+        assert!(matches!(response.body, ResponseBody::Failed { error: WorkerError::BadRequest { .. } }));
     }
 
     #[test]
@@ -118,7 +121,7 @@ mod tests {
             FromWorker::Response(Response { id: 3, body: ResponseBody::Pong { version: "1.2.3".into() } }),
             FromWorker::Response(Response {
                 id: 0,
-                body: ResponseBody::Failed(WorkerError::BadRequest { reason: "eof".into() }),
+                body: ResponseBody::Failed { error: WorkerError::BadRequest { reason: "eof".into() } },
             }),
         ];
         for message in messages {

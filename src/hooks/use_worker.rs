@@ -72,7 +72,7 @@ fn start(set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
             Ok(FromWorker::Response(Response { body: ResponseBody::Pong { version }, .. })) => {
                 set_on_message.set(WorkerStatus::Ready { version });
             }
-            Ok(FromWorker::Response(Response { body: ResponseBody::Failed(error), .. })) => {
+            Ok(FromWorker::Response(Response { body: ResponseBody::Failed { error }, .. })) => {
                 set_on_message.set(WorkerStatus::Failed(error.to_string()));
             }
             Err(e) => set_on_message.set(WorkerStatus::Failed(format!("unreadable message from the worker: {e}"))),
