@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where Trunk puts the worker's loader script (`data-loader-shim` on the worker's link).
-pub const WORKER_URL: &str = "./worker_loader.js";
+/// The worker's loader script (`static/worker-loader.js`, copied next to Trunk's `worker.js`).
+pub const WORKER_URL: &str = "./worker-loader.js";
 
 /// A request from the UI to the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,11 @@ pub enum FromWorker {
     /// Sent once the worker's message handler is installed. Requests posted before it may be
     /// lost (the worker's wasm loads asynchronously), so the UI waits for this first.
     Started,
+    /// Sent by `static/worker-loader.js` when the worker's wasm could not be loaded.
+    FailedToStart {
+        /// What the browser said.
+        reason: String,
+    },
     /// The answer to one request.
     Response(Response),
 }
@@ -109,6 +114,16 @@ mod tests {
     }
 
     #[test]
+    fn the_loaders_failure_message_is_understood() {
+        // Written by hand in static/worker-loader.js: keep the two in step.
+        let text = r#"{"kind":"failed_to_start","reason":"TypeError: x"}"#;
+        assert_eq!(
+            serde_json::from_str::<FromWorker>(text).unwrap(),
+            FromWorker::FailedToStart { reason: "TypeError: x".into() }
+        );
+    }
+
+    #[test]
     fn garbage_is_a_bad_request_not_a_panic() {
         let response = answer("{not json");
         assert!(matches!(response.body, ResponseBody::Failed { error: WorkerError::BadRequest { .. } }));
@@ -118,6 +133,7 @@ mod tests {
     fn worker_messages_round_trip_through_json() {
         let messages = [
             FromWorker::Started,
+            FromWorker::FailedToStart { reason: "CompileError".into() },
             FromWorker::Response(Response { id: 3, body: ResponseBody::Pong { version: "1.2.3".into() } }),
             FromWorker::Response(Response {
                 id: 0,

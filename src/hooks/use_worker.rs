@@ -69,6 +69,9 @@ fn start(set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
                     set_on_message.set(WorkerStatus::Failed(format!("could not ping the worker: {e:?}")));
                 }
             }
+            Ok(FromWorker::FailedToStart { reason }) => {
+                set_on_message.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
+            }
             Ok(FromWorker::Response(Response { body: ResponseBody::Pong { version }, .. })) => {
                 set_on_message.set(WorkerStatus::Ready { version });
             }
