@@ -15,9 +15,22 @@ logs="$out.logs"
 rm -rf "$out" "$logs"
 mkdir -p "$out" "$logs"
 
+sources=(samples/*/workshop.yaml)
+[ -e "${sources[0]}" ] || sources=()
+cli=""
+cli_error=""
+if [ "${#sources[@]}" -gt 0 ]; then
+  # Build the CLI once, in release: its output (warnings, errors) goes to the terminal.
+  if cargo build -q -p stepwise-cli --release; then
+    cli="${CARGO_TARGET_DIR:-target}/release/stepwise"
+  else
+    cli_error="the stepwise CLI did not compile (cargo build -p stepwise-cli --release)"
+  fi
+fi
+
 entries=()
 failed=0
-for source in samples/*/workshop.yaml; do
+for source in "${sources[@]}"; do
   [ -e "$source" ] || continue
   name="$(basename "$(dirname "$source")")"
   if [[ ! "$name" =~ ^[A-Za-z0-9._-]+$ ]]; then
@@ -27,7 +40,10 @@ for source in samples/*/workshop.yaml; do
   db="$out/$name.db"
   log="$logs/$name.log"
   error=""
-  if ! cargo run -q -p stepwise-cli --release -- build "samples/$name" -o "$db" >"$log" 2>&1; then
+  if [ -n "$cli_error" ]; then
+    error="$cli_error"
+    : >"$log"
+  elif ! "$cli" build "samples/$name" -o "$db" >"$log" 2>&1; then
     error="stepwise build failed (log: $log)"
   elif [ ! -s "$db" ] || [ "$(head -c 15 "$db")" != "SQLite format 3" ]; then
     error="stepwise build wrote no SQLite database (log: $log)"

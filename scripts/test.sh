@@ -71,7 +71,7 @@ if ! stage "setup (scripts/setup.sh)" scripts/setup.sh; then
   summary
   exit 1
 fi
-stage "native tests (cargo test --workspace)" cargo test --workspace
+stage "native tests (cargo test --workspace)" cargo test --workspace --no-fail-fast
 stage "wasm tests (stepwise-artifact in headless Chromium)" wasm_tests
 stage "sample workshops (scripts/build-samples.sh)" scripts/build-samples.sh target/stepwise-samples
 if stage "web app build (trunk build --release --offline)" trunk build --release --offline; then
