@@ -15,7 +15,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
-APT_PACKAGES=(clang llvm chromium chromium-driver sqlite3 zip unzip)
+# clang + llvm compile SQLite to wasm32 (sqlite-wasm-rs); chromium + chromium-driver run the browser
+# tests; fonts-liberation is a chromium recommendation we skip otherwise (readable screenshots).
+APT_PACKAGES=(clang llvm chromium chromium-driver sqlite3 zip unzip fonts-liberation)
 
 say() { printf '  %-10s %s\n' "$1" "$2"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -5,7 +5,8 @@
 #   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build)
 #   web app build     trunk build --release --offline
 #   end-to-end tests  tests/e2e in headless Chromium against dist/ on 127.0.0.1
-# Exits non-zero if any stage fails. A stage whose input failed is skipped (and counts as failed).
+# Exits non-zero if any stage fails. Stages run on after a failure (no `set -e`) so one run shows
+# every problem; a stage whose input failed is skipped (and counts as failed).
 #
 #   scripts/test.sh
 set -uo pipefail

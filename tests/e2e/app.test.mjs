@@ -59,6 +59,12 @@ test('the page renders its title, top bar and explanation', async () => {
   assert.equal(await page.textContent('main h2#try-sample'), 'Try the sample workshop');
 });
 
+test('the Content-Security-Policy names the inline loader by its hash', async () => {
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/);
+  assert.doesNotMatch(csp, /STEPWISE_|unsafe-inline/);
+});
+
 test('the worker answers the ping', async () => {
   const status = await page.waitForSelector('.worker-status:not([data-state="starting"])', WAIT);
   assert.equal(await status.getAttribute('data-state'), 'ready', await status.textContent());
