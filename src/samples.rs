@@ -28,13 +28,13 @@ pub struct SampleEntry {
     pub error: Option<String>,
 }
 
-/// A byte count for people: `812 bytes`, `48 KB`, `3.2 MB`.
+/// A byte count for people, rounded: `812 bytes`, `49 KB`, `3.2 MB`.
 pub fn human_size(bytes: u64) -> String {
     const KB: u64 = 1000;
     const MB: u64 = 1000 * KB;
     match bytes {
         b if b < KB => format!("{b} bytes"),
-        b if b < MB => format!("{} KB", b.div_ceil(KB)),
+        b if b < MB => format!("{} KB", (b + KB / 2) / KB),
         b => format!("{:.1} MB", b as f64 / MB as f64),
     }
 }
@@ -57,7 +57,7 @@ mod tests {
 
     #[test]
     fn sizes_read_naturally() {
-        for (bytes, text) in [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"), (49_152, "50 KB"), (3_200_000, "3.2 MB")] {
+        for (bytes, text) in [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"), (8192, "8 KB"), (49_152, "49 KB"), (3_200_000, "3.2 MB")] {
             assert_eq!(human_size(bytes), text);
         }
     }
