@@ -1,0 +1,25 @@
+//! One line in the footer saying whether the database worker is up.
+
+use yew::prelude::*;
+
+use crate::hooks::WorkerStatus;
+
+/// Props of [`WorkerStatusLine`].
+#[derive(Properties, PartialEq)]
+pub struct WorkerStatusProps {
+    /// What the page knows about its worker.
+    pub status: WorkerStatus,
+}
+
+/// Shows the worker's status; `data-state` lets tests wait for it.
+#[component]
+pub fn WorkerStatusLine(props: &WorkerStatusProps) -> Html {
+    let (state, text) = match &props.status {
+        WorkerStatus::Starting => ("starting", "Database worker: starting…".to_owned()),
+        WorkerStatus::Ready { version } => ("ready", format!("Database worker: ready (version {version})")),
+        WorkerStatus::Failed(reason) => ("failed", format!("Database worker: not available — {reason}")),
+    };
+    html! {
+        <p class="worker-status" data-state={state} role="status">{ text }</p>
+    }
+}

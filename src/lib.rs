@@ -1,0 +1,19 @@
+//! The Stepwise web app: plays workshop `.db` files in the browser.
+//!
+//! The page is a Yew app ([`App`]) running on the UI thread. Every SQLite connection will live
+//! in one dedicated worker (the `worker` binary, built only with the `worker` feature) that the
+//! UI talks to through the typed messages of [`protocol`]. For now the worker only answers a
+//! ping, and the page offers the sample workshops that `scripts/serve.sh` built.
+//!
+//! **Invariant:** the UI binary links no SQLite: everything that opens a database sits behind
+//! the `worker` feature (`scripts/test.sh` checks the built `app` wasm for `sqlite3_` symbols).
+
+mod app;
+mod components;
+mod hooks;
+pub mod protocol;
+pub mod samples;
+#[cfg(feature = "worker")]
+pub mod worker;
+
+pub use crate::app::App;

@@ -1,0 +1,125 @@
+// End-to-end tests of the built web app (dist/) in headless Chromium, like a person would use it.
+//
+//   node --test tests/e2e/app.test.mjs        # after `trunk build --release --offline`
+//
+// Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
+// STEPWISE_SCREENSHOTS (default target/e2e), STEPWISE_EXPECT_SAMPLES=1 to require that every
+// samples/*/workshop.yaml of the repository was built and is served.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run',
+];
+const WAIT = { timeout: 30_000 };
+
+let server, context, page, profile;
+const problems = []; // console errors, uncaught exceptions, failed requests
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), `${dist}/index.html missing: run trunk build first`);
+  server = await serve(dist);
+  profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1100, height: 760 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('the page renders its title, top bar and explanation', async () => {
+  await page.waitForSelector('.top-bar .brand', WAIT);
+  assert.equal(await page.title(), 'Stepwise');
+  assert.equal((await page.textContent('.top-bar .brand')).trim(), 'Stepwise');
+  assert.match(await page.textContent('main h1'), /workshops/i);
+  assert.equal(await page.textContent('main h2#try-sample'), 'Try the sample workshop');
+});
+
+test('the Content-Security-Policy names the inline loader by its hash', async () => {
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/);
+  assert.doesNotMatch(csp, /STEPWISE_|unsafe-inline/);
+});
+
+test('the worker answers the ping', async () => {
+  const status = await page.waitForSelector('.worker-status:not([data-state="starting"])', WAIT);
+  assert.equal(await status.getAttribute('data-state'), 'ready', await status.textContent());
+  assert.match(await status.textContent(), /ready \(version \d+\.\d+\.\d+/);
+});
+
+test('the sample workshops are listed and each link serves an SQLite file', async (t) => {
+  await page.waitForSelector('ul.samples, p.samples.notice', WAIT);
+  const index = await (await fetch(new URL('samples/index.json', server.url))).json();
+  const expected = existsSync(join(root, 'samples'))
+    ? readdirSync(join(root, 'samples')).filter((d) => existsSync(join(root, 'samples', d, 'workshop.yaml'))).sort()
+    : [];
+  if (process.env.STEPWISE_EXPECT_SAMPLES === '1') {
+    assert.deepEqual(index.workshops.map((w) => w.name), expected, 'samples/index.json lists every sample source');
+    for (const w of index.workshops) assert.ok(w.file, `sample ${w.name} was not built: ${w.error}`);
+  }
+  const built = index.workshops.filter((w) => w.file);
+  if (built.length === 0) {
+    assert.match(await page.textContent('main'), /No sample workshop was built|not built/);
+    t.skip('no sample workshop was built into this dist/');
+    return;
+  }
+  for (const w of built) {
+    const link = await page.waitForSelector(`a.sample-link[href="${w.file}"]`, WAIT);
+    assert.equal(await link.getAttribute('download'), `${w.name}.db`);
+    const response = await fetch(new URL(w.file, server.url));
+    assert.equal(response.status, 200, w.file);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    assert.equal(bytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0', `${w.file} is an SQLite file`);
+    assert.equal(bytes.length, w.bytes, `${w.file} has the size the index says`);
+  }
+});
+
+test('the UI wasm links no SQLite (it belongs in the worker)', () => {
+  const apps = readdirSync(dist).filter((f) => /^app-.*_bg\.wasm$/.test(f));
+  assert.equal(apps.length, 1, `one app wasm in dist/: ${apps}`);
+  const wasm = readFileSync(join(dist, apps[0])).toString('latin1');
+  assert.equal(wasm.split('sqlite3_').length - 1, 0, `${apps[0]} contains sqlite3_ symbols`);
+});
+
+test('screenshots, light and dark', async () => {
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  mkdirSync(shots, { recursive: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: join(shots, 'home-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(background, 'rgb(253, 253, 252)', 'dark mode changes the background');
+  await page.screenshot({ path: join(shots, 'home-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('no console errors, failed requests or CSP violations', async () => {
+  // Reload once more so errors raised while loading are seen after every listener is attached.
+  await page.reload();
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,77 @@
+// A tiny static file server for the built app (dist/), on 127.0.0.1 only.
+//
+//   node tests/e2e/server.mjs [dir=dist] [port=8080]     # serve by hand
+//   import { serve } from './server.mjs'                  # from a test; port 0 = a free one
+//
+// Serves files with their MIME type (application/wasm matters for streaming compilation), `/`
+// as index.html, and never anything outside the directory.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.db': 'application/vnd.sqlite3',
+  '.zip': 'application/zip',
+};
+
+/** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
+export function serve(dir, port = 0) {
+  const base = resolve(dir);
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = resolve(join(base, path));
+      if (file !== base && !file.startsWith(base + sep)) return send(res, 403, 'forbidden');
+      let info = await stat(file).catch(() => null);
+      if (info?.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file).catch(() => null);
+      }
+      if (!info?.isFile()) return send(res, 404, 'not found');
+      res.writeHead(200, {
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'content-length': info.size,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).pipe(res);
+    } catch (e) {
+      send(res, 400, String(e));
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      const { port } = server.address();
+      ok({
+        url: `http://127.0.0.1:${port}/`,
+        close: () => new Promise((done) => { server.closeAllConnections?.(); server.close(done); }),
+      });
+    });
+  });
+}
+
+function send(res, status, text) {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text + '\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [dir = 'dist', port = '8080'] = process.argv.slice(2);
+  const { url } = await serve(dir, Number(port));
+  console.log(`serving ${resolve(dir)} on ${url}`);
+}
