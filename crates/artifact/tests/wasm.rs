@@ -118,3 +118,89 @@ fn sample_workshop() -> Workshop {
         }],
     }
 }
+
+/// The `v1-tiny` fixture's text form, file by file, as the worker would receive it in a zip.
+fn tiny_tree() -> stepwise_artifact::tree::FileTree {
+    macro_rules! files {
+        ($($path:literal),* $(,)?) => {{
+            let mut t = stepwise_artifact::tree::FileTree::new();
+            $( t.insert($path, include_bytes!(concat!("fixtures/v1-tiny/", $path)).to_vec()).unwrap(); )*
+            t
+        }};
+    }
+    files![
+        "workshop.yaml",
+        "assets/dot.svg",
+        "data/check_result.csv",
+        "data/cursor.csv",
+        "data/progress.csv",
+        "steps/01-first/content.md",
+        "steps/01-first/files/hello.txt",
+        "steps/01-first/files/sub/nested.txt",
+        "steps/01-first/manifests.yaml",
+        "steps/01-first/state.yaml",
+        "steps/02-second/content.md",
+        "steps/02-second/files.tar",
+    ]
+}
+
+/// The digest the native tests pin for the same fixture: wasm and native must agree.
+const TINY_DIGEST: &str = "sha256:87ef687c991c7539a64bbd1be200cbc2c04760fe20a713933768bab606e20300";
+
+#[wasm_bindgen_test]
+fn builds_opens_verifies_and_exports_a_workshop_like_natively() {
+    let zip = tiny_tree().to_zip().unwrap();
+    let tree = stepwise_artifact::tree::FileTree::from_zip("tiny.zip", &zip, &Default::default()).unwrap();
+    let mut conn = Connection::open_in_memory().unwrap();
+    let digest = stepwise_artifact::text::build(&tree, "tiny.zip", &mut conn).unwrap();
+    assert_eq!(digest, TINY_DIGEST);
+
+    let opened = stepwise_artifact::open_connection(&conn, "tiny.db").unwrap();
+    let stepwise_artifact::Opened::Workshop(w) = opened else { panic!("not a workshop") };
+    assert_eq!(w.workshop.steps.len(), 2);
+    let report = stepwise_artifact::verify_connection(&conn, "tiny.db").unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+
+    let exported = stepwise_artifact::text::export(&conn, "tiny.db").unwrap();
+    assert_eq!(exported.get("data/progress.csv"), tree.get("data/progress.csv"));
+    let mut again = Connection::open_in_memory().unwrap();
+    assert_eq!(stepwise_artifact::text::build(&exported, "x", &mut again).unwrap(), TINY_DIGEST);
+    let decompiled = stepwise_artifact::decompile::decompile(&conn, "tiny.db").unwrap();
+    assert!(decompiled.contains("steps/01-first/manifests/01-pod-web.yaml"));
+}
+
+#[wasm_bindgen_test]
+fn refuses_bad_input_with_the_same_messages_as_natively() {
+    let mut tree = tiny_tree();
+    tree.insert("workshop.yaml", b"version: 2\n".to_vec()).unwrap();
+    let mut conn = Connection::open_in_memory().unwrap();
+    let err = stepwise_artifact::text::build(&tree, "bad.zip", &mut conn).unwrap_err();
+    assert_eq!(err.to_string(), "bad.zip/workshop.yaml: unsupported version 2 (this Stepwise reads version 1)");
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 0, "a failed build writes nothing");
+
+    let header = stepwise_artifact::sniff("notes.db", b"hello, world\n", 13).unwrap_err();
+    assert!(header.to_string().contains("a text file"), "{header}");
+    let fixture = include_bytes!("fixtures/v1-tiny.db");
+    let ok = stepwise_artifact::sniff("tiny.db", &fixture[..4096], fixture.len() as u64).unwrap();
+    assert_eq!(ok.application_id, stepwise_artifact::APPLICATION_ID);
+    let cut = stepwise_artifact::sniff("tiny.db", &fixture[..4096], 8192).unwrap_err();
+    assert!(matches!(cut, stepwise_artifact::Error::Truncated { .. }), "{cut}");
+}
+
+#[wasm_bindgen_test]
+fn runs_checks_and_projects_in_the_browser() {
+    let mut workspace = Connection::open_in_memory().unwrap();
+    workspace.execute_batch("CREATE TABLE t (x INTEGER, y TEXT); INSERT INTO t VALUES (1, 'one'), (2, NULL);").unwrap();
+    let pass = Rule::Sql { query: "SELECT count(*) FROM t".into(), expect: SqlExpect::Scalar(Value::Integer(2)) };
+    let outcome = stepwise_artifact::rules::check(&pass, &mut workspace, None);
+    assert!(outcome.passed && outcome.verified, "{}", outcome.message);
+    let fail = Rule::Sql { query: "SELECT count(*) FROM t".into(), expect: SqlExpect::Scalar(Value::Integer(3)) };
+    assert!(!stepwise_artifact::rules::check(&fail, &mut workspace, None).passed);
+
+    let project = stepwise_artifact::project::export(&workspace, "ws").unwrap();
+    let mut rebuilt = Connection::open_in_memory().unwrap();
+    let summary = stepwise_artifact::project::rebuild(&project, &mut rebuilt).unwrap();
+    assert_eq!(summary.counts(), "1 table, 2 rows");
+    assert_eq!(stepwise_artifact::project::export(&rebuilt, "ws").unwrap(), project);
+}
