@@ -19,13 +19,16 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 results=()
 failures=0
 started_all=$SECONDS
+# Every stage's output is also kept here, to count the tests that ran across all runners.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 
 # stage NAME COMMAND...: runs COMMAND, records PASS/FAIL with its duration.
 stage() {
   local name="$1"; shift
   local t0=$SECONDS
   printf '\n== %s\n' "$name"
-  if "$@"; then
+  if "$@" 2>&1 | tee -a "$log"; then
     results+=("PASS  $name ($((SECONDS - t0))s)")
     return 0
   fi
@@ -38,6 +41,16 @@ skip() {
   results+=("SKIP  $1 ($2)")
   failures=$((failures + 1))
 }
+# Sums "test result: ok. N passed; M failed" (cargo, wasm-bindgen-test) and "# pass N" /
+# "# fail N" (node --test) over the whole run.
+count_tests() {
+  awk '
+    /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+    /^# pass [0-9]+$/ { p += $3 }
+    /^# fail [0-9]+$/ { f += $3 }
+    END { printf "tests: %d passed, %d failed\n", p, f }
+  ' "$log"
+}
 summary() {
   printf '\n== summary (%ss)\n' "$((SECONDS - started_all))"
   printf '  %s\n' "${results[@]}"
@@ -46,6 +59,7 @@ summary() {
   else
     echo "TESTS FAILED: $failures stage(s) failed or were skipped"
   fi
+  count_tests
 }
 
 wasm_tests() {
