@@ -1,17 +1,29 @@
 //! Messages between the UI and the worker: serde enums both sides import.
 //!
-//! Each request carries an id that its response repeats, so replies can be matched to the
-//! request that caused them. Messages cross `postMessage` as JSON text.
+//! The page posts a JS object `{ request: "<JSON of Request>", file?: File }` (see
+//! [`FILE_FIELD`]): the JSON carries the typed request, and a `File`/`Blob` to import travels
+//! beside it as a structured clone, never as a serde-encoded byte vector. The worker posts JSON
+//! text of [`FromWorker`]. Each request carries an id that its progress events and its one final
+//! response repeat.
 
 use serde::{Deserialize, Serialize};
 
 /// The worker's loader script (`static/worker-loader.js`, copied next to Trunk's `worker.js`).
 pub const WORKER_URL: &str = "./worker-loader.js";
 
+/// Name of the field of the posted object that holds the request's JSON text.
+pub const REQUEST_FIELD: &str = "request";
+
+/// Name of the field of the posted object that holds a `File` or `Blob`, for imports.
+pub const FILE_FIELD: &str = "file";
+
+/// Name of the Web Lock the tab whose worker owns the OPFS pool holds for its whole life.
+pub const STORAGE_LOCK: &str = "stepwise-storage";
+
 /// A request from the UI to the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
-    /// Chosen by the UI; repeated in the [`Response`].
+    /// Chosen by the UI; repeated in progress events and the [`Response`].
     pub id: u32,
     /// What is asked.
     pub body: RequestBody,
@@ -23,6 +35,74 @@ pub struct Request {
 pub enum RequestBody {
     /// Is the worker alive? Answered with [`ResponseBody::Pong`].
     Ping,
+    /// Open the storage (OPFS, or memory when OPFS cannot be used). Sent once after `Started`;
+    /// answered with [`ResponseBody::Ready`]. Every other request waits for it.
+    Init,
+    /// Every stored database. Answered with [`ResponseBody::Library`].
+    List,
+    /// Store a database: from the `File` posted beside the request, or fetched from a URL.
+    /// Progress events follow; answered with [`ResponseBody::Imported`], or
+    /// [`ResponseBody::Duplicate`] when a workshop with the same slug is already stored.
+    Import {
+        /// Where the bytes come from.
+        source: ImportSource,
+    },
+    /// Answer to [`ResponseBody::Duplicate`]: what to do with the pending import.
+    ResolveDuplicate {
+        /// The `pending` token of the `Duplicate` response.
+        pending: String,
+        /// What the user chose.
+        choice: DuplicateChoice,
+    },
+    /// Open a stored database: answered with [`ResponseBody::Opened`]; records "last opened".
+    Open {
+        /// The entry's id.
+        entry: String,
+    },
+    /// Make a stored database downloadable, progress included: progress events follow, then
+    /// [`ResponseBody::DownloadReady`] with a `blob:` URL the page can download.
+    Download {
+        /// The entry's id.
+        entry: String,
+    },
+    /// Delete a stored database (the UI has asked the user first). Answered with
+    /// [`ResponseBody::Removed`].
+    Remove {
+        /// The entry's id.
+        entry: String,
+    },
+}
+
+/// Where an import's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportSource {
+    /// The `File` posted in [`FILE_FIELD`] (file picker or drag-and-drop).
+    File {
+        /// The file's name as the user's system gave it (`sql-joins.db`).
+        name: String,
+        /// Its size in bytes.
+        bytes: u64,
+    },
+    /// A URL the worker fetches (`?src=…`, or a sample served by the app itself).
+    Url {
+        /// Absolute URL.
+        url: String,
+    },
+}
+
+/// What to do when the imported workshop is already stored (same slug).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateChoice {
+    /// Replace the stored one, carrying progress over for the steps that still exist.
+    ReplaceKeepProgress,
+    /// Replace the stored one and start from scratch.
+    ReplaceDiscardProgress,
+    /// Store the new one beside the old one.
+    KeepBoth,
+    /// Do not store it.
+    Cancel,
 }
 
 /// Everything the worker posts to the UI.
@@ -37,8 +117,24 @@ pub enum FromWorker {
         /// What the browser said.
         reason: String,
     },
+    /// How far a long request has got (import, download). Any number of these come before the
+    /// request's response.
+    Progress(Progress),
     /// The answer to one request.
     Response(Response),
+}
+
+/// Progress of a long request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The request's id.
+    pub id: u32,
+    /// What is happening, for people: `Downloading`, `Copying into storage`, `Checking`.
+    pub stage: String,
+    /// Bytes done.
+    pub done: u64,
+    /// Bytes in all, when known.
+    pub total: Option<u64>,
 }
 
 /// A response from the worker to one [`Request`].
@@ -50,6 +146,87 @@ pub struct Response {
     pub body: ResponseBody,
 }
 
+/// Where the worker keeps databases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Storage {
+    /// The origin-private file system: kept across reloads and restarts.
+    Opfs,
+    /// Memory only: lost when the tab closes. Why OPFS could not be used, in a sentence.
+    Memory {
+        /// Why (private window, unsupported browser, insecure origin…).
+        reason: String,
+    },
+}
+
+/// What kind of database an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A Stepwise workshop.
+    Workshop,
+    /// Any other SQLite database, opened as a playground.
+    Playground,
+}
+
+/// One stored database, as the library lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id within this browser (also the storage file's stem).
+    pub id: String,
+    /// Workshop or playground.
+    pub kind: EntryKind,
+    /// The workshop's title, or the file name for a playground.
+    pub title: String,
+    /// The workshop's slug (`None` for a playground).
+    pub slug: Option<String>,
+    /// The author's version of the workshop (`None` for a playground).
+    pub version: Option<String>,
+    /// Steps of a workshop; tables of a playground.
+    pub steps: u32,
+    /// Steps done (0 for a playground).
+    pub done: u32,
+    /// Size of the stored file in bytes.
+    pub bytes: u64,
+    /// The name of the file it was loaded from (`sql-joins.db`), used for downloads.
+    pub file_name: String,
+    /// When it was stored (RFC 3339).
+    pub added_at: String,
+    /// When it was last opened (RFC 3339), if ever.
+    pub last_opened: Option<String>,
+}
+
+/// One step as the library's "open" shows it (the player comes later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepSummary {
+    /// The step's slug.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Whether the learner finished it.
+    pub done: bool,
+}
+
+/// What an opened database shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpenedView {
+    /// A workshop: its summary and steps.
+    Workshop {
+        /// One paragraph from the author.
+        summary: String,
+        /// Steps in order.
+        steps: Vec<StepSummary>,
+        /// The step the learner was on.
+        current_step: Option<String>,
+    },
+    /// A plain database: its tables and views with row counts (views: `None`).
+    Playground {
+        /// `(name, rows)`.
+        tables: Vec<(String, Option<i64>)>,
+    },
+}
+
 /// What the worker can answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -59,6 +236,55 @@ pub enum ResponseBody {
         /// The `stepwise-app` version the worker was built from.
         version: String,
     },
+    /// Answer to [`RequestBody::Init`].
+    Ready {
+        /// Where databases are kept.
+        storage: Storage,
+    },
+    /// Answer to [`RequestBody::List`].
+    Library {
+        /// Every stored database, most recently opened (or added) first.
+        entries: Vec<Entry>,
+    },
+    /// A database was stored.
+    Imported {
+        /// Its library entry.
+        entry: Entry,
+        /// When a previous version was replaced keeping progress: how many steps' progress
+        /// carried over, and how many were dropped because the step no longer exists.
+        carried: Option<(u32, u32)>,
+    },
+    /// The workshop is already stored: ask the user, then send [`RequestBody::ResolveDuplicate`].
+    Duplicate {
+        /// Token naming the checked, not yet stored import.
+        pending: String,
+        /// The stored workshop.
+        existing: Entry,
+        /// The one being imported.
+        incoming: Entry,
+    },
+    /// Answer to [`RequestBody::Open`].
+    Opened {
+        /// The entry (with `last_opened` updated).
+        entry: Entry,
+        /// What it holds.
+        view: OpenedView,
+    },
+    /// Answer to [`RequestBody::Download`]: a `blob:` URL made in the worker; the page downloads
+    /// it under `file_name` and the worker revokes it on the next download or removal.
+    DownloadReady {
+        /// The `blob:` URL.
+        url: String,
+        /// The name to save it as.
+        file_name: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// Answer to [`RequestBody::Remove`] and to a cancelled duplicate.
+    Removed {
+        /// The id that is gone (or the pending token that was dropped).
+        entry: String,
+    },
     /// The request could not be handled. (A struct variant: `WorkerError` has its own `kind` tag.)
     Failed {
         /// What went wrong.
@@ -66,37 +292,49 @@ pub enum ResponseBody {
     },
 }
 
-/// An error that crossed the worker boundary: kept in UI state, so `Clone + PartialEq`.
+/// Why a request failed: a category the UI can act on, and a sentence a student understands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum WorkerError {
+pub struct WorkerError {
+    /// The category.
+    pub kind: ErrorKind,
+    /// One or two sentences for the user, naming the file.
+    pub message: String,
+}
+
+/// Categories of [`WorkerError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
     /// The message was not a request this worker understands (a stale page after an update?).
-    BadRequest {
-        /// What the decoder said.
-        reason: String,
-    },
+    BadRequest,
+    /// The file is not an SQLite database (or looks encrypted).
+    NotSqlite,
+    /// The file is an SQLite database but damaged (truncated, failed checks, digest mismatch).
+    Damaged,
+    /// A workshop made by a newer Stepwise.
+    TooNew,
+    /// The browser's storage is full.
+    StorageFull,
+    /// Another tab of Stepwise holds the storage.
+    OtherTab,
+    /// The URL could not be fetched (network, CORS, HTTP status).
+    Network,
+    /// No such entry (removed in the meantime?).
+    NotFound,
+    /// Anything else.
+    Internal,
+}
+
+impl WorkerError {
+    /// Makes an error.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        WorkerError { kind, message: message.into() }
+    }
 }
 
 impl std::fmt::Display for WorkerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WorkerError::BadRequest { reason } => write!(f, "the worker could not read a request: {reason}"),
-        }
-    }
-}
-
-/// The worker's answer to one encoded request: never fails, bad input becomes
-/// [`ResponseBody::Failed`] (with id 0 when even the id could not be read).
-pub fn answer(encoded: &str) -> Response {
-    match serde_json::from_str::<Request>(encoded) {
-        Ok(Request { id, body: RequestBody::Ping }) => Response {
-            id,
-            body: ResponseBody::Pong { version: env!("CARGO_PKG_VERSION").to_owned() },
-        },
-        Err(e) => Response {
-            id: 0,
-            body: ResponseBody::Failed { error: WorkerError::BadRequest { reason: e.to_string() } },
-        },
+        f.write_str(&self.message)
     }
 }
 
@@ -105,12 +343,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ping_is_answered_with_the_same_id() {
+    fn requests_have_a_stable_json_form() {
         let request = serde_json::to_string(&Request { id: 7, body: RequestBody::Ping }).unwrap();
         assert_eq!(request, r#"{"id":7,"body":{"kind":"ping"}}"#);
-        let response = answer(&request);
-        assert_eq!(response.id, 7);
-        assert_eq!(response.body, ResponseBody::Pong { version: env!("CARGO_PKG_VERSION").into() });
+        let import = Request {
+            id: 8,
+            body: RequestBody::Import { source: ImportSource::File { name: "a.db".into(), bytes: 3 } },
+        };
+        let text = serde_json::to_string(&import).unwrap();
+        assert_eq!(text, r#"{"id":8,"body":{"kind":"import","source":{"kind":"file","name":"a.db","bytes":3}}}"#);
+        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), import);
     }
 
     #[test]
@@ -124,20 +366,43 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_a_bad_request_not_a_panic() {
-        let response = answer("{not json");
-        assert!(matches!(response.body, ResponseBody::Failed { error: WorkerError::BadRequest { .. } }));
-    }
-
-    #[test]
     fn worker_messages_round_trip_through_json() {
+        let entry = Entry {
+            id: "w1".into(),
+            kind: EntryKind::Workshop,
+            title: "SQL joins".into(),
+            slug: Some("sql-joins".into()),
+            version: Some("1.0.0".into()),
+            steps: 8,
+            done: 2,
+            bytes: 155_648,
+            file_name: "sql-joins.db".into(),
+            added_at: "2026-11-21T10:00:00Z".into(),
+            last_opened: None,
+        };
         let messages = [
             FromWorker::Started,
             FromWorker::FailedToStart { reason: "CompileError".into() },
+            FromWorker::Progress(Progress { id: 2, stage: "Copying into storage".into(), done: 10, total: Some(20) }),
             FromWorker::Response(Response { id: 3, body: ResponseBody::Pong { version: "1.2.3".into() } }),
             FromWorker::Response(Response {
+                id: 4,
+                body: ResponseBody::Ready { storage: Storage::Memory { reason: "private window".into() } },
+            }),
+            FromWorker::Response(Response {
+                id: 5,
+                body: ResponseBody::Duplicate { pending: "p1".into(), existing: entry.clone(), incoming: entry.clone() },
+            }),
+            FromWorker::Response(Response {
+                id: 6,
+                body: ResponseBody::Opened {
+                    entry: entry.clone(),
+                    view: OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] },
+                },
+            }),
+            FromWorker::Response(Response {
                 id: 0,
-                body: ResponseBody::Failed { error: WorkerError::BadRequest { reason: "eof".into() } },
+                body: ResponseBody::Failed { error: WorkerError::new(ErrorKind::BadRequest, "eof") },
             }),
         ];
         for message in messages {

@@ -19,7 +19,7 @@ pub fn start() {
     let reply_to = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
-        post(&reply_to, &FromWorker::Response(protocol::answer(&text)));
+        post(&reply_to, &FromWorker::Response(answer(&text)));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -30,4 +30,19 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
     let encoded = serde_json::to_string(message).expect("worker messages always encode");
     // Posting a string to our own page cannot fail short of the page being gone.
     let _ = scope.post_message(&encoded.into());
+}
+
+/// Answers one encoded request (the storage requests come with the OPFS runtime).
+fn answer(encoded: &str) -> protocol::Response {
+    use protocol::{ErrorKind, Request, RequestBody, Response, ResponseBody, WorkerError};
+    match serde_json::from_str::<Request>(encoded) {
+        Ok(Request { id, body: RequestBody::Ping }) => {
+            Response { id, body: ResponseBody::Pong { version: env!("CARGO_PKG_VERSION").to_owned() } }
+        }
+        Ok(Request { id, .. }) => Response {
+            id,
+            body: ResponseBody::Failed { error: WorkerError::new(ErrorKind::BadRequest, "not implemented yet") },
+        },
+        Err(e) => Response { id: 0, body: ResponseBody::Failed { error: WorkerError::new(ErrorKind::BadRequest, e.to_string()) } },
+    }
 }

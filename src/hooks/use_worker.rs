@@ -78,6 +78,7 @@ fn start(set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
             Ok(FromWorker::Response(Response { body: ResponseBody::Failed { error }, .. })) => {
                 set_on_message.set(WorkerStatus::Failed(error.to_string()));
             }
+            Ok(FromWorker::Progress(_) | FromWorker::Response(_)) => {}
             Err(e) => set_on_message.set(WorkerStatus::Failed(format!("unreadable message from the worker: {e}"))),
         }
     });

@@ -35,6 +35,7 @@ mod digest;
 pub mod fs;
 pub mod migrate;
 mod open;
+pub mod progress;
 pub mod project;
 pub mod rules;
 mod schema;
