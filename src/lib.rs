@@ -12,8 +12,10 @@ mod app;
 mod components;
 mod hooks;
 pub mod protocol;
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+pub mod runtime;
 pub mod samples;
-#[cfg(feature = "worker")]
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
 pub mod worker;
 
 pub use crate::app::App;

@@ -63,8 +63,8 @@ fn start(set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
         let text = event.data().as_string().unwrap_or_default();
         match serde_json::from_str::<FromWorker>(&text) {
             Ok(FromWorker::Started) => {
-                let ping = serde_json::to_string(&Request { id: 1, body: RequestBody::Ping })
-                    .expect("requests always encode");
+                let ping =
+                    serde_json::to_string(&Request { id: 1, body: RequestBody::Ping }).expect("requests always encode");
                 if let Err(e) = sender.post_message(&ping.into()) {
                     set_on_message.set(WorkerStatus::Failed(format!("could not ping the worker: {e:?}")));
                 }
