@@ -497,3 +497,76 @@ async fn a_second_owner_of_the_storage_lock_is_told() {
     assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Held);
     assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Taken);
 }
+
+/// Figures for the report, not a check: a 50 MB database imported through the runtime (copy
+/// into the pool, then sniff + quick_check + catalog) against a plain OPFS write of the same
+/// bytes. Runs only when built with `STEPWISE_MEASURE=1` in the environment; prints to the
+/// console (`--nocapture`).
+#[wasm_bindgen_test]
+async fn measure_a_50_mb_import() {
+    if option_env!("STEPWISE_MEASURE").is_none() {
+        return;
+    }
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let now = || js_sys::Date::now();
+    let big = memory_file("big.db", |c| {
+        c.execute_batch(
+            "CREATE TABLE b (id INTEGER PRIMARY KEY, data BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)
+             INSERT INTO b (data) SELECT randomblob(65000) FROM n;",
+        )
+        .unwrap()
+    });
+    let mb = big.len() as f64 / 1e6;
+
+    // A plain OPFS write of the same bytes, in 4 MiB chunks, through a sync access handle.
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().dyn_into().unwrap();
+    let root: web_sys::FileSystemDirectoryHandle =
+        JsFuture::from(scope.navigator().storage().get_directory()).await.unwrap().into();
+    let options = web_sys::FileSystemGetFileOptions::new();
+    options.set_create(true);
+    let t0 = now();
+    let handle: web_sys::FileSystemFileHandle =
+        JsFuture::from(root.get_file_handle_with_options("bench.bin", &options)).await.unwrap().into();
+    let access: web_sys::FileSystemSyncAccessHandle =
+        JsFuture::from(handle.create_sync_access_handle()).await.unwrap().into();
+    let mut at = 0usize;
+    for chunk in big.chunks(4 << 20) {
+        let o = web_sys::FileSystemReadWriteOptions::new();
+        o.set_at(at as f64);
+        access.write_with_u8_array_and_options(chunk, &o).unwrap();
+        at += chunk.len();
+    }
+    access.flush().unwrap();
+    access.close();
+    let plain = now() - t0;
+    JsFuture::from(root.remove_entry("bench.bin")).await.unwrap();
+
+    let mut lib = library("measure").await;
+    let t0 = now();
+    let mut copied_at = 0.0;
+    let result = lib
+        .import("big.db", BytesSource::new(big.clone(), 4 << 20), &mut |stage, _, _| {
+            if stage == "Checking" && copied_at == 0.0 {
+                copied_at = now();
+            }
+        })
+        .await;
+    let total = now() - t0;
+    let entry = imported(result);
+    let t1 = now();
+    let out = export(&lib, &entry.id);
+    let exported = now() - t1;
+    assert_eq!(out.len(), big.len());
+    web_sys::console::log_1(
+        &format!(
+            "MEASURE {mb:.1} MB: plain OPFS write {plain:.0} ms; import {total:.0} ms \
+             (copy {:.0} ms + checks {:.0} ms); export {exported:.0} ms",
+            copied_at - t0,
+            total - (copied_at - t0)
+        )
+        .into(),
+    );
+    lib.close().unwrap();
+}
