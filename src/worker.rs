@@ -211,7 +211,7 @@ impl Worker {
                 Ok(ResponseBody::DownloadReady {
                     url,
                     file_name: entry.file_name,
-                    bytes: entry.bytes.max(blob.size() as u64),
+                    bytes: blob.size() as u64,
                 })
             }
             RequestBody::Remove { entry } => {
