@@ -7,7 +7,8 @@
 // /usr/bin/chromium), STEPWISE_SCREENSHOTS (default target/e2e). Every test starts a fresh browser
 // profile, since a service worker outlives its page.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
@@ -134,6 +135,28 @@ test('the precache list names exactly the app shell of the build', () => {
     const file = new URL(ref, 'http://host/app/').pathname.slice('/app/'.length);
     assert.ok(files.includes(file), `${ref} is precached`);
   }
+});
+
+test('the post-build hook gives every different build a different sw.js, and the same build the same', (t) => {
+  // Runs scripts/trunk-post-build.mjs as Trunk does, on a small staging directory.
+  const build = (app) => {
+    const staging = mkdtempSync(join(tmpdir(), 'stepwise-staging-'));
+    t.after(() => rmSync(staging, { recursive: true, force: true }));
+    copyFileSync(join(root, 'index.html'), join(staging, 'index.html'));
+    copyFileSync(join(root, 'static/sw.js'), join(staging, 'sw.js'));
+    mkdirSync(join(staging, 'icons'));
+    writeFileSync(join(staging, 'icons/a.png'), 'png');
+    writeFileSync(join(staging, 'app-0123.js'), app);
+    execFileSync(process.execPath, [join(root, 'scripts/trunk-post-build.mjs')], {
+      env: { ...process.env, TRUNK_STAGING_DIR: staging, TRUNK_SOURCE_DIR: root, STEPWISE_SAMPLES_DIR: join(staging, 'none') },
+      stdio: 'pipe',
+    });
+    return readFileSync(join(staging, 'sw.js'), 'utf8');
+  };
+  const first = build('one');
+  assert.deepEqual(precacheOf(first).files, ['app-0123.js', 'icons/a.png', 'index.html'], 'nested files, no samples/, no sw.js');
+  assert.equal(build('one'), first, 'the same build gives the same sw.js');
+  assert.notEqual(precacheOf(build('two')).version, precacheOf(first).version, 'a changed file gives a new version');
 });
 
 test('after one visit the app starts with the server gone and the network off', async (t) => {
