@@ -82,27 +82,37 @@ fn watch(
     set: UseStateSetter<Option<ServiceWorker>>,
     listeners: &Rc<RefCell<Vec<Listener>>>,
 ) {
-    // A page the service worker does not control yet is the first visit (or a forced reload):
-    // the version being installed is the one running, not an update.
-    let is_update = {
-        let container = container.clone();
-        move || container.controller().is_some()
+    // Offers `worker` once it is installed, if it is an update: a page the service worker does not
+    // control yet is the first visit (or a forced reload), where the version being installed is
+    // the one running.
+    let offer = {
+        let all = Rc::downgrade(listeners);
+        move |worker: ServiceWorker| {
+            let ready = {
+                let (worker, set, container) = (worker.clone(), set.clone(), container.clone());
+                move || {
+                    if worker.state() == ServiceWorkerState::Installed && container.controller().is_some() {
+                        set.set(Some(worker.clone()));
+                    }
+                }
+            };
+            ready();
+            if let Some(all) = all.upgrade() {
+                all.borrow_mut().push(Listener::new(&worker, "statechange", ready));
+            }
+        }
     };
-    if let Some(waiting) = registration.waiting().filter(|_| is_update()) {
-        set.set(Some(waiting));
+    // Already waiting (found on an earlier visit), or being installed now: the browser looks for
+    // a new sw.js as the page opens, possibly before this code runs.
+    if let Some(worker) = registration.waiting().or_else(|| registration.installing()) {
+        offer(worker);
     }
     let on_update_found = {
         let registration = registration.clone();
-        let all = Rc::downgrade(listeners);
         move || {
-            let (Some(installing), Some(all)) = (registration.installing(), all.upgrade()) else { return };
-            let worker = installing.clone();
-            let (set, is_update) = (set.clone(), is_update.clone());
-            all.borrow_mut().push(Listener::new(&installing, "statechange", move || {
-                if worker.state() == ServiceWorkerState::Installed && is_update() {
-                    set.set(Some(worker.clone()));
-                }
-            }));
+            if let Some(installing) = registration.installing() {
+                offer(installing);
+            }
         }
     };
     let mut all = listeners.borrow_mut();

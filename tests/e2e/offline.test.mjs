@@ -259,11 +259,12 @@ test('a new version waits for the user, then takes over when they press Reload',
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
   const { version } = precacheOf(sw);
 
-  // Publish a new version: a service worker that differs byte for byte (another build).
+  // Publish a new version: a service worker that differs byte for byte (another build). The open
+  // app finds it when it looks (here on demand; browsers look when the app is opened, and the app
+  // also looks when the network comes back).
   files['sw.js'] = sw.replace(`"version":"${version}"`, '"version":"e2e-new-version"');
-  await page.reload(); // opening the app again is when browsers look for a new version
-  await appStarted(page);
   await page.evaluate(() => { window.stepwiseBeforeUpdate = true; });
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
   await page.waitForSelector('.update-banner', WAIT);
   assert.equal((await page.textContent('.update-banner p')).trim(), UPDATE_TEXT);
   assert.equal((await page.textContent('.update-banner button')).trim(), 'Reload');
@@ -274,6 +275,13 @@ test('a new version waits for the user, then takes over when they press Reload',
   assert.deepEqual(Object.keys(await caches(page)).sort(), [`stepwise:/:${version}`, 'stepwise:/:e2e-new-version'].sort());
   await page.waitForTimeout(1500);
   assert.equal(await page.evaluate(() => window.stepwiseBeforeUpdate), true, 'an update never reloads on its own');
+
+  // Reloading by hand does not switch versions either; the banner is offered again.
+  await page.reload();
+  await appStarted(page);
+  await page.waitForSelector('.update-banner', WAIT);
+  assert.equal(Object.keys(await caches(page)).length, 2, 'both versions are kept until the user chooses');
+  await page.evaluate(() => { window.stepwiseBeforeUpdate = true; });
 
   await page.click('.update-banner button');
   await page.waitForFunction(() => window.stepwiseBeforeUpdate === undefined, null, WAIT);
