@@ -137,6 +137,18 @@ test('the precache list names exactly the app shell of the build', () => {
   }
 });
 
+test('the Content-Security-Policy allows the service worker and the manifest, and nothing looser', () => {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)[1];
+  const policy = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(policy['default-src'], ["'self'"]);
+  assert.ok(policy['worker-src'].includes("'self'"), 'the database worker and sw.js');
+  assert.deepEqual(policy['manifest-src'], ["'self'"]);
+  assert.deepEqual(policy['script-src'].slice(0, 2), ["'self'", "'wasm-unsafe-eval'"]);
+  for (const source of policy['script-src'].slice(2)) assert.match(source, /^'sha256-[A-Za-z0-9+/=]{44}'$/);
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\*|https?:/, 'no inline code, no eval, no other host');
+});
+
 test('the post-build hook gives every different build a different sw.js, and the same build the same', (t) => {
   // Runs scripts/trunk-post-build.mjs as Trunk does, on a small staging directory.
   const build = (app) => {
