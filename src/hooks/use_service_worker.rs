@@ -56,13 +56,19 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
 /// worker's `controllerchange`). Call it only on the user's request.
 pub fn apply_update(waiting: &ServiceWorker) {
     let Some(window) = web_sys::window() else { return };
+    let page = window.clone();
     let reload = move || {
-        let _ = window.location().reload();
+        let _ = page.location().reload();
     };
     match (waiting.state(), container()) {
         (ServiceWorkerState::Installed, Some(container)) => {
-            let reload = wasm_bindgen::closure::Closure::once_into_js(reload);
-            let _ = container.add_event_listener_with_callback("controllerchange", reload.unchecked_ref());
+            // Reload once the new version controls this page, and after a few seconds regardless,
+            // so the button never does nothing (had that version gone, the page reloads as is).
+            // The closure lives until the page goes away.
+            let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(reload).into_js_value();
+            let reload: &js_sys::Function = reload.unchecked_ref();
+            let _ = container.add_event_listener_with_callback("controllerchange", reload);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(reload, 5_000);
             let _ = waiting.post_message(&JsValue::from_str("skipWaiting"));
         }
         // Already taken over (the user reloaded in another tab): this page only needs reloading.
