@@ -6,9 +6,13 @@
 // 2. Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
 //    SHA-256 hashes of the inline scripts Trunk wrote (the app's loader, and the autoreload
 //    script under `trunk serve`), so the policy allows exactly those and no other inline code.
+// 3. Writes the service worker's precache list into sw.js: every file of the output that makes up
+//    the app shell (see `precached` below), by the names Trunk gave them, and a version that is a
+//    content hash of those files and of sw.js itself. Any change to the build therefore changes
+//    sw.js byte for byte, which is what makes browsers fetch the new version.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
@@ -38,3 +42,34 @@ if (!html.includes('STEPWISE_INLINE_SCRIPTS')) {
   process.exit(1);
 }
 writeFileSync(page, html.replaceAll('STEPWISE_INLINE_SCRIPTS', hashes.join(' ')));
+
+// Everything the build wrote is the app shell, except the service worker itself and the sample
+// workshops: those are content, fetched from the network when the page lists them (a student's
+// workshops live in the browser's storage once imported, and need no cache).
+function precached(file) {
+  return file !== 'sw.js' && !file.startsWith('samples/');
+}
+
+/** Every file below `dir`, as sorted paths relative to it with `/` separators. */
+function filesBelow(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+const worker = join(staging, 'sw.js');
+const template = readFileSync(worker, 'utf8');
+const marker = /\/\* STEPWISE_PRECACHE \*\/[\s\S]*?\/\* END_STEPWISE_PRECACHE \*\//;
+if (!marker.test(template)) {
+  console.error('trunk-post-build.mjs: sw.js has no STEPWISE_PRECACHE list to fill');
+  process.exit(1);
+}
+const files = filesBelow(staging).filter(precached);
+const digest = createHash('sha256').update(template);
+for (const file of files) {
+  digest.update(`${file}\0${createHash('sha256').update(readFileSync(join(staging, file))).digest('hex')}\n`);
+}
+const list = { version: digest.digest('hex').slice(0, 16), files };
+writeFileSync(worker, template.replace(marker, `/* STEPWISE_PRECACHE */ ${JSON.stringify(list)} /* END_STEPWISE_PRECACHE */`));
+console.log(`trunk-post-build.mjs: sw.js precaches ${files.length} files, version ${list.version}`);

@@ -12,6 +12,8 @@ pub fn App() -> Html {
     html! {
         <>
             <TopBar />
+            <crate::components::OfflineNotice />
+            <crate::components::UpdateBanner />
             <main class="page">
                 <article>
                     <h1>{ "Hands-on workshops in one file" }</h1>

@@ -53,5 +53,9 @@ async fn fetch_index() -> Result<SampleIndex, String> {
 }
 
 fn describe(error: &JsValue) -> String {
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    // A JS Error (offline: "TypeError: Failed to fetch") by its message, not its stack trace.
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    }
 }

@@ -1,10 +1,14 @@
 // A tiny static file server for the built app (dist/), on 127.0.0.1 only.
 //
-//   node tests/e2e/server.mjs [dir=dist] [port=8080]     # serve by hand
+//   node tests/e2e/server.mjs [dir=dist] [port=8080] [prefix=/]   # serve by hand
 //   import { serve } from './server.mjs'                  # from a test; port 0 = a free one
 //
 // Serves files with their MIME type (application/wasm matters for streaming compilation), `/`
-// as index.html, and never anything outside the directory.
+// as index.html, and never anything outside the directory. Options for the tests: `prefix`
+// serves the directory under a sub-path only (`/course/stepwise/`, like an instructor's host),
+// and `files` maps paths below it to contents served instead of the files on disk (a test may
+// change it while serving, e.g. to publish a new sw.js); `types` overrides MIME types by
+// extension (a host that does not know `.wasm`).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -28,11 +32,24 @@ export const MIME = {
 };
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
-export function serve(dir, port = 0) {
+export function serve(dir, port = 0, { prefix = '/', files = {}, types = {} } = {}) {
   const base = resolve(dir);
+  const mime = { ...MIME, ...types };
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (!pathname.startsWith(prefix)) return send(res, 404, 'not found');
+      const path = pathname.slice(prefix.length);
+      const replaced = files[path === '' ? 'index.html' : path];
+      if (replaced !== undefined) {
+        const body = Buffer.from(replaced);
+        res.writeHead(200, {
+          'content-type': mime[extname(path || 'index.html')] ?? 'application/octet-stream',
+          'content-length': body.length,
+          'cache-control': 'no-cache',
+        });
+        return res.end(req.method === 'HEAD' ? undefined : body);
+      }
       let file = resolve(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) return send(res, 403, 'forbidden');
       let info = await stat(file).catch(() => null);
@@ -42,7 +59,7 @@ export function serve(dir, port = 0) {
       }
       if (!info?.isFile()) return send(res, 404, 'not found');
       res.writeHead(200, {
-        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'content-type': mime[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
@@ -58,7 +75,7 @@ export function serve(dir, port = 0) {
     server.listen(port, '127.0.0.1', () => {
       const { port } = server.address();
       ok({
-        url: `http://127.0.0.1:${port}/`,
+        url: `http://127.0.0.1:${port}${prefix}`,
         close: () => new Promise((done) => { server.closeAllConnections?.(); server.close(done); }),
       });
     });
@@ -71,7 +88,7 @@ function send(res, status, text) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [dir = 'dist', port = '8080'] = process.argv.slice(2);
-  const { url } = await serve(dir, Number(port));
+  const [dir = 'dist', port = '8080', prefix = '/'] = process.argv.slice(2);
+  const { url } = await serve(dir, Number(port), { prefix });
   console.log(`serving ${resolve(dir)} on ${url}`);
 }

@@ -1,0 +1,136 @@
+//! Registers the service worker (`static/sw.js`) and reports when a new version of the app waits.
+//!
+//! The service worker keeps the app shell so the app starts offline. A new version (a new build
+//! deployed to the host) installs in the background and then *waits*: it takes over only when the
+//! user chooses to reload ([`apply_update`]), never in the middle of a step.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
+use yew::prelude::*;
+
+use super::use_online::Listener;
+
+/// The service worker's script, relative to the page: the app works under any sub-path, and the
+/// worker's scope is the folder the app is served from.
+const SERVICE_WORKER_URL: &str = "./sw.js";
+
+/// Registers the service worker once and returns the new version's worker while one is installed
+/// and waiting for the user's go-ahead (`None` when there is nothing to update, on the first
+/// visit, and where service workers are unavailable: non-secure origins, some private modes).
+#[hook]
+pub fn use_service_worker() -> Option<ServiceWorker> {
+    let waiting = use_state(|| None::<ServiceWorker>);
+    {
+        let set = waiting.setter();
+        use_effect_with((), move |_| {
+            let listeners: Rc<RefCell<Vec<Listener>>> = Rc::default();
+            let mounted = Rc::new(Cell::new(true));
+            if let Some(container) = container() {
+                let (listeners, mounted) = (listeners.clone(), mounted.clone());
+                spawn_local(async move {
+                    match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
+                        Ok(registration) if mounted.get() => {
+                            watch(registration.unchecked_into(), container, set, &listeners);
+                        }
+                        Ok(_) => {}
+                        // Offline on the very first visit, or sw.js missing on the host: the app
+                        // still runs, it just will not start offline.
+                        Err(e) => web_sys::console::warn_2(&"Stepwise: no offline support:".into(), &e),
+                    }
+                });
+            }
+            move || {
+                mounted.set(false);
+                listeners.borrow_mut().clear();
+            }
+        });
+    }
+    (*waiting).clone()
+}
+
+/// Lets the waiting new version take over and reloads the page once it has (on the service
+/// worker's `controllerchange`). Call it only on the user's request.
+pub fn apply_update(waiting: &ServiceWorker) {
+    let Some(window) = web_sys::window() else { return };
+    let page = window.clone();
+    let reload = move || {
+        let _ = page.location().reload();
+    };
+    match (waiting.state(), container()) {
+        (ServiceWorkerState::Installed, Some(container)) => {
+            // Reload once the new version controls this page, and after a few seconds regardless,
+            // so the button never does nothing (had that version gone, the page reloads as is).
+            // The closure lives until the page goes away.
+            let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(reload).into_js_value();
+            let reload: &js_sys::Function = reload.unchecked_ref();
+            let _ = container.add_event_listener_with_callback("controllerchange", reload);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(reload, 5_000);
+            let _ = waiting.post_message(&JsValue::from_str("skipWaiting"));
+        }
+        // Already taken over (the user reloaded in another tab): this page only needs reloading.
+        _ => reload(),
+    }
+}
+
+/// `navigator.serviceWorker`, where the browser offers it (secure contexts only).
+fn container() -> Option<ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false).then(|| navigator.service_worker())
+}
+
+fn watch(
+    registration: ServiceWorkerRegistration,
+    container: ServiceWorkerContainer,
+    set: UseStateSetter<Option<ServiceWorker>>,
+    listeners: &Rc<RefCell<Vec<Listener>>>,
+) {
+    // Offers `worker` once it is installed, if it is an update: a page the service worker does not
+    // control yet is the first visit (or a forced reload), where the version being installed is
+    // the one running.
+    let offer = {
+        let all = Rc::downgrade(listeners);
+        move |worker: ServiceWorker| {
+            let ready = {
+                let (worker, set, container) = (worker.clone(), set.clone(), container.clone());
+                move || {
+                    if worker.state() == ServiceWorkerState::Installed && container.controller().is_some() {
+                        set.set(Some(worker.clone()));
+                    }
+                }
+            };
+            ready();
+            if let Some(all) = all.upgrade() {
+                all.borrow_mut().push(Listener::new(&worker, "statechange", ready));
+            }
+        }
+    };
+    // Already waiting (found on an earlier visit), or being installed now: the browser looks for
+    // a new sw.js as the page opens, possibly before this code runs.
+    if let Some(worker) = registration.waiting().or_else(|| registration.installing()) {
+        offer(worker);
+    }
+    let on_update_found = {
+        let registration = registration.clone();
+        move || {
+            if let Some(installing) = registration.installing() {
+                offer(installing);
+            }
+        }
+    };
+    let mut all = listeners.borrow_mut();
+    all.push(Listener::new(&registration, "updatefound", on_update_found));
+    // Browsers look for a new sw.js when the app is opened; also look when the network returns.
+    if let Some(window) = web_sys::window() {
+        all.push(Listener::new(&window, "online", move || {
+            if let Ok(check) = registration.update() {
+                spawn_local(async move {
+                    let _ = JsFuture::from(check).await;
+                });
+            }
+        }));
+    }
+}

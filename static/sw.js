@@ -1,0 +1,76 @@
+// Stepwise's service worker: keeps the app shell so the app starts with no network at all.
+//
+// - install:  precaches every file of the app shell (the list below, written by
+//             scripts/trunk-post-build.mjs from the files of the build; hashed names).
+// - fetch:    same-origin GETs of those files are answered from the cache first; opening the app
+//             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
+//             cached index.html. Nothing else is touched: workshop .db files, ?src= downloads,
+//             samples/ and every other host go to the network as usual and are never cached.
+// - activate: deletes this copy's older caches, and takes control of open pages.
+// - message:  'skipWaiting' from the page (the user pressed Reload in the update banner)
+//             activates a waiting new version; it never activates on its own while a page is open.
+//
+// The list carries a content hash of the build: any change to the app gives a new sw.js byte for
+// byte, which is how the browser notices an update.
+'use strict';
+
+const PRECACHE = /* STEPWISE_PRECACHE */ { version: 'unbuilt', files: [] } /* END_STEPWISE_PRECACHE */;
+
+// This script sits at the root of the app: its folder is the scope, wherever the app is hosted.
+const SCOPE = new URL('./', self.location.href);
+// Several copies of the app can live on one origin (/course-a/, /course-b/): each keeps its own
+// caches, named after its folder, and only ever deletes its own.
+const PREFIX = `stepwise:${SCOPE.pathname}:`;
+const CACHE = PREFIX + PRECACHE.version;
+const INDEX = new URL('index.html', SCOPE).href;
+const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      // `reload` skips the HTTP cache: index.html, worker.js and worker_bg.wasm keep their names
+      // from build to build, so a cached copy could be an older version's.
+      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'reload' }))),
+    ),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skipWaiting') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin) return;
+  const path = url.origin + url.pathname;
+  if (request.mode === 'navigate') {
+    if (path === SCOPE.href || path === INDEX) {
+      event.respondWith(fromCache(INDEX, request));
+    } else if (path.startsWith(SCOPE.href) && /(^|\/)[^/.]*(\.html)?$/.test(url.pathname)) {
+      // Another page of the app's folder (no file extension, or .html): the network when there is
+      // one, else the app. A file such as a .db opened by a link is left to the network.
+      event.respondWith(fetch(request).catch(() => fromCache(INDEX, request)));
+    }
+    return;
+  }
+  if (url.search === '' && SHELL.has(path)) event.respondWith(fromCache(path, request));
+});
+
+// The cached copy, or the network if the cache lost it (storage pressure, a failed install).
+async function fromCache(key, request) {
+  const hit = await caches.open(CACHE).then((cache) => cache.match(key));
+  return hit ?? fetch(request);
+}
