@@ -15,8 +15,10 @@ mod hooks;
 pub mod library;
 mod pages;
 pub mod protocol;
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+pub mod runtime;
 pub mod samples;
-#[cfg(feature = "worker")]
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
 pub mod worker;
 
 pub use crate::app::App;

@@ -332,7 +332,8 @@ mod tests {
 
     #[test]
     fn removing_drops_the_entry() {
-        let state = reduce(Library::default(), [Action::Loaded(vec![entry("a"), entry("b")]), Action::Removed("a".into())]);
+        let state =
+            reduce(Library::default(), [Action::Loaded(vec![entry("a"), entry("b")]), Action::Removed("a".into())]);
         assert_eq!(state.entries.unwrap(), vec![entry("b")]);
     }
 

@@ -391,7 +391,11 @@ mod tests {
             }),
             FromWorker::Response(Response {
                 id: 5,
-                body: ResponseBody::Duplicate { pending: "p1".into(), existing: entry.clone(), incoming: entry.clone() },
+                body: ResponseBody::Duplicate {
+                    pending: "p1".into(),
+                    existing: entry.clone(),
+                    incoming: entry.clone(),
+                },
             }),
             FromWorker::Response(Response {
                 id: 6,

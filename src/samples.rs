@@ -59,7 +59,15 @@ mod tests {
 
     #[test]
     fn sizes_read_naturally() {
-        for (bytes, text) in [(0, "0 bytes"), (999, "999 bytes"), (1000, "1 KB"), (8192, "8 KB"), (49_152, "49 KB"), (3_200_000, "3.2 MB"), (1_200_000_000, "1.2 GB")] {
+        for (bytes, text) in [
+            (0, "0 bytes"),
+            (999, "999 bytes"),
+            (1000, "1 KB"),
+            (8192, "8 KB"),
+            (49_152, "49 KB"),
+            (3_200_000, "3.2 MB"),
+            (1_200_000_000, "1.2 GB"),
+        ] {
             assert_eq!(human_size(bytes), text);
         }
     }

@@ -1,13 +1,62 @@
 //! The worker's side of [`crate::protocol`]: runs in the dedicated worker, answers requests.
 //!
-//! Built only with the `worker` feature, so nothing here (and, later, no SQLite) reaches the
-//! UI binary.
+//! Built only with the `worker` feature (and for wasm32), so nothing here and no SQLite reaches
+//! the UI binary. The page posts `{request: "<JSON>", file?: File}` (a bare JSON string is
+//! accepted too); `Ping` is answered at once, every other request joins a queue that one task
+//! works through in order, so two imports never interleave and the [`Library`] is never used by
+//! two tasks at once. Long requests post [`FromWorker::Progress`] before their one response.
 
-use wasm_bindgen::JsCast;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Url};
 
-use crate::protocol::{self, FromWorker};
+use crate::protocol::{
+    self, ErrorKind, FILE_FIELD, FromWorker, ImportSource, REQUEST_FIELD, Request, RequestBody, Response, ResponseBody,
+    STORAGE_LOCK, WorkerError,
+};
+use crate::runtime::backend::PoolConfig;
+use crate::runtime::lock::{LockOutcome, acquire_forever};
+use crate::runtime::source::{BlobSource, FetchSource, describe, file_name_of_url};
+use crate::runtime::{Library, errors};
+
+/// Progress events are posted at most once per this many bytes (and at each stage's end).
+const PROGRESS_STEP: u64 = 1 << 20;
+
+/// A request and the file posted beside it.
+struct Job {
+    request: Request,
+    file: Option<Blob>,
+}
+
+/// Where the storage stands.
+enum Phase {
+    /// `Init` not yet received.
+    NotReady,
+    /// Storage open.
+    Ready(Library),
+    /// Another tab holds the storage (or it failed to open): every request gets this error.
+    Refused(WorkerError),
+}
+
+struct State {
+    phase: Phase,
+    /// The `blob:` URL of the last download, revoked by the next download or a removal.
+    download_url: Option<String>,
+    /// This worker holds [`STORAGE_LOCK`] (until it ends).
+    lock_held: bool,
+}
+
+struct Worker {
+    scope: DedicatedWorkerGlobalScope,
+    queue: RefCell<VecDeque<Job>>,
+    running: Cell<bool>,
+    state: RefCell<Option<State>>,
+}
 
 /// Installs the message handler on the worker's global scope and keeps it for the worker's life.
 ///
@@ -16,14 +65,27 @@ use crate::protocol::{self, FromWorker};
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope =
         js_sys::global().dyn_into().expect("the worker binary runs in a dedicated worker");
-    let reply_to = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        post(&reply_to, &FromWorker::Response(answer(&text)));
+    let worker = Rc::new(Worker {
+        scope: scope.clone(),
+        queue: RefCell::new(VecDeque::new()),
+        running: Cell::new(false),
+        state: RefCell::new(Some(State { phase: Phase::NotReady, download_url: None, lock_held: false })),
+    });
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| match parse(&event.data()) {
+        Ok(Job { request: Request { id, body: RequestBody::Ping }, .. }) => worker.respond(id, pong()),
+        Ok(job) => {
+            worker.queue.borrow_mut().push_back(job);
+            Worker::kick(&worker);
+        }
+        Err((id, error)) => worker.respond(id, ResponseBody::Failed { error }),
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&scope, &FromWorker::Started);
+}
+
+fn pong() -> ResponseBody {
+    ResponseBody::Pong { version: env!("CARGO_PKG_VERSION").to_owned() }
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
@@ -32,17 +94,189 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
     let _ = scope.post_message(&encoded.into());
 }
 
-/// Answers one encoded request (the storage requests come with the OPFS runtime).
-fn answer(encoded: &str) -> protocol::Response {
-    use protocol::{ErrorKind, Request, RequestBody, Response, ResponseBody, WorkerError};
-    match serde_json::from_str::<Request>(encoded) {
-        Ok(Request { id, body: RequestBody::Ping }) => {
-            Response { id, body: ResponseBody::Pong { version: env!("CARGO_PKG_VERSION").to_owned() } }
+/// Reads a posted message: `{request, file?}` or a bare JSON string. On failure, the request's
+/// id when it can be read (else 0) and the error.
+fn parse(data: &JsValue) -> Result<Job, (u32, WorkerError)> {
+    let (text, file) = if let Some(text) = data.as_string() {
+        (text, None)
+    } else {
+        let text = Reflect::get(data, &REQUEST_FIELD.into()).ok().and_then(|t| t.as_string()).ok_or_else(|| {
+            (0, WorkerError::new(ErrorKind::BadRequest, format!("The message has no `{REQUEST_FIELD}` text.")))
+        })?;
+        let file = Reflect::get(data, &FILE_FIELD.into()).ok().and_then(|f| f.dyn_into::<Blob>().ok());
+        (text, file)
+    };
+    serde_json::from_str::<Request>(&text).map(|request| Job { request, file }).map_err(|e| {
+        let id = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64))
+            .and_then(|id| u32::try_from(id).ok())
+            .unwrap_or(0);
+        let message = format!("The worker does not understand this request (is the page out of date? reload it): {e}");
+        (id, WorkerError::new(ErrorKind::BadRequest, message))
+    })
+}
+
+impl Worker {
+    fn respond(&self, id: u32, body: ResponseBody) {
+        post(&self.scope, &FromWorker::Response(Response { id, body }));
+    }
+
+    /// Starts the task that works through the queue, unless it runs already.
+    fn kick(this: &Rc<Worker>) {
+        if this.running.replace(true) {
+            return;
         }
-        Ok(Request { id, .. }) => Response {
-            id,
-            body: ResponseBody::Failed { error: WorkerError::new(ErrorKind::BadRequest, "not implemented yet") },
-        },
-        Err(e) => Response { id: 0, body: ResponseBody::Failed { error: WorkerError::new(ErrorKind::BadRequest, e.to_string()) } },
+        let worker = Rc::clone(this);
+        wasm_bindgen_futures::spawn_local(async move {
+            // Only this task touches the state while it runs.
+            let mut state = worker.state.borrow_mut().take().unwrap_or(State {
+                phase: Phase::NotReady,
+                download_url: None,
+                lock_held: false,
+            });
+            loop {
+                let next = worker.queue.borrow_mut().pop_front();
+                let Some(job) = next else { break };
+                let id = job.request.id;
+                let body = match worker.handle(&mut state, job).await {
+                    Ok(body) => body,
+                    Err(error) => ResponseBody::Failed { error },
+                };
+                worker.respond(id, body);
+            }
+            *worker.state.borrow_mut() = Some(state);
+            worker.running.set(false);
+        });
+    }
+
+    async fn handle(&self, state: &mut State, job: Job) -> Result<ResponseBody, WorkerError> {
+        let Job { request: Request { id, body }, file } = job;
+        if let RequestBody::Init = body {
+            return self.init(state).await;
+        }
+        let library = match &mut state.phase {
+            Phase::Ready(library) => library,
+            Phase::Refused(error) => return Err(error.clone()),
+            Phase::NotReady => {
+                return Err(WorkerError::new(ErrorKind::BadRequest, "The storage is not open yet: send Init first."));
+            }
+        };
+        let mut progress = Throttle::new(&self.scope, id);
+        match body {
+            RequestBody::Ping => Ok(pong()),
+            RequestBody::Init => unreachable!("handled above"),
+            RequestBody::List => Ok(ResponseBody::Library { entries: library.list()? }),
+            RequestBody::Import { source: ImportSource::File { name, .. } } => {
+                let blob = file.ok_or_else(|| {
+                    WorkerError::new(ErrorKind::BadRequest, format!("No file came with the import of {name}."))
+                })?;
+                let source = BlobSource::new(blob, &name)?;
+                library.import(&name, source, &mut |stage, done, total| progress.report(stage, done, total)).await
+            }
+            RequestBody::Import { source: ImportSource::Url { url } } => {
+                let name = file_name_of_url(&url);
+                progress.report("Downloading", 0, None);
+                let source = FetchSource::open(&url, &name).await?;
+                library.import(&name, source, &mut |stage, done, total| progress.report(stage, done, total)).await
+            }
+            RequestBody::ResolveDuplicate { pending, choice } => library.resolve(&pending, choice).await,
+            RequestBody::Open { entry } => {
+                let (entry, view) = library.open_entry(&entry)?;
+                Ok(ResponseBody::Opened { entry, view })
+            }
+            RequestBody::Download { entry } => {
+                let parts = Array::new();
+                let entry = library.export(
+                    &entry,
+                    &mut |chunk| {
+                        parts.push(&Uint8Array::from(chunk));
+                        Ok(())
+                    },
+                    &mut |stage, done, total| progress.report(stage, done, total),
+                )?;
+                let options = BlobPropertyBag::new();
+                options.set_type("application/vnd.sqlite3");
+                let failed = |e: JsValue| {
+                    WorkerError::new(
+                        ErrorKind::Internal,
+                        format!("Stepwise could not prepare {} for download: {}.", entry.file_name, describe(&e)),
+                    )
+                };
+                let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
+                let url = Url::create_object_url_with_blob(&blob).map_err(failed)?;
+                if let Some(previous) = state.download_url.replace(url.clone()) {
+                    let _ = Url::revoke_object_url(&previous);
+                }
+                Ok(ResponseBody::DownloadReady {
+                    url,
+                    file_name: entry.file_name,
+                    bytes: entry.bytes.max(blob.size() as u64),
+                })
+            }
+            RequestBody::Remove { entry } => {
+                if let Some(previous) = state.download_url.take() {
+                    let _ = Url::revoke_object_url(&previous);
+                }
+                library.remove(&entry)?;
+                Ok(ResponseBody::Removed { entry })
+            }
+        }
+    }
+
+    /// Takes the storage lock, then opens the library (OPFS, or memory with a reason).
+    async fn init(&self, state: &mut State) -> Result<ResponseBody, WorkerError> {
+        if let Phase::Ready(library) = &state.phase {
+            return Ok(ResponseBody::Ready { storage: library.storage().clone() });
+        }
+        // Refused before: the other tab may have closed since, so ask again.
+        if !state.lock_held {
+            match acquire_forever(STORAGE_LOCK).await {
+                LockOutcome::Held => state.lock_held = true,
+                LockOutcome::Unsupported => {}
+                LockOutcome::Taken => {
+                    let error = errors::other_tab();
+                    state.phase = Phase::Refused(error.clone());
+                    return Err(error);
+                }
+            }
+        }
+        match Library::open(&PoolConfig::default()).await {
+            Ok(library) => {
+                let storage = library.storage().clone();
+                state.phase = Phase::Ready(library);
+                Ok(ResponseBody::Ready { storage })
+            }
+            Err(error) => {
+                state.phase = Phase::Refused(error.clone());
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Posts progress for one request, at most once per [`PROGRESS_STEP`] bytes per stage.
+struct Throttle<'a> {
+    scope: &'a DedicatedWorkerGlobalScope,
+    id: u32,
+    stage: String,
+    last: Option<u64>,
+}
+
+impl<'a> Throttle<'a> {
+    fn new(scope: &'a DedicatedWorkerGlobalScope, id: u32) -> Self {
+        Throttle { scope, id, stage: String::new(), last: None }
+    }
+
+    fn report(&mut self, stage: &str, done: u64, total: Option<u64>) {
+        let new_stage = stage != self.stage;
+        let due = self.last.is_none_or(|last| done.saturating_sub(last) >= PROGRESS_STEP) || Some(done) == total;
+        if !(new_stage || due) || (!new_stage && self.last == Some(done)) {
+            return;
+        }
+        self.stage = stage.to_owned();
+        self.last = Some(done);
+        let progress = protocol::Progress { id: self.id, stage: stage.to_owned(), done, total };
+        post(self.scope, &FromWorker::Progress(progress));
     }
 }

@@ -12,7 +12,8 @@ pub fn ImportReport() -> Html {
     let Some(report) = library.report.clone() else { return html! {} };
     let on_dismiss = Callback::from(move |_: MouseEvent| commands.dismiss_report());
     let carried = report.carried.map(|(kept, dropped)| {
-        let mut text = format!("Your progress carried over from the older version: {} kept", count(kept, "step", "steps"));
+        let mut text =
+            format!("Your progress carried over from the older version: {} kept", count(kept, "step", "steps"));
         if dropped > 0 {
             text.push_str(&format!(", {} no longer in the workshop", count(dropped, "step", "steps")));
         }

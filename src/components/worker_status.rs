@@ -27,7 +27,9 @@ pub fn WorkerStatusLine(props: &WorkerStatusProps) -> Html {
                 None => ("opening", format!("Database worker: {place}")),
             }
         }
-        WorkerStatus::Unavailable(error) => ("unavailable", format!("Database worker: not available — {}", error.message)),
+        WorkerStatus::Unavailable(error) => {
+            ("unavailable", format!("Database worker: not available — {}", error.message))
+        }
         WorkerStatus::Failed(reason) => ("failed", format!("Database worker: not available — {reason}")),
     };
     html! {

@@ -69,7 +69,12 @@ impl Commands {
         let this = self.clone();
         spawn_local(async move {
             let id = this.worker.next_id();
-            this.dispatch.dispatch(Action::Started(Job { id, kind: JobKind::Import, label: label.clone(), progress: None }));
+            this.dispatch.dispatch(Action::Started(Job {
+                id,
+                kind: JobKind::Import,
+                label: label.clone(),
+                progress: None,
+            }));
             let hint = cross_origin_hint(&source);
             let body = RequestBody::Import { source };
             let answer = this.worker.call_with(id, body, file, Some(this.on_progress())).await;
@@ -86,7 +91,12 @@ impl Commands {
             let label = prompt.incoming.file_name.clone();
             let id = this.worker.next_id();
             if choice != DuplicateChoice::Cancel {
-                this.dispatch.dispatch(Action::Started(Job { id, kind: JobKind::Import, label: label.clone(), progress: None }));
+                this.dispatch.dispatch(Action::Started(Job {
+                    id,
+                    kind: JobKind::Import,
+                    label: label.clone(),
+                    progress: None,
+                }));
             }
             let body = RequestBody::ResolveDuplicate { pending: prompt.pending, choice };
             let answer = this.worker.call_with(id, body, None, Some(this.on_progress())).await;
@@ -177,7 +187,8 @@ impl Commands {
     }
 
     fn unexpected(&self, job: Option<u32>, subject: &str, answer: &ResponseBody) {
-        let message = format!("The database worker gave an answer this page does not expect ({answer:?}). Reload the page.");
+        let message =
+            format!("The database worker gave an answer this page does not expect ({answer:?}). Reload the page.");
         self.dispatch.dispatch(Action::Failed { job, subject: subject.to_owned(), message });
     }
 

@@ -17,9 +17,7 @@ impl Route {
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.strip_prefix("w/") {
-            Some(id) if !id.is_empty() && !id.contains('/') => {
-                Route::Entry(js_decode(id))
-            }
+            Some(id) if !id.is_empty() && !id.contains('/') => Route::Entry(js_decode(id)),
             _ => Route::Library,
         }
     }
@@ -75,9 +73,8 @@ pub fn use_route() -> Route {
     {
         let set = route.setter();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|window| {
-                gloo_events::EventListener::new(&window, "hashchange", move |_| set.set(current()))
-            });
+            let listener = web_sys::window()
+                .map(|window| gloo_events::EventListener::new(&window, "hashchange", move |_| set.set(current())));
             move || drop(listener)
         });
     }

@@ -43,7 +43,9 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
                             commands.opened(entry.clone());
                             Opening::Opened(entry, view)
                         }
-                        ResponseBody::Failed { error } if error.kind == ErrorKind::NotFound => Opening::Missing(error.message),
+                        ResponseBody::Failed { error } if error.kind == ErrorKind::NotFound => {
+                            Opening::Missing(error.message)
+                        }
                         ResponseBody::Failed { error } => Opening::Failed(error.message),
                         other => Opening::Failed(format!("The database worker gave an unexpected answer ({other:?}).")),
                     });

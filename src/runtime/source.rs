@@ -1,0 +1,233 @@
+//! Where an import's bytes come from, one chunk at a time: a `File`/`Blob` read with
+//! `FileReaderSync`, a `fetch` response body, or bytes already in memory (tests, samples).
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FileReaderSync, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
+
+use crate::protocol::{ErrorKind, WorkerError};
+
+/// Bytes per chunk read from a `File` (and per chunk of an export).
+pub const CHUNK: usize = 4 << 20;
+
+/// A stream of bytes to import.
+#[allow(async_fn_in_trait)] // Used generically in one single-threaded worker: no Send bound wanted.
+pub trait ByteSource {
+    /// How many bytes there are in all, when known.
+    fn total(&self) -> Option<u64>;
+    /// The next chunk, or `None` at the end.
+    ///
+    /// # Errors
+    /// The source failed (network gone, file unreadable).
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError>;
+    /// The progress stage while this source is read (`Copying into storage`, `Downloading`).
+    fn stage(&self) -> &'static str {
+        "Copying into storage"
+    }
+}
+
+/// Bytes already in memory, served in chunks of `chunk` bytes.
+pub struct BytesSource {
+    bytes: Vec<u8>,
+    at: usize,
+    chunk: usize,
+}
+
+impl BytesSource {
+    /// Serves `bytes` in chunks of `chunk` bytes (at least 1).
+    pub fn new(bytes: Vec<u8>, chunk: usize) -> Self {
+        BytesSource { bytes, at: 0, chunk: chunk.max(1) }
+    }
+}
+
+impl ByteSource for BytesSource {
+    fn total(&self) -> Option<u64> {
+        Some(self.bytes.len() as u64)
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        if self.at >= self.bytes.len() {
+            return Ok(None);
+        }
+        let end = (self.at + self.chunk).min(self.bytes.len());
+        let chunk = self.bytes[self.at..end].to_vec();
+        self.at = end;
+        Ok(Some(chunk))
+    }
+}
+
+/// A `File` or `Blob`, read in [`CHUNK`]-sized slices with `FileReaderSync` (workers only).
+pub struct BlobSource {
+    blob: Blob,
+    reader: FileReaderSync,
+    at: f64,
+    size: f64,
+    name: String,
+}
+
+impl BlobSource {
+    /// Reads `blob`, called `name` in messages.
+    ///
+    /// # Errors
+    /// `FileReaderSync` does not exist here (not a worker).
+    pub fn new(blob: Blob, name: &str) -> Result<Self, WorkerError> {
+        let reader = FileReaderSync::new().map_err(|e| {
+            WorkerError::new(ErrorKind::Internal, format!("Stepwise cannot read {name} here: {}", describe(&e)))
+        })?;
+        let size = blob.size();
+        Ok(BlobSource { blob, reader, at: 0.0, size, name: name.to_owned() })
+    }
+}
+
+impl ByteSource for BlobSource {
+    fn total(&self) -> Option<u64> {
+        Some(self.size as u64)
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        if self.at >= self.size {
+            return Ok(None);
+        }
+        let end = (self.at + CHUNK as f64).min(self.size);
+        let unreadable = |e: JsValue| {
+            WorkerError::new(
+                ErrorKind::Internal,
+                format!(
+                    "Stepwise could not read {} (was it moved or changed while it was being loaded?): {}.",
+                    self.name,
+                    describe(&e)
+                ),
+            )
+        };
+        let slice = self.blob.slice_with_f64_and_f64(self.at, end).map_err(unreadable)?;
+        let buffer = self.reader.read_as_array_buffer(&slice).map_err(unreadable)?;
+        self.at = end;
+        Ok(Some(Uint8Array::new(&buffer).to_vec()))
+    }
+}
+
+/// The body of a `fetch` response, streamed.
+pub struct FetchSource {
+    reader: ReadableStreamDefaultReader,
+    total: Option<u64>,
+    name: String,
+}
+
+impl FetchSource {
+    /// Fetches `url` from the worker; `name` is the file name for messages.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Network`] with a sentence: the network or CORS (the browser does not tell
+    /// them apart), or an HTTP status other than 200.
+    pub async fn open(url: &str, name: &str) -> Result<Self, WorkerError> {
+        let scope: WorkerGlobalScope = js_sys::global()
+            .dyn_into()
+            .map_err(|_| WorkerError::new(ErrorKind::Internal, "URL imports run in the worker only."))?;
+        let response = JsFuture::from(scope.fetch_with_str(url)).await.map_err(|e| {
+            let detail = describe(&e);
+            WorkerError::new(
+                ErrorKind::Network,
+                format!(
+                    "Stepwise could not download {name} from {url}. Either the network is down, or the server \
+                     does not allow other sites to load this file (it must send cross-origin (CORS) headers, \
+                     such as Access-Control-Allow-Origin). Download the file yourself and open it from your \
+                     computer instead. ({detail})"
+                ),
+            )
+        })?;
+        let response: Response = response
+            .dyn_into()
+            .map_err(|_| WorkerError::new(ErrorKind::Internal, "fetch did not return a Response."))?;
+        let status = response.status();
+        if status != 200 {
+            let text = response.status_text();
+            let hint = match status {
+                404 | 410 => " The address may be wrong, or the file was moved.",
+                401 | 403 => " The server does not let Stepwise read it.",
+                500..=599 => " The server has a problem; try again later.",
+                _ => "",
+            };
+            return Err(WorkerError::new(
+                ErrorKind::Network,
+                format!("Stepwise could not download {name}: the server answered {status} {text}.{hint}")
+                    .replace("  ", " "),
+            ));
+        }
+        let total = response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            // A compressed transfer's length is not the body's length.
+            .filter(|_| {
+                response.headers().get("content-encoding").ok().flatten().is_none_or(|e| e.trim() == "identity")
+            });
+        let body = response
+            .body()
+            .ok_or_else(|| WorkerError::new(ErrorKind::Network, format!("The server sent no content for {name}.")))?;
+        let reader: ReadableStreamDefaultReader = body
+            .get_reader()
+            .dyn_into()
+            .map_err(|_| WorkerError::new(ErrorKind::Internal, "The response body has no reader."))?;
+        Ok(FetchSource { reader, total, name: name.to_owned() })
+    }
+}
+
+impl ByteSource for FetchSource {
+    fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    fn stage(&self) -> &'static str {
+        "Downloading"
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        let result = JsFuture::from(self.reader.read()).await.map_err(|e| {
+            WorkerError::new(
+                ErrorKind::Network,
+                format!(
+                    "The download of {} stopped before the end (the network may be down): {}.",
+                    self.name,
+                    describe(&e)
+                ),
+            )
+        })?;
+        let done = Reflect::get(&result, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
+        if done {
+            return Ok(None);
+        }
+        let value = Reflect::get(&result, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+        let bytes = value
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| WorkerError::new(ErrorKind::Internal, "The download sent something other than bytes."))?;
+        Ok(Some(bytes.to_vec()))
+    }
+}
+
+/// `name: message` of a JS exception, or its string form.
+pub fn describe(e: &JsValue) -> String {
+    let get = |k: &str| Reflect::get(e, &k.into()).ok().and_then(|v| v.as_string());
+    match (get("name"), get("message")) {
+        (Some(n), Some(m)) if !m.is_empty() => format!("{n}: {m}"),
+        (Some(n), _) => n,
+        (None, Some(m)) => m,
+        _ => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+    }
+}
+
+/// The file name at the end of a URL's path (`…/sql-joins.db?x=1` → `sql-joins.db`).
+pub fn file_name_of_url(url: &str) -> String {
+    let before_query = url.split(['?', '#']).next().unwrap_or(url);
+    // The path starts after the authority (`https://host`).
+    let path = match before_query.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
+        None => before_query,
+    };
+    let last = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
+    let decoded =
+        js_sys::decode_uri_component(last).ok().and_then(|s| s.as_string()).unwrap_or_else(|| last.to_owned());
+    if decoded.is_empty() || decoded.contains('/') { "download.db".to_owned() } else { decoded }
+}
