@@ -17,15 +17,24 @@ pub fn Alerts() -> Html {
                 let on_dismiss = Callback::from(move |_: MouseEvent| commands.dismiss(id));
                 html! {
                     <div class="alert" key={alert.id} data-alert={alert.id.to_string()}>
-                        <p>
-                            <strong class="alert-subject">{ alert.subject.clone() }</strong>{ ": " }
-                            <span class="alert-message">{ alert.message.clone() }</span>
-                        </p>
+                        <p class="alert-message">{ message(&alert.subject, &alert.message) }</p>
                         <button class="quiet small" onclick={on_dismiss}
                                 aria-label={format!("Dismiss the message about {}", alert.subject)}>{ "Dismiss" }</button>
                     </div>
                 }
             }) }
         </div>
+    }
+}
+
+/// The message with its subject (the file) in bold: where the message names it, or in front.
+fn message(subject: &str, message: &str) -> Html {
+    match message.split_once(subject).filter(|_| !subject.is_empty()) {
+        Some((before, after)) => html! {
+            <>{ before.to_owned() }<strong class="alert-subject">{ subject.to_owned() }</strong>{ after.to_owned() }</>
+        },
+        None => html! {
+            <><strong class="alert-subject">{ subject.to_owned() }</strong>{ ": " }{ message.to_owned() }</>
+        },
     }
 }

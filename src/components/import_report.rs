@@ -11,7 +11,7 @@ pub fn ImportReport() -> Html {
     let (library, commands) = use_library();
     let Some(report) = library.report.clone() else { return html! {} };
     let on_dismiss = Callback::from(move |_: MouseEvent| commands.dismiss_report());
-    let carried = report.carried.map(|(kept, dropped)| {
+    let carried = report.carried.filter(|&(kept, dropped)| kept + dropped > 0).map(|(kept, dropped)| {
         let mut text =
             format!("Your progress carried over from the older version: {} kept", count(kept, "step", "steps"));
         if dropped > 0 {

@@ -108,7 +108,8 @@ impl Commands {
         match answer {
             ResponseBody::Imported { entry, carried } => {
                 self.dispatch.dispatch(Action::Imported { job: id, entry, carried });
-                self.estimate().await;
+                // A replaced workshop may have had another id: the worker's list is the truth.
+                self.refresh();
             }
             ResponseBody::Duplicate { pending, existing, incoming } => {
                 self.dispatch.dispatch(Action::Duplicate(DuplicatePrompt { job: id, pending, existing, incoming }));

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::components::{AddWorkshop, ConfirmRemove, ImportProgress, ImportReport, StorageUsage, WorkshopCard};
 use crate::hooks::use_library;
 use crate::library::Phase;
-use crate::protocol::Entry;
+use crate::protocol::{Entry, Storage};
 
 /// The page at `#/`.
 #[component]
@@ -57,12 +57,17 @@ pub fn LibraryPage() -> Html {
         },
     };
     let count = library.entries.as_ref().map(Vec::len);
+    let memory_only = matches!(library.phase, Phase::Ready(Storage::Memory { .. }));
 
     html! {
         <>
             <h1>{ "Your workshops" }</h1>
             <p class="lede">
-                { "Workshops you add are kept in this browser, with your progress. Nothing is sent to a server." }
+                if memory_only {
+                    { "Workshops you add stay in this tab until it closes. Nothing is sent to a server." }
+                } else {
+                    { "Workshops you add are kept in this browser, with your progress. Nothing is sent to a server." }
+                }
             </p>
             <AddWorkshop />
             <ImportProgress />

@@ -1,0 +1,319 @@
+// The library end to end (issue #3): add workshops by file picker, drag-and-drop, `?src=` and
+// refuse broken files; list, reopen after a reload, open, download, remove; duplicates; the
+// memory-only fallback on an insecure origin; a second tab. Headless Chromium, real worker.
+//
+//   node --test tests/e2e/library.test.mjs        # after scripts/build-samples.sh and trunk build
+//
+// Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
+// STEPWISE_SCREENSHOTS (default target/e2e).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run',
+];
+const WAIT = { timeout: 30_000 };
+const SQL_JOINS = { file: join(dist, 'samples', 'sql-joins.db'), title: 'SQL joins in eight steps', steps: 8 };
+const K8S = { file: join(dist, 'samples', 'k8s-first-deploy.db'), title: 'Your first deployment', steps: 4 };
+
+let server, context, page, profile, work;
+const problems = [];
+const expectedProblems = [/missing-workshop\.db/];
+
+async function launch(dir, args = []) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...FLAGS, ...args],
+    viewport: { width: 1100, height: 800 },
+  });
+}
+
+function watch(p) {
+  const note = (text) => { if (!expectedProblems.some((re) => re.test(text))) problems.push(text); };
+  p.on('console', (m) => { if (m.type() === 'error') note(`console: ${m.text()}`); });
+  p.on('pageerror', (e) => note(`uncaught: ${e.message}`));
+  p.on('response', (r) => { if (r.status() >= 400) note(`HTTP ${r.status()}: ${r.url()}`); });
+}
+
+const cards = () => page.locator('ul.library > li.card');
+const card = (title) => cards().filter({ has: page.locator('.card-title', { hasText: title }) });
+async function cardCount(n) {
+  await page.waitForFunction((n) => document.querySelectorAll('ul.library > li.card').length === n
+    && !document.querySelector('ul.library[aria-busy="true"]'), n, WAIT);
+}
+async function libraryReady() {
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await page.waitForSelector('ul.library:not([aria-busy="true"]), p.empty', WAIT);
+}
+async function idle() {
+  await page.waitForFunction(() => !document.querySelector('.imports .job'), null, WAIT);
+}
+async function dismissAll() {
+  const dismiss = page.getByRole('button', { name: /^Dismiss the message/ });
+  while (await dismiss.count() > 0) await dismiss.first().click();
+}
+async function shot(name, scheme = 'light') {
+  mkdirSync(shots, { recursive: true });
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.screenshot({ path: join(shots, `${name}-${scheme}.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), `${dist}/index.html missing: run trunk build first`);
+  for (const sample of [SQL_JOINS, K8S]) {
+    assert.ok(existsSync(sample.file), `${sample.file} missing: run scripts/build-samples.sh before trunk build`);
+  }
+  work = mkdtempSync(join(tmpdir(), 'stepwise-files-'));
+  const bytes = readFileSync(SQL_JOINS.file);
+  writeFileSync(join(work, 'sql-joins-damaged.db'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+  writeFileSync(join(work, 'notes.txt'), 'These are my notes, not a database.\n');
+  execFileSync('sqlite3', [join(work, 'shop.sqlite'),
+    'CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT);'
+    + "INSERT INTO customers(name) VALUES ('Ada'),('Grace'),('Linus');"
+    + 'CREATE TABLE orders(id INTEGER PRIMARY KEY, customer INTEGER);'
+    + 'CREATE VIEW names AS SELECT name FROM customers;']);
+  server = await serve(dist);
+  profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
+  context = await launch(profile);
+  page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  for (const dir of [profile, work]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('an empty library says so and shows the storage in use', async () => {
+  await libraryReady();
+  assert.match(await page.textContent('p.empty'), /Nothing is stored/);
+  await page.waitForFunction(() => /^Using .+ of .+$/.test(document.querySelector('.usage')?.textContent ?? ''), null, WAIT);
+  assert.equal(await page.locator('.banner').count(), 0, 'no memory-only banner on a secure origin with OPFS');
+});
+
+test('a workshop added with the file picker is listed with title, version, steps and size', async () => {
+  await page.setInputFiles('#add-file', SQL_JOINS.file);
+  await cardCount(1);
+  const facts = await card(SQL_JOINS.title).locator('.card-facts').textContent();
+  assert.match(facts, /Version 1\.0\.0/);
+  assert.match(facts, new RegExp(`${SQL_JOINS.steps} steps`));
+  assert.match(facts, /\d+ KB/);
+  assert.match(facts, /Not opened yet/);
+  assert.match(await card(SQL_JOINS.title).textContent(), /0 of 8 steps done/);
+  assert.match(await page.textContent('.report'), /Added “SQL joins in eight steps” from sql-joins\.db/);
+});
+
+test('the library is still there after a reload (kept in OPFS)', async () => {
+  await page.reload();
+  await libraryReady();
+  await cardCount(1);
+  assert.equal(await card(SQL_JOINS.title).count(), 1);
+});
+
+test('opening a workshop shows its steps at an address of its own; reload and back work', async () => {
+  await page.getByRole('link', { name: `Open ${SQL_JOINS.title}` }).click();
+  await page.waitForSelector('article.opened[data-kind="workshop"]', WAIT);
+  assert.match(page.url(), /#\/w\/[^/]+$/);
+  assert.equal((await page.textContent('article.opened h1')).trim(), SQL_JOINS.title);
+  assert.equal(await page.locator('ol.steps > li').count(), SQL_JOINS.steps);
+  assert.match(await page.textContent('ol.steps > li:first-child'), /Welcome and the data/);
+  assert.match(await page.title(), /SQL joins in eight steps/);
+  const address = page.url();
+  await page.reload();
+  await page.waitForSelector('article.opened[data-kind="workshop"]', WAIT);
+  assert.equal(page.url(), address);
+  await shot('workshop');
+  await shot('workshop', 'dark');
+  await page.goBack();
+  await libraryReady();
+  assert.equal(new URL(page.url()).hash.replace(/^#\/?$/, ''), '', 'back at the library');
+  assert.match(await card(SQL_JOINS.title).locator('.card-facts').textContent(), /Last opened just now/);
+});
+
+test('the same workshop again asks what to do; keep both gives two entries', async () => {
+  await page.setInputFiles('#add-file', SQL_JOINS.file);
+  const dialog = await page.waitForSelector('dialog[open]', WAIT);
+  assert.match(await dialog.textContent(), /“SQL joins in eight steps” is already in your library/);
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  assert.equal(focused, 'Replace, keep my progress', 'the dialog takes the focus');
+  await shot('duplicate-dialog');
+  await shot('duplicate-dialog', 'dark');
+  await page.getByRole('button', { name: 'Keep both' }).click();
+  await cardCount(2);
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+  assert.equal(await card(SQL_JOINS.title).count(), 2);
+});
+
+test('Escape on the duplicate question cancels the import', async () => {
+  await page.setInputFiles('#add-file', SQL_JOINS.file);
+  await page.waitForSelector('dialog[open]', WAIT);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  await idle();
+  await cardCount(2);
+});
+
+test('removing asks first; Keep it keeps, Remove removes', async () => {
+  const remove = page.getByRole('button', { name: `Remove ${SQL_JOINS.title}` }).first();
+  await remove.click();
+  await page.waitForSelector('dialog[open] >> text=Remove “SQL joins in eight steps”?', WAIT);
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  await cardCount(2);
+  await remove.click();
+  await page.waitForSelector('dialog[open]', WAIT);
+  await page.locator('dialog[open]').getByRole('button', { name: 'Remove', exact: true }).click();
+  await cardCount(1);
+});
+
+test('a download saves the .db under its file name', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', WAIT),
+    page.getByRole('button', { name: 'Download sql-joins.db' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'sql-joins.db');
+  const saved = join(work, 'downloaded.db');
+  await download.saveAs(saved);
+  assert.equal(readFileSync(saved).subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+});
+
+test('a damaged file and a file that is no database are refused, naming the file; nothing changes', async () => {
+  const before = await cards().allTextContents();
+  await page.setInputFiles('#add-file', join(work, 'sql-joins-damaged.db'));
+  await page.waitForSelector('.alert >> text=sql-joins-damaged.db', WAIT);
+  await page.setInputFiles('#add-file', join(work, 'notes.txt'));
+  await page.waitForSelector('.alert >> text=notes.txt', WAIT);
+  await idle();
+  assert.equal(await page.getAttribute('.alerts', 'role'), 'alert');
+  for (const text of await page.locator('.alert .alert-message').allTextContents()) {
+    assert.ok(text.length > 30, `a sentence, not a code: ${text}`);
+  }
+  assert.deepEqual(await cards().allTextContents(), before);
+  await shot('refused');
+  await shot('refused', 'dark');
+  await dismissAll();
+});
+
+test('a plain SQLite file is stored too and opens with its tables and row counts', async () => {
+  await page.setInputFiles('#add-file', join(work, 'shop.sqlite'));
+  await page.waitForSelector('li.card[data-kind="playground"]', WAIT);
+  await cardCount(2);
+  await page.locator('li.card[data-kind="playground"] .card-title a').click();
+  await page.waitForSelector('article.opened[data-kind="playground"]', WAIT);
+  const rows = await page.$$eval('table.tables tbody tr', (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()));
+  assert.ok(rows.includes('customers 3'), rows.join(' | '));
+  assert.ok(rows.includes('orders 0'), rows.join(' | '));
+  assert.ok(rows.includes('names view'), rows.join(' | '));
+  await page.goBack();
+  await libraryReady();
+});
+
+test('?src= with a same-origin address imports it and leaves the address clean', async () => {
+  await page.goto(`${server.url}?src=samples/k8s-first-deploy.db`);
+  await libraryReady();
+  await page.waitForSelector(`li.card >> text=${K8S.title}`, WAIT);
+  await idle();
+  await cardCount(3);
+  assert.doesNotMatch(page.url(), /src=/);
+  assert.match(await card(K8S.title).locator('.card-facts').textContent(), new RegExp(`${K8S.steps} steps`));
+});
+
+test('?src= to an address that answers 404 says so, naming the file', async () => {
+  await page.goto(`${server.url}?src=samples/missing-workshop.db`);
+  await libraryReady();
+  const alert = page.locator('.alert', { hasText: 'missing-workshop.db' });
+  await alert.waitFor(WAIT);
+  assert.match(await alert.textContent(), /404/);
+  await idle();
+  await cardCount(3);
+  await dismissAll();
+});
+
+test('dropping a file on the page adds it (here: the same workshop, replaced keeping progress)', async () => {
+  await page.evaluate(async () => {
+    const bytes = await (await fetch('samples/sql-joins.db')).blob();
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'sql-joins.db', { type: 'application/vnd.sqlite3' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  });
+  await page.waitForSelector('dialog[open]', WAIT);
+  await page.getByRole('button', { name: 'Replace, keep my progress' }).click();
+  await page.waitForSelector('.report', WAIT);
+  await idle();
+  await cardCount(3);
+  assert.equal(await card(SQL_JOINS.title).count(), 1, 'the replaced copy is gone');
+  assert.equal(await page.locator('.drop-overlay.visible').count(), 0, 'the overlay is gone after the drop');
+});
+
+test('screenshots of the library, light and dark', async () => {
+  await page.evaluate(() => document.activeElement?.blur());
+  await shot('library');
+  await shot('library', 'dark');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(background, 'rgb(253, 253, 252)', 'dark mode changes the background');
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('a second tab is told that Stepwise is open in another tab', async () => {
+  const second = await context.newPage();
+  try {
+    await second.goto(server.url);
+    await second.waitForSelector('[data-page="other-tab"]', WAIT);
+    assert.match(await second.textContent('h1'), /open in another tab/);
+    await second.screenshot({ path: join(shots, 'other-tab-light.png'), fullPage: true });
+  } finally {
+    await second.close();
+  }
+  // The first tab still works.
+  await page.getByRole('link', { name: `Open ${K8S.title}` }).click();
+  await page.waitForSelector('article.opened[data-kind="workshop"]', WAIT);
+  await page.goBack();
+});
+
+test('without OPFS (an insecure origin) a banner says progress will not be kept; imports still work', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-insecure-'));
+  const port = new URL(server.url).port;
+  const insecure = await launch(dir, ['--host-resolver-rules=MAP stepwise.test 127.0.0.1']);
+  try {
+    const p = insecure.pages()[0] ?? (await insecure.newPage());
+    watch(p);
+    await p.goto(`http://stepwise.test:${port}/`);
+    assert.equal(await p.evaluate(() => window.isSecureContext), false);
+    const banner = await p.waitForSelector('.banner[data-storage="memory"]', WAIT);
+    assert.match(await banner.textContent(),
+      /This browser will not keep your progress — download your workshops before closing the tab\./);
+    assert.ok((await p.textContent('.banner-reason')).trim().length > 0, 'the reason is given');
+    await p.setInputFiles('#add-file', K8S.file);
+    await p.waitForSelector(`li.card >> text=${K8S.title}`, WAIT);
+    mkdirSync(shots, { recursive: true });
+    await p.screenshot({ path: join(shots, 'memory-banner-light.png'), fullPage: true });
+    await p.emulateMedia({ colorScheme: 'dark' });
+    await p.screenshot({ path: join(shots, 'memory-banner-dark.png'), fullPage: true });
+  } finally {
+    await insecure.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no unexpected console errors, failed requests or CSP violations', () => {
+  assert.deepEqual(problems, []);
+});
