@@ -54,7 +54,7 @@ after(async () => {
 
 test('the page renders its title, top bar and explanation', async () => {
   await page.waitForSelector('.top-bar .brand', WAIT);
-  assert.equal(await page.title(), 'Stepwise');
+  assert.match(await page.title(), /^(Your workshops — )?Stepwise$/);
   assert.equal((await page.textContent('.top-bar .brand')).trim(), 'Stepwise');
   assert.equal((await page.textContent('main h1')).trim(), 'Your workshops');
   assert.equal(await page.textContent('main #try-sample'), 'Try the sample');
