@@ -2,9 +2,11 @@
 # Runs every Stepwise test, in order, and ends with a summary:
 #   native tests      cargo test --workspace
 #   wasm tests        crates/artifact/tests/wasm.rs in headless Chromium (wasm-bindgen-test-runner)
+#   worker tests      tests/opfs.rs: the worker's runtime on real OPFS + SQLite in a dedicated worker
 #   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build)
 #   web app build     trunk build --release --offline
-#   end-to-end tests  tests/e2e/*.test.mjs in headless Chromium against dist/ on 127.0.0.1, one file at a time
+#   end-to-end tests  tests/e2e/*.test.mjs in headless Chromium against dist/ on 127.0.0.1, one file at
+#                     a time (the app, its library, and the worker through its message protocol)
 # Exits non-zero if any stage fails. Stages run on after a failure (no `set -e`) so one run shows
 # every problem; a stage whose input failed is skipped (and counts as failed).
 #
@@ -70,6 +72,14 @@ wasm_tests() {
     cargo test -p stepwise-artifact --target wasm32-unknown-unknown --test wasm
 }
 
+worker_tests() {
+  # Same runner as wasm_tests; the test file configures itself to run in a dedicated worker.
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/webdriver.json" \
+    cargo test --target wasm32-unknown-unknown --features worker --test opfs
+}
+
 app_size() {
   local wasm
   for wasm in dist/app-*_bg.wasm dist/worker_bg.wasm; do
@@ -88,6 +98,7 @@ if ! stage "setup (scripts/setup.sh)" scripts/setup.sh; then
 fi
 stage "native tests (cargo test --workspace)" cargo test --workspace --no-fail-fast
 stage "wasm tests (stepwise-artifact in headless Chromium)" wasm_tests
+stage "worker tests (OPFS + SQLite in a dedicated worker)" worker_tests
 stage "sample workshops (scripts/build-samples.sh)" scripts/build-samples.sh target/stepwise-samples
 if stage "web app build (trunk build --release --offline)" trunk build --release --offline; then
   app_size

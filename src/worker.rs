@@ -208,11 +208,7 @@ impl Worker {
                 if let Some(previous) = state.download_url.replace(url.clone()) {
                     let _ = Url::revoke_object_url(&previous);
                 }
-                Ok(ResponseBody::DownloadReady {
-                    url,
-                    file_name: entry.file_name,
-                    bytes: entry.bytes.max(blob.size() as u64),
-                })
+                Ok(ResponseBody::DownloadReady { url, file_name: entry.file_name, bytes: blob.size() as u64 })
             }
             RequestBody::Remove { entry } => {
                 if let Some(previous) = state.download_url.take() {
@@ -271,7 +267,9 @@ impl<'a> Throttle<'a> {
     fn report(&mut self, stage: &str, done: u64, total: Option<u64>) {
         let new_stage = stage != self.stage;
         let due = self.last.is_none_or(|last| done.saturating_sub(last) >= PROGRESS_STEP) || Some(done) == total;
-        if !(new_stage || due) || (!new_stage && self.last == Some(done)) {
+        let moved = self.last != Some(done);
+        let post_it = new_stage || (moved && due);
+        if !post_it {
             return;
         }
         self.stage = stage.to_owned();

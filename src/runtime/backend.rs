@@ -3,9 +3,9 @@
 //! import and export), and SQLite connections name the VFS explicitly.
 
 use sqlite_wasm_rs::WasmOsCallback;
-use sqlite_wasm_rs::vfs::VfsFilesManager;
 use sqlite_wasm_rs::vfs::memvfs::{self, MemVfsUtil};
 use sqlite_wasm_rs::vfs::transfer::{DbTransfer, ExportSource, ImportTarget};
+use sqlite_wasm_rs::vfs::{VfsErrorCode, VfsFilesManager};
 use sqlite_wasm_vfs::sahpool::{self, OpfsSAHError, OpfsSAHPoolCfgBuilder, OpfsSAHPoolUtil};
 use stepwise_artifact::rusqlite::{Connection, OpenFlags};
 use wasm_bindgen::JsValue;
@@ -41,7 +41,9 @@ fn from_sah(e: &OpfsSAHError) -> StoreError {
             let name = js_error_name(value);
             (name.as_deref() == Some("QuotaExceededError"), name.as_deref() == Some("NoModificationAllowedError"))
         }
-        OpfsSAHError::Backend(v) => (v.to_string().contains("full") || format!("{v:?}").contains("Full"), false),
+        OpfsSAHError::Backend(v) => (v.code() == VfsErrorCode::Full, false),
+        // A sync access handle that writes fewer bytes than asked could not grow the file.
+        OpfsSAHError::ShortIo { operation, .. } => (operation.contains("write"), false),
         OpfsSAHError::Cleanup { error, .. } => {
             let inner = from_sah(error);
             (inner.full, inner.other_tab)

@@ -414,20 +414,22 @@ impl Library {
     ) -> Result<ResponseBody, WorkerError> {
         let file_name = pending.incoming.file_name.as_str();
         let mut incoming = pending.incoming.clone();
-        let replace = match choice {
+        let (replace, keep_progress) = match choice {
             DuplicateChoice::Cancel => {
                 self.backend.remove(&file_of(token)).map_err(|e| from_store(file_name, &e))?;
                 return Ok(ResponseBody::Removed { entry: token.to_owned() });
             }
-            DuplicateChoice::KeepBoth => None,
-            DuplicateChoice::ReplaceDiscardProgress => Some(None),
-            DuplicateChoice::ReplaceKeepProgress => Some(Some(())),
+            DuplicateChoice::KeepBoth => (false, false),
+            DuplicateChoice::ReplaceDiscardProgress => (true, false),
+            DuplicateChoice::ReplaceKeepProgress => (true, true),
         };
         self.backend.reserve(3).await.map_err(|e| from_store(file_name, &e))?;
         let existing =
             catalog::get(self.catalog()?, &pending.existing).map_err(|e| from_sqlite("the library", "reading", &e))?;
+        // The stored one may have been removed meanwhile: then there is nothing to replace.
+        let replaced = existing.filter(|_| replace);
         let mut carried = None;
-        if let (Some(Some(())), Some(old)) = (replace, &existing) {
+        if let (true, Some(old)) = (keep_progress, &replaced) {
             let (kept, dropped, done, bytes) = self.carry_progress(&old.id, token, &old.file_name, file_name)?;
             carried = Some((kept, dropped));
             incoming.done = done;
@@ -435,12 +437,12 @@ impl Library {
         }
         let conn = self.catalog()?;
         let tx = conn.unchecked_transaction().map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
-        if let (Some(_), Some(old)) = (replace, &existing) {
+        if let Some(old) = &replaced {
             catalog::delete(&tx, &old.id).map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
         }
         catalog::insert(&tx, &incoming).map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
         tx.commit().map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
-        if let (Some(_), Some(old)) = (replace, &existing) {
+        if let Some(old) = &replaced {
             // The catalog no longer names it; if this fails, the next start sweeps it.
             self.discard(&file_of(&old.id));
         }

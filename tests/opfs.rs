@@ -1,0 +1,572 @@
+//! The worker's runtime against REAL OPFS (the `sahpool` VFS) and SQLite, in a dedicated worker
+//! of headless Chromium: import, list, open, reopen after closing the pool, byte-identical
+//! export, removal, refusals (damaged, not SQLite, too new, storage full, network), duplicates
+//! and progress carried across versions, the memory fallback and the storage lock.
+//!
+//! Run by `scripts/test.sh`, or by hand:
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
+//! WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/webdriver.json
+//! cargo test --target wasm32-unknown-unknown --features worker --test opfs`
+//!
+//! Each test gets its own pool (its own OPFS directory, cleared when installed), so tests do not
+//! see each other's files.
+#![cfg(all(target_arch = "wasm32", feature = "worker"))]
+
+use stepwise_app::protocol::{
+    DuplicateChoice, Entry, EntryKind, ErrorKind, OpenedView, ResponseBody, Storage, WorkerError,
+};
+use stepwise_app::runtime::Library;
+use stepwise_app::runtime::backend::PoolConfig;
+use stepwise_app::runtime::catalog::CATALOG;
+use stepwise_app::runtime::lock::{LockOutcome, acquire_forever};
+use stepwise_app::runtime::source::{BlobSource, ByteSource, BytesSource, FetchSource};
+use stepwise_artifact::rusqlite::{Connection, OpenFlags};
+use stepwise_artifact::{Runtime, Workshop};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const TINY: &[u8] = include_bytes!("../crates/artifact/tests/fixtures/v1-tiny.db");
+const V0: &[u8] = include_bytes!("../crates/artifact/tests/fixtures/v0-intro.db");
+
+fn config(name: &str) -> PoolConfig {
+    PoolConfig { vfs_name: format!("test-{name}"), directory: format!(".test-{name}"), clear_on_init: true }
+}
+
+async fn library(name: &str) -> Library {
+    Library::open(&config(name)).await.expect("the library opens on OPFS")
+}
+
+/// Imports `bytes` as `file`, in 16 KiB chunks; checks the progress events on the way.
+async fn import(lib: &mut Library, file: &str, bytes: &[u8]) -> Result<ResponseBody, WorkerError> {
+    import_from(lib, file, BytesSource::new(bytes.to_vec(), 16 << 10)).await
+}
+
+async fn import_from<S: ByteSource>(lib: &mut Library, file: &str, source: S) -> Result<ResponseBody, WorkerError> {
+    let total = source.total();
+    let mut events: Vec<(String, u64, Option<u64>)> = Vec::new();
+    let result = lib.import(file, source, &mut |stage, done, total| events.push((stage.into(), done, total))).await;
+    if result.is_ok() {
+        let copied: Vec<_> = events.iter().filter(|(s, ..)| s != "Checking").collect();
+        assert!(copied.windows(2).all(|w| w[0].1 <= w[1].1), "progress only grows: {events:?}");
+        if let Some(total) = total {
+            assert_eq!(copied.last().map(|e| e.1), Some(total), "progress ends at the total: {events:?}");
+        }
+        assert!(events.iter().any(|(s, ..)| s == "Checking"), "{events:?}");
+    }
+    result
+}
+
+fn imported(result: Result<ResponseBody, WorkerError>) -> Entry {
+    match result {
+        Ok(ResponseBody::Imported { entry, .. }) => entry,
+        other => panic!("expected Imported, got {other:?}"),
+    }
+}
+
+fn refused(result: Result<ResponseBody, WorkerError>) -> WorkerError {
+    match result {
+        Err(e) => e,
+        Ok(other) => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The storage holds the catalog and exactly `n` databases, and no journal.
+fn assert_files(lib: &Library, n: usize) {
+    let mut names = lib.backend().names().expect("names");
+    names.sort();
+    assert!(names.iter().any(|f| f == CATALOG), "{names:?}");
+    assert_eq!(names.len(), n + 1, "catalog + {n} databases: {names:?}");
+    assert!(names.iter().all(|f| !f.ends_with("-journal")), "no journal left: {names:?}");
+}
+
+fn export(lib: &Library, id: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    lib.export(
+        id,
+        &mut |chunk| {
+            out.extend_from_slice(chunk);
+            Ok(())
+        },
+        &mut |_, done, _| last = done,
+    )
+    .expect("export");
+    assert_eq!(last, out.len() as u64);
+    out
+}
+
+/// A database built in memory (SQLite's memory VFS), returned as file bytes.
+fn memory_file(name: &str, fill: impl FnOnce(&mut Connection)) -> Vec<u8> {
+    use sqlite_wasm_rs::vfs::VfsFilesManager;
+    use sqlite_wasm_rs::vfs::transfer::DbTransfer;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let mut conn = Connection::open_with_flags_and_vfs(name, flags, "memvfs").expect("memory db");
+    fill(&mut conn);
+    conn.close().expect("close");
+    // SAFETY: one thread; the memory VFS is registered by sqlite-wasm-rs.
+    let util = unsafe { sqlite_wasm_rs::vfs::memvfs::MemVfsUtil::get() }.expect("memvfs");
+    let bytes = util.export_db(name).expect("export");
+    util.remove(name).expect("remove");
+    bytes
+}
+
+/// Version 2.0.0 of the tiny workshop, without its step "second", with no progress.
+fn tiny_v2() -> Vec<u8> {
+    use sqlite_wasm_rs::vfs::VfsFilesManager;
+    use sqlite_wasm_rs::vfs::transfer::DbTransfer;
+    // SAFETY: one thread; the memory VFS is registered by sqlite-wasm-rs.
+    let util = unsafe { sqlite_wasm_rs::vfs::memvfs::MemVfsUtil::get() }.expect("memvfs");
+    util.import_db("tiny-src.db", TINY).expect("import");
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE;
+    let conn = Connection::open_with_flags_and_vfs("tiny-src.db", flags, "memvfs").expect("open");
+    let mut w: Workshop = stepwise_artifact::read_workshop(&conn, "tiny").expect("read");
+    conn.close().expect("close");
+    util.remove("tiny-src.db").expect("remove");
+    w.meta.version = "2.0.0".into();
+    w.steps.retain(|s| s.slug != "second");
+    memory_file("tiny-v2.db", |conn| {
+        stepwise_artifact::write_new(conn, &w, &Runtime::default()).expect("build v2");
+    })
+}
+
+#[wasm_bindgen_test]
+async fn imports_lists_opens_and_reopens_after_the_pool_is_closed() {
+    let mut lib = library("reopen").await;
+    assert_eq!(lib.storage(), &Storage::Opfs);
+    let entry = imported(import(&mut lib, "tiny.db", TINY).await);
+    assert_eq!(entry.kind, EntryKind::Workshop);
+    assert_eq!(entry.title, "A tiny workshop that uses every feature");
+    assert_eq!(entry.slug.as_deref(), Some("tiny"));
+    assert_eq!(entry.version.as_deref(), Some("1.0.0"));
+    assert_eq!((entry.steps, entry.done), (2, 1));
+    assert_eq!(entry.bytes, TINY.len() as u64);
+    assert_eq!(entry.file_name, "tiny.db");
+    assert_eq!(entry.last_opened, None);
+    assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
+    assert_files(&lib, 1);
+
+    let (opened, view) = lib.open_entry(&entry.id).expect("opens");
+    assert!(opened.last_opened.is_some());
+    match view {
+        OpenedView::Workshop { summary, steps, current_step } => {
+            assert_eq!(summary, "Fixture for the format's tests.");
+            let done: Vec<_> = steps.iter().map(|s| (s.slug.as_str(), s.done)).collect();
+            assert_eq!(done, [("first", true), ("second", false)]);
+            assert_eq!(current_step.as_deref(), Some("second"));
+        }
+        other => panic!("expected a workshop, got {other:?}"),
+    }
+
+    lib.close().expect("closes");
+    let again = PoolConfig { clear_on_init: false, ..config("reopen") };
+    let mut lib = Library::open(&again).await.expect("reopens");
+    let listed = lib.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, entry.id);
+    assert_eq!(listed[0].last_opened, opened.last_opened);
+    assert!(lib.open_entry(&entry.id).is_ok());
+    assert_eq!(export(&lib, &entry.id), TINY, "the stored bytes survive the reopen");
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn export_is_byte_identical_to_the_import() {
+    let mut lib = library("export").await;
+    let entry = imported(import(&mut lib, "tiny.db", TINY).await);
+    lib.open_entry(&entry.id).unwrap();
+    assert_eq!(export(&lib, &entry.id), TINY);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn remove_deletes_the_entry_and_its_file() {
+    let mut lib = library("remove").await;
+    let a = imported(import(&mut lib, "a.db", TINY).await);
+    let plain =
+        memory_file("plain-rm.db", |c| c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap());
+    let b = imported(import(&mut lib, "b.db", &plain).await);
+    assert_files(&lib, 2);
+    lib.remove(&a.id).expect("removes");
+    assert_eq!(lib.list().unwrap(), vec![b.clone()]);
+    assert_files(&lib, 1);
+    assert_eq!(
+        refused(lib.open_entry(&a.id).map(|_| ResponseBody::Removed { entry: String::new() })).kind,
+        ErrorKind::NotFound
+    );
+    assert_eq!(lib.remove(&a.id).unwrap_err().kind, ErrorKind::NotFound);
+    lib.remove(&b.id).unwrap();
+    assert_files(&lib, 0);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn damaged_and_foreign_files_are_refused_and_leave_nothing() {
+    let mut lib = library("damaged").await;
+    let keep = imported(import(&mut lib, "keep.db", TINY).await);
+
+    let e = refused(import(&mut lib, "cut.db", &TINY[..TINY.len() / 2]).await);
+    assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
+    assert!(e.message.starts_with("cut.db is damaged: it is cut short"), "{}", e.message);
+
+    let e = refused(import(&mut lib, "notes.db", b"just some notes\n").await);
+    assert_eq!(e.kind, ErrorKind::NotSqlite);
+    assert_eq!(e.message, "notes.db is not an SQLite database: it is a text file.");
+
+    let e = refused(import(&mut lib, "sql-joins.db", b"PK\x03\x04 and the rest of a zip").await);
+    assert_eq!(e.kind, ErrorKind::NotSqlite);
+    assert!(e.message.starts_with("sql-joins.db is not an SQLite database: it is a zip archive"), "{}", e.message);
+
+    let mut noise = vec![0u8; 64 << 10];
+    let mut x: u32 = 0x9e37_79b9;
+    for b in &mut noise {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    let e = refused(import(&mut lib, "noise.db", &noise).await);
+    assert_eq!(e.kind, ErrorKind::NotSqlite, "{e:?}");
+
+    let e = refused(import(&mut lib, "empty.db", b"").await);
+    assert_eq!(e.kind, ErrorKind::NotSqlite);
+
+    // A valid header with scrambled pages: SQLite's own check finds it.
+    let mut scrambled = TINY.to_vec();
+    for (i, b) in scrambled[4096..].iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(31) ^ 0x5a;
+    }
+    let e = refused(import(&mut lib, "scrambled.db", &scrambled).await);
+    assert!(matches!(e.kind, ErrorKind::Damaged | ErrorKind::NotSqlite), "{e:?}");
+    assert!(e.message.starts_with("scrambled.db "), "{}", e.message);
+
+    // A changed definition: the content digest no longer matches.
+    let tampered = {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        use sqlite_wasm_rs::vfs::VfsFilesManager;
+        use sqlite_wasm_rs::vfs::transfer::DbTransfer;
+        let util = unsafe { sqlite_wasm_rs::vfs::memvfs::MemVfsUtil::get() }.unwrap();
+        util.import_db("tamper.db", TINY).unwrap();
+        let conn = Connection::open_with_flags_and_vfs("tamper.db", flags, "memvfs").unwrap();
+        conn.execute("UPDATE step SET title = 'Changed' WHERE slug = 'first'", []).unwrap();
+        conn.close().unwrap();
+        let bytes = util.export_db("tamper.db").unwrap();
+        util.remove("tamper.db").unwrap();
+        bytes
+    };
+    let e = refused(import(&mut lib, "tampered.db", &tampered).await);
+    assert_eq!(e.kind, ErrorKind::Damaged);
+    assert!(e.message.contains("fingerprint"), "{}", e.message);
+
+    assert_eq!(lib.list().unwrap(), vec![keep.clone()], "what was stored is untouched");
+    assert_files(&lib, 1);
+    assert_eq!(export(&lib, &keep.id), TINY);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_workshop_from_a_newer_stepwise_is_refused() {
+    let mut lib = library("too-new").await;
+    let mut newer = TINY.to_vec();
+    newer[60..64].copy_from_slice(&99u32.to_be_bytes());
+    let e = refused(import(&mut lib, "future.db", &newer).await);
+    assert_eq!(e.kind, ErrorKind::TooNew);
+    assert!(e.message.starts_with("future.db was made by a newer version of Stepwise"), "{}", e.message);
+    assert!(e.message.ends_with("update the app (reload) to open it."), "{}", e.message);
+    assert_files(&lib, 0);
+    assert!(lib.list().unwrap().is_empty());
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_older_workshop_is_migrated_in_storage() {
+    let mut lib = library("older").await;
+    let entry = imported(import(&mut lib, "intro.db", V0).await);
+    assert_eq!(entry.kind, EntryKind::Workshop);
+    let (_, view) = lib.open_entry(&entry.id).expect("the migrated workshop opens");
+    assert!(matches!(view, OpenedView::Workshop { .. }));
+    let stored = export(&lib, &entry.id);
+    assert_ne!(stored, V0, "migrated in place");
+    assert_eq!(i32::from_be_bytes([stored[60], stored[61], stored[62], stored[63]]), 1, "user_version 1");
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn plain_and_foreign_sqlite_files_are_playgrounds() {
+    let mut lib = library("playground").await;
+    let plain = memory_file("plain.db", |c| {
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3); CREATE VIEW v AS SELECT * FROM t;")
+            .unwrap()
+    });
+    let entry = imported(import(&mut lib, "shop.sqlite", &plain).await);
+    assert_eq!(entry.kind, EntryKind::Playground);
+    assert_eq!((entry.title.as_str(), entry.slug.as_deref(), entry.steps), ("shop.sqlite", None, 2));
+    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    assert_eq!(view, OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
+
+    let foreign = memory_file("foreign.db", |c| {
+        c.execute_batch("PRAGMA application_id = 1196444487; CREATE TABLE gpkg_contents (table_name TEXT);").unwrap()
+    });
+    let entry = imported(import(&mut lib, "map.gpkg", &foreign).await);
+    assert_eq!(entry.kind, EntryKind::Playground);
+    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    assert_eq!(view, OpenedView::Playground { tables: vec![("gpkg_contents".into(), Some(0))] });
+    assert_eq!(export(&lib, &entry.id), foreign);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_version_replaces_the_old_one_keeping_progress() {
+    let mut lib = library("carry").await;
+    let old = imported(import(&mut lib, "tiny.db", TINY).await);
+    let v2 = tiny_v2();
+    let (pending, existing, incoming) = match import(&mut lib, "tiny-2.db", &v2).await {
+        Ok(ResponseBody::Duplicate { pending, existing, incoming }) => (pending, existing, incoming),
+        other => panic!("expected Duplicate, got {other:?}"),
+    };
+    assert_eq!(existing, old);
+    assert_eq!(incoming.version.as_deref(), Some("2.0.0"));
+    assert_eq!((incoming.steps, incoming.done), (1, 0));
+    assert_eq!(lib.list().unwrap(), vec![old.clone()], "nothing changes before the answer");
+    assert_files(&lib, 2);
+
+    let (entry, carried) = match lib.resolve(&pending, DuplicateChoice::ReplaceKeepProgress).await {
+        Ok(ResponseBody::Imported { entry, carried }) => (entry, carried),
+        other => panic!("expected Imported, got {other:?}"),
+    };
+    assert_eq!(carried, Some((1, 1)), "first kept, second dropped");
+    assert_eq!((entry.version.as_deref(), entry.steps, entry.done), (Some("2.0.0"), 1, 1));
+    assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
+    assert_files(&lib, 1);
+    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    match view {
+        OpenedView::Workshop { steps, current_step, .. } => {
+            assert_eq!(steps.iter().map(|s| (s.slug.as_str(), s.done)).collect::<Vec<_>>(), [("first", true)]);
+            assert_eq!(current_step, None, "the old current step is gone");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(lib.resolve(&pending, DuplicateChoice::KeepBoth).await.unwrap_err().kind, ErrorKind::NotFound);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn duplicates_can_be_kept_both_replaced_from_scratch_or_cancelled() {
+    let mut lib = library("duplicates").await;
+    let first = imported(import(&mut lib, "tiny.db", TINY).await);
+    let pending = |r: Result<ResponseBody, WorkerError>| match r {
+        Ok(ResponseBody::Duplicate { pending, .. }) => pending,
+        other => panic!("expected Duplicate, got {other:?}"),
+    };
+
+    let token = pending(import(&mut lib, "tiny (1).db", TINY).await);
+    let second = imported(lib.resolve(&token, DuplicateChoice::KeepBoth).await);
+    assert_ne!(second.id, first.id);
+    assert_eq!(lib.list().unwrap().len(), 2);
+    assert_files(&lib, 2);
+
+    let token = pending(import(&mut lib, "tiny (2).db", TINY).await);
+    assert_files(&lib, 3);
+    assert_eq!(lib.resolve(&token, DuplicateChoice::Cancel).await.unwrap(), ResponseBody::Removed { entry: token });
+    assert_files(&lib, 2);
+    assert_eq!(lib.list().unwrap().len(), 2);
+
+    let v2 = tiny_v2();
+    let token = pending(import(&mut lib, "tiny-v2.db", &v2).await);
+    let replaced = match lib.resolve(&token, DuplicateChoice::ReplaceDiscardProgress).await.unwrap() {
+        ResponseBody::Imported { entry, carried: None } => entry,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!((replaced.version.as_deref(), replaced.done), (Some("2.0.0"), 0));
+    let listed = lib.list().unwrap();
+    assert_eq!(listed.len(), 2, "one of the two copies was replaced: {listed:?}");
+    assert!(listed.iter().any(|e| e.id == replaced.id));
+    assert_files(&lib, 2);
+    assert_eq!(export(&lib, &replaced.id), v2, "replaced from scratch: the new file as it came");
+    lib.close().unwrap();
+}
+
+/// A source that promises more bytes than any browser's quota holds (a server may announce any
+/// Content-Length): the import is refused before anything is written.
+struct Huge(BytesSource);
+
+impl ByteSource for Huge {
+    fn total(&self) -> Option<u64> {
+        Some(1 << 52)
+    }
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        self.0.next_chunk().await
+    }
+}
+
+/// A source whose connection drops after a few chunks.
+struct Drops(BytesSource, usize);
+
+impl ByteSource for Drops {
+    fn total(&self) -> Option<u64> {
+        self.0.total()
+    }
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        if self.1 == 0 {
+            return Err(WorkerError::new(ErrorKind::Network, "the network went away"));
+        }
+        self.1 -= 1;
+        self.0.next_chunk().await
+    }
+}
+
+#[wasm_bindgen_test]
+async fn storage_full_and_interrupted_imports_leave_nothing() {
+    let mut lib = library("full").await;
+    let keep = imported(import(&mut lib, "keep.db", TINY).await);
+
+    let e = refused(import_from(&mut lib, "big.db", Huge(BytesSource::new(TINY.to_vec(), 16 << 10))).await);
+    assert_eq!(e.kind, ErrorKind::StorageFull, "{e:?}");
+    assert!(e.message.contains("not enough room") && e.message.contains("big.db"), "{}", e.message);
+    assert_files(&lib, 1);
+
+    let e = refused(import_from(&mut lib, "cut.db", Drops(BytesSource::new(TINY.to_vec(), 16 << 10), 3)).await);
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert_files(&lib, 1);
+
+    // SQLite's own "database or disk is full" reads as storage full too.
+    let full = stepwise_artifact::Error::Sqlite { context: "x".into(), message: "database or disk is full".into() };
+    assert_eq!(stepwise_app::runtime::errors::from_artifact("a.db", &full).kind, ErrorKind::StorageFull);
+
+    assert_eq!(lib.list().unwrap(), vec![keep.clone()]);
+    assert_eq!(export(&lib, &keep.id), TINY);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn imports_from_a_blob_and_from_a_fetched_url() {
+    let mut lib = library("sources").await;
+    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(TINY));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&array).unwrap();
+
+    let source = BlobSource::new(blob.clone(), "picked.db").unwrap();
+    let picked = imported(import_from(&mut lib, "picked.db", source).await);
+    assert_eq!(export(&lib, &picked.id), TINY);
+
+    let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+    let source = FetchSource::open(&url, "fetched.db").await.expect("a blob: URL fetches");
+    assert_eq!(source.total(), Some(TINY.len() as u64));
+    match import_from(&mut lib, "fetched.db", source).await {
+        Ok(ResponseBody::Duplicate { pending, .. }) => {
+            let fetched = imported(lib.resolve(&pending, DuplicateChoice::KeepBoth).await);
+            assert_eq!(export(&lib, &fetched.id), TINY);
+        }
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+    web_sys::Url::revoke_object_url(&url).unwrap();
+
+    let missing = format!("{}/no-such-file.db", origin());
+    let e = FetchSource::open(&missing, "no-such-file.db").await.err().expect("404 refused");
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert!(e.message.contains("404"), "{}", e.message);
+
+    // Nothing listens on port 9 (discard): the browser's TypeError, explained.
+    let e = FetchSource::open("http://127.0.0.1:9/x.db", "x.db").await.err().expect("unreachable");
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert!(e.message.contains("CORS") && e.message.contains("network"), "{}", e.message);
+    lib.close().unwrap();
+}
+
+fn origin() -> String {
+    js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| js_sys::Reflect::get(&l, &"origin".into()))
+        .ok()
+        .and_then(|o| o.as_string())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_memory_fallback_works_the_same_way() {
+    let mut lib = Library::open_in_memory("testing").await.expect("memory library");
+    assert_eq!(lib.storage(), &Storage::Memory { reason: "testing".into() });
+    let entry = imported(import(&mut lib, "tiny.db", TINY).await);
+    assert_eq!(export(&lib, &entry.id), TINY);
+    assert!(lib.open_entry(&entry.id).is_ok());
+    lib.remove(&entry.id).unwrap();
+    assert!(lib.list().unwrap().is_empty());
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_second_owner_of_the_storage_lock_is_told() {
+    assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Held);
+    assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Taken);
+}
+
+/// Figures for the report, not a check: a 50 MB database imported through the runtime (copy
+/// into the pool, then sniff + quick_check + catalog) against a plain OPFS write of the same
+/// bytes. Runs only when built with `STEPWISE_MEASURE=1` in the environment; prints to the
+/// console (`--nocapture`).
+#[wasm_bindgen_test]
+async fn measure_a_50_mb_import() {
+    if option_env!("STEPWISE_MEASURE").is_none() {
+        return;
+    }
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let now = || js_sys::Date::now();
+    let big = memory_file("big.db", |c| {
+        c.execute_batch(
+            "CREATE TABLE b (id INTEGER PRIMARY KEY, data BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 800)
+             INSERT INTO b (data) SELECT randomblob(65000) FROM n;",
+        )
+        .unwrap()
+    });
+    let mb = big.len() as f64 / 1e6;
+
+    // A plain OPFS write of the same bytes, in 4 MiB chunks, through a sync access handle.
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().dyn_into().unwrap();
+    let root: web_sys::FileSystemDirectoryHandle =
+        JsFuture::from(scope.navigator().storage().get_directory()).await.unwrap().into();
+    let options = web_sys::FileSystemGetFileOptions::new();
+    options.set_create(true);
+    let t0 = now();
+    let handle: web_sys::FileSystemFileHandle =
+        JsFuture::from(root.get_file_handle_with_options("bench.bin", &options)).await.unwrap().into();
+    let access: web_sys::FileSystemSyncAccessHandle =
+        JsFuture::from(handle.create_sync_access_handle()).await.unwrap().into();
+    let mut at = 0usize;
+    for chunk in big.chunks(4 << 20) {
+        let o = web_sys::FileSystemReadWriteOptions::new();
+        o.set_at(at as f64);
+        access.write_with_u8_array_and_options(chunk, &o).unwrap();
+        at += chunk.len();
+    }
+    access.flush().unwrap();
+    access.close();
+    let plain = now() - t0;
+    JsFuture::from(root.remove_entry("bench.bin")).await.unwrap();
+
+    let mut lib = library("measure").await;
+    let t0 = now();
+    let mut copied_at = 0.0;
+    let result = lib
+        .import("big.db", BytesSource::new(big.clone(), 4 << 20), &mut |stage, _, _| {
+            if stage == "Checking" && copied_at == 0.0 {
+                copied_at = now();
+            }
+        })
+        .await;
+    let total = now() - t0;
+    let entry = imported(result);
+    let t1 = now();
+    let out = export(&lib, &entry.id);
+    let exported = now() - t1;
+    assert_eq!(out.len(), big.len());
+    web_sys::console::log_1(
+        &format!(
+            "MEASURE {mb:.1} MB: plain OPFS write {plain:.0} ms; import {total:.0} ms \
+             (copy {:.0} ms + checks {:.0} ms); export {exported:.0} ms",
+            copied_at - t0,
+            total - (copied_at - t0)
+        )
+        .into(),
+    );
+    lib.close().unwrap();
+}
