@@ -81,6 +81,8 @@ pub struct ImportReport {
     pub entry: Entry,
     /// `(carried, dropped)` steps' progress when a previous version was replaced.
     pub carried: Option<(u32, u32)>,
+    /// It replaced a stored copy (the user chose so).
+    pub replaced: bool,
 }
 
 /// `navigator.storage.estimate()`, in bytes.
@@ -150,6 +152,8 @@ pub enum Action {
         entry: Entry,
         /// Progress carried over from a replaced version.
         carried: Option<(u32, u32)>,
+        /// It replaced a stored copy.
+        replaced: bool,
     },
     /// An import found the same workshop stored: ask the user.
     Duplicate(DuplicatePrompt),
@@ -205,7 +209,7 @@ impl Reducible for Library {
                     job.progress = Some(progress);
                 }
             }
-            Action::Imported { job, entry, carried } => {
+            Action::Imported { job, entry, carried, replaced } => {
                 next.jobs.retain(|j| j.id != job);
                 if next.duplicate.as_ref().is_some_and(|d| d.job == job) {
                     next.duplicate = None;
@@ -213,7 +217,7 @@ impl Reducible for Library {
                 let entries = next.entries.get_or_insert_with(Vec::new);
                 entries.retain(|e| e.id != entry.id);
                 entries.insert(0, entry.clone());
-                next.report = Some(ImportReport { entry, carried });
+                next.report = Some(ImportReport { entry, carried, replaced });
             }
             Action::Duplicate(prompt) => next.duplicate = Some(prompt),
             Action::DuplicateAnswered => next.duplicate = None,
@@ -306,7 +310,8 @@ mod tests {
             ],
         );
         assert_eq!(state.jobs[0].progress.as_ref().unwrap().done, 1);
-        let state = reduce(state, [Action::Imported { job: 5, entry: entry("b"), carried: Some((2, 1)) }]);
+        let state =
+            reduce(state, [Action::Imported { job: 5, entry: entry("b"), carried: Some((2, 1)), replaced: true }]);
         assert!(state.jobs.is_empty());
         let ids: Vec<_> = state.entries.unwrap().iter().map(|e| e.id.clone()).collect();
         assert_eq!(ids, ["b", "a"]);

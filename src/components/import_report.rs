@@ -23,8 +23,8 @@ pub fn ImportReport() -> Html {
     html! {
         <div class="report" role="status" data-entry={report.entry.id.clone()}>
             <p>
-                { "Added " }<a href={Route::Entry(report.entry.id.clone()).href()}>{ format!("“{}”", report.entry.title) }</a>
-                { format!(" from {}.", report.entry.file_name) }
+                { if report.replaced { "Replaced " } else { "Added " } }<a href={Route::Entry(report.entry.id.clone()).href()}>{ format!("“{}”", report.entry.title) }</a>
+                { format!(" {} {}.", if report.replaced { "with" } else { "from" }, report.entry.file_name) }
                 if let Some(carried) = carried {
                     <span class="carried">{ " " }{ carried }</span>
                 }

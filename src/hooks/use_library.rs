@@ -78,7 +78,7 @@ impl Commands {
             let hint = cross_origin_hint(&source);
             let body = RequestBody::Import { source };
             let answer = this.worker.call_with(id, body, file, Some(this.on_progress())).await;
-            this.imported(id, &label, answer, hint.as_deref()).await;
+            this.imported(id, &label, answer, hint.as_deref(), false).await;
         });
     }
 
@@ -100,14 +100,16 @@ impl Commands {
             }
             let body = RequestBody::ResolveDuplicate { pending: prompt.pending, choice };
             let answer = this.worker.call_with(id, body, None, Some(this.on_progress())).await;
-            this.imported(id, &label, answer, None).await;
+            let replaced =
+                matches!(choice, DuplicateChoice::ReplaceKeepProgress | DuplicateChoice::ReplaceDiscardProgress);
+            this.imported(id, &label, answer, None, replaced).await;
         });
     }
 
-    async fn imported(&self, id: u32, label: &str, answer: ResponseBody, hint: Option<&str>) {
+    async fn imported(&self, id: u32, label: &str, answer: ResponseBody, hint: Option<&str>, replaced: bool) {
         match answer {
             ResponseBody::Imported { entry, carried } => {
-                self.dispatch.dispatch(Action::Imported { job: id, entry, carried });
+                self.dispatch.dispatch(Action::Imported { job: id, entry, carried, replaced });
                 // A replaced workshop may have had another id: the worker's list is the truth.
                 self.refresh();
             }

@@ -86,6 +86,11 @@ before(async () => {
     + "INSERT INTO customers(name) VALUES ('Ada'),('Grace'),('Linus');"
     + 'CREATE TABLE orders(id INTEGER PRIMARY KEY, customer INTEGER);'
     + 'CREATE VIEW names AS SELECT name FROM customers;']);
+  // About 40 MB: big enough for several progress events (the worker reports every MiB).
+  execFileSync('sqlite3', [join(work, 'big.sqlite'),
+    'CREATE TABLE blobs(b BLOB);'
+    + 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 40) '
+    + 'INSERT INTO blobs SELECT randomblob(1000000) FROM n;']);
   server = await serve(dist);
   profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
   context = await launch(profile);
@@ -224,6 +229,42 @@ test('a plain SQLite file is stored too and opens with its tables and row counts
   await libraryReady();
 });
 
+test('a large file shows a progress bar while it is copied, and the page stays responsive', async () => {
+  await page.evaluate(() => {
+    // Record every progress bar the page shows, and the longest pause of the page's main thread.
+    const seen = (window.__progress = { bars: [], longestPause: 0 });
+    let last = performance.now();
+    seen.timer = setInterval(() => {
+      const now = performance.now();
+      seen.longestPause = Math.max(seen.longestPause, now - last);
+      last = now;
+    }, 20);
+    seen.observer = new MutationObserver(() => {
+      for (const job of document.querySelectorAll('.imports .job')) {
+        const bar = job.querySelector('progress');
+        seen.bars.push({ text: job.textContent, max: bar?.getAttribute('max'), value: bar?.getAttribute('value') });
+      }
+    });
+    seen.observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.setInputFiles('#add-file', join(work, 'big.sqlite'));
+  await page.waitForSelector('li.card >> text=big.sqlite', WAIT);
+  await idle();
+  const seen = await page.evaluate(() => {
+    clearInterval(window.__progress.timer);
+    window.__progress.observer.disconnect();
+    return window.__progress;
+  });
+  const measured = seen.bars.filter((b) => b.max && Number(b.max) > 30_000_000);
+  assert.ok(measured.length >= 2, `a progress bar with the file's size, updated: ${JSON.stringify(seen.bars.slice(0, 5))}`);
+  assert.ok(measured.some((b) => /big\.sqlite — .+ — [\d.]+ MB of [\d.]+ MB/.test(b.text)), measured.map((b) => b.text).join(' | '));
+  assert.ok(seen.longestPause < 1000, `the page's main thread paused for ${seen.longestPause} ms`);
+  await cardCount(3);
+  await page.getByRole('button', { name: 'Remove big.sqlite' }).click();
+  await page.locator('dialog[open]').getByRole('button', { name: 'Remove', exact: true }).click();
+  await cardCount(2);
+});
+
 test('?src= with a same-origin address imports it and leaves the address clean', async () => {
   await page.goto(`${server.url}?src=samples/k8s-first-deploy.db`);
   await libraryReady();
@@ -256,11 +297,33 @@ test('dropping a file on the page adds it (here: the same workshop, replaced kee
   });
   await page.waitForSelector('dialog[open]', WAIT);
   await page.getByRole('button', { name: 'Replace, keep my progress' }).click();
-  await page.waitForSelector('.report', WAIT);
+  await page.waitForSelector('.report >> text=Replaced', WAIT);
   await idle();
   await cardCount(3);
   assert.equal(await card(SQL_JOINS.title).count(), 1, 'the replaced copy is gone');
   assert.equal(await page.locator('.drop-overlay.visible').count(), 0, 'the overlay is gone after the drop');
+});
+
+test('keyboard: every control is named, reachable with Tab, and shows its focus', async () => {
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, input, a[href]')]
+    .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length))
+    .map((el) => el.outerHTML));
+  assert.deepEqual(unnamed, [], 'controls without a name');
+  await page.evaluate(() => document.activeElement?.blur());
+  const seen = [];
+  for (let i = 0; i < 14; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { what: `${el.tagName} ${el.textContent.trim().slice(0, 30)}`, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    }));
+  }
+  for (const s of seen) assert.ok(s.outline !== 'none' && s.width >= 2, `visible focus on ${s.what}: ${s.outline} ${s.width}px`);
+  const names = seen.map((s) => s.what).join(' | ');
+  for (const control of ['BUTTON Choose a file', 'INPUT', 'BUTTON Add from address', 'BUTTON Add sql-joins', 'A Open']) {
+    assert.ok(names.includes(control), `${control} is reached by Tab: ${names}`);
+  }
 });
 
 test('screenshots of the library, light and dark', async () => {
