@@ -289,11 +289,16 @@ test('?src= to an address that answers 404 says so, naming the file', async () =
 test('dropping a file on the page adds it (here: the same workshop, replaced keeping progress)', async () => {
   await page.evaluate(async () => {
     const bytes = await (await fetch('samples/sql-joins.db')).blob();
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([bytes], 'sql-joins.db', { type: 'application/vnd.sqlite3' }));
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    window.__transfer = new DataTransfer();
+    window.__transfer.items.add(new File([bytes], 'sql-joins.db', { type: 'application/vnd.sqlite3' }));
+    for (const type of ['dragenter', 'dragover']) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: window.__transfer, bubbles: true, cancelable: true }));
     }
+  });
+  await page.waitForSelector('.drop-overlay.visible', WAIT);
+  await shot('drop-overlay');
+  await page.evaluate(() => {
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: window.__transfer, bubbles: true, cancelable: true }));
   });
   await page.waitForSelector('dialog[open]', WAIT);
   await page.getByRole('button', { name: 'Replace, keep my progress' }).click();
