@@ -2,6 +2,8 @@
 
 pub use crate::samples::human_size;
 
+// Off the browser only the tests call it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// How long ago `then_ms` was at `now_ms` (milliseconds since the epoch): `just now`,
 /// `5 minutes ago`, `yesterday`, `12 days ago`.
 pub fn ago(then_ms: f64, now_ms: f64) -> String {

@@ -130,6 +130,8 @@ impl Default for Library {
 }
 
 /// Every change the page makes to [`Library`].
+// Actions live for one dispatch; boxing their entries would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The worker opened its storage.

@@ -119,7 +119,10 @@ impl Commands {
             // A cancelled duplicate: nothing was stored.
             ResponseBody::Removed { .. } => self.dispatch.dispatch(Action::Finished(id)),
             ResponseBody::Failed { mut error } => {
-                if let (ErrorKind::Network, Some(hint)) = (error.kind, hint) {
+                // The worker may have explained CORS already; otherwise say what it may be.
+                if let (ErrorKind::Network, Some(hint)) = (error.kind, hint)
+                    && !error.message.contains("CORS")
+                {
                     error.message = format!("{} {hint}", error.message);
                 }
                 self.fail(Some(id), label, &error);

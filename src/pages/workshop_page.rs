@@ -16,6 +16,8 @@ pub struct WorkshopPageProps {
     pub id: AttrValue,
 }
 
+// One per page; boxing the opened view would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq)]
 enum Opening {
     Loading,

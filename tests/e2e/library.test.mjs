@@ -30,7 +30,7 @@ const K8S = { file: join(dist, 'samples', 'k8s-first-deploy.db'), title: 'Your f
 
 let server, context, page, profile, work;
 const problems = [];
-const expectedProblems = [/missing-workshop\.db/];
+const expectedProblems = [/missing-workshop\.db/, /CORS policy|net::ERR_FAILED/];
 
 async function launch(dir, args = []) {
   return chromium.launchPersistentContext(dir, {
@@ -284,6 +284,26 @@ test('?src= to an address that answers 404 says so, naming the file', async () =
   await idle();
   await cardCount(3);
   await dismissAll();
+});
+
+test('?src= to another site that does not allow it (CORS) explains what to do', async () => {
+  const elsewhere = await serve(dist); // another port: another origin, and no CORS headers
+  try {
+    const url = `${elsewhere.url}samples/sql-joins.db`;
+    await page.goto(`${server.url}?src=${encodeURIComponent(url)}`);
+    await libraryReady();
+    const alert = page.locator('.alert', { hasText: 'sql-joins.db' });
+    await alert.waitFor(WAIT);
+    const text = await alert.textContent();
+    assert.match(text, /CORS/);
+    assert.equal(text.split('CORS').length - 1, 1, `explained once: ${text}`);
+    await shot('cors');
+    await idle();
+    await cardCount(3);
+    await dismissAll();
+  } finally {
+    await elsewhere.close();
+  }
 });
 
 test('dropping a file on the page adds it (here: the same workshop, replaced keeping progress)', async () => {
