@@ -377,7 +377,7 @@ test('a second tab is told that Stepwise is open in another tab', async () => {
   await page.goBack();
 });
 
-test('without OPFS (an insecure origin) a banner says progress will not be kept; imports still work', async () => {
+test('without OPFS (an insecure origin) a banner says progress will not be kept; file and sample imports still work', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-insecure-'));
   const port = new URL(server.url).port;
   const insecure = await launch(dir, ['--host-resolver-rules=MAP stepwise.test 127.0.0.1']);
@@ -390,8 +390,13 @@ test('without OPFS (an insecure origin) a banner says progress will not be kept;
     assert.match(await banner.textContent(),
       /This browser will not keep your progress — download your workshops before closing the tab\./);
     assert.ok((await p.textContent('.banner-reason')).trim().length > 0, 'the reason is given');
+    assert.match(await p.textContent('.lede'), /stay in this tab until it closes/);
     await p.setInputFiles('#add-file', K8S.file);
     await p.waitForSelector(`li.card >> text=${K8S.title}`, WAIT);
+    // "Try the sample": the app fetches its own sample by URL.
+    await p.getByRole('button', { name: 'Add the sample sql-joins' }).click();
+    await p.waitForSelector(`li.card >> text=${SQL_JOINS.title}`, WAIT);
+    assert.equal(await p.locator('ul.library > li.card').count(), 2);
     mkdirSync(shots, { recursive: true });
     await p.screenshot({ path: join(shots, 'memory-banner-light.png'), fullPage: true });
     await p.emulateMedia({ colorScheme: 'dark' });
