@@ -70,8 +70,11 @@ pub fn LibraryPage() -> Html {
                 }
             </p>
             <AddWorkshop />
-            <ImportProgress />
-            <ImportReport />
+            // One slot, its height reserved, for the imports under way and then their report.
+            <div class="import-status">
+                <ImportProgress />
+                <ImportReport />
+            </div>
             <section class="stored" aria-labelledby="stored-title">
                 <div class="stored-head">
                     <h2 id="stored-title">
