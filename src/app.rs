@@ -39,7 +39,7 @@ pub fn App() -> Html {
         return html! { <OtherTabPage message={message.clone()} /> };
     }
 
-    let duplicate = library.duplicate.clone().map(|prompt| {
+    let duplicate = library.duplicate().cloned().map(|prompt| {
         let commands = commands.clone();
         let on_choose = {
             let prompt = prompt.clone();

@@ -105,8 +105,8 @@ pub struct Library {
     pub jobs: Vec<Job>,
     /// Refusals to show, oldest first.
     pub alerts: Vec<Alert>,
-    /// An import waiting for the user's choice.
-    pub duplicate: Option<DuplicatePrompt>,
+    /// Imports waiting for the user's choice, asked one at a time (several files may be dropped).
+    pub duplicates: Vec<DuplicatePrompt>,
     /// The last import that finished.
     pub report: Option<ImportReport>,
     /// The browser's storage estimate, once known.
@@ -121,7 +121,7 @@ impl Default for Library {
             entries: None,
             jobs: Vec::new(),
             alerts: Vec::new(),
-            duplicate: None,
+            duplicates: Vec::new(),
             report: None,
             estimate: None,
             next_alert: 1,
@@ -159,8 +159,8 @@ pub enum Action {
     },
     /// An import found the same workshop stored: ask the user.
     Duplicate(DuplicatePrompt),
-    /// The user answered the duplicate question (the job goes on, or ends if cancelled).
-    DuplicateAnswered,
+    /// The user answered the duplicate question of this import (its job goes on, or ends).
+    DuplicateAnswered(u32),
     /// A download is ready (or a job ended without a result worth keeping).
     Finished(u32),
     /// A database was removed.
@@ -213,16 +213,17 @@ impl Reducible for Library {
             }
             Action::Imported { job, entry, carried, replaced } => {
                 next.jobs.retain(|j| j.id != job);
-                if next.duplicate.as_ref().is_some_and(|d| d.job == job) {
-                    next.duplicate = None;
-                }
+                next.duplicates.retain(|d| d.job != job);
                 let entries = next.entries.get_or_insert_with(Vec::new);
                 entries.retain(|e| e.id != entry.id);
                 entries.insert(0, entry.clone());
                 next.report = Some(ImportReport { entry, carried, replaced });
             }
-            Action::Duplicate(prompt) => next.duplicate = Some(prompt),
-            Action::DuplicateAnswered => next.duplicate = None,
+            Action::Duplicate(prompt) => {
+                next.duplicates.retain(|d| d.job != prompt.job);
+                next.duplicates.push(prompt);
+            }
+            Action::DuplicateAnswered(job) => next.duplicates.retain(|d| d.job != job),
             Action::Finished(job) => next.jobs.retain(|j| j.id != job),
             Action::Removed(id) => {
                 if let Some(entries) = next.entries.as_mut() {
@@ -240,9 +241,7 @@ impl Reducible for Library {
             Action::Failed { job, subject, message } => {
                 if let Some(job) = job {
                     next.jobs.retain(|j| j.id != job);
-                    if next.duplicate.as_ref().is_some_and(|d| d.job == job) {
-                        next.duplicate = None;
-                    }
+                    next.duplicates.retain(|d| d.job != job);
                 }
                 let id = next.next_alert;
                 next.next_alert += 1;
@@ -260,6 +259,11 @@ impl Library {
     /// The download under way for an entry, if any.
     pub fn download_of(&self, entry: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| matches!(&j.kind, JobKind::Download { entry: e } if e == entry))
+    }
+
+    /// The duplicate question to ask now (the oldest).
+    pub fn duplicate(&self) -> Option<&DuplicatePrompt> {
+        self.duplicates.first()
     }
 
     /// Imports under way, oldest first.
@@ -335,6 +339,26 @@ mod tests {
         assert_eq!(state.alerts[0].subject, "notes.txt");
         let id = state.alerts[0].id;
         assert!(reduce(state, [Action::Dismiss(id)]).alerts.is_empty());
+    }
+
+    #[test]
+    fn duplicate_questions_are_asked_one_at_a_time() {
+        let prompt =
+            |job| DuplicatePrompt { job, pending: format!("p{job}"), existing: entry("a"), incoming: entry("b") };
+        let state = reduce(
+            Library::default(),
+            [
+                Action::Started(import_job(1)),
+                Action::Started(import_job(2)),
+                Action::Duplicate(prompt(1)),
+                Action::Duplicate(prompt(2)),
+            ],
+        );
+        assert_eq!(state.duplicate().map(|d| d.job), Some(1));
+        let state = reduce(state, [Action::DuplicateAnswered(1)]);
+        assert_eq!(state.duplicate().map(|d| d.job), Some(2));
+        let state = reduce(state, [Action::Failed { job: Some(2), subject: "b.db".into(), message: "gone".into() }]);
+        assert_eq!(state.duplicate(), None);
     }
 
     #[test]

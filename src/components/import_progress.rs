@@ -11,11 +11,11 @@ use super::JobProgress;
 pub fn ImportProgress() -> Html {
     let (library, _) = use_library();
     let jobs: Vec<_> = library.imports().cloned().collect();
-    let waiting = library.duplicate.as_ref().map(|d| d.job);
+    let waiting: Vec<u32> = library.duplicates.iter().map(|d| d.job).collect();
     html! {
         <div class="imports" aria-live="polite" aria-busy={(!jobs.is_empty()).to_string()}>
             { for jobs.into_iter().map(|job| {
-                if Some(job.id) == waiting {
+                if waiting.contains(&job.id) {
                     html! { <p class="job-text"><strong>{ job.label.clone() }</strong>{ " — waiting for your choice" }</p> }
                 } else {
                     let key = job.id;

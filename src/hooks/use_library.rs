@@ -86,7 +86,7 @@ impl Commands {
     pub fn resolve(&self, prompt: DuplicatePrompt, choice: DuplicateChoice) {
         let this = self.clone();
         spawn_local(async move {
-            this.dispatch.dispatch(Action::DuplicateAnswered);
+            this.dispatch.dispatch(Action::DuplicateAnswered(prompt.job));
             this.dispatch.dispatch(Action::Finished(prompt.job));
             let label = prompt.incoming.file_name.clone();
             let id = this.worker.next_id();

@@ -329,6 +329,31 @@ test('dropping a file on the page adds it (here: the same workshop, replaced kee
   assert.equal(await page.locator('.drop-overlay.visible').count(), 0, 'the overlay is gone after the drop');
 });
 
+test('two files dropped at once that are both stored already: asked one after the other', async () => {
+  await page.evaluate(async () => {
+    const transfer = new DataTransfer();
+    for (const name of ['sql-joins.db', 'k8s-first-deploy.db']) {
+      const bytes = await (await fetch(`samples/${name}`)).blob();
+      transfer.items.add(new File([bytes], name));
+    }
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const titles = [];
+  for (let i = 0; i < 2; i++) {
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor(WAIT);
+    titles.push(await dialog.locator('h2').textContent());
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction((seen) => {
+      const h2 = document.querySelector('dialog[open] h2');
+      return !h2 || !seen.includes(h2.textContent);
+    }, titles, WAIT);
+  }
+  assert.deepEqual(titles.sort(), [SQL_JOINS.title, K8S.title].map((t) => `“${t}” is already in your library`));
+  await idle();
+  await cardCount(3);
+});
+
 test('keyboard: every control is named, reachable with Tab, and shows its focus', async () => {
   const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, input, a[href]')]
     .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length))
