@@ -207,7 +207,7 @@ async fn damaged_and_foreign_files_are_refused_and_leave_nothing() {
 
     let e = refused(import(&mut lib, "cut.db", &TINY[..TINY.len() / 2]).await);
     assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
-    assert!(e.message.starts_with("cut.db is damaged: it is cut short"), "{}", e.message);
+    assert!(e.message.starts_with("cut.db is damaged: it is cut short (55.3 KB of the 111 KB"), "{}", e.message);
 
     let e = refused(import(&mut lib, "notes.db", b"just some notes\n").await);
     assert_eq!(e.kind, ErrorKind::NotSqlite);

@@ -134,15 +134,3 @@ pub fn from_artifact(file: &str, e: &Error) -> WorkerError {
     };
     WorkerError::new(kind, message)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(human_size(12), "12 bytes");
-        assert_eq!(human_size(110_592), "111 KB");
-        assert_eq!(human_size(52_428_800), "52.4 MB");
-    }
-}
