@@ -80,17 +80,19 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                     </p>
                     { actions }
                 </header>
+                <h2 id="tables-title">{ "Tables" }</h2>
                 if tables.is_empty() {
                     <p>{ "It holds no tables." }</p>
                 } else {
-                    <table class="tables">
-                        <caption class="visually-hidden">{ format!("Tables of {}", entry.title) }</caption>
+                    <table class="tables" aria-labelledby="tables-title">
                         <thead><tr><th scope="col">{ "Table" }</th><th scope="col" class="num">{ "Rows" }</th></tr></thead>
                         <tbody>
                             { for tables.iter().map(|(name, rows)| html! {
                                 <tr>
                                     <th scope="row"><code>{ name.clone() }</code></th>
-                                    <td class="num">{ rows.map_or_else(|| "view".to_owned(), |n| n.to_string()) }</td>
+                                    <td class="num">
+                                        if let Some(n) = rows { { n.to_string() } } else { <span class="meta">{ "view" }</span> }
+                                    </td>
                                 </tr>
                             }) }
                         </tbody>

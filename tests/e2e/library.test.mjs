@@ -225,6 +225,7 @@ test('a plain SQLite file is stored too and opens with its tables and row counts
   assert.ok(rows.includes('customers 3'), rows.join(' | '));
   assert.ok(rows.includes('orders 0'), rows.join(' | '));
   assert.ok(rows.includes('names view'), rows.join(' | '));
+  await shot('playground');
   await page.goBack();
   await libraryReady();
 });
