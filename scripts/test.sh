@@ -5,9 +5,9 @@
 #   worker tests      tests/opfs.rs: the worker's runtime on real OPFS + SQLite in a dedicated worker
 #   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build)
 #   web app build     trunk build --release --offline
-#   end-to-end tests  tests/e2e in headless Chromium against dist/ on 127.0.0.1 (the app, the
-#                     worker through its message protocol, and offline use: service worker,
-#                     sub-path hosting, installability, updates)
+#   end-to-end tests  tests/e2e/*.test.mjs in headless Chromium against dist/ on 127.0.0.1, one file at
+#                     a time (the app, its library, the worker through its message protocol, and
+#                     offline use: service worker, sub-path hosting, installability, updates)
 # Exits non-zero if any stage fails. Stages run on after a failure (no `set -e`) so one run shows
 # every problem; a stage whose input failed is skipped (and counts as failed).
 #
@@ -90,7 +90,7 @@ app_size() {
 
 end_to_end() {
   STEPWISE_DIST=dist STEPWISE_EXPECT_SAMPLES=1 STEPWISE_SCREENSHOTS=target/e2e \
-    node --test tests/e2e/app.test.mjs tests/e2e/worker.test.mjs tests/e2e/offline.test.mjs
+    node --test --test-concurrency=1 tests/e2e/*.test.mjs
 }
 
 if ! stage "setup (scripts/setup.sh)" scripts/setup.sh; then

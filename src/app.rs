@@ -1,46 +1,96 @@
-//! The root component: the page as a whole.
+//! The root component: starts the worker, holds the library, and shows the page the address names.
 
 use yew::prelude::*;
 
-use crate::components::{SampleList, TopBar, WorkerStatusLine};
-use crate::hooks::use_worker;
+use crate::components::{Alerts, DropZone, DuplicateDialog, StorageBanner, TopBar, WorkerStatusLine};
+use crate::hooks::{Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_route, use_worker};
+use crate::library::{Action, Library, LibraryContext, Phase};
+use crate::pages::{LibraryPage, OtherTabPage, WorkshopPage};
+use crate::protocol::DuplicateChoice;
 
 /// The Stepwise page.
 #[component]
 pub fn App() -> Html {
-    let worker = use_worker();
+    let (status, worker) = use_worker();
+    let library = use_reducer(Library::default);
+    let commands = Commands::new(library.dispatcher(), worker.clone());
+    let route = use_route();
+    let listed = use_mut_ref(|| false);
+
+    use_effect_with((), |_| request_persistence());
+    {
+        let commands = commands.clone();
+        let dispatch = library.dispatcher();
+        use_effect_with(status.clone(), move |status| match status {
+            WorkerStatus::Starting => {}
+            WorkerStatus::Ready { storage, .. } => {
+                dispatch.dispatch(Action::Ready(storage.clone()));
+                if !std::mem::replace(&mut *listed.borrow_mut(), true) {
+                    commands.refresh();
+                    import_from_address(&commands);
+                }
+            }
+            WorkerStatus::Unavailable(error) => dispatch.dispatch(Action::Unavailable(error.clone())),
+            WorkerStatus::Failed(reason) => dispatch.dispatch(Action::Broken(reason.clone())),
+        });
+    }
+
+    if let Phase::OtherTab(message) = &library.phase {
+        return html! { <OtherTabPage message={message.clone()} /> };
+    }
+
+    let duplicate = library.duplicate().cloned().map(|prompt| {
+        let commands = commands.clone();
+        let on_choose = {
+            let prompt = prompt.clone();
+            Callback::from(move |choice: DuplicateChoice| commands.resolve(prompt.clone(), choice))
+        };
+        let key = prompt.pending.clone();
+        html! { <DuplicateDialog {key} {prompt} {on_choose} /> }
+    });
+    let page = match route {
+        Route::Library => html! { <LibraryPage /> },
+        Route::Entry(id) => {
+            let key = id.clone();
+            html! { <WorkshopPage {key} {id} /> }
+        }
+    };
     html! {
-        <>
-            <TopBar />
-            <crate::components::OfflineNotice />
-            <crate::components::UpdateBanner />
-            <main class="page">
-                <article>
-                    <h1>{ "Hands-on workshops in one file" }</h1>
-                    <p>
-                        { "Stepwise plays workshops that ship as a single SQLite file: the steps, \
-                           their explanations, the checks and your progress all live in one " }
-                        <code>{ ".db" }</code>
-                        { " you can download, hand in or carry on a USB stick." }
-                    </p>
-                    <p>
-                        { "Everything runs in this browser tab. Nothing you open here is sent to a \
-                           server, and authors write their workshops as YAML and Markdown kept in Git." }
-                    </p>
-                    <section aria-labelledby="try-sample">
-                        <h2 id="try-sample">{ "Try the sample workshop" }</h2>
-                        <p>
-                            { "These workshops were built from the project's " }<code>{ "samples/" }</code>
-                            { " folder when this copy of the app was served. Download one to look inside \
-                               with any SQLite tool; opening it here comes with the player." }
-                        </p>
-                        <SampleList />
-                    </section>
-                </article>
-            </main>
-            <footer class="page-footer">
-                <WorkerStatusLine status={worker} />
-            </footer>
-        </>
+        <ContextProvider<LibraryContext> context={library.clone()}>
+            <ContextProvider<WorkerHandle> context={worker}>
+                <TopBar />
+                <crate::components::OfflineNotice />
+                <crate::components::UpdateBanner />
+                <StorageBanner />
+                <main class="page">
+                    <Alerts />
+                    { page }
+                </main>
+                <footer class="page-footer">
+                    <WorkerStatusLine {status} />
+                </footer>
+                { for duplicate }
+                <DropZone />
+            </ContextProvider<WorkerHandle>>
+        </ContextProvider<LibraryContext>>
+    }
+}
+
+/// `?src=<url>`: imports the database at that address once, then drops the parameter from the
+/// address so a reload does not import it again.
+fn import_from_address(commands: &Commands) {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let Ok(search) = location.search() else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    let Some(src) = params.get("src").filter(|s| !s.trim().is_empty()) else { return };
+    commands.import_url(crate::components::absolute(src.trim()));
+    params.delete("src");
+    let rest = params.to_string().as_string().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let url = if rest.is_empty() { format!("{path}{hash}") } else { format!("{path}?{rest}{hash}") };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }

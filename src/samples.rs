@@ -28,14 +28,16 @@ pub struct SampleEntry {
     pub error: Option<String>,
 }
 
-/// A byte count for people, rounded: `812 bytes`, `49 KB`, `3.2 MB`.
+/// A byte count for people, rounded: `812 bytes`, `49 KB`, `3.2 MB`, `1.2 GB`.
 pub fn human_size(bytes: u64) -> String {
     const KB: u64 = 1000;
     const MB: u64 = 1000 * KB;
+    const GB: u64 = 1000 * MB;
     match bytes {
         b if b < KB => format!("{b} bytes"),
         b if b < MB => format!("{} KB", (b + KB / 2) / KB),
-        b => format!("{:.1} MB", b as f64 / MB as f64),
+        b if b < GB => format!("{:.1} MB", b as f64 / MB as f64),
+        b => format!("{:.1} GB", b as f64 / GB as f64),
     }
 }
 
@@ -64,6 +66,7 @@ mod tests {
             (8192, "8 KB"),
             (49_152, "49 KB"),
             (3_200_000, "3.2 MB"),
+            (1_200_000_000, "1.2 GB"),
         ] {
             assert_eq!(human_size(bytes), text);
         }

@@ -1,13 +1,17 @@
-//! The sample workshops built by `scripts/serve.sh`, each a download link to its `.db`.
+//! The sample workshops served with the app (`samples/index.json`): add one to the library, or
+//! download its `.db`.
 
 use yew::prelude::*;
 
-use crate::hooks::{SamplesState, use_samples};
+use crate::hooks::{SamplesState, use_library, use_samples};
 use crate::samples::{SampleEntry, human_size};
 
-/// Lists the sample workshops served with the app.
+use super::add_workshop::absolute;
+
+/// Lists the sample workshops served with the app, each with an "Add" button.
 #[component]
 pub fn SampleList() -> Html {
+    let (_, commands) = use_library();
     match use_samples() {
         SamplesState::Loading => html! {
             <p class="samples samples-loading" aria-busy="true">{ "Looking for sample workshops…" }</p>
@@ -23,22 +27,31 @@ pub fn SampleList() -> Html {
         },
         SamplesState::Loaded(index) => html! {
             <ul class="samples">
-                { for index.workshops.iter().map(sample) }
+                { for index.workshops.iter().map(|entry| sample(entry, &commands)) }
             </ul>
         },
     }
 }
 
-fn sample(entry: &SampleEntry) -> Html {
+fn sample(entry: &SampleEntry, commands: &crate::hooks::Commands) -> Html {
     match (&entry.file, &entry.error) {
         (Some(file), _) => {
             let file_name = file.rsplit('/').next().unwrap_or(file).to_owned();
+            let on_add = {
+                let (commands, url) = (commands.clone(), absolute(file));
+                Callback::from(move |_: MouseEvent| commands.import_url(url.clone()))
+            };
             html! {
                 <li>
-                    <a class="sample-link" href={file.clone()} download={file_name.clone()}>{ file_name }</a>
-                    if let Some(bytes) = entry.bytes {
-                        <span class="meta">{ format!(" — {}", human_size(bytes)) }</span>
-                    }
+                    <button class="sample-add" onclick={on_add} data-sample={entry.name.clone()}
+                            aria-label={format!("Add the sample {}", entry.name)}>
+                        { format!("Add {}", entry.name) }
+                    </button>
+                    <span class="meta">
+                        if let Some(bytes) = entry.bytes { { format!("{} · ", human_size(bytes)) } }
+                        <a class="sample-link" href={file.clone()} download={file_name.clone()}
+                           aria-label={format!("Download {file_name}")}>{ "download" }</a>
+                    </span>
                 </li>
             }
         }

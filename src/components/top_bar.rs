@@ -1,13 +1,18 @@
-//! The bar across the top of every page: the app's name (later: the workshop, progress, actions).
+//! The bar across the top of every page: the app's name, a way back to the library.
 
 use yew::prelude::*;
+
+use crate::hooks::Route;
 
 /// The top bar.
 #[component]
 pub fn TopBar() -> Html {
     html! {
         <header class="top-bar">
-            <a class="brand" href="./">{ "Stepwise" }</a>
+            <a class="brand" href={Route::Library.href()}>{ "Stepwise" }</a>
+            <nav aria-label="Main">
+                <a href={Route::Library.href()}>{ "Library" }</a>
+            </nav>
         </header>
     }
 }

@@ -1,8 +1,9 @@
-//! One line in the footer saying whether the database worker is up.
+//! One line in the footer saying whether the database worker is up, and where it keeps files.
 
 use yew::prelude::*;
 
 use crate::hooks::WorkerStatus;
+use crate::protocol::Storage;
 
 /// Props of [`WorkerStatusLine`].
 #[derive(Properties, PartialEq)]
@@ -16,7 +17,19 @@ pub struct WorkerStatusProps {
 pub fn WorkerStatusLine(props: &WorkerStatusProps) -> Html {
     let (state, text) = match &props.status {
         WorkerStatus::Starting => ("starting", "Database worker: starting…".to_owned()),
-        WorkerStatus::Ready { version } => ("ready", format!("Database worker: ready (version {version})")),
+        WorkerStatus::Ready { storage, version } => {
+            let place = match storage {
+                Storage::Opfs => "workshops kept in this browser",
+                Storage::Memory { .. } => "memory only",
+            };
+            match version {
+                Some(version) => ("ready", format!("Database worker: ready (version {version}), {place}")),
+                None => ("opening", format!("Database worker: {place}")),
+            }
+        }
+        WorkerStatus::Unavailable(error) => {
+            ("unavailable", format!("Database worker: not available — {}", error.message))
+        }
         WorkerStatus::Failed(reason) => ("failed", format!("Database worker: not available — {reason}")),
     };
     html! {

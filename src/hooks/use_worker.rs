@@ -1,47 +1,212 @@
-//! Starts the dedicated worker for the component's lifetime and reports whether it answers.
+//! Owns the dedicated database worker: starts it, opens its storage, and matches its answers to
+//! the requests that asked for them.
+//!
+//! [`WorkerHandle::call`] posts `{ request: "<JSON>", file?: File }` (see
+//! [`crate::protocol::REQUEST_FIELD`]) and resolves with the request's one response; progress
+//! events for it go to the callback given with it. Requests made before the storage is open wait
+//! in a queue and are posted once the worker has answered `Init`.
 
-use wasm_bindgen::JsCast;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
 use wasm_bindgen::closure::Closure;
-use web_sys::{MessageEvent, Worker};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{File, MessageEvent, Worker};
 use yew::prelude::*;
 
-use crate::protocol::{FromWorker, Request, RequestBody, Response, ResponseBody, WORKER_URL};
+use crate::protocol::{
+    ErrorKind, FILE_FIELD, FromWorker, Progress, REQUEST_FIELD, Request, RequestBody, ResponseBody, Storage,
+    WORKER_URL, WorkerError,
+};
 
 /// What the UI knows about its worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerStatus {
-    /// Loading, or waiting for the answer to the first ping.
+    /// Loading, or opening its storage.
     Starting,
-    /// Answered the ping.
+    /// The storage is open; requests are answered.
     Ready {
-        /// The version the worker reported.
-        version: String,
+        /// Where the worker keeps databases.
+        storage: Storage,
+        /// The worker's version, once it answered the ping.
+        version: Option<String>,
     },
-    /// Could not be started or answered with an error.
+    /// The worker runs but refused to open its storage (another tab holds it, …).
+    Unavailable(WorkerError),
+    /// Could not be started, or stopped.
     Failed(String),
 }
 
-/// The running worker and the handlers it calls; terminated when dropped.
+/// One request waiting for its response.
+struct Pending {
+    on_progress: Option<Callback<Progress>>,
+    reply: oneshot::Sender<ResponseBody>,
+}
+
+#[derive(Default)]
+struct Inner {
+    worker: RefCell<Option<Worker>>,
+    next_id: Cell<u32>,
+    pending: RefCell<HashMap<u32, Pending>>,
+    /// Whether `Init` was answered with `Ready`: until then requests wait in `queue`.
+    open: Cell<bool>,
+    queue: RefCell<Vec<JsValue>>,
+}
+
+/// Sends requests to the worker; cheap to clone, equal when it is the same worker.
+#[derive(Clone, Default)]
+pub struct WorkerHandle {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for WorkerHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl WorkerHandle {
+    /// A fresh request id (ids start at 1).
+    pub fn next_id(&self) -> u32 {
+        let id = self.inner.next_id.get() + 1;
+        self.inner.next_id.set(id);
+        id
+    }
+
+    /// Sends `body` and resolves with its response.
+    pub async fn call(&self, body: RequestBody) -> ResponseBody {
+        self.call_with(self.next_id(), body, None, None).await
+    }
+
+    /// Sends `body` under `id` (from [`Self::next_id`]), with a `File` beside it, and resolves
+    /// with its response; `on_progress` receives its progress events. A worker that stops or
+    /// cannot be reached answers [`ResponseBody::Failed`].
+    pub async fn call_with(
+        &self,
+        id: u32,
+        body: RequestBody,
+        file: Option<File>,
+        on_progress: Option<Callback<Progress>>,
+    ) -> ResponseBody {
+        let wait_for_init = !matches!(body, RequestBody::Init);
+        let message = match encode(&Request { id, body }, file.as_ref()) {
+            Ok(message) => message,
+            Err(reason) => return failed(ErrorKind::Internal, reason),
+        };
+        let (reply, answer) = oneshot::channel();
+        self.inner.pending.borrow_mut().insert(id, Pending { on_progress, reply });
+        if wait_for_init && !self.inner.open.get() {
+            self.inner.queue.borrow_mut().push(message);
+        } else {
+            self.post(id, &message);
+        }
+        answer.await.unwrap_or_else(|_| {
+            failed(ErrorKind::Internal, "The database worker stopped before it answered. Reload the page to try again.")
+        })
+    }
+
+    fn post(&self, id: u32, message: &JsValue) {
+        let result = match self.inner.worker.borrow().as_ref() {
+            Some(worker) => worker.post_message(message).map_err(|e| describe(&e)),
+            None => Err("the database worker is not running".to_owned()),
+        };
+        if let Err(reason) = result {
+            self.answer(id, failed(ErrorKind::Internal, format!("Could not reach the database worker: {reason}.")));
+        }
+    }
+
+    fn answer(&self, id: u32, body: ResponseBody) {
+        if let Some(pending) = self.inner.pending.borrow_mut().remove(&id) {
+            let _ = pending.reply.send(body);
+        }
+    }
+
+    fn progress(&self, progress: Progress) {
+        let callback = self.inner.pending.borrow().get(&progress.id).and_then(|p| p.on_progress.clone());
+        if let Some(callback) = callback {
+            callback.emit(progress);
+        }
+    }
+
+    /// Posts every request that waited for the storage to open.
+    fn open(&self) {
+        self.inner.open.set(true);
+        let queued = std::mem::take(&mut *self.inner.queue.borrow_mut());
+        for message in queued {
+            let id = id_of(&message);
+            self.post(id, &message);
+        }
+    }
+
+    /// Answers every waiting request with `reason` (the worker is gone).
+    fn fail_all(&self, reason: &str) {
+        self.inner.queue.borrow_mut().clear();
+        let pending: Vec<_> = self.inner.pending.borrow_mut().drain().collect();
+        for (_, p) in pending {
+            let _ = p.reply.send(failed(ErrorKind::Internal, reason));
+        }
+    }
+}
+
+/// The id of a request encoded by [`encode`].
+fn id_of(message: &JsValue) -> u32 {
+    js_sys::Reflect::get(message, &REQUEST_FIELD.into())
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_str::<Request>(&text).ok())
+        .map_or(0, |r| r.id)
+}
+
+fn encode(request: &Request, file: Option<&File>) -> Result<JsValue, String> {
+    let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &REQUEST_FIELD.into(), &text.into()).map_err(|e| describe(&e))?;
+    if let Some(file) = file {
+        js_sys::Reflect::set(&object, &FILE_FIELD.into(), file).map_err(|e| describe(&e))?;
+    }
+    Ok(object.into())
+}
+
+fn failed(kind: ErrorKind, message: impl Into<String>) -> ResponseBody {
+    ResponseBody::Failed { error: WorkerError::new(kind, message) }
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// The running worker's handlers; the worker is terminated when this is dropped.
 struct Running {
-    worker: Worker,
+    handle: WorkerHandle,
     _on_message: Closure<dyn Fn(MessageEvent)>,
-    _on_error: Closure<dyn Fn(wasm_bindgen::JsValue)>,
+    _on_error: Closure<dyn Fn(JsValue)>,
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.worker.terminate();
+        if let Some(worker) = self.handle.inner.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        self.handle.fail_all("The database worker was stopped.");
     }
 }
 
-/// Starts the worker, pings it once it is up, and returns its status.
+/// Starts the worker for the component's lifetime, opens its storage (`Init`), and returns its
+/// status and the handle to send requests with.
 #[hook]
-pub fn use_worker() -> WorkerStatus {
+pub fn use_worker() -> (WorkerStatus, WorkerHandle) {
     let status = use_state(|| WorkerStatus::Starting);
+    let handle = use_memo((), |_| WorkerHandle::default());
     {
         let set = status.setter();
+        let handle = (*handle).clone();
         use_effect_with((), move |_| {
-            let running = match start(set.clone()) {
+            let running = match start(handle, set.clone()) {
                 Ok(running) => Some(running),
                 Err(reason) => {
                     set.set(WorkerStatus::Failed(reason));
@@ -51,43 +216,63 @@ pub fn use_worker() -> WorkerStatus {
             move || drop(running)
         });
     }
-    (*status).clone()
+    ((*status).clone(), (*handle).clone())
 }
 
-fn start(set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {e:?}"))?;
+fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
+    let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
+    *handle.inner.worker.borrow_mut() = Some(worker.clone());
 
-    let sender = worker.clone();
-    let set_on_message = set.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<FromWorker>(&text) {
-            Ok(FromWorker::Started) => {
-                let ping =
-                    serde_json::to_string(&Request { id: 1, body: RequestBody::Ping }).expect("requests always encode");
-                if let Err(e) = sender.post_message(&ping.into()) {
-                    set_on_message.set(WorkerStatus::Failed(format!("could not ping the worker: {e:?}")));
+    let on_message = {
+        let handle = handle.clone();
+        let set = set.clone();
+        Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let text = event.data().as_string().unwrap_or_default();
+            match serde_json::from_str::<FromWorker>(&text) {
+                Ok(FromWorker::Started) => {
+                    let (handle, set) = (handle.clone(), set.clone());
+                    yew::platform::spawn_local(open_storage(handle, set));
                 }
+                Ok(FromWorker::FailedToStart { reason }) => {
+                    handle.fail_all("The database worker could not load.");
+                    set.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
+                }
+                Ok(FromWorker::Progress(progress)) => handle.progress(progress),
+                Ok(FromWorker::Response(response)) => handle.answer(response.id, response.body),
+                Err(e) => web_sys::console::warn_1(&format!("unreadable message from the worker: {e}").into()),
             }
-            Ok(FromWorker::FailedToStart { reason }) => {
-                set_on_message.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
-            }
-            Ok(FromWorker::Response(Response { body: ResponseBody::Pong { version }, .. })) => {
-                set_on_message.set(WorkerStatus::Ready { version });
-            }
-            Ok(FromWorker::Response(Response { body: ResponseBody::Failed { error }, .. })) => {
-                set_on_message.set(WorkerStatus::Failed(error.to_string()));
-            }
-            Ok(FromWorker::Progress(_) | FromWorker::Response(_)) => {}
-            Err(e) => set_on_message.set(WorkerStatus::Failed(format!("unreadable message from the worker: {e}"))),
-        }
-    });
+        })
+    };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
 
-    let on_error = Closure::<dyn Fn(wasm_bindgen::JsValue)>::new(move |_| {
-        set.set(WorkerStatus::Failed("the worker failed to load".to_owned()));
-    });
+    let on_error = {
+        let handle = handle.clone();
+        Closure::<dyn Fn(JsValue)>::new(move |_| {
+            handle.fail_all("The database worker stopped unexpectedly. Reload the page to try again.");
+            set.set(WorkerStatus::Failed("the worker failed to load or stopped".to_owned()));
+        })
+    };
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
 
-    Ok(Running { worker, _on_message: on_message, _on_error: on_error })
+    Ok(Running { handle, _on_message: on_message, _on_error: on_error })
+}
+
+/// Sends `Init`, then (once the storage is open) posts the queued requests and pings.
+async fn open_storage(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) {
+    match handle.call(RequestBody::Init).await {
+        ResponseBody::Ready { storage } => {
+            handle.open();
+            set.set(WorkerStatus::Ready { storage: storage.clone(), version: None });
+            let version = match handle.call(RequestBody::Ping).await {
+                ResponseBody::Pong { version } => Some(version),
+                _ => None,
+            };
+            set.set(WorkerStatus::Ready { storage, version });
+        }
+        ResponseBody::Failed { error } => {
+            handle.fail_all(&error.message);
+            set.set(WorkerStatus::Unavailable(error));
+        }
+        other => set.set(WorkerStatus::Failed(format!("the worker answered Init with {other:?}"))),
+    }
 }

@@ -1,4 +1,5 @@
-// End-to-end tests of the built web app (dist/) in headless Chromium, like a person would use it.
+// End-to-end tests of the built web app (dist/) in headless Chromium: the page itself, its CSP, the
+// worker, the samples and the UI wasm. The library's features are in library.test.mjs.
 //
 //   node --test tests/e2e/app.test.mjs        # after `trunk build --release --offline`
 //
@@ -53,10 +54,12 @@ after(async () => {
 
 test('the page renders its title, top bar and explanation', async () => {
   await page.waitForSelector('.top-bar .brand', WAIT);
-  assert.equal(await page.title(), 'Stepwise');
+  assert.match(await page.title(), /^(Your workshops — )?Stepwise$/);
   assert.equal((await page.textContent('.top-bar .brand')).trim(), 'Stepwise');
-  assert.match(await page.textContent('main h1'), /workshops/i);
-  assert.equal(await page.textContent('main h2#try-sample'), 'Try the sample workshop');
+  assert.equal((await page.textContent('main h1')).trim(), 'Your workshops');
+  assert.equal(await page.textContent('main #try-sample'), 'Try the sample');
+  assert.equal(await page.getAttribute('#add-file', 'type'), 'file');
+  assert.ok(await page.isVisible('label[for="add-url"]'), 'the address field has a visible label');
 });
 
 test('the Content-Security-Policy names the inline loader by its hash', async () => {

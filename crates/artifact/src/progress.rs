@@ -26,7 +26,11 @@ pub fn carry_over(old: &Runtime, new: &Workshop) -> (Runtime, Carried) {
         .iter()
         .filter(|p| {
             let keep = steps.contains(p.step.as_str());
-            if keep { carried.kept += 1 } else { carried.dropped += 1 }
+            if keep {
+                carried.kept += 1
+            } else {
+                carried.dropped += 1
+            }
             keep
         })
         .cloned()
@@ -35,7 +39,12 @@ pub fn carry_over(old: &Runtime, new: &Workshop) -> (Runtime, Carried) {
         current_step: old.current_step.clone().filter(|s| steps.contains(s.as_str())),
         updated_at: old.updated_at.clone(),
         progress,
-        checks: old.checks.iter().filter(|c| checks.contains(&(c.step.as_str(), c.validation.as_str()))).cloned().collect(),
+        checks: old
+            .checks
+            .iter()
+            .filter(|c| checks.contains(&(c.step.as_str(), c.validation.as_str())))
+            .cloned()
+            .collect(),
         snapshots: old.snapshots.clone(),
         workspace: old.workspace.clone(),
     };

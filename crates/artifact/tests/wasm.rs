@@ -8,8 +8,8 @@
 
 use rusqlite::Connection;
 use stepwise_artifact::{
-    AnswerExpect, Artifact, ArtifactKind, Asset, Rule, SqlExpect, Step, Unlock, Validation, Value,
-    Workshop, WorkshopMeta,
+    AnswerExpect, Artifact, ArtifactKind, Asset, Rule, SqlExpect, Step, Unlock, Validation, Value, Workshop,
+    WorkshopMeta,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -33,15 +33,9 @@ fn sqlite_creates_inserts_and_queries_in_memory() {
              GROUP BY c.id ORDER BY c.id",
         )
         .unwrap();
-    let rows: Vec<(String, i64, f64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(
-        rows,
-        [("Ada".to_owned(), 2, 20.0), ("Grace".to_owned(), 1, 30.0), ("Edsger".to_owned(), 0, 0.0)]
-    );
+    let rows: Vec<(String, i64, f64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows, [("Ada".to_owned(), 2, 20.0), ("Grace".to_owned(), 1, 30.0), ("Edsger".to_owned(), 0, 0.0)]);
 
     let version: String = conn.query_row("SELECT sqlite_version()", [], |r| r.get(0)).unwrap();
     assert!(version.starts_with("3."), "{version}");

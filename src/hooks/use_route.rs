@@ -1,0 +1,104 @@
+//! The page's address: `#/` is the library, `#/w/<id>` an opened database. Links are plain
+//! `<a href="#/w/…">`, so reloading returns to the same place and the back button works.
+
+use yew::prelude::*;
+
+/// Where the page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The library (any address that names nothing else).
+    Library,
+    /// One stored database, by entry id.
+    Entry(String),
+}
+
+impl Route {
+    /// Reads a `location.hash` (`#/w/abc`).
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.strip_prefix("w/") {
+            Some(id) if !id.is_empty() && !id.contains('/') => Route::Entry(js_decode(id)),
+            _ => Route::Library,
+        }
+    }
+
+    /// The `href` that leads here.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Library => "#/".to_owned(),
+            Route::Entry(id) => format!("#/w/{}", js_encode(id)),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn js_decode(text: &str) -> String {
+    js_sys::decode_uri_component(text).map(String::from).unwrap_or_else(|_| text.to_owned())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn js_encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn js_decode(text: &str) -> String {
+    text.to_owned()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn js_encode(text: &str) -> String {
+    text.to_owned()
+}
+
+fn current() -> Route {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    Route::parse(&hash)
+}
+
+/// Goes to `route` as a link would (a new history entry), unless the page is there already.
+pub fn navigate(route: &Route) {
+    if current() == *route {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(&route.href());
+    }
+}
+
+/// The current route, updated on every `hashchange`.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(current);
+    {
+        let set = route.setter();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|window| gloo_events::EventListener::new(&window, "hashchange", move |_| set.set(current())));
+            move || drop(listener)
+        });
+    }
+    (*route).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_name_the_library_or_an_entry() {
+        for (hash, route) in [
+            ("", Route::Library),
+            ("#", Route::Library),
+            ("#/", Route::Library),
+            ("#/w/", Route::Library),
+            ("#/elsewhere", Route::Library),
+            ("#/w/abc", Route::Entry("abc".into())),
+            ("#w/abc", Route::Entry("abc".into())),
+        ] {
+            assert_eq!(Route::parse(hash), route, "{hash}");
+        }
+        assert_eq!(Route::Entry("abc".into()).href(), "#/w/abc");
+        assert_eq!(Route::Library.href(), "#/");
+    }
+}

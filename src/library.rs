@@ -1,0 +1,387 @@
+//! The page's shared state: the worker's storage, the stored databases and the jobs under way.
+//!
+//! One [`Library`] changed only through [`Action`]s, handed down by a context provider
+//! ([`LibraryContext`]). The worker's answers become actions in `hooks::use_library`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::protocol::{Entry, Progress, Storage, WorkerError};
+
+/// The handle components get from the context.
+pub type LibraryContext = UseReducerHandle<Library>;
+
+/// Where the connection to the worker's storage stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// The worker is loading or opening its storage.
+    Starting,
+    /// The storage is open.
+    Ready(Storage),
+    /// Another tab holds the storage: this one cannot use it.
+    OtherTab(String),
+    /// The worker could not be started or could not open any storage.
+    Broken(String),
+}
+
+/// What a job is doing, for its progress bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobKind {
+    /// Adding a database to the library.
+    Import,
+    /// Preparing a stored database for download.
+    Download {
+        /// The entry being downloaded.
+        entry: String,
+    },
+}
+
+/// A long request under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The request's id.
+    pub id: u32,
+    /// Import or download.
+    pub kind: JobKind,
+    /// What it works on, for people: a file name or a URL.
+    pub label: String,
+    /// The worker's last progress event, if any came.
+    pub progress: Option<Progress>,
+}
+
+/// A refusal or failure shown in the alert region until dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Identifies it for dismissal.
+    pub id: u32,
+    /// What it was about (a file name or URL), shown first.
+    pub subject: String,
+    /// What went wrong, as the worker said it (plus a hint where the UI has one).
+    pub message: String,
+}
+
+/// An import that waits for the user: the same workshop is already stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicatePrompt {
+    /// The import's request id.
+    pub job: u32,
+    /// The worker's token for the checked, not yet stored import.
+    pub pending: String,
+    /// The stored workshop.
+    pub existing: Entry,
+    /// The one being imported.
+    pub incoming: Entry,
+}
+
+/// What the last finished import did, shown once under the add controls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The stored entry.
+    pub entry: Entry,
+    /// `(carried, dropped)` steps' progress when a previous version was replaced.
+    pub carried: Option<(u32, u32)>,
+    /// It replaced a stored copy (the user chose so).
+    pub replaced: bool,
+}
+
+/// `navigator.storage.estimate()`, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Bytes used by this site.
+    pub usage: f64,
+    /// Bytes this site may use.
+    pub quota: f64,
+}
+
+/// Everything the page shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Library {
+    /// Whether the storage can be used yet.
+    pub phase: Phase,
+    /// Every stored database, most recent first; `None` until the first list arrives.
+    pub entries: Option<Vec<Entry>>,
+    /// Imports and downloads under way, oldest first.
+    pub jobs: Vec<Job>,
+    /// Refusals to show, oldest first.
+    pub alerts: Vec<Alert>,
+    /// Imports waiting for the user's choice, asked one at a time (several files may be dropped).
+    pub duplicates: Vec<DuplicatePrompt>,
+    /// The last import that finished.
+    pub report: Option<ImportReport>,
+    /// The browser's storage estimate, once known.
+    pub estimate: Option<Estimate>,
+    next_alert: u32,
+}
+
+impl Default for Library {
+    fn default() -> Self {
+        Library {
+            phase: Phase::Starting,
+            entries: None,
+            jobs: Vec::new(),
+            alerts: Vec::new(),
+            duplicates: Vec::new(),
+            report: None,
+            estimate: None,
+            next_alert: 1,
+        }
+    }
+}
+
+/// Every change the page makes to [`Library`].
+// Actions live for one dispatch; boxing their entries would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The worker opened its storage.
+    Ready(Storage),
+    /// The storage cannot be used from this tab.
+    Unavailable(WorkerError),
+    /// The worker could not start at all.
+    Broken(String),
+    /// The worker listed the stored databases.
+    Loaded(Vec<Entry>),
+    /// A long request was sent.
+    Started(Job),
+    /// The worker reported how far a long request has got.
+    Progress(Progress),
+    /// An import stored a database.
+    Imported {
+        /// The import's request id.
+        job: u32,
+        /// The stored entry.
+        entry: Entry,
+        /// Progress carried over from a replaced version.
+        carried: Option<(u32, u32)>,
+        /// It replaced a stored copy.
+        replaced: bool,
+    },
+    /// An import found the same workshop stored: ask the user.
+    Duplicate(DuplicatePrompt),
+    /// The user answered the duplicate question of this import (its job goes on, or ends).
+    DuplicateAnswered(u32),
+    /// A download is ready (or a job ended without a result worth keeping).
+    Finished(u32),
+    /// A database was removed.
+    Removed(String),
+    /// A database was opened; its entry has a new "last opened".
+    Opened(Entry),
+    /// A request failed: show why.
+    Failed {
+        /// The request's id, if it was a long one.
+        job: Option<u32>,
+        /// What it was about (file name, URL, title).
+        subject: String,
+        /// The sentence to show.
+        message: String,
+    },
+    /// The user dismissed an alert.
+    Dismiss(u32),
+    /// The user dismissed the import report.
+    DismissReport,
+    /// `navigator.storage.estimate()` answered.
+    Estimated(Estimate),
+}
+
+impl Reducible for Library {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Ready(storage) => next.phase = Phase::Ready(storage),
+            Action::Unavailable(error) => {
+                next.phase = match error.kind {
+                    crate::protocol::ErrorKind::OtherTab => Phase::OtherTab(error.message),
+                    _ => Phase::Broken(error.message),
+                }
+            }
+            Action::Broken(reason) => next.phase = Phase::Broken(reason),
+            Action::Loaded(entries) => next.entries = Some(entries),
+            Action::Started(job) => {
+                if job.kind == JobKind::Import {
+                    next.report = None;
+                }
+                next.jobs.retain(|j| j.id != job.id);
+                next.jobs.push(job);
+            }
+            Action::Progress(progress) => {
+                if let Some(job) = next.jobs.iter_mut().find(|j| j.id == progress.id) {
+                    job.progress = Some(progress);
+                }
+            }
+            Action::Imported { job, entry, carried, replaced } => {
+                next.jobs.retain(|j| j.id != job);
+                next.duplicates.retain(|d| d.job != job);
+                let entries = next.entries.get_or_insert_with(Vec::new);
+                entries.retain(|e| e.id != entry.id);
+                entries.insert(0, entry.clone());
+                next.report = Some(ImportReport { entry, carried, replaced });
+            }
+            Action::Duplicate(prompt) => {
+                next.duplicates.retain(|d| d.job != prompt.job);
+                next.duplicates.push(prompt);
+            }
+            Action::DuplicateAnswered(job) => next.duplicates.retain(|d| d.job != job),
+            Action::Finished(job) => next.jobs.retain(|j| j.id != job),
+            Action::Removed(id) => {
+                if let Some(entries) = next.entries.as_mut() {
+                    entries.retain(|e| e.id != id);
+                }
+                if next.report.as_ref().is_some_and(|r| r.entry.id == id) {
+                    next.report = None;
+                }
+            }
+            Action::Opened(entry) => {
+                if let Some(slot) = next.entries.iter_mut().flatten().find(|e| e.id == entry.id) {
+                    *slot = entry;
+                }
+            }
+            Action::Failed { job, subject, message } => {
+                if let Some(job) = job {
+                    next.jobs.retain(|j| j.id != job);
+                    next.duplicates.retain(|d| d.job != job);
+                }
+                let id = next.next_alert;
+                next.next_alert += 1;
+                next.alerts.push(Alert { id, subject, message });
+            }
+            Action::Dismiss(id) => next.alerts.retain(|a| a.id != id),
+            Action::DismissReport => next.report = None,
+            Action::Estimated(estimate) => next.estimate = Some(estimate),
+        }
+        Rc::new(next)
+    }
+}
+
+impl Library {
+    /// The download under way for an entry, if any.
+    pub fn download_of(&self, entry: &str) -> Option<&Job> {
+        self.jobs.iter().find(|j| matches!(&j.kind, JobKind::Download { entry: e } if e == entry))
+    }
+
+    /// The duplicate question to ask now (the oldest).
+    pub fn duplicate(&self) -> Option<&DuplicatePrompt> {
+        self.duplicates.first()
+    }
+
+    /// Imports under way, oldest first.
+    pub fn imports(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.iter().filter(|j| j.kind == JobKind::Import)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{EntryKind, ErrorKind};
+
+    fn entry(id: &str) -> Entry {
+        Entry {
+            id: id.into(),
+            kind: EntryKind::Workshop,
+            title: format!("Workshop {id}"),
+            slug: Some("w".into()),
+            version: Some("1.0.0".into()),
+            steps: 3,
+            done: 0,
+            bytes: 4096,
+            file_name: "w.db".into(),
+            added_at: "2026-01-01T00:00:00Z".into(),
+            last_opened: None,
+        }
+    }
+
+    fn reduce(library: Library, actions: impl IntoIterator<Item = Action>) -> Library {
+        let mut state = Rc::new(library);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    fn import_job(id: u32) -> Job {
+        Job { id, kind: JobKind::Import, label: "w.db".into(), progress: None }
+    }
+
+    #[test]
+    fn an_import_moves_from_job_to_the_top_of_the_list() {
+        let state = reduce(
+            Library::default(),
+            [
+                Action::Loaded(vec![entry("a")]),
+                Action::Started(import_job(5)),
+                Action::Progress(Progress { id: 5, stage: "Copying".into(), done: 1, total: Some(2) }),
+            ],
+        );
+        assert_eq!(state.jobs[0].progress.as_ref().unwrap().done, 1);
+        let state =
+            reduce(state, [Action::Imported { job: 5, entry: entry("b"), carried: Some((2, 1)), replaced: true }]);
+        assert!(state.jobs.is_empty());
+        let ids: Vec<_> = state.entries.unwrap().iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids, ["b", "a"]);
+        assert_eq!(state.report.unwrap().carried, Some((2, 1)));
+    }
+
+    #[test]
+    fn a_failure_ends_the_job_and_leaves_the_list_alone() {
+        let state = reduce(
+            Library::default(),
+            [
+                Action::Loaded(vec![entry("a")]),
+                Action::Started(import_job(2)),
+                Action::Failed { job: Some(2), subject: "notes.txt".into(), message: "Not SQLite.".into() },
+            ],
+        );
+        assert!(state.jobs.is_empty());
+        assert_eq!(state.entries.as_ref().unwrap().len(), 1);
+        assert_eq!(state.alerts[0].subject, "notes.txt");
+        let id = state.alerts[0].id;
+        assert!(reduce(state, [Action::Dismiss(id)]).alerts.is_empty());
+    }
+
+    #[test]
+    fn duplicate_questions_are_asked_one_at_a_time() {
+        let prompt =
+            |job| DuplicatePrompt { job, pending: format!("p{job}"), existing: entry("a"), incoming: entry("b") };
+        let state = reduce(
+            Library::default(),
+            [
+                Action::Started(import_job(1)),
+                Action::Started(import_job(2)),
+                Action::Duplicate(prompt(1)),
+                Action::Duplicate(prompt(2)),
+            ],
+        );
+        assert_eq!(state.duplicate().map(|d| d.job), Some(1));
+        let state = reduce(state, [Action::DuplicateAnswered(1)]);
+        assert_eq!(state.duplicate().map(|d| d.job), Some(2));
+        let state = reduce(state, [Action::Failed { job: Some(2), subject: "b.db".into(), message: "gone".into() }]);
+        assert_eq!(state.duplicate(), None);
+    }
+
+    #[test]
+    fn removing_drops_the_entry() {
+        let state =
+            reduce(Library::default(), [Action::Loaded(vec![entry("a"), entry("b")]), Action::Removed("a".into())]);
+        assert_eq!(state.entries.unwrap(), vec![entry("b")]);
+    }
+
+    #[test]
+    fn another_tab_is_its_own_phase() {
+        let state = reduce(Library::default(), [Action::Unavailable(WorkerError::new(ErrorKind::OtherTab, "busy"))]);
+        assert_eq!(state.phase, Phase::OtherTab("busy".into()));
+        let state = reduce(Library::default(), [Action::Unavailable(WorkerError::new(ErrorKind::Internal, "no"))]);
+        assert_eq!(state.phase, Phase::Broken("no".into()));
+    }
+
+    #[test]
+    fn downloads_are_found_by_entry() {
+        let job = Job { id: 9, kind: JobKind::Download { entry: "a".into() }, label: "a.db".into(), progress: None };
+        let state = reduce(Library::default(), [Action::Started(job)]);
+        assert_eq!(state.download_of("a").map(|j| j.id), Some(9));
+        assert!(state.download_of("b").is_none());
+        assert_eq!(state.imports().count(), 0);
+    }
+}

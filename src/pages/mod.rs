@@ -1,0 +1,9 @@
+//! Whole pages: what one address shows.
+
+mod library_page;
+mod other_tab_page;
+mod workshop_page;
+
+pub use library_page::LibraryPage;
+pub use other_tab_page::OtherTabPage;
+pub use workshop_page::WorkshopPage;

@@ -1,0 +1,79 @@
+//! One opened database at `#/w/<id>`: asks the worker to open it and shows what it holds.
+
+use yew::prelude::*;
+
+use crate::components::WorkshopView;
+use crate::hooks::{Route, use_library};
+use crate::library::Phase;
+use crate::protocol::{Entry, ErrorKind, OpenedView, RequestBody, ResponseBody};
+
+use super::library_page::set_title;
+
+/// Props of [`WorkshopPage`].
+#[derive(Properties, PartialEq)]
+pub struct WorkshopPageProps {
+    /// The entry's id, from the address.
+    pub id: AttrValue,
+}
+
+// One per page; boxing the opened view would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, PartialEq)]
+enum Opening {
+    Loading,
+    Opened(Entry, OpenedView),
+    Missing(String),
+    Failed(String),
+}
+
+/// The page at `#/w/<id>`.
+#[component]
+pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
+    let (library, commands) = use_library();
+    let opening = use_state(|| Opening::Loading);
+    let ready = matches!(library.phase, Phase::Ready(_));
+    {
+        let (set, commands) = (opening.setter(), commands.clone());
+        use_effect_with((props.id.clone(), ready), move |(id, ready)| {
+            set.set(Opening::Loading);
+            if *ready {
+                let id = id.to_string();
+                yew::platform::spawn_local(async move {
+                    set.set(match commands.worker().call(RequestBody::Open { entry: id }).await {
+                        ResponseBody::Opened { entry, view } => {
+                            set_title(&format!("{} — Stepwise", entry.title));
+                            commands.opened(entry.clone());
+                            Opening::Opened(entry, view)
+                        }
+                        ResponseBody::Failed { error } if error.kind == ErrorKind::NotFound => {
+                            Opening::Missing(error.message)
+                        }
+                        ResponseBody::Failed { error } => Opening::Failed(error.message),
+                        other => Opening::Failed(format!("The database worker gave an unexpected answer ({other:?}).")),
+                    });
+                });
+            }
+        });
+    }
+    let on_download = Callback::from(move |entry: Entry| commands.download(entry));
+    let back = html! { <p class="back"><a href={Route::Library.href()}>{ "← Your workshops" }</a></p> };
+    let body = match &*opening {
+        Opening::Loading => html! {
+            <div class="opened skeleton" aria-busy="true"><p class="meta">{ "Opening…" }</p></div>
+        },
+        Opening::Opened(entry, view) => html! {
+            <WorkshopView entry={entry.clone()} view={view.clone()}
+                          download={library.download_of(&entry.id).cloned()} {on_download} />
+        },
+        Opening::Missing(message) => html! {
+            <div class="notice">
+                <p><strong>{ "This workshop is not in this browser's library." }</strong>{ " " }{ message.clone() }</p>
+                <p><a href={Route::Library.href()}>{ "See the workshops that are stored here" }</a></p>
+            </div>
+        },
+        Opening::Failed(message) => html! {
+            <p class="notice">{ format!("It could not be opened: {message}") }</p>
+        },
+    };
+    html! { <>{ back }{ body }</> }
+}
