@@ -285,7 +285,12 @@ test('a new version waits for the user, then takes over when they press Reload',
   // The new version is installed but waits: the page was not reloaded, the old version still runs.
   assert.equal(await page.evaluate(() => window.stepwiseBeforeUpdate), true);
   assert.deepEqual(Object.keys(await caches(page)).sort(), [`stepwise:/:${version}`, 'stepwise:/:e2e-new-version'].sort());
-  await page.waitForTimeout(1500);
+  // No fixed wait: the new version sits in `waiting` (it took no control), which is the state
+  // that would have to change for the page to reload on its own.
+  assert.equal(await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return Boolean(reg?.waiting) && reg.active !== reg.waiting && navigator.serviceWorker.controller === reg.active;
+  }), true, 'the new version waits and does not control the page');
   assert.equal(await page.evaluate(() => window.stepwiseBeforeUpdate), true, 'an update never reloads on its own');
 
   // Reloading by hand does not switch versions either; the banner is offered again.
