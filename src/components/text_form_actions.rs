@@ -100,11 +100,11 @@ pub fn TextFormActions(props: &TextFormActionsProps) -> Html {
                     <button onclick={export(TextForm::Decompiled)} disabled={props.busy}>{ "Decompile (.zip)" }</button>
                 }
                 <button onclick={export(TextForm::Project)} disabled={props.busy}>{ "Export as project (.zip)" }</button>
-                <label class="button-like">
+                <label class="button">
                     { "Rebuild from a project (.zip)…" }
                     <input type="file" class="visually-hidden" accept=".zip,application/zip" onchange={on_pick} />
                 </label>
-                <a class="button-like" href={Route::Playground(entry.id.clone()).href()}>{ "Open the SQL playground" }</a>
+                <a class="button" href={Route::Playground(entry.id.clone()).href()}>{ "Open the SQL playground" }</a>
             </div>
             { for confirm }
         </div>
