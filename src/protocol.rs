@@ -501,6 +501,46 @@ mod tests {
     }
 
     #[test]
+    fn text_form_and_playground_messages_have_a_stable_json_form() {
+        let export = Request { id: 9, body: RequestBody::ExportText { entry: "w1".into(), form: TextForm::Decompiled } };
+        assert_eq!(
+            serde_json::to_string(&export).unwrap(),
+            r#"{"id":9,"body":{"kind":"export_text","entry":"w1","form":"decompiled"}}"#
+        );
+        let query = Request { id: 10, body: RequestBody::Query { entry: "w1".into(), sql: "SELECT 1".into(), write: false } };
+        assert_eq!(
+            serde_json::to_string(&query).unwrap(),
+            r#"{"id":10,"body":{"kind":"query","entry":"w1","sql":"SELECT 1","write":false}}"#
+        );
+        let answers = [
+            ResponseBody::ZipFound {
+                contents: ZipContents {
+                    name: "shop.zip".into(),
+                    form: TextForm::Project,
+                    title: "shop".into(),
+                    items: vec![("customers".into(), 3)],
+                    counts: "1 table, 3 rows".into(),
+                },
+            },
+            ResponseBody::Tables { tables: vec![("t".into(), Some(1))], protected: vec!["step".into()] },
+            ResponseBody::TablePage {
+                table: "t".into(),
+                columns: vec!["a".into()],
+                rows: vec![vec![None], vec![Some("x".into())]],
+                offset: 50,
+                total: 1_000_000,
+            },
+            ResponseBody::QueryDone { columns: vec![], rows: vec![], truncated: false, changed: 1, digest_changed: true },
+            ResponseBody::Failed { error: WorkerError::new(ErrorKind::Invalid, "a.zip: data/t.csv:3: …") },
+        ];
+        for body in answers {
+            let message = FromWorker::Response(Response { id: 1, body });
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), message, "{text}");
+        }
+    }
+
+    #[test]
     fn the_loaders_failure_message_is_understood() {
         // Written by hand in static/worker-loader.js: keep the two in step.
         let text = r#"{"kind":"failed_to_start","reason":"TypeError: x"}"#;

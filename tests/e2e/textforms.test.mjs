@@ -227,6 +227,11 @@ test('the playground of a workshop refuses writing its definition until write mo
   assert.match(await page.textContent('.query-done'), /1 row changed/);
   await page.waitForSelector('.notice.changed', WAIT);
   assert.match(await page.textContent('.notice.changed'), /no longer matches its digest/);
+  // The opened view says so too, and still leads to the playground.
+  await page.click('p.back a');
+  await page.waitForSelector('.notice >> text=could not be opened', WAIT);
+  assert.match(await page.textContent('.notice'), /no longer matches the fingerprint/);
+  assert.equal(await page.getByRole('link', { name: 'Open the SQL playground' }).count(), 1);
 });
 
 test('a table downloads as project CSV; a project exports and rebuilds after a confirmation', async () => {
