@@ -199,6 +199,7 @@ test('the playground lists tables, pages through a million rows and sorts by a c
   assert.equal(first, least, 'smallest sq first');
   await page.click('th >> button.sort:has-text("sq")');
   await page.waitForSelector('th[aria-sort="descending"]', WAIT);
+  for (const scheme of ['light', 'dark']) await shot('playground-browse', scheme);
 });
 
 test('a query runs with Ctrl+Enter, errors come as SQLite says them, history reuses a query', async () => {
