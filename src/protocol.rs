@@ -502,12 +502,14 @@ mod tests {
 
     #[test]
     fn text_form_and_playground_messages_have_a_stable_json_form() {
-        let export = Request { id: 9, body: RequestBody::ExportText { entry: "w1".into(), form: TextForm::Decompiled } };
+        let export =
+            Request { id: 9, body: RequestBody::ExportText { entry: "w1".into(), form: TextForm::Decompiled } };
         assert_eq!(
             serde_json::to_string(&export).unwrap(),
             r#"{"id":9,"body":{"kind":"export_text","entry":"w1","form":"decompiled"}}"#
         );
-        let query = Request { id: 10, body: RequestBody::Query { entry: "w1".into(), sql: "SELECT 1".into(), write: false } };
+        let query =
+            Request { id: 10, body: RequestBody::Query { entry: "w1".into(), sql: "SELECT 1".into(), write: false } };
         assert_eq!(
             serde_json::to_string(&query).unwrap(),
             r#"{"id":10,"body":{"kind":"query","entry":"w1","sql":"SELECT 1","write":false}}"#
@@ -530,7 +532,13 @@ mod tests {
                 offset: 50,
                 total: 1_000_000,
             },
-            ResponseBody::QueryDone { columns: vec![], rows: vec![], truncated: false, changed: 1, digest_changed: true },
+            ResponseBody::QueryDone {
+                columns: vec![],
+                rows: vec![],
+                truncated: false,
+                changed: 1,
+                digest_changed: true,
+            },
             ResponseBody::Failed { error: WorkerError::new(ErrorKind::Invalid, "a.zip: data/t.csv:3: …") },
         ];
         for body in answers {

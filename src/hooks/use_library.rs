@@ -149,7 +149,12 @@ impl Commands {
         spawn_local(async move {
             let id = this.worker.next_id();
             let label = prompt.contents.name.clone();
-            this.dispatch.dispatch(Action::Started(Job { id, kind: JobKind::Import, label: label.clone(), progress: None }));
+            this.dispatch.dispatch(Action::Started(Job {
+                id,
+                kind: JobKind::Import,
+                label: label.clone(),
+                progress: None,
+            }));
             let body = RequestBody::ImportZip { name: label.clone() };
             let answer = this.worker.call_with(id, body, Some(prompt.file), Some(this.on_progress())).await;
             this.imported(id, &label, answer, None, false).await;

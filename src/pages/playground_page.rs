@@ -137,8 +137,15 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     }
 
     let run = {
-        let (sql, write, running, outcome, history, commands, id) =
-            (sql.clone(), write.clone(), running.clone(), outcome.clone(), history.clone(), commands.clone(), id.clone());
+        let (sql, write, running, outcome, history, commands, id) = (
+            sql.clone(),
+            write.clone(),
+            running.clone(),
+            outcome.clone(),
+            history.clone(),
+            commands.clone(),
+            id.clone(),
+        );
         let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
         Callback::from(move |()| {
             let text = (*sql).trim().to_owned();

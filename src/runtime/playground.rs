@@ -12,9 +12,9 @@ use stepwise_artifact::rusqlite::types::ValueRef;
 use stepwise_artifact::rusqlite::{Connection, params};
 use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Value, harden};
 
+use super::Library;
 use super::catalog::file_of;
 use super::errors::{from_artifact, from_sqlite};
-use super::Library;
 use crate::protocol::{EntryKind, ErrorKind, ResponseBody, Rows, WorkerError};
 
 /// Rows kept of a query's result.
@@ -69,10 +69,8 @@ fn written_table<'a>(action: &AuthAction<'a>) -> Option<&'a str> {
 impl Library {
     fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), WorkerError> {
         let entry = self.entry(id)?;
-        let conn = self
-            .backend
-            .connect_existing(&file_of(id))
-            .map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?;
+        let conn =
+            self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?;
         harden(&conn).map_err(|e| from_artifact(&entry.file_name, &e))?;
         Ok((conn, entry.file_name, entry.kind))
     }
@@ -205,10 +203,7 @@ impl Library {
             }
         };
         let digest_changed = kind == EntryKind::Workshop
-            && matches!(
-                stepwise_artifact::load_checked(&conn, &file_name),
-                Err(FormatError::DigestMismatch { .. })
-            );
+            && matches!(stepwise_artifact::load_checked(&conn, &file_name), Err(FormatError::DigestMismatch { .. }));
         let _ = conn.close();
         Ok(ResponseBody::QueryDone {
             columns: result.columns,

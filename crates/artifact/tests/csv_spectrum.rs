@@ -42,8 +42,7 @@ fn every_csv_spectrum_file_comes_out_of_the_project_importer_as_its_json_says() 
         "{} is missing: run `npm ci` (scripts/setup.sh does) to install the csv-spectrum devDependency",
         dir.display()
     );
-    let mut names: Vec<PathBuf> =
-        std::fs::read_dir(dir.join("csvs")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir.join("csvs")).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
     assert!(names.len() >= 10, "the suite has its files");
     for csv_path in names {
@@ -58,10 +57,8 @@ fn every_csv_spectrum_file_comes_out_of_the_project_importer_as_its_json_says() 
         let mut fields = Vec::new();
         reader.read_record(&mut fields).unwrap().unwrap();
         let header: Vec<String> = fields.iter().map(|f| f.as_opt().unwrap_or_default().to_owned()).collect();
-        let expected: Vec<Vec<Option<String>>> = objects
-            .iter()
-            .map(|o| header.iter().map(|c| Some(o[c].as_str().unwrap().to_owned())).collect())
-            .collect();
+        let expected: Vec<Vec<Option<String>>> =
+            objects.iter().map(|o| header.iter().map(|c| Some(o[c].as_str().unwrap().to_owned())).collect()).collect();
 
         let mut conn = Connection::open_in_memory().unwrap();
         if stem == "location_coordinates" {
