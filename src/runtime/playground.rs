@@ -119,7 +119,7 @@ impl Library {
         let from = quote(table);
         let columns: Vec<String> = {
             let stmt = conn.prepare(&format!("SELECT * FROM {from} LIMIT 0")).map_err(fail)?;
-            stmt.column_names().into_iter().map(str::to_owned).collect()
+            stmt.column_names().map(str::to_owned).collect()
         };
         let direction = if descending { "DESC" } else { "ASC" };
         let order = match order_by {
@@ -229,7 +229,7 @@ impl Library {
                     .prepare(&format!("SELECT * FROM {} LIMIT 0", quote(table)))
                     .map_err(|e| from_sqlite(&file_name, "reading", &e))?;
                 let mut line = String::new();
-                stepwise_artifact::csv::write_record(&mut line, stmt.column_names().into_iter().map(Some));
+                stepwise_artifact::csv::write_record(&mut line, stmt.column_names().map(Some));
                 line.into_bytes()
             }
         };

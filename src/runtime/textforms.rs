@@ -50,9 +50,8 @@ pub struct ReadZip {
 /// [`ErrorKind::Invalid`] naming the zip and the refused entry, or saying neither file is there.
 pub fn read_zip(name: &str, bytes: &[u8]) -> Result<ReadZip, WorkerError> {
     let tree = FileTree::from_zip(name, bytes, &Limits::default()).map_err(|e| invalid(name, &e))?;
-    if let Ok(root) = text::find_root(&tree, name, WORKSHOP_YAML) {
-        // The text form is parsed from the whole tree (it finds the root itself).
-        let _ = root;
+    // The text form is parsed from the whole tree (`text::parse` finds the root itself).
+    if text::find_root(&tree, name, WORKSHOP_YAML).is_ok() {
         return Ok(ReadZip { form: TextForm::Workshop, tree });
     }
     match text::find_root(&tree, name, PROJECT_YAML) {
