@@ -100,10 +100,13 @@ pub fn TextFormActions(props: &TextFormActionsProps) -> Html {
                     <button onclick={export(TextForm::Decompiled)} disabled={props.busy}>{ "Decompile (.zip)" }</button>
                 }
                 <button onclick={export(TextForm::Project)} disabled={props.busy}>{ "Export as project (.zip)" }</button>
-                <label class="button">
-                    { "Rebuild from a project (.zip)…" }
-                    <input type="file" class="visually-hidden" accept=".zip,application/zip" onchange={on_pick} />
-                </label>
+                // A workshop is rebuilt from its own text form (add the zip); a plain database from a project.
+                if !workshop {
+                    <label class="button">
+                        { "Rebuild from a project (.zip)…" }
+                        <input type="file" class="visually-hidden" accept=".zip,application/zip" onchange={on_pick} />
+                    </label>
+                }
                 <a class="button" href={Route::Playground(entry.id.clone()).href()}>{ "Open the SQL playground" }</a>
             </div>
             { for confirm }
