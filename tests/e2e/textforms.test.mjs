@@ -154,6 +154,24 @@ test('a workshop zip is previewed, confirmed, built and opened', async () => {
   assert.equal(await page.locator('ol.steps > li').count(), 4);
 });
 
+test('a zip dropped on the page is known by its bytes (no .zip in its name); Cancel stores nothing', async () => {
+  await home();
+  const base64 = readFileSync(join(work, 'k8s-first-deploy.zip')).toString('base64');
+  await page.evaluate((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'k8s-text-form'));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, base64);
+  const dialog = await page.waitForSelector('dialog[open]', WAIT);
+  assert.match(await dialog.textContent(), /Build “Your first deployment” from k8s-text-form/);
+  for (const scheme of ['light', 'dark']) await shot('zip-dialog', scheme);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  await idle();
+  await cardCount(2);
+});
+
 test('bad zips are refused naming the file inside and the line; the library does not change', async () => {
   await home();
   await dismissAll();
