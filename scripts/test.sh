@@ -78,7 +78,7 @@ worker_tests() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/webdriver.json" \
-    cargo test --target wasm32-unknown-unknown --features worker --test opfs
+    cargo test --target wasm32-unknown-unknown --features worker --test opfs --test opfs_textforms
 }
 
 app_size() {

@@ -48,11 +48,25 @@ pub fn App() -> Html {
         let key = prompt.pending.clone();
         html! { <DuplicateDialog {key} {prompt} {on_choose} /> }
     });
+    // A zip added by picker or drop (issue #5): what it holds, asked before it is built.
+    let zip = library.zip().cloned().map(|prompt| {
+        let commands = commands.clone();
+        let on_answer = {
+            let prompt = prompt.clone();
+            Callback::from(move |build: bool| commands.answer_zip(prompt.clone(), build))
+        };
+        let key = format!("zip{}", prompt.job);
+        html! { <crate::components::ZipDialog {key} {prompt} {on_answer} /> }
+    });
     let page = match route {
         Route::Library => html! { <LibraryPage /> },
         Route::Entry(id) => {
             let key = id.clone();
             html! { <WorkshopPage {key} {id} /> }
+        }
+        Route::Playground(id) => {
+            let key = format!("p/{id}");
+            html! { <crate::pages::PlaygroundPage {key} {id} /> }
         }
     };
     html! {
@@ -70,6 +84,7 @@ pub fn App() -> Html {
                     <WorkerStatusLine {status} />
                 </footer>
                 { for duplicate }
+                { for zip }
                 <DropZone />
             </ContextProvider<WorkerHandle>>
         </ContextProvider<LibraryContext>>

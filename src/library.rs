@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::protocol::{Entry, Progress, Storage, WorkerError};
+use crate::protocol::{Entry, Progress, Storage, WorkerError, ZipContents};
 
 /// The handle components get from the context.
 pub type LibraryContext = UseReducerHandle<Library>;
@@ -74,6 +74,17 @@ pub struct DuplicatePrompt {
     pub incoming: Entry,
 }
 
+/// A zip the user added, waiting for "Build and add" (issue #5): what the worker found in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipPrompt {
+    /// The preview's request id.
+    pub job: u32,
+    /// What the zip holds.
+    pub contents: ZipContents,
+    /// The zip itself, sent again to build it.
+    pub file: web_sys::File,
+}
+
 /// What the last finished import did, shown once under the add controls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
@@ -111,6 +122,8 @@ pub struct Library {
     pub report: Option<ImportReport>,
     /// The browser's storage estimate, once known.
     pub estimate: Option<Estimate>,
+    /// Zips waiting for the user's confirmation, asked one at a time (issue #5).
+    pub zips: Vec<ZipPrompt>,
     next_alert: u32,
 }
 
@@ -124,6 +137,7 @@ impl Default for Library {
             duplicates: Vec::new(),
             report: None,
             estimate: None,
+            zips: Vec::new(),
             next_alert: 1,
         }
     }
@@ -182,6 +196,10 @@ pub enum Action {
     DismissReport,
     /// `navigator.storage.estimate()` answered.
     Estimated(Estimate),
+    /// An added file was a zip: ask before building it (issue #5).
+    ZipFound(ZipPrompt),
+    /// The user answered the zip question of this job.
+    ZipAnswered(u32),
 }
 
 impl Reducible for Library {
@@ -250,6 +268,12 @@ impl Reducible for Library {
             Action::Dismiss(id) => next.alerts.retain(|a| a.id != id),
             Action::DismissReport => next.report = None,
             Action::Estimated(estimate) => next.estimate = Some(estimate),
+            Action::ZipFound(prompt) => {
+                next.jobs.retain(|j| j.id != prompt.job);
+                next.zips.retain(|z| z.job != prompt.job);
+                next.zips.push(prompt);
+            }
+            Action::ZipAnswered(job) => next.zips.retain(|z| z.job != job),
         }
         Rc::new(next)
     }
@@ -259,6 +283,11 @@ impl Library {
     /// The download under way for an entry, if any.
     pub fn download_of(&self, entry: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| matches!(&j.kind, JobKind::Download { entry: e } if e == entry))
+    }
+
+    /// The zip question to ask now (the oldest).
+    pub fn zip(&self) -> Option<&ZipPrompt> {
+        self.zips.first()
     }
 
     /// The duplicate question to ask now (the oldest).

@@ -71,7 +71,109 @@ pub enum RequestBody {
         /// The entry's id.
         entry: String,
     },
+    /// Make a text form of a stored database downloadable (issue #5): the workshop's YAML/CSV
+    /// zip, its decompiled zip, or the project form of any database. Progress events follow,
+    /// then [`ResponseBody::DownloadReady`] named `<slug>-<version>.zip`,
+    /// `<slug>-<version>-decompiled.zip` or `<name>-project.zip`.
+    ExportText {
+        /// The entry's id.
+        entry: String,
+        /// Which text form.
+        form: TextForm,
+    },
+    /// Read the zip posted in [`FILE_FIELD`] and say what it holds, storing nothing: answered
+    /// with [`ResponseBody::ZipFound`]. ([`RequestBody::Import`] of a file answers the same when
+    /// the file is a zip, by its name or its first bytes.)
+    PreviewZip {
+        /// The zip's file name.
+        name: String,
+    },
+    /// Build a database from the zip posted in [`FILE_FIELD`] (a workshop text form or a
+    /// project) into a fresh storage file, check it and store it: answered like
+    /// [`RequestBody::Import`]. On any failure nothing stored changes.
+    ImportZip {
+        /// The zip's file name.
+        name: String,
+    },
+    /// Replace a stored database with the project posted in [`FILE_FIELD`]: the new file is
+    /// built beside it, then the catalog entry is swapped, then the old file is removed.
+    /// Answered with [`ResponseBody::Imported`].
+    RebuildProject {
+        /// The entry's id.
+        entry: String,
+        /// The zip's file name.
+        name: String,
+    },
+    /// Tables and views of a stored database with row counts (views: `None`): answered with
+    /// [`ResponseBody::Tables`].
+    Tables {
+        /// The entry's id.
+        entry: String,
+    },
+    /// One page of a table or view: answered with [`ResponseBody::TablePage`].
+    BrowseTable {
+        /// The entry's id.
+        entry: String,
+        /// The table's name.
+        table: String,
+        /// Rows to skip.
+        offset: u64,
+        /// Rows to return (at most 500).
+        limit: u32,
+        /// Column to sort by (`None`: rowid order, or as SQLite gives a view's rows).
+        order_by: Option<String>,
+        /// Sort descending.
+        descending: bool,
+    },
+    /// Run one SQL statement in the playground: answered with [`ResponseBody::QueryDone`].
+    /// Unless `write` is set, writing a workshop's definition or artifact tables is refused.
+    Query {
+        /// The entry's id.
+        entry: String,
+        /// One statement.
+        sql: String,
+        /// The user switched the playground to write mode.
+        write: bool,
+    },
+    /// Make one table downloadable as project-form CSV: [`ResponseBody::DownloadReady`]
+    /// named `<table>.csv`.
+    TableCsv {
+        /// The entry's id.
+        entry: String,
+        /// The table's name.
+        table: String,
+    },
 }
+
+/// A text form of a database (issue #5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextForm {
+    /// The workshop's lossless YAML/CSV form (`stepwise export`).
+    Workshop,
+    /// The workshop's readable form (`stepwise decompile`).
+    Decompiled,
+    /// `project.yaml` + `data/<table>.csv` of any database (`stepwise project export`).
+    Project,
+}
+
+/// What a zip holds, before anything is built from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZipContents {
+    /// The zip's file name.
+    pub name: String,
+    /// [`TextForm::Workshop`] or [`TextForm::Project`].
+    pub form: TextForm,
+    /// The workshop's title, or the project's name.
+    pub title: String,
+    /// A workshop's steps (slug, number of artifacts), or a project's tables (name, rows).
+    pub items: Vec<(String, u64)>,
+    /// One sentence: `8 steps, 12 artifacts` or `3 tables, 47 rows`.
+    pub counts: String,
+}
+
+/// Rows for a table in the page: cells as text, `None` for NULL; a blob as `<blob N bytes>`.
+pub type Rows = Vec<Vec<Option<String>>>;
 
 /// Where an import's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -285,6 +387,46 @@ pub enum ResponseBody {
         /// The id that is gone (or the pending token that was dropped).
         entry: String,
     },
+    /// The zip of a [`RequestBody::PreviewZip`] or a file [`RequestBody::Import`]: what it holds;
+    /// the UI asks, then sends [`RequestBody::ImportZip`] with the same file.
+    ZipFound {
+        /// What it holds.
+        contents: ZipContents,
+    },
+    /// Answer to [`RequestBody::Tables`].
+    Tables {
+        /// `(name, rows)`; a view's rows are `None`.
+        tables: Vec<(String, Option<i64>)>,
+        /// Which of them are a workshop's definition or artifact tables (read-only unless
+        /// write mode is on).
+        protected: Vec<String>,
+    },
+    /// Answer to [`RequestBody::BrowseTable`].
+    TablePage {
+        /// The table.
+        table: String,
+        /// Its columns.
+        columns: Vec<String>,
+        /// The page's rows.
+        rows: Rows,
+        /// The first row's offset.
+        offset: u64,
+        /// Rows in the whole table.
+        total: u64,
+    },
+    /// Answer to [`RequestBody::Query`].
+    QueryDone {
+        /// Columns (empty for a statement that returns none).
+        columns: Vec<String>,
+        /// The first rows.
+        rows: Rows,
+        /// More rows came than were kept.
+        truncated: bool,
+        /// Rows changed by an `INSERT`, `UPDATE` or `DELETE`.
+        changed: u64,
+        /// The workshop's content digest no longer matches: its definition was changed.
+        digest_changed: bool,
+    },
     /// The request could not be handled. (A struct variant: `WorkerError` has its own `kind` tag.)
     Failed {
         /// What went wrong.
@@ -323,6 +465,9 @@ pub enum ErrorKind {
     NotFound,
     /// Anything else.
     Internal,
+    /// A zip, YAML or CSV with a mistake, or a statement the playground refused (issue #5);
+    /// the message names the file inside the zip and the line.
+    Invalid,
 }
 
 impl WorkerError {
@@ -353,6 +498,54 @@ mod tests {
         let text = serde_json::to_string(&import).unwrap();
         assert_eq!(text, r#"{"id":8,"body":{"kind":"import","source":{"kind":"file","name":"a.db","bytes":3}}}"#);
         assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), import);
+    }
+
+    #[test]
+    fn text_form_and_playground_messages_have_a_stable_json_form() {
+        let export =
+            Request { id: 9, body: RequestBody::ExportText { entry: "w1".into(), form: TextForm::Decompiled } };
+        assert_eq!(
+            serde_json::to_string(&export).unwrap(),
+            r#"{"id":9,"body":{"kind":"export_text","entry":"w1","form":"decompiled"}}"#
+        );
+        let query =
+            Request { id: 10, body: RequestBody::Query { entry: "w1".into(), sql: "SELECT 1".into(), write: false } };
+        assert_eq!(
+            serde_json::to_string(&query).unwrap(),
+            r#"{"id":10,"body":{"kind":"query","entry":"w1","sql":"SELECT 1","write":false}}"#
+        );
+        let answers = [
+            ResponseBody::ZipFound {
+                contents: ZipContents {
+                    name: "shop.zip".into(),
+                    form: TextForm::Project,
+                    title: "shop".into(),
+                    items: vec![("customers".into(), 3)],
+                    counts: "1 table, 3 rows".into(),
+                },
+            },
+            ResponseBody::Tables { tables: vec![("t".into(), Some(1))], protected: vec!["step".into()] },
+            ResponseBody::TablePage {
+                table: "t".into(),
+                columns: vec!["a".into()],
+                rows: vec![vec![None], vec![Some("x".into())]],
+                offset: 50,
+                total: 1_000_000,
+            },
+            ResponseBody::QueryDone {
+                columns: vec![],
+                rows: vec![],
+                truncated: false,
+                changed: 1,
+                digest_changed: true,
+            },
+            ResponseBody::Failed { error: WorkerError::new(ErrorKind::Invalid, "a.zip: data/t.csv:3: …") },
+        ];
+        for body in answers {
+            let message = FromWorker::Response(Response { id: 1, body });
+            let text = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), message, "{text}");
+        }
     }
 
     #[test]

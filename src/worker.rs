@@ -171,6 +171,12 @@ impl Worker {
                 let blob = file.ok_or_else(|| {
                     WorkerError::new(ErrorKind::BadRequest, format!("No file came with the import of {name}."))
                 })?;
+                // A zip (by its name or its first bytes) is a text form: say what it holds first.
+                if textforms_io::is_zip(&name, &blob) {
+                    let bytes = textforms_io::read_all(&blob, &name)?;
+                    let contents = crate::runtime::textforms::preview(&name, &bytes)?;
+                    return Ok(ResponseBody::ZipFound { contents });
+                }
                 let source = BlobSource::new(blob, &name)?;
                 library.import(&name, source, &mut |stage, done, total| progress.report(stage, done, total)).await
             }
@@ -209,6 +215,36 @@ impl Worker {
                     let _ = Url::revoke_object_url(&previous);
                 }
                 Ok(ResponseBody::DownloadReady { url, file_name: entry.file_name, bytes: blob.size() as u64 })
+            }
+            RequestBody::ExportText { entry, form } => {
+                let (zip, file_name) =
+                    library.export_text(&entry, form, &mut |stage, done, total| progress.report(stage, done, total))?;
+                textforms_io::download(&mut state.download_url, &zip, &file_name, "application/zip")
+            }
+            RequestBody::PreviewZip { name } => {
+                let bytes = textforms_io::read_all(&textforms_io::posted(file, &name)?, &name)?;
+                Ok(ResponseBody::ZipFound { contents: crate::runtime::textforms::preview(&name, &bytes)? })
+            }
+            RequestBody::ImportZip { name } => {
+                let bytes = textforms_io::read_all(&textforms_io::posted(file, &name)?, &name)?;
+                library.import_zip(&name, &bytes, &mut |stage, done, total| progress.report(stage, done, total)).await
+            }
+            RequestBody::RebuildProject { entry, name } => {
+                let bytes = textforms_io::read_all(&textforms_io::posted(file, &name)?, &name)?;
+                library
+                    .rebuild_project(&entry, &name, &bytes, &mut |stage, done, total| {
+                        progress.report(stage, done, total)
+                    })
+                    .await
+            }
+            RequestBody::Tables { entry } => library.tables(&entry),
+            RequestBody::BrowseTable { entry, table, offset, limit, order_by, descending } => {
+                library.browse(&entry, &table, offset, limit, order_by.as_deref(), descending)
+            }
+            RequestBody::Query { entry, sql, write } => library.query(&entry, &sql, write),
+            RequestBody::TableCsv { entry, table } => {
+                let csv = library.table_csv(&entry, &table)?;
+                textforms_io::download(&mut state.download_url, &csv, &format!("{table}.csv"), "text/csv")
             }
             RequestBody::Remove { entry } => {
                 if let Some(previous) = state.download_url.take() {
@@ -276,5 +312,69 @@ impl<'a> Throttle<'a> {
         self.last = Some(done);
         let progress = protocol::Progress { id: self.id, stage: stage.to_owned(), done, total };
         post(self.scope, &FromWorker::Progress(progress));
+    }
+}
+
+/// Bytes in and out of the worker for text forms (issue #5): zips read from a posted `File`,
+/// downloads handed to the page as a `blob:` URL made here.
+mod textforms_io {
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::JsValue;
+    use web_sys::{Blob, BlobPropertyBag, FileReaderSync, Url};
+
+    use crate::protocol::{ErrorKind, ResponseBody, WorkerError};
+    use crate::runtime::source::describe;
+
+    /// The `File` posted beside a request.
+    pub fn posted(file: Option<Blob>, name: &str) -> Result<Blob, WorkerError> {
+        file.ok_or_else(|| WorkerError::new(ErrorKind::BadRequest, format!("No file came with {name}.")))
+    }
+
+    fn read(blob: &Blob, name: &str) -> Result<Vec<u8>, WorkerError> {
+        let failed = |e: JsValue| {
+            WorkerError::new(ErrorKind::Internal, format!("Stepwise could not read {name}: {}.", describe(&e)))
+        };
+        let reader = FileReaderSync::new().map_err(failed)?;
+        let buffer = reader.read_as_array_buffer(blob).map_err(failed)?;
+        Ok(Uint8Array::new(&buffer).to_vec())
+    }
+
+    /// A zip by its name, or by its first bytes (`PK\x03\x04`, or `PK\x05\x06` when empty).
+    pub fn is_zip(name: &str, blob: &Blob) -> bool {
+        if name.to_ascii_lowercase().ends_with(".zip") {
+            return true;
+        }
+        let head = blob.slice_with_f64_and_f64(0.0, 4.0).ok().and_then(|b| read(&b, name).ok()).unwrap_or_default();
+        head == b"PK\x03\x04" || head == b"PK\x05\x06"
+    }
+
+    /// The whole blob (a zip is read whole: its directory is at its end).
+    pub fn read_all(blob: &Blob, name: &str) -> Result<Vec<u8>, WorkerError> {
+        read(blob, name)
+    }
+
+    /// Makes `bytes` downloadable under `file_name`, revoking the previous download's URL.
+    pub fn download(
+        previous: &mut Option<String>,
+        bytes: &[u8],
+        file_name: &str,
+        mime: &str,
+    ) -> Result<ResponseBody, WorkerError> {
+        let failed = |e: JsValue| {
+            WorkerError::new(
+                ErrorKind::Internal,
+                format!("Stepwise could not prepare {file_name} for download: {}.", describe(&e)),
+            )
+        };
+        let parts = Array::new();
+        parts.push(&Uint8Array::from(bytes));
+        let options = BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
+        let url = Url::create_object_url_with_blob(&blob).map_err(failed)?;
+        if let Some(old) = previous.replace(url.clone()) {
+            let _ = Url::revoke_object_url(&old);
+        }
+        Ok(ResponseBody::DownloadReady { url, file_name: file_name.to_owned(), bytes: blob.size() as u64 })
     }
 }

@@ -18,6 +18,8 @@ mod update_banner;
 mod worker_status;
 mod workshop_card;
 mod workshop_view;
+mod text_form_actions;
+mod zip_dialog;
 
 pub use offline_notice::OfflineNotice;
 pub use add_workshop::{AddWorkshop, absolute};
@@ -37,3 +39,5 @@ pub use update_banner::UpdateBanner;
 pub use worker_status::WorkerStatusLine;
 pub use workshop_card::WorkshopCard;
 pub use workshop_view::WorkshopView;
+pub use text_form_actions::TextFormActions;
+pub use zip_dialog::ZipDialog;

@@ -32,6 +32,7 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
         Callback::from(move |_: MouseEvent| on_download.emit(entry.clone()))
     };
     let actions = html! {
+        <>
         <div class="view-actions">
             <button onclick={on_download} disabled={props.download.is_some()}
                     aria-label={format!("Download {}", entry.file_name)}>{ "Download" }</button>
@@ -39,6 +40,8 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                 if let Some(job) = &props.download { <JobProgress job={job.clone()} /> }
             </div>
         </div>
+        <super::TextFormActions entry={entry.clone()} busy={props.download.is_some()} />
+        </>
     };
     match &props.view {
         OpenedView::Workshop { summary, steps, current_step } => {

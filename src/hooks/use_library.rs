@@ -8,8 +8,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::WorkerHandle;
-use crate::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, Library, LibraryContext};
-use crate::protocol::{DuplicateChoice, Entry, ErrorKind, ImportSource, RequestBody, ResponseBody, WorkerError};
+use crate::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, Library, LibraryContext, ZipPrompt};
+use crate::protocol::{
+    DuplicateChoice, Entry, ErrorKind, ImportSource, RequestBody, ResponseBody, TextForm, WorkerError,
+};
 
 /// The library's commands; cheap to clone into callbacks.
 #[derive(Clone, PartialEq)]
@@ -77,7 +79,13 @@ impl Commands {
             }));
             let hint = cross_origin_hint(&source);
             let body = RequestBody::Import { source };
-            let answer = this.worker.call_with(id, body, file, Some(this.on_progress())).await;
+            let answer = this.worker.call_with(id, body, file.clone(), Some(this.on_progress())).await;
+            // A zip (issue #5): ask before building it.
+            if let (ResponseBody::ZipFound { contents }, Some(file)) = (&answer, file) {
+                let prompt = ZipPrompt { job: id, contents: contents.clone(), file };
+                this.dispatch.dispatch(Action::ZipFound(prompt));
+                return;
+            }
             this.imported(id, &label, answer, hint.as_deref(), false).await;
         });
     }
@@ -129,6 +137,60 @@ impl Commands {
             }
             other => self.unexpected(Some(id), label, &other),
         }
+    }
+
+    /// Answers the zip question (issue #5): builds the database from it, or drops it.
+    pub fn answer_zip(&self, prompt: ZipPrompt, build: bool) {
+        self.dispatch.dispatch(Action::ZipAnswered(prompt.job));
+        if !build {
+            return;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            let id = this.worker.next_id();
+            let label = prompt.contents.name.clone();
+            this.dispatch.dispatch(Action::Started(Job {
+                id,
+                kind: JobKind::Import,
+                label: label.clone(),
+                progress: None,
+            }));
+            let body = RequestBody::ImportZip { name: label.clone() };
+            let answer = this.worker.call_with(id, body, Some(prompt.file), Some(this.on_progress())).await;
+            this.imported(id, &label, answer, None, false).await;
+        });
+    }
+
+    /// Prepares a text form of a stored database (issue #5) and saves it.
+    pub fn export_text(&self, entry: Entry, form: TextForm) {
+        let this = self.clone();
+        spawn_local(async move {
+            let id = this.worker.next_id();
+            let kind = JobKind::Download { entry: entry.id.clone() };
+            this.dispatch.dispatch(Action::Started(Job { id, kind, label: entry.file_name.clone(), progress: None }));
+            let body = RequestBody::ExportText { entry: entry.id.clone(), form };
+            this.saved(id, &entry.file_name, this.worker.call_with(id, body, None, Some(this.on_progress())).await);
+        });
+    }
+
+    /// Saves what a request made downloadable (issue #5), or says why not.
+    pub fn saved(&self, id: u32, label: &str, answer: ResponseBody) {
+        match answer {
+            ResponseBody::DownloadReady { url, file_name, .. } => {
+                self.dispatch.dispatch(Action::Finished(id));
+                if let Err(e) = save(&url, &file_name) {
+                    let message = format!("The browser would not save {file_name}: {e}.");
+                    self.dispatch.dispatch(Action::Failed { job: None, subject: file_name, message });
+                }
+            }
+            ResponseBody::Failed { error } => self.fail(Some(id), label, &error),
+            other => self.unexpected(Some(id), label, &other),
+        }
+    }
+
+    /// Reports a failed request in the alert region (issue #5).
+    pub fn alert(&self, subject: &str, error: &WorkerError) {
+        self.fail(None, subject, error);
     }
 
     /// Prepares a stored database and saves it under its file name.

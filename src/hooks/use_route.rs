@@ -10,12 +10,17 @@ pub enum Route {
     Library,
     /// One stored database, by entry id.
     Entry(String),
+    /// The SQL playground of a stored database, by entry id (`#/p/<id>`, issue #5).
+    Playground(String),
 }
 
 impl Route {
     /// Reads a `location.hash` (`#/w/abc`).
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
+        if let Some(id) = path.strip_prefix("p/").filter(|id| !id.is_empty() && !id.contains('/')) {
+            return Route::Playground(js_decode(id));
+        }
         match path.strip_prefix("w/") {
             Some(id) if !id.is_empty() && !id.contains('/') => Route::Entry(js_decode(id)),
             _ => Route::Library,
@@ -27,6 +32,7 @@ impl Route {
         match self {
             Route::Library => "#/".to_owned(),
             Route::Entry(id) => format!("#/w/{}", js_encode(id)),
+            Route::Playground(id) => format!("#/p/{}", js_encode(id)),
         }
     }
 }
@@ -100,5 +106,12 @@ mod tests {
         }
         assert_eq!(Route::Entry("abc".into()).href(), "#/w/abc");
         assert_eq!(Route::Library.href(), "#/");
+    }
+
+    #[test]
+    fn playground_addresses_name_an_entry() {
+        assert_eq!(Route::parse("#/p/abc"), Route::Playground("abc".into()));
+        assert_eq!(Route::parse("#/p/"), Route::Library);
+        assert_eq!(Route::Playground("abc".into()).href(), "#/p/abc");
     }
 }

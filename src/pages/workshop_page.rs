@@ -72,7 +72,12 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
             </div>
         },
         Opening::Failed(message) => html! {
-            <p class="notice">{ format!("It could not be opened: {message}") }</p>
+            <div class="notice">
+                <p>{ format!("It could not be opened: {message}") }</p>
+                // A workshop changed in the playground's write mode no longer matches its digest:
+                // its tables can still be looked at (issue #5).
+                <p><a href={Route::Playground(props.id.to_string()).href()}>{ "Open the SQL playground" }</a></p>
+            </div>
         },
     };
     html! { <>{ back }{ body }</> }

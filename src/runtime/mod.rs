@@ -18,7 +18,9 @@ pub mod backend;
 pub mod catalog;
 pub mod errors;
 pub mod lock;
+pub mod playground;
 pub mod source;
+pub mod textforms;
 
 use std::collections::HashMap;
 

@@ -59,7 +59,7 @@ pub use crate::open::{
     Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_connection, playground_tables,
     quick_check,
 };
-pub use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use crate::schema::{APPLICATION_ID, ARTIFACT_TABLES, DEFINITION_TABLES, META_TABLES, SCHEMA_VERSION};
 pub use crate::sniff::{Header, SNIFF_LEN, sniff};
 pub use crate::store::{read_runtime, read_workshop, write_new, write_runtime};
 #[cfg(not(target_arch = "wasm32"))]

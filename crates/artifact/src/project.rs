@@ -525,7 +525,7 @@ fn table_sql(conn: &Connection, table: &str) -> Result<String> {
 
 /// One table of `conn` as project-form CSV, or `None` when it has no rows: how a workshop's
 /// runtime tables travel in its text form (`data/<table>.csv`).
-pub(crate) fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
+pub fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
     let rows: i64 = conn
         .query_row(&format!("SELECT count(*) FROM {}", quote_ident(table)), [], |r| r.get(0))
         .ctx(&format!("counting the rows of {table:?}"))?;

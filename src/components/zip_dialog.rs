@@ -1,0 +1,58 @@
+//! Asks before a database is built from an added zip (issue #5): what the worker found in it.
+
+use yew::prelude::*;
+
+use crate::library::ZipPrompt;
+use crate::protocol::TextForm;
+
+use super::Modal;
+
+/// Props of [`ZipDialog`].
+#[derive(Properties, PartialEq)]
+pub struct ZipDialogProps {
+    /// The zip waiting for an answer.
+    pub prompt: ZipPrompt,
+    /// `true`: build and add it; `false`: drop it (also Escape).
+    pub on_answer: Callback<bool>,
+}
+
+/// "sql-joins.zip holds a workshop: 8 steps, 3 artifacts. Build and add it?"
+#[component]
+pub fn ZipDialog(props: &ZipDialogProps) -> Html {
+    let contents = &props.prompt.contents;
+    let answer = |build: bool| {
+        let on_answer = props.on_answer.clone();
+        Callback::from(move |_: MouseEvent| on_answer.emit(build))
+    };
+    let on_cancel = {
+        let on_answer = props.on_answer.clone();
+        Callback::from(move |()| on_answer.emit(false))
+    };
+    let (what, item_head, count_head) = match contents.form {
+        TextForm::Project => ("a project (project.yaml and CSV data)", "Table", "Rows"),
+        _ => ("a workshop in its text form (workshop.yaml)", "Step", "Artifacts"),
+    };
+    html! {
+        <Modal labelled_by="zip-title" described_by="zip-text" {on_cancel}>
+            <h2 id="zip-title">{ format!("Build “{}” from {}?", contents.title, contents.name) }</h2>
+            <div id="zip-text">
+                <p>{ format!("{} holds {what}: ", contents.name) }<strong class="zip-counts">{ contents.counts.clone() }</strong>{ "." }</p>
+                <div class="zip-items">
+                    <table class="tables">
+                        <thead><tr><th scope="col">{ item_head }</th><th scope="col" class="num">{ count_head }</th></tr></thead>
+                        <tbody>
+                            { for contents.items.iter().map(|(name, n)| html! {
+                                <tr><th scope="row">{ name.clone() }</th><td class="num">{ n.to_string() }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                <p class="meta">{ "Stepwise builds a new database from it and checks it; nothing stored changes if it fails." }</p>
+            </div>
+            <div class="dialog-actions">
+                <button class="primary" autofocus=true onclick={answer(true)}>{ "Build and add" }</button>
+                <button class="quiet" onclick={answer(false)}>{ "Cancel" }</button>
+            </div>
+        </Modal>
+    }
+}

@@ -1,0 +1,414 @@
+//! The SQL playground of a stored database at `#/p/<id>` (issue #5): its tables and views with
+//! row counts, a paged table browser sortable by column, a SQL box with the session's history,
+//! one table as CSV. Writing a workshop's definition tables needs write mode, on purpose.
+
+use web_sys::HtmlTextAreaElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::hooks::{Commands, Route, use_library};
+use crate::protocol::{EntryKind, RequestBody, ResponseBody, Rows};
+
+use super::library_page::set_title;
+
+/// Rows per page of the table browser.
+const PAGE: u32 = 50;
+
+/// Props of [`PlaygroundPage`].
+#[derive(Properties, PartialEq)]
+pub struct PlaygroundPageProps {
+    /// The entry's id, from the address.
+    pub id: AttrValue,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Browse {
+    table: String,
+    offset: u64,
+    order_by: Option<String>,
+    descending: bool,
+}
+
+#[derive(Clone, PartialEq)]
+struct Page {
+    columns: Vec<String>,
+    rows: Rows,
+    offset: u64,
+    total: u64,
+}
+
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Rows { columns: Vec<String>, rows: Rows, truncated: bool, changed: u64 },
+    Error(String),
+}
+
+/// `1234567` → `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn cells(columns: &[String], rows: &Rows) -> Html {
+    html! {
+        <div class="result-scroll">
+            <table class="result">
+                <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }</tr></thead>
+                <tbody>
+                    { for rows.iter().map(|row| html! {
+                        <tr>{ for row.iter().map(|cell| match cell {
+                            Some(text) => html! { <td>{ text.clone() }</td> },
+                            None => html! { <td class="null">{ "NULL" }</td> },
+                        }) }</tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+async fn load_tables(commands: &Commands, id: &str) -> Result<(Vec<(String, Option<i64>)>, Vec<String>), String> {
+    match commands.worker().call(RequestBody::Tables { entry: id.to_owned() }).await {
+        ResponseBody::Tables { tables, protected } => Ok((tables, protected)),
+        ResponseBody::Failed { error } => Err(error.message),
+        other => Err(format!("The database worker gave an unexpected answer ({other:?}).")),
+    }
+}
+
+/// The page at `#/p/<id>`.
+#[component]
+pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
+    let (library, commands) = use_library();
+    let id = props.id.to_string();
+    let entry = library.entries.iter().flatten().find(|e| e.id == id).cloned();
+    let tables = use_state(|| None::<Result<(Vec<(String, Option<i64>)>, Vec<String>), String>>);
+    let browse = use_state(|| None::<Browse>);
+    let page = use_state(|| None::<Result<Page, String>>);
+    let sql = use_state(String::new);
+    let write = use_state(|| false);
+    let running = use_state(|| false);
+    let outcome = use_state(|| None::<Outcome>);
+    let history = use_state(Vec::<String>::new);
+    let changed_digest = use_state(|| false);
+    let reload = use_state(|| 0u32);
+    let ready = matches!(library.phase, crate::library::Phase::Ready(_));
+
+    {
+        let (tables, commands, id) = (tables.clone(), commands.clone(), id.clone());
+        use_effect_with((id.clone(), ready, *reload), move |_| {
+            if ready {
+                spawn_local(async move { tables.set(Some(load_tables(&commands, &id).await)) });
+            }
+        });
+    }
+    if let Some(entry) = &entry {
+        set_title(&format!("Playground: {} — Stepwise", entry.title));
+    }
+    {
+        let (page, commands, id) = (page.clone(), commands.clone(), id.clone());
+        use_effect_with(((*browse).clone(), *reload), move |(browse, _)| {
+            if let Some(b) = browse.clone() {
+                spawn_local(async move {
+                    let body = RequestBody::BrowseTable {
+                        entry: id,
+                        table: b.table,
+                        offset: b.offset,
+                        limit: PAGE,
+                        order_by: b.order_by,
+                        descending: b.descending,
+                    };
+                    page.set(Some(match commands.worker().call(body).await {
+                        ResponseBody::TablePage { columns, rows, offset, total, .. } => {
+                            Ok(Page { columns, rows, offset, total })
+                        }
+                        ResponseBody::Failed { error } => Err(error.message),
+                        other => Err(format!("unexpected answer ({other:?})")),
+                    }));
+                });
+            }
+        });
+    }
+
+    let run = {
+        let (sql, write, running, outcome, history, commands, id) = (
+            sql.clone(),
+            write.clone(),
+            running.clone(),
+            outcome.clone(),
+            history.clone(),
+            commands.clone(),
+            id.clone(),
+        );
+        let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
+        Callback::from(move |()| {
+            let text = (*sql).trim().to_owned();
+            if text.is_empty() || *running {
+                return;
+            }
+            running.set(true);
+            let mut past: Vec<String> = (*history).iter().filter(|h| **h != text).cloned().collect();
+            past.insert(0, text.clone());
+            history.set(past);
+            let (running, outcome, commands, id, write) =
+                (running.clone(), outcome.clone(), commands.clone(), id.clone(), *write);
+            let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
+            spawn_local(async move {
+                let answer = commands.worker().call(RequestBody::Query { entry: id, sql: text, write }).await;
+                running.set(false);
+                outcome.set(Some(match answer {
+                    ResponseBody::QueryDone { columns, rows, truncated, changed, digest_changed } => {
+                        if digest_changed {
+                            changed_digest.set(true);
+                        }
+                        if changed > 0 || columns.is_empty() {
+                            reload.set(*reload + 1);
+                            commands.refresh();
+                        }
+                        Outcome::Rows { columns, rows, truncated, changed }
+                    }
+                    ResponseBody::Failed { error } => Outcome::Error(error.message),
+                    other => Outcome::Error(format!("unexpected answer ({other:?})")),
+                }));
+            });
+        })
+    };
+    let on_input = {
+        let sql = sql.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                sql.set(area.value());
+            }
+        })
+    };
+    let on_keydown = {
+        let run = run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                run.emit(());
+            }
+        })
+    };
+    let on_submit = {
+        let run = run.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            run.emit(());
+        })
+    };
+    let on_write = {
+        let write = write.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                write.set(input.checked());
+            }
+        })
+    };
+    let is_workshop = entry.as_ref().is_some_and(|e| e.kind == EntryKind::Workshop);
+
+    let table_list = match &*tables {
+        None => html! { <p class="meta" aria-busy="true">{ "Reading the tables…" }</p> },
+        Some(Err(message)) => html! { <p class="notice">{ format!("The tables could not be read: {message}") }</p> },
+        Some(Ok((list, protected))) => html! {
+            <ul class="pg-tables" aria-label="Tables and views">
+                { for list.iter().map(|(name, rows)| {
+                    let select = {
+                        let (browse, name) = (browse.clone(), name.clone());
+                        Callback::from(move |_: MouseEvent| browse.set(Some(Browse { table: name.clone(), ..Browse::default() })))
+                    };
+                    let csv = {
+                        let (commands, id, name) = (commands.clone(), id.clone(), name.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let (commands, id, name) = (commands.clone(), id.clone(), name.clone());
+                            spawn_local(async move {
+                                let job = commands.worker().next_id();
+                                let body = RequestBody::TableCsv { entry: id, table: name.clone() };
+                                let answer = commands.worker().call_with(job, body, None, None).await;
+                                commands.saved(job, &format!("{name}.csv"), answer);
+                            });
+                        })
+                    };
+                    let current = browse.as_ref().is_some_and(|b| &b.table == name);
+                    let locked = protected.iter().any(|p| p == name);
+                    html! {
+                        <li data-table={name.clone()} class={classes!(current.then_some("current"))}>
+                            <button class="linkish" onclick={select} aria-pressed={current.to_string()}>
+                                <code>{ name.clone() }</code>
+                            </button>
+                            <span class="meta num">
+                                { match rows { Some(n) => grouped(u64::try_from(*n).unwrap_or(0)), None => "view".to_owned() } }
+                            </span>
+                            if locked { <span class="meta lock" title="Part of the workshop's definition: read-only unless write mode is on">{ "definition" }</span> }
+                            if rows.is_some() {
+                                <button class="quiet small" onclick={csv} aria-label={format!("Download {name} as CSV")}>{ "CSV" }</button>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        },
+    };
+
+    let browser = match (&*browse, &*page) {
+        (None, _) => html! { <p class="meta">{ "Choose a table to browse its rows." }</p> },
+        (Some(_), None) => html! { <p class="meta" aria-busy="true">{ "Reading…" }</p> },
+        (Some(_), Some(Err(message))) => html! { <p class="notice">{ message.clone() }</p> },
+        (Some(b), Some(Ok(p))) => {
+            let shown_from = if p.rows.is_empty() { 0 } else { p.offset + 1 };
+            let shown_to = p.offset + p.rows.len() as u64;
+            let go = |offset: u64| {
+                let (browse, b) = (browse.clone(), b.clone());
+                Callback::from(move |_: MouseEvent| browse.set(Some(Browse { offset, ..b.clone() })))
+            };
+            let sort = |column: &str| {
+                let (browse, b, column) = (browse.clone(), b.clone(), column.to_owned());
+                Callback::from(move |_: MouseEvent| {
+                    let descending = b.order_by.as_deref() == Some(column.as_str()) && !b.descending;
+                    browse.set(Some(Browse { offset: 0, order_by: Some(column.clone()), descending, ..b.clone() }))
+                })
+            };
+            html! {
+                <>
+                    <div class="pg-pager">
+                        <span class="meta pg-range">
+                            { format!("rows {}–{} of {}", grouped(shown_from), grouped(shown_to), grouped(p.total)) }
+                        </span>
+                        <button onclick={go(p.offset.saturating_sub(u64::from(PAGE)))} disabled={p.offset == 0}>{ "Previous" }</button>
+                        <button onclick={go(p.offset + u64::from(PAGE))} disabled={shown_to >= p.total}>{ "Next" }</button>
+                    </div>
+                    <div class="result-scroll">
+                        <table class="result" aria-label={format!("Rows of {}", b.table)}>
+                            <thead><tr>
+                                { for p.columns.iter().map(|c| {
+                                    let sorted = b.order_by.as_deref() == Some(c.as_str());
+                                    let aria = match (sorted, b.descending) {
+                                        (false, _) => "none",
+                                        (true, false) => "ascending",
+                                        (true, true) => "descending",
+                                    };
+                                    html! {
+                                        <th scope="col" aria-sort={aria}>
+                                            <button class="sort" onclick={sort(c)}>
+                                                { c.clone() }
+                                                <span aria-hidden="true">{ match aria { "ascending" => " ▲", "descending" => " ▼", _ => "" } }</span>
+                                            </button>
+                                        </th>
+                                    }
+                                }) }
+                            </tr></thead>
+                            <tbody>
+                                { for p.rows.iter().map(|row| html! {
+                                    <tr>{ for row.iter().map(|cell| match cell {
+                                        Some(text) => html! { <td>{ text.clone() }</td> },
+                                        None => html! { <td class="null">{ "NULL" }</td> },
+                                    }) }</tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                </>
+            }
+        }
+    };
+
+    let result = match &*outcome {
+        None => html! {},
+        Some(Outcome::Error(message)) => html! { <p class="query-error" role="alert">{ message.clone() }</p> },
+        Some(Outcome::Rows { columns, rows, truncated, changed }) => html! {
+            <div class="query-result">
+                if columns.is_empty() {
+                    <p class="meta query-done">{ format!("Done: {} changed.", crate::format::count(u32::try_from(*changed).unwrap_or(u32::MAX), "row", "rows")) }</p>
+                } else {
+                    <p class="meta query-done">
+                        { format!("{} row{}", rows.len(), if rows.len() == 1 { "" } else { "s" }) }
+                        { if *truncated { " (only the first ones are shown)" } else { "" } }
+                    </p>
+                    { cells(columns, rows) }
+                }
+            </div>
+        },
+    };
+
+    let title = entry.as_ref().map_or_else(|| "Database".to_owned(), |e| e.title.clone());
+    html! {
+        <>
+            <p class="back"><a href={Route::Entry(id.clone()).href()}>{ format!("← {title}") }</a></p>
+            <article class="playground">
+                <header>
+                    <p class="eyebrow meta">{ "SQL playground" }</p>
+                    <h1>{ title }</h1>
+                    if *changed_digest {
+                        <p class="notice changed" role="status">
+                            { "This workshop was changed: its content no longer matches its digest, so it will open as changed (damaged) until you add the original again." }
+                        </p>
+                    }
+                </header>
+                <div class="pg-layout">
+                    <nav class="pg-side" aria-labelledby="pg-tables-title">
+                        <h2 id="pg-tables-title">{ "Tables" }</h2>
+                        { table_list }
+                    </nav>
+                    <div class="pg-main">
+                        <section aria-labelledby="pg-query-title">
+                            <h2 id="pg-query-title">{ "SQL" }</h2>
+                            <form class="pg-query" onsubmit={on_submit}>
+                                <label for="pg-sql" class="visually-hidden">{ "SQL statement" }</label>
+                                <textarea id="pg-sql" rows="4" spellcheck="false" value={(*sql).clone()}
+                                          placeholder="SELECT * FROM …   (Ctrl+Enter runs)"
+                                          oninput={on_input} onkeydown={on_keydown} />
+                                <div class="view-actions">
+                                    <button type="submit" class="primary" disabled={*running}>{ "Run" }</button>
+                                    if is_workshop {
+                                        <label class="write-mode">
+                                            <input type="checkbox" checked={*write} onchange={on_write} />
+                                            { " Write mode: allow changing the workshop's definition" }
+                                        </label>
+                                    }
+                                </div>
+                            </form>
+                            { result }
+                            if !history.is_empty() {
+                                <details class="pg-history" open=true>
+                                    <summary>{ "History" }</summary>
+                                    <ol>
+                                        { for history.iter().map(|h| {
+                                            let (sql, h2) = (sql.clone(), h.clone());
+                                            let reuse = Callback::from(move |_: MouseEvent| sql.set(h2.clone()));
+                                            html! { <li><button class="linkish" onclick={reuse}><code>{ h.clone() }</code></button></li> }
+                                        }) }
+                                    </ol>
+                                </details>
+                            }
+                        </section>
+                        <section aria-labelledby="pg-browse-title">
+                            <h2 id="pg-browse-title">
+                                { browse.as_ref().map_or_else(|| "Rows".to_owned(), |b| format!("Rows of {}", b.table)) }
+                            </h2>
+                            { browser }
+                        </section>
+                    </div>
+                </div>
+            </article>
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_000_000), "1,000,000");
+    }
+}

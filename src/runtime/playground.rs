@@ -1,0 +1,239 @@
+//! The SQL playground over any stored database (issue #5): tables with row counts, a paged and
+//! sortable table browser, one statement at a time, and one table as CSV.
+//!
+//! **Invariant:** unless the user turned write mode on, no statement changes a workshop's
+//! definition, artifact or bookkeeping tables: an authorizer refuses it before it runs (the
+//! learner's runtime tables stay writable, as in any playground).
+
+use std::sync::{Arc, Mutex};
+
+use stepwise_artifact::rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use stepwise_artifact::rusqlite::types::ValueRef;
+use stepwise_artifact::rusqlite::{Connection, params};
+use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Value, harden};
+
+use super::Library;
+use super::catalog::file_of;
+use super::errors::{from_artifact, from_sqlite};
+use crate::protocol::{EntryKind, ErrorKind, ResponseBody, Rows, WorkerError};
+
+/// Rows kept of a query's result.
+const QUERY_ROWS: usize = 500;
+/// Largest page of the table browser.
+const MAX_PAGE: u32 = 500;
+
+/// The tables a workshop's content digest covers, and its bookkeeping: read-only by default.
+pub fn protected_tables() -> Vec<String> {
+    META_TABLES.iter().chain(DEFINITION_TABLES).chain(ARTIFACT_TABLES).map(|t| (*t).to_owned()).collect()
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn cell(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Some(format!("<blob {} bytes>", b.len())),
+    }
+}
+
+fn value(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(x) => Some(x.to_string()),
+        Value::Text(t) => Some(t.clone()),
+    }
+}
+
+/// The table a write action names, if it is one the authorizer guards.
+fn written_table<'a>(action: &AuthAction<'a>) -> Option<&'a str> {
+    match *action {
+        AuthAction::Insert { table_name }
+        | AuthAction::Delete { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::DropTable { table_name }
+        | AuthAction::AlterTable { table_name, .. }
+        | AuthAction::CreateIndex { table_name, .. }
+        | AuthAction::DropIndex { table_name, .. }
+        | AuthAction::CreateTrigger { table_name, .. }
+        | AuthAction::DropTrigger { table_name, .. } => Some(table_name),
+        _ => None,
+    }
+}
+
+impl Library {
+    fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), WorkerError> {
+        let entry = self.entry(id)?;
+        let conn =
+            self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?;
+        harden(&conn).map_err(|e| from_artifact(&entry.file_name, &e))?;
+        Ok((conn, entry.file_name, entry.kind))
+    }
+
+    /// Tables and views with row counts, and which are protected.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`]; SQLite's error.
+    pub fn tables(&self, id: &str) -> Result<ResponseBody, WorkerError> {
+        let (conn, file_name, kind) = self.playground_conn(id)?;
+        let tables =
+            stepwise_artifact::playground_tables(&conn, &file_name).map_err(|e| from_artifact(&file_name, &e))?;
+        let protected = if kind == EntryKind::Workshop { protected_tables() } else { Vec::new() };
+        let _ = conn.close();
+        Ok(ResponseBody::Tables { tables, protected })
+    }
+
+    /// One page of a table, `ORDER BY` the chosen column (or rowid), `LIMIT`/`OFFSET`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown table or column; SQLite's error.
+    pub fn browse(
+        &self,
+        id: &str,
+        table: &str,
+        offset: u64,
+        limit: u32,
+        order_by: Option<&str>,
+        descending: bool,
+    ) -> Result<ResponseBody, WorkerError> {
+        let (conn, file_name, _) = self.playground_conn(id)?;
+        let fail = |e: stepwise_artifact::rusqlite::Error| {
+            WorkerError::new(ErrorKind::Internal, format!("{file_name}: reading {table}: {e}"))
+        };
+        let known: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1",
+                [table],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(fail)?
+            > 0;
+        if !known {
+            return Err(WorkerError::new(ErrorKind::NotFound, format!("{file_name} has no table {table:?}.")));
+        }
+        let from = quote(table);
+        let columns: Vec<String> = {
+            let stmt = conn.prepare(&format!("SELECT * FROM {from} LIMIT 0")).map_err(fail)?;
+            stmt.column_names().map(str::to_owned).collect()
+        };
+        let direction = if descending { "DESC" } else { "ASC" };
+        let order = match order_by {
+            Some(c) if columns.iter().any(|k| k == c) => format!("ORDER BY {} {direction}", quote(c)),
+            Some(c) => {
+                return Err(WorkerError::new(ErrorKind::NotFound, format!("{table} has no column {c:?}.")));
+            }
+            None => format!("ORDER BY rowid {direction}"),
+        };
+        let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {from}"), [], |r| r.get(0)).map_err(fail)?;
+        let limit = i64::from(limit.clamp(1, MAX_PAGE));
+        let offset_i = i64::try_from(offset).unwrap_or(i64::MAX);
+        let mut stmt = match conn.prepare(&format!("SELECT * FROM {from} {order} LIMIT ?1 OFFSET ?2")) {
+            Ok(stmt) => stmt,
+            // A view or WITHOUT ROWID table has no rowid: SQLite's own order, then.
+            Err(_) if order_by.is_none() => {
+                conn.prepare(&format!("SELECT * FROM {from} LIMIT ?1 OFFSET ?2")).map_err(fail)?
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        let width = columns.len();
+        let mut rows: Rows = Vec::new();
+        let mut query = stmt.query(params![limit, offset_i]).map_err(fail)?;
+        while let Some(row) = query.next().map_err(fail)? {
+            let mut cells = Vec::with_capacity(width);
+            for i in 0..width {
+                cells.push(cell(row.get_ref(i).map_err(fail)?));
+            }
+            rows.push(cells);
+        }
+        drop(query);
+        drop(stmt);
+        let _ = conn.close();
+        Ok(ResponseBody::TablePage {
+            table: table.to_owned(),
+            columns,
+            rows,
+            offset,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    /// Runs one statement. A workshop's protected tables refuse writes unless `write`; after a
+    /// write, says whether the workshop's content digest still matches.
+    ///
+    /// # Errors
+    /// SQLite's message verbatim (or the refusal), as [`ErrorKind::Invalid`].
+    pub fn query(&mut self, id: &str, sql: &str, write: bool) -> Result<ResponseBody, WorkerError> {
+        let (mut conn, file_name, kind) = self.playground_conn(id)?;
+        let refused: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+        if kind == EntryKind::Workshop && !write {
+            let protected = protected_tables();
+            let slot = Arc::clone(&refused);
+            let _ = conn.authorizer(Some(move |ctx: AuthContext<'_>| match written_table(&ctx.action) {
+                Some(table) if protected.iter().any(|p| p.eq_ignore_ascii_case(table)) => {
+                    if let Ok(mut slot) = slot.lock() {
+                        slot.get_or_insert_with(|| table.to_owned());
+                    }
+                    Authorization::Deny
+                }
+                _ => Authorization::Allow,
+            }));
+        }
+        let before = conn.total_changes();
+        let result = stepwise_artifact::rules::run_query(&mut conn, sql, QUERY_ROWS);
+        let _ = conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let changed = conn.total_changes().saturating_sub(before);
+        let result = match result {
+            Ok(result) => result,
+            Err(message) => {
+                let refused = refused.lock().ok().and_then(|mut r| r.take());
+                let message = match refused {
+                    Some(table) => format!(
+                        "{table} belongs to the workshop's definition, so the playground does not change it. Turn \
+                         on write mode to change it on purpose (the workshop will then show it was changed)."
+                    ),
+                    None => message,
+                };
+                let _ = conn.close();
+                return Err(WorkerError::new(ErrorKind::Invalid, message));
+            }
+        };
+        let digest_changed = kind == EntryKind::Workshop
+            && matches!(stepwise_artifact::load_checked(&conn, &file_name), Err(FormatError::DigestMismatch { .. }));
+        let _ = conn.close();
+        Ok(ResponseBody::QueryDone {
+            columns: result.columns,
+            rows: result.rows.iter().map(|r| r.iter().map(value).collect()).collect(),
+            truncated: result.truncated,
+            changed,
+            digest_changed,
+        })
+    }
+
+    /// One table as project-form CSV (header and rows; NULL apart from `""`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`]; what the project form cannot hold.
+    pub fn table_csv(&self, id: &str, table: &str) -> Result<Vec<u8>, WorkerError> {
+        let (conn, file_name, _) = self.playground_conn(id)?;
+        let csv = stepwise_artifact::project::table_csv(&conn, table).map_err(|e| from_artifact(&file_name, &e))?;
+        let csv = match csv {
+            Some(csv) => csv,
+            None => {
+                // No rows: the header alone.
+                let stmt = conn
+                    .prepare(&format!("SELECT * FROM {} LIMIT 0", quote(table)))
+                    .map_err(|e| from_sqlite(&file_name, "reading", &e))?;
+                let mut line = String::new();
+                stepwise_artifact::csv::write_record(&mut line, stmt.column_names().map(Some));
+                line.into_bytes()
+            }
+        };
+        let _ = conn.close();
+        Ok(csv)
+    }
+}

@@ -1,0 +1,305 @@
+// Text forms and the SQL playground end to end (issue #5): export a workshop as YAML/CSV and
+// decompiled zips (real downloads, checked with the CLI: same bytes as `stepwise export`, same
+// digest after `stepwise build`), import zips after a preview, refuse bad zips with the file and
+// line and without changing the library, browse and query in the playground (a write to a
+// workshop's definition refused until write mode), CSV of a table, export and rebuild a project.
+//
+//   node --test tests/e2e/textforms.test.mjs   # after scripts/build-samples.sh, trunk build and
+//                                              # cargo build --release -p stepwise-cli
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const cli = resolve(root, process.env.STEPWISE_CLI ?? 'target/release/stepwise');
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WAIT = { timeout: 60_000 };
+const SQL_JOINS = join(dist, 'samples', 'sql-joins.db');
+const K8S = join(dist, 'samples', 'k8s-first-deploy.db');
+
+let server, context, page, profile, work;
+const problems = [];
+
+const run = (...args) => execFileSync(cli, args, { encoding: 'utf8' });
+const digestOf = (text) => text.match(/sha256:[0-9a-f]{64}/)?.[0];
+/** Writes a zip of `files` ({path: text}) with Python's zipfile (which keeps `../` names). */
+function makeZip(path, files) {
+  execFileSync('python3', ['-c', `
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for name, text in json.loads(sys.argv[2]).items():
+        z.writestr(name, text)
+`, path, JSON.stringify(files)]);
+}
+
+const cards = () => page.locator('ul.library > li.card');
+async function cardCount(n) {
+  await page.waitForFunction((n) => document.querySelectorAll('ul.library > li.card').length === n
+    && !document.querySelector('ul.library[aria-busy="true"]'), n, WAIT);
+}
+async function home() {
+  await page.goto(`${server.url}#/`);
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await page.waitForSelector('ul.library:not([aria-busy="true"]), p.empty', WAIT);
+}
+async function idle() {
+  await page.waitForFunction(() => !document.querySelector('.imports .job'), null, WAIT);
+}
+async function dismissAll() {
+  const dismiss = page.getByRole('button', { name: /^Dismiss the message/ });
+  while (await dismiss.count() > 0) await dismiss.first().click();
+}
+async function openCard(title) {
+  await page.getByRole('link', { name: `Open ${title}` }).first().click();
+  await page.waitForSelector('article.opened', WAIT);
+}
+async function download(name) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download', WAIT),
+    page.getByRole('button', { name }).click(),
+  ]);
+  const saved = join(work, file.suggestedFilename());
+  await file.saveAs(saved);
+  return { name: file.suggestedFilename(), path: saved };
+}
+async function shot(name, scheme) {
+  mkdirSync(shots, { recursive: true });
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.screenshot({ path: join(shots, `${name}-${scheme}.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+async function query(sql) {
+  await page.fill('#pg-sql', sql);
+  await page.press('#pg-sql', 'Control+Enter');
+  await page.waitForFunction(() => document.querySelector('.query-error, .query-done')
+    && !document.querySelector('.pg-query button[type="submit"][disabled]'), null, WAIT);
+}
+/** Adds a zip by the file picker and answers the preview; returns the dialog's text. */
+async function addZip(path, answer = 'Build and add') {
+  await page.setInputFiles('#add-file', path);
+  const dialog = await page.waitForSelector('dialog[open]', WAIT);
+  const text = await dialog.textContent();
+  await page.getByRole('button', { name: answer }).click();
+  await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  return text;
+}
+
+before(async () => {
+  for (const f of [join(dist, 'index.html'), SQL_JOINS, K8S, cli]) assert.ok(existsSync(f), `${f} missing`);
+  work = mkdtempSync(join(tmpdir(), 'stepwise-textforms-'));
+  execFileSync('sqlite3', [join(work, 'shop.sqlite'),
+    'CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT, note TEXT);'
+    + "INSERT INTO customers(name, note) VALUES ('Ada', NULL),('Grace', ''),('Linus', 'a \"quoted\", text');"
+    + 'CREATE TABLE orders(id INTEGER PRIMARY KEY, customer INTEGER REFERENCES customers(id));'
+    + 'INSERT INTO orders(customer) VALUES (1),(1),(3);'
+    + 'CREATE VIEW names AS SELECT name FROM customers;']);
+  execFileSync('sqlite3', [join(work, 'million.sqlite'),
+    'CREATE TABLE n(x INTEGER PRIMARY KEY, sq INTEGER);'
+    + 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) '
+    + 'INSERT INTO n SELECT x, (x * 7919) % 1000003 FROM c;']);
+  run('export', K8S, '-o', join(work, 'k8s-first-deploy.zip'));
+  server = await serve(dist);
+  profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: FLAGS,
+    viewport: { width: 1200, height: 850 }, acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await home();
+  await page.setInputFiles('#add-file', SQL_JOINS);
+  await cardCount(1);
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  for (const dir of [profile, work]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('Export as YAML/CSV downloads the same zip as `stepwise export`, and it builds to the same digest', async () => {
+  await openCard('SQL joins in eight steps');
+  const zip = await download('Export as YAML/CSV (.zip)');
+  assert.equal(zip.name, 'sql-joins-1.0.0.zip');
+  run('export', SQL_JOINS, '-o', join(work, 'cli.zip'));
+  assert.ok(readFileSync(zip.path).equals(readFileSync(join(work, 'cli.zip'))), 'byte-identical to the CLI export');
+  const built = run('build', zip.path, '-o', join(work, 'rebuilt.db'));
+  assert.equal(digestOf(built), digestOf(run('info', SQL_JOINS)));
+});
+
+test('Decompile downloads <slug>-<version>-decompiled.zip, as the CLI makes it', async () => {
+  const zip = await download('Decompile (.zip)');
+  assert.equal(zip.name, 'sql-joins-1.0.0-decompiled.zip');
+  run('decompile', SQL_JOINS, '-o', join(work, 'cli-decompiled.zip'));
+  assert.ok(readFileSync(zip.path).equals(readFileSync(join(work, 'cli-decompiled.zip'))));
+});
+
+test('a workshop zip is previewed, confirmed, built and opened', async () => {
+  await home();
+  const text = await addZip(join(work, 'k8s-first-deploy.zip'));
+  assert.match(text, /Your first deployment/);
+  assert.match(text, /4 steps, \d+ artifacts?/);
+  await cardCount(2);
+  await idle();
+  await openCard('Your first deployment');
+  assert.equal(await page.locator('ol.steps > li').count(), 4);
+});
+
+test('a zip dropped on the page is known by its bytes (no .zip in its name); Cancel stores nothing', async () => {
+  await home();
+  const base64 = readFileSync(join(work, 'k8s-first-deploy.zip')).toString('base64');
+  await page.evaluate((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'k8s-text-form'));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, base64);
+  const dialog = await page.waitForSelector('dialog[open]', WAIT);
+  assert.match(await dialog.textContent(), /Build “Your first deployment” from k8s-text-form/);
+  for (const scheme of ['light', 'dark']) await shot('zip-dialog', scheme);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  await idle();
+  await cardCount(2);
+});
+
+test('bad zips are refused naming the file inside and the line; the library does not change', async () => {
+  await home();
+  await dismissAll();
+  makeZip(join(work, 'evil.zip'), { '../evil': 'x', 'workshop.yaml': 'version: 1\n' });
+  makeZip(join(work, 'badcsv.zip'), {
+    'project.yaml': 'version: 1\nproject:\n  name: bad\ntables:\n  - name: t\n    columns:\n      - name: a\n        type: TEXT\n',
+    'data/t.csv': 'a\n"ok"\n"broken\n',
+  });
+  makeZip(join(work, 'future.zip'), { 'workshop.yaml': 'version: 99\nworkshop:\n  slug: x\n  title: X\n' });
+  for (const [file, pattern] of [
+    ['evil.zip', /evil\.zip.*\.\.\/evil/],
+    ['badcsv.zip', /data\/t\.csv:\d+/],
+    ['future.zip', /workshop\.yaml.*version 99/],
+  ]) {
+    await page.setInputFiles('#add-file', join(work, file));
+    await page.waitForSelector(`.alert >> text=${file}`, WAIT);
+    const message = await page.locator('.alert .alert-message').last().textContent();
+    assert.match(message, pattern, message);
+    await idle();
+    await cardCount(2);
+  }
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+  await dismissAll();
+});
+
+test('the playground lists tables, pages through a million rows and sorts by a column', async () => {
+  await page.setInputFiles('#add-file', join(work, 'million.sqlite'));
+  await cardCount(3);
+  await openCard('million.sqlite');
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="n"]', WAIT);
+  assert.match(await page.textContent('.pg-tables li[data-table="n"]'), /1,000,000/);
+  await page.click('.pg-tables li[data-table="n"] button.linkish');
+  await page.waitForSelector('.pg-range >> text=rows 1–50 of 1,000,000', WAIT);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForSelector('.pg-range >> text=rows 51–100 of 1,000,000', WAIT);
+  assert.equal(await page.textContent('table.result tbody tr:first-child td:first-child'), '51');
+  await page.click('th >> button.sort:has-text("sq")');
+  await page.waitForSelector('th[aria-sort="ascending"]', WAIT);
+  await page.waitForSelector('.pg-range >> text=rows 1–50 of 1,000,000', WAIT);
+  const first = Number(await page.textContent('table.result tbody tr:first-child td:nth-child(2)'));
+  const least = Number(execFileSync('sqlite3', [join(work, 'million.sqlite'), 'SELECT min(sq) FROM n']).toString());
+  assert.equal(first, least, 'smallest sq first');
+  await page.click('th >> button.sort:has-text("sq")');
+  await page.waitForSelector('th[aria-sort="descending"]', WAIT);
+  for (const scheme of ['light', 'dark']) await shot('playground-browse', scheme);
+});
+
+test('a query runs with Ctrl+Enter, errors come as SQLite says them, history reuses a query', async () => {
+  await query('SELECT count(*) AS rows FROM n WHERE x <= 10');
+  assert.match(await page.textContent('.query-result'), /10/);
+  await query('SELECT * FROM nowhere');
+  assert.equal(await page.textContent('.query-error'), 'no such table: nowhere');
+  await page.click('.pg-history li:nth-child(2) button');
+  assert.equal(await page.inputValue('#pg-sql'), 'SELECT count(*) AS rows FROM n WHERE x <= 10');
+});
+
+test('the playground of a workshop refuses writing its definition until write mode is on', async () => {
+  await home();
+  await openCard('Your first deployment');
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="step"]', WAIT);
+  await query('SELECT count(*) AS n FROM step');
+  assert.match(await page.textContent('.query-result table'), /4/);
+  await query("UPDATE workshop SET title = 'Changed'");
+  assert.match(await page.textContent('.query-error'), /workshop belongs to the workshop's definition.*write mode/);
+  await query('SELECT title FROM workshop');
+  assert.match(await page.textContent('.query-result table'), /Your first deployment/);
+  for (const scheme of ['light', 'dark']) await shot('playground', scheme);
+  await page.check('.write-mode input');
+  await query("UPDATE workshop SET title = 'Changed'");
+  assert.match(await page.textContent('.query-done'), /1 row changed/);
+  await page.waitForSelector('.notice.changed', WAIT);
+  assert.match(await page.textContent('.notice.changed'), /no longer matches its digest/);
+  // The opened view says so too, and still leads to the playground.
+  await page.click('p.back a');
+  await page.waitForSelector('.notice >> text=could not be opened', WAIT);
+  assert.match(await page.textContent('.notice'), /no longer matches the fingerprint/);
+  assert.equal(await page.getByRole('link', { name: 'Open the SQL playground' }).count(), 1);
+});
+
+test('a table downloads as project CSV; a project exports and rebuilds after a confirmation', async () => {
+  await home();
+  await page.setInputFiles('#add-file', join(work, 'shop.sqlite'));
+  await cardCount(4);
+  await openCard('shop.sqlite');
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  const csv = await download('Download customers as CSV');
+  assert.equal(csv.name, 'customers.csv');
+  const exported = readFileSync(csv.path, 'utf8');
+  assert.match(exported, /^id,name,note\r?\n/);
+  assert.match(exported, /a ""quoted"", text/);
+  await query("INSERT INTO customers(name) VALUES ('Temporary')");
+  await page.goBack();
+  await page.waitForSelector('article.opened', WAIT);
+  const project = await download('Export as project (.zip)');
+  assert.equal(project.name, 'shop-project.zip');
+  const entries = execFileSync('python3', ['-c', 'import sys,zipfile;print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', project.path], { encoding: 'utf8' });
+  assert.match(entries, /project\.yaml/);
+  assert.match(entries, /data\/customers\.csv/);
+  // Rebuild from the project as it was before the insert: made by the CLI from the original file.
+  run('project', 'export', join(work, 'shop.sqlite'), '-o', join(work, 'shop-original.zip'));
+  const opened = page.url();
+  await page.setInputFiles('.text-forms input[type="file"]', join(work, 'shop-original.zip'));
+  await page.waitForSelector('.rebuild-confirm', WAIT);
+  assert.match(await page.textContent('.rebuild-summary'),
+    /2 tables, 6 rows will be recreated; the stored \.db will be replaced/);
+  await page.getByRole('button', { name: 'Replace the stored database' }).click();
+  await page.waitForURL((u) => u.toString() !== opened, WAIT);
+  await page.waitForSelector('article.opened', WAIT);
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  assert.equal(await page.textContent('.pg-tables li[data-table="customers"] .num'), '3');
+  await home();
+  await cardCount(4);
+});
+
+test('a rebuild from a malformed project changes nothing', async () => {
+  await openCard('shop.sqlite');
+  const before = page.url();
+  await page.setInputFiles('.text-forms input[type="file"]', join(work, 'badcsv.zip'));
+  await page.waitForSelector('.alert >> text=badcsv.zip', WAIT);
+  assert.equal(page.url(), before);
+  await home();
+  await cardCount(4);
+});
+
+test('no uncaught errors', () => {
+  assert.deepEqual(problems, []);
+});
