@@ -54,6 +54,10 @@ pub fn App() -> Html {
             let key = id.clone();
             html! { <WorkshopPage {key} {id} /> }
         }
+        Route::Step(id, step) => {
+            let key = id.clone();
+            html! { <WorkshopPage {key} {id} step={Some(AttrValue::from(step))} /> }
+        }
     };
     html! {
         <ContextProvider<LibraryContext> context={library.clone()}>
