@@ -113,7 +113,8 @@ pub fn Player(props: &PlayerProps) -> Html {
         let neighbours = neighbours.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|document| {
-                gloo_events::EventListener::new(&document, "keydown", move |event| {
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&document, "keydown", options, move |event| {
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
                     let typing = event
                         .target()
