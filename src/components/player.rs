@@ -13,6 +13,7 @@ use crate::hooks::{Commands, Route, navigate, replace};
 use crate::library::Job;
 use crate::protocol::{Entry, PlayerView, RequestBody, ResponseBody, SqlTable, TocState};
 
+use super::step_toc::lock_icon;
 use super::{CheckCard, ConfirmAction, JobProgress, SqlBox, StepContent, StepToc};
 
 /// Props of [`Player`].
@@ -229,7 +230,7 @@ pub fn Player(props: &PlayerProps) -> Html {
             } else { <span></span> }
             if let Some(n) = next {
                 if n.state == TocState::Locked {
-                    <span class="next-locked meta">{ format!("🔒 “{}” opens when this step is done", n.title) }</span>
+                    <span class="next-locked meta">{ lock_icon() }{ format!(" “{}” opens when this step is done", n.title) }</span>
                 } else {
                     <a class="button primary" rel="next" href={Route::Step(id.clone(), n.slug.clone()).href()}>
                         { n.title.clone() }{ " →" }
@@ -272,7 +273,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                     if let Some(e) = &*error { <p class="notice" role="alert">{ e.clone() }</p> }
                     if let Some(reason) = &v.locked {
                         <div class="notice locked" role="note">
-                            <p><strong>{ "🔒 This step is locked. " }</strong>{ reason.clone() }</p>
+                            <p><strong>{ lock_icon() }{ " This step is locked. " }</strong>{ reason.clone() }</p>
                             if let Some(p) = prev {
                                 <p><a href={Route::Step(id.clone(), p.slug.clone()).href()}>{ format!("Go to “{}”", p.title) }</a></p>
                             }

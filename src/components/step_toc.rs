@@ -18,6 +18,16 @@ pub struct StepTocProps {
     pub current: Option<String>,
 }
 
+/// A small padlock, drawn (emoji fonts are not everywhere).
+pub fn lock_icon() -> Html {
+    html! {
+        <svg class="lock" viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
+            <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+        </svg>
+    }
+}
+
 /// `<nav>` with one link per step.
 #[component]
 pub fn StepToc(props: &StepTocProps) -> Html {
@@ -33,9 +43,9 @@ pub fn StepToc(props: &StepTocProps) -> Html {
                         let shown = i == props.shown;
                         let current = props.current.as_deref() == Some(step.slug.as_str());
                         let (mark, state) = match step.state {
-                            TocState::Done => ("✓", "done"),
-                            TocState::Locked => ("🔒", "locked"),
-                            TocState::Open => ("", "open"),
+                            TocState::Done => (html! { "✓" }, "done"),
+                            TocState::Locked => (lock_icon(), "locked"),
+                            TocState::Open => (html! {}, "open"),
                         };
                         let href = Route::Step(props.entry.to_string(), step.slug.clone()).href();
                         html! {
