@@ -210,7 +210,9 @@ impl Worker {
                 }
                 Ok(ResponseBody::DownloadReady { url, file_name: entry.file_name, bytes: blob.size() as u64 })
             }
-            RequestBody::Play { entry, step } => Ok(ResponseBody::Player { view: library.play(&entry, step.as_deref())? }),
+            RequestBody::Play { entry, step } => {
+                Ok(ResponseBody::Player { view: library.play(&entry, step.as_deref())? })
+            }
             RequestBody::RunSql { entry, sql } => Ok(ResponseBody::SqlRan { result: library.run_sql(&entry, &sql)? }),
             RequestBody::Check { entry, step, validation, input } => {
                 Ok(ResponseBody::Player { view: library.check(&entry, &step, &validation, input.as_deref())? })

@@ -603,10 +603,10 @@ async fn playing_writes_runtime_tables_only() {
     let bytes = export(&lib, &entry.id);
     let mut conn = Connection::open_in_memory().unwrap();
     conn.deserialize_read_exact(stepwise_artifact::rusqlite::MAIN_DB, &bytes[..], bytes.len(), true).unwrap();
-    assert!(matches!(
-        stepwise_artifact::open_connection(&conn, "tiny.db"),
-        Ok(stepwise_artifact::Opened::Workshop(_))
-    ), "the digest still matches");
+    assert!(
+        matches!(stepwise_artifact::open_connection(&conn, "tiny.db"), Ok(stepwise_artifact::Opened::Workshop(_))),
+        "the digest still matches"
+    );
     let runtime = stepwise_artifact::read_runtime(&conn, "tiny.db").unwrap();
     assert_eq!(runtime.current_step.as_deref(), Some("first"));
     let second = runtime.progress.iter().find(|p| p.step == "second").expect("progress of second");

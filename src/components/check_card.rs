@@ -29,7 +29,11 @@ pub struct CheckCardProps {
 pub fn CheckCard(props: &CheckCardProps) -> Html {
     let check = &props.check;
     let answer = use_state(|| {
-        if check.kind == "answer" { check.result.as_ref().and_then(|r| r.input.clone()).unwrap_or_default() } else { String::new() }
+        if check.kind == "answer" {
+            check.result.as_ref().and_then(|r| r.input.clone()).unwrap_or_default()
+        } else {
+            String::new()
+        }
     });
     let id = check.id.clone();
     let run = {

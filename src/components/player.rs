@@ -54,7 +54,8 @@ pub fn Player(props: &PlayerProps) -> Html {
         let (view, error, busy, id) = (view.clone(), error.clone(), busy.clone(), id.clone());
         let worker = worker.clone();
         Rc::new(move |body: RequestBody, follow: bool| {
-            let (view, error, busy, worker, id) = (view.clone(), error.clone(), busy.clone(), worker.clone(), id.clone());
+            let (view, error, busy, worker, id) =
+                (view.clone(), error.clone(), busy.clone(), worker.clone(), id.clone());
             busy.set(true);
             spawn_local(async move {
                 match worker.call(body).await {
@@ -88,7 +89,8 @@ pub fn Player(props: &PlayerProps) -> Html {
     {
         let first = use_mut_ref(|| true);
         use_effect_with(shown_slug.clone(), move |slug| {
-            if slug.is_some() && !std::mem::replace(&mut *first.borrow_mut(), false)
+            if slug.is_some()
+                && !std::mem::replace(&mut *first.borrow_mut(), false)
                 && let Some(h) = web_sys::window()
                     .and_then(|w| w.document())
                     .and_then(|d| d.get_element_by_id("step-title"))
@@ -117,10 +119,10 @@ pub fn Player(props: &PlayerProps) -> Html {
                 let options = gloo_events::EventListenerOptions::enable_prevent_default();
                 gloo_events::EventListener::new_with_options(&document, "keydown", options, move |event| {
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
-                    let typing = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.closest("dialog[open]").ok().flatten().is_some());
+                    let typing = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| {
+                        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                            || e.closest("dialog[open]").ok().flatten().is_some()
+                    });
                     let plain = !event.ctrl_key() && !event.meta_key() && !event.alt_key() && !typing;
                     let go = match event.key().as_str() {
                         "ArrowRight" if event.alt_key() => neighbours.borrow().1.clone(),
@@ -141,7 +143,9 @@ pub fn Player(props: &PlayerProps) -> Html {
 
     let Some(v) = (*view).clone() else {
         return match &*error {
-            Some(message) => html! { <p class="notice" role="alert">{ format!("This workshop could not be played: {message}") }</p> },
+            Some(message) => {
+                html! { <p class="notice" role="alert">{ format!("This workshop could not be played: {message}") }</p> }
+            }
             None => html! { <div class="opened skeleton" aria-busy="true"><p class="meta">{ "Opening…" }</p></div> },
         };
     };

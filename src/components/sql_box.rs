@@ -19,10 +19,7 @@ pub struct SqlBoxProps {
 }
 
 fn textarea_value(target: Option<web_sys::EventTarget>) -> String {
-    target
-        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
+    target.and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok()).and_then(|v| v.as_string()).unwrap_or_default()
 }
 
 /// The SQL box.

@@ -68,7 +68,7 @@ pub struct Library {
     storage: Storage,
     pending: HashMap<String, Pending>,
     /// The workshop being played, if any (`player.rs`).
-    player: Option<player::Session>,
+    player: Option<Box<player::Session>>,
 }
 
 /// Now, RFC 3339 in UTC to the second.

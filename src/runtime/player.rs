@@ -41,8 +41,7 @@ impl Library {
         self.player = None;
         let entry = self.entry(id)?;
         let file_name = entry.file_name.clone();
-        let conn =
-            self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
+        let conn = self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
         let workshop = match stepwise_artifact::open_connection(&conn, &file_name) {
             Ok(Opened::Workshop(w)) => w.workshop,
             Ok(_) => {
@@ -59,7 +58,7 @@ impl Library {
             Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(&file_name, &e))?),
             None => None,
         };
-        self.player = Some(Session { entry: id.to_owned(), file_name, workshop, runtime, workspace });
+        self.player = Some(Box::new(Session { entry: id.to_owned(), file_name, workshop, runtime, workspace }));
         Ok(self.player.as_mut().expect("just set"))
     }
 
@@ -68,8 +67,10 @@ impl Library {
     fn save(&mut self) -> Result<(), WorkerError> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
         let file_name = session.file_name.as_str();
-        let mut conn =
-            self.backend.connect_existing(&file_of(&session.entry)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        let mut conn = self
+            .backend
+            .connect_existing(&file_of(&session.entry))
+            .map_err(|e| from_sqlite(file_name, "opening", &e))?;
         stepwise_artifact::harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
         let tx = conn.transaction().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
         stepwise_artifact::write_runtime(&tx, &session.runtime).map_err(|e| from_artifact(file_name, &e))?;
@@ -97,12 +98,13 @@ impl Library {
     /// [`ErrorKind::NotFound`] for an unknown entry or step; the file fails its checks; storage.
     pub fn play(&mut self, id: &str, step: Option<&str>) -> Result<PlayerView, WorkerError> {
         let session = self.session(id)?;
-        let index = match step {
-            Some(slug) => session.workshop.steps.iter().position(|s| s.slug == slug).ok_or_else(|| {
-                WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{slug}”."))
-            })?,
-            None => play::resume_index(&session.workshop, &session.runtime),
-        };
+        let index =
+            match step {
+                Some(slug) => session.workshop.steps.iter().position(|s| s.slug == slug).ok_or_else(|| {
+                    WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{slug}”."))
+                })?,
+                None => play::resume_index(&session.workshop, &session.runtime),
+            };
         if session.workshop.steps.is_empty() {
             return Err(WorkerError::new(ErrorKind::NotFound, "This workshop has no steps."));
         }
@@ -295,11 +297,7 @@ impl Library {
             .collect();
         let step = &w.steps[index];
         let locked = (states[index] == play::StepState::Locked).then(|| {
-            format!(
-                "“{}” opens once you have finished the step before it, “{}”.",
-                step.title,
-                w.steps[index - 1].title
-            )
+            format!("“{}” opens once you have finished the step before it, “{}”.", step.title, w.steps[index - 1].title)
         });
         let (html, checks) = if locked.is_some() {
             (String::new(), Vec::new())
