@@ -68,6 +68,10 @@ pub fn App() -> Html {
             let key = format!("p/{id}");
             html! { <crate::pages::PlaygroundPage {key} {id} /> }
         }
+        Route::Step(id, step) => {
+            let key = id.clone();
+            html! { <WorkshopPage {key} {id} step={Some(AttrValue::from(step))} /> }
+        }
     };
     html! {
         <ContextProvider<LibraryContext> context={library.clone()}>

@@ -143,6 +143,57 @@ pub enum RequestBody {
         /// The table's name.
         table: String,
     },
+    /// The player: open step `step` of a workshop (or the learner's current step when `None`),
+    /// moving the cursor there unless it is locked. Answered with [`ResponseBody::Player`].
+    Play {
+        /// The entry's id.
+        entry: String,
+        /// The step's slug, from the address `#/w/<id>/s/<slug>`.
+        step: Option<String>,
+    },
+    /// The player's SQL box: run one statement on the learner's workspace (writes allowed; the
+    /// workspace is saved when it changed). Answered with [`ResponseBody::SqlRan`].
+    RunSql {
+        /// The entry's id.
+        entry: String,
+        /// The statement.
+        sql: String,
+    },
+    /// Run check `validation` of `step` (`input`: the answer typed, or `"yes"` to confirm a
+    /// `manual`/`external` check). The result and progress are saved at once. Answered with
+    /// [`ResponseBody::Player`], whose step shows the result.
+    Check {
+        /// The entry's id.
+        entry: String,
+        /// The step's slug.
+        step: String,
+        /// The validation's id.
+        validation: String,
+        /// What the learner typed or confirmed.
+        input: Option<String>,
+    },
+    /// Replace the workspace with the project of `step`'s file-state archive (the UI asked the
+    /// user first). Answered with [`ResponseBody::Player`].
+    ResetWorkspace {
+        /// The entry's id.
+        entry: String,
+        /// The step whose project to load.
+        step: String,
+    },
+    /// Forget all progress and check results (the UI asked first). Answered with
+    /// [`ResponseBody::Player`].
+    ResetProgress {
+        /// The entry's id.
+        entry: String,
+    },
+    /// Go back to a snapshot: cursor, progress, checks and workspace (the UI asked first).
+    /// Answered with [`ResponseBody::Player`].
+    RestoreSnapshot {
+        /// The entry's id.
+        entry: String,
+        /// The snapshot's id.
+        snapshot: i64,
+    },
 }
 
 /// A text form of a database (issue #5).
@@ -329,6 +380,116 @@ pub enum OpenedView {
     },
 }
 
+/// Where a step stands in the player's table of contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TocState {
+    /// Every check passed.
+    Done,
+    /// May be opened.
+    Open,
+    /// Opens once the previous step is done.
+    Locked,
+}
+
+/// One line of the player's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocStep {
+    /// The step's slug (its address is `#/w/<id>/s/<slug>`).
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Estimated minutes, if the author gave them.
+    pub minutes: Option<u32>,
+    /// Done, open or locked.
+    pub state: TocState,
+}
+
+/// The latest result of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckState {
+    /// Whether it passed.
+    pub passed: bool,
+    /// The reason, for the learner.
+    pub message: String,
+    /// What the learner submitted.
+    pub input: Option<String>,
+}
+
+/// One check of the step shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckView {
+    /// The validation's id within the step.
+    pub id: String,
+    /// `sql`, `answer`, `manual` or `external`.
+    pub kind: String,
+    /// What the learner is asked, as sanitised HTML.
+    pub prompt_html: String,
+    /// A hint, shown after a failed attempt.
+    pub hint_html: Option<String>,
+    /// For `external`: what runs the spec.
+    pub runner: Option<String>,
+    /// For `external`: the spec or script.
+    pub spec: Option<String>,
+    /// The latest result, if the learner ran it.
+    pub result: Option<CheckState>,
+}
+
+/// A snapshot the learner can go back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotSummary {
+    /// Its id.
+    pub id: i64,
+    /// Its label (`Finished Inner join`).
+    pub label: String,
+    /// When (RFC 3339).
+    pub taken_at: String,
+}
+
+/// Everything the player page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerView {
+    /// The entry's id.
+    pub entry: String,
+    /// The workshop's title.
+    pub title: String,
+    /// The file name, for downloads.
+    pub file_name: String,
+    /// Table of contents, in order.
+    pub steps: Vec<TocStep>,
+    /// Index in `steps` of the step shown.
+    pub index: usize,
+    /// The step the learner is on (the cursor).
+    pub current_step: Option<String>,
+    /// When the step shown is locked: why, in a sentence (its content and checks are withheld).
+    pub locked: Option<String>,
+    /// The step's Markdown as sanitised HTML (empty when locked).
+    pub html: String,
+    /// Its checks (empty when locked).
+    pub checks: Vec<CheckView>,
+    /// Whether its file-state archive holds a project, so the workspace can be reset to it.
+    pub has_project: bool,
+    /// Whether the learner has a workspace database.
+    pub has_workspace: bool,
+    /// Tables and views of the workspace (`(name, "table" | "view")`).
+    pub workspace_tables: Vec<(String, String)>,
+    /// Snapshots, oldest first.
+    pub snapshots: Vec<SnapshotSummary>,
+}
+
+/// Rows of the SQL box, as text: `NULL` for null, blobs described.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqlTable {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// The rows kept (`None` is NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Whether more rows were returned than kept.
+    pub truncated: bool,
+    /// Whether the statement changed the workspace (it was saved).
+    pub changed: bool,
+}
+
 /// What the worker can answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -426,6 +587,16 @@ pub enum ResponseBody {
         changed: u64,
         /// The workshop's content digest no longer matches: its definition was changed.
         digest_changed: bool,
+    },
+    /// Answer to the player's requests: everything the player page shows.
+    Player {
+        /// The workshop, its steps and the step shown.
+        view: PlayerView,
+    },
+    /// Answer to [`RequestBody::RunSql`].
+    SqlRan {
+        /// The rows, or SQLite's message (verbatim) when the statement failed.
+        result: Result<SqlTable, String>,
     },
     /// The request could not be handled. (A struct variant: `WorkerError` has its own `kind` tag.)
     Failed {

@@ -246,6 +246,20 @@ impl Worker {
                 let csv = library.table_csv(&entry, &table)?;
                 textforms_io::download(&mut state.download_url, &csv, &format!("{table}.csv"), "text/csv")
             }
+            RequestBody::Play { entry, step } => {
+                Ok(ResponseBody::Player { view: library.play(&entry, step.as_deref())? })
+            }
+            RequestBody::RunSql { entry, sql } => Ok(ResponseBody::SqlRan { result: library.run_sql(&entry, &sql)? }),
+            RequestBody::Check { entry, step, validation, input } => {
+                Ok(ResponseBody::Player { view: library.check(&entry, &step, &validation, input.as_deref())? })
+            }
+            RequestBody::ResetWorkspace { entry, step } => {
+                Ok(ResponseBody::Player { view: library.reset_workspace(&entry, &step)? })
+            }
+            RequestBody::ResetProgress { entry } => Ok(ResponseBody::Player { view: library.reset_progress(&entry)? }),
+            RequestBody::RestoreSnapshot { entry, snapshot } => {
+                Ok(ResponseBody::Player { view: library.restore_snapshot(&entry, snapshot)? })
+            }
             RequestBody::Remove { entry } => {
                 if let Some(previous) = state.download_url.take() {
                     let _ = Url::revoke_object_url(&previous);

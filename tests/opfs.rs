@@ -570,3 +570,55 @@ async fn measure_a_50_mb_import() {
     );
     lib.close().unwrap();
 }
+
+/// The player (issue #4): every check, progress change, cursor move and workspace change is in
+/// the stored file's runtime tables at once, and the definition's digest never changes.
+#[wasm_bindgen_test]
+async fn playing_writes_runtime_tables_only() {
+    use stepwise_app::protocol::TocState;
+    let mut lib = library("player").await;
+    let entry = imported(import(&mut lib, "tiny.db", TINY).await);
+    let view = lib.play(&entry.id, None).expect("plays");
+    assert_eq!(view.steps[view.index].slug, "second", "resumes at the cursor");
+    assert_eq!(view.steps.iter().map(|s| s.state).collect::<Vec<_>>(), [TocState::Done, TocState::Open]);
+    assert_eq!(view.checks.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["answer", "manual", "external"]);
+
+    let view = lib.check(&entry.id, "second", "shape", Some("abc")).expect("checks");
+    let failed = view.checks[0].result.clone().expect("a result");
+    assert!(!failed.passed && !failed.message.is_empty(), "{failed:?}");
+    lib.check(&entry.id, "second", "shape", Some("42")).unwrap();
+    lib.check(&entry.id, "second", "done", Some("yes")).unwrap();
+    let view = lib.check(&entry.id, "second", "cluster", Some("yes")).unwrap();
+    assert_eq!(view.steps[1].state, TocState::Done);
+    assert_eq!(view.snapshots.last().map(|s| s.label.as_str()), Some("Finished Second step"));
+
+    let ran = lib.run_sql(&entry.id, "CREATE TABLE notes (text TEXT)").unwrap().expect("runs");
+    assert!(ran.changed);
+    assert_eq!(lib.run_sql(&entry.id, "SELECT * FROM nope").unwrap(), Err("no such table: nope".into()));
+    lib.play(&entry.id, Some("first")).unwrap();
+
+    // Closed and reopened: everything is in the file.
+    lib.close().unwrap();
+    let mut lib = Library::open(&PoolConfig { clear_on_init: false, ..config("player") }).await.unwrap();
+    let bytes = export(&lib, &entry.id);
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.deserialize_read_exact(stepwise_artifact::rusqlite::MAIN_DB, &bytes[..], bytes.len(), true).unwrap();
+    assert!(
+        matches!(stepwise_artifact::open_connection(&conn, "tiny.db"), Ok(stepwise_artifact::Opened::Workshop(_))),
+        "the digest still matches"
+    );
+    let runtime = stepwise_artifact::read_runtime(&conn, "tiny.db").unwrap();
+    assert_eq!(runtime.current_step.as_deref(), Some("first"));
+    let second = runtime.progress.iter().find(|p| p.step == "second").expect("progress of second");
+    assert!(second.completed_at.is_some() && !second.verified, "{second:?}");
+    let shape = runtime.checks.iter().find(|c| c.validation == "shape").unwrap();
+    assert_eq!((shape.passed, shape.input.as_deref()), (true, Some("42")));
+    let workspace = stepwise_artifact::play::open_workspace(runtime.workspace.as_deref()).unwrap();
+    workspace.query_row("SELECT count(*) FROM notes", [], |r| r.get::<_, i64>(0)).expect("the learner's table");
+    assert_eq!(lib.list().unwrap()[0].done, 2);
+    // The player resumes from the file.
+    let view = lib.play(&entry.id, None).unwrap();
+    assert_eq!(view.steps[view.index].slug, "first");
+    assert!(view.workspace_tables.iter().any(|(name, _)| name == "notes"));
+    lib.close().unwrap();
+}

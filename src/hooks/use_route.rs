@@ -10,6 +10,8 @@ pub enum Route {
     Library,
     /// One stored database, by entry id.
     Entry(String),
+    /// One step of a stored workshop: `#/w/<id>/s/<slug>`.
+    Step(String, String),
     /// The SQL playground of a stored database, by entry id (`#/p/<id>`, issue #5).
     Playground(String),
 }
@@ -23,6 +25,12 @@ impl Route {
         }
         match path.strip_prefix("w/") {
             Some(id) if !id.is_empty() && !id.contains('/') => Route::Entry(js_decode(id)),
+            Some(rest) => match rest.split_once("/s/") {
+                Some((id, step)) if !id.is_empty() && !id.contains('/') && !step.is_empty() && !step.contains('/') => {
+                    Route::Step(js_decode(id), js_decode(step))
+                }
+                _ => Route::Library,
+            },
             _ => Route::Library,
         }
     }
@@ -32,6 +40,7 @@ impl Route {
         match self {
             Route::Library => "#/".to_owned(),
             Route::Entry(id) => format!("#/w/{}", js_encode(id)),
+            Route::Step(id, step) => format!("#/w/{}/s/{}", js_encode(id), js_encode(step)),
             Route::Playground(id) => format!("#/p/{}", js_encode(id)),
         }
     }
@@ -72,6 +81,15 @@ pub fn navigate(route: &Route) {
     }
 }
 
+/// Shows `route` in the address bar without a new history entry (and without a `hashchange`).
+pub fn replace(route: &Route) {
+    if let Some(window) = web_sys::window()
+        && let Ok(history) = window.history()
+    {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.href()));
+    }
+}
+
 /// The current route, updated on every `hashchange`.
 #[hook]
 pub fn use_route() -> Route {
@@ -106,6 +124,10 @@ mod tests {
         }
         assert_eq!(Route::Entry("abc".into()).href(), "#/w/abc");
         assert_eq!(Route::Library.href(), "#/");
+        assert_eq!(Route::parse("#/w/abc/s/inner-join"), Route::Step("abc".into(), "inner-join".into()));
+        assert_eq!(Route::Step("abc".into(), "x".into()).href(), "#/w/abc/s/x");
+        assert_eq!(Route::parse("#/w/abc/s/"), Route::Library);
+        assert_eq!(Route::parse("#/w/abc/s/x/y"), Route::Library);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! One opened database at `#/w/<id>`: asks the worker to open it and shows what it holds.
+//! One opened database at `#/w/<id>` (or one of its steps, `#/w/<id>/s/<slug>`): asks the worker
+//! to open it and shows what it holds: the player for a workshop, the tables of a playground.
 
 use yew::prelude::*;
 
-use crate::components::WorkshopView;
+use crate::components::{Player, WorkshopView};
 use crate::hooks::{Route, use_library};
 use crate::library::Phase;
 use crate::protocol::{Entry, ErrorKind, OpenedView, RequestBody, ResponseBody};
@@ -14,6 +15,9 @@ use super::library_page::set_title;
 pub struct WorkshopPageProps {
     /// The entry's id, from the address.
     pub id: AttrValue,
+    /// The step the address names (`#/w/<id>/s/<slug>`), for a workshop.
+    #[prop_or_default]
+    pub step: Option<AttrValue>,
 }
 
 // One per page; boxing the opened view would buy nothing.
@@ -55,11 +59,18 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
             }
         });
     }
-    let on_download = Callback::from(move |entry: Entry| commands.download(entry));
+    let on_download = {
+        let commands = commands.clone();
+        Callback::from(move |entry: Entry| commands.download(entry))
+    };
     let back = html! { <p class="back"><a href={Route::Library.href()}>{ "← Your workshops" }</a></p> };
     let body = match &*opening {
         Opening::Loading => html! {
             <div class="opened skeleton" aria-busy="true"><p class="meta">{ "Opening…" }</p></div>
+        },
+        Opening::Opened(entry, OpenedView::Workshop { .. }) => html! {
+            <Player entry={entry.clone()} step={props.step.clone()} commands={commands.clone()}
+                    download={library.download_of(&entry.id).cloned()} />
         },
         Opening::Opened(entry, view) => html! {
             <WorkshopView entry={entry.clone()} view={view.clone()}

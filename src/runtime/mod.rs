@@ -18,6 +18,7 @@ pub mod backend;
 pub mod catalog;
 pub mod errors;
 pub mod lock;
+pub mod player;
 pub mod playground;
 pub mod source;
 pub mod textforms;
@@ -68,6 +69,8 @@ pub struct Library {
     catalog: Option<Connection>,
     storage: Storage,
     pending: HashMap<String, Pending>,
+    /// The workshop being played, if any (`player.rs`).
+    player: Option<Box<player::Session>>,
 }
 
 /// Now, RFC 3339 in UTC to the second.
@@ -138,7 +141,7 @@ impl Library {
                 WorkerError::new(ErrorKind::Internal, format!("Stepwise could not open its library: {e}."))
             }
         })?;
-        let library = Library { backend, catalog: Some(conn), storage, pending: HashMap::new() };
+        let library = Library { backend, catalog: Some(conn), storage, pending: HashMap::new(), player: None };
         library.sweep()?;
         Ok(library)
     }
@@ -445,6 +448,7 @@ impl Library {
         catalog::insert(&tx, &incoming).map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
         tx.commit().map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
         if let Some(old) = &replaced {
+            self.forget_player(&old.id);
             // The catalog no longer names it; if this fails, the next start sweeps it.
             self.discard(&file_of(&old.id));
         }
@@ -574,6 +578,7 @@ impl Library {
             return self.backend.remove(&file_of(id)).map_err(|e| from_store(&pending.incoming.file_name, &e));
         }
         let entry = self.entry(id)?;
+        self.forget_player(id);
         catalog::delete(self.catalog()?, id).map_err(|e| from_sqlite("the library", "updating", &e))?;
         // The catalog no longer names it; if removing the file fails, the next start sweeps it.
         self.backend.remove(&file_of(id)).map_err(|e| from_store(&entry.file_name, &e))

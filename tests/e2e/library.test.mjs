@@ -134,7 +134,7 @@ test('the library is still there after a reload (kept in OPFS)', async () => {
 test('opening a workshop shows its steps at an address of its own; reload and back work', async () => {
   await page.getByRole('link', { name: `Open ${SQL_JOINS.title}` }).click();
   await page.waitForSelector('article.opened[data-kind="workshop"]', WAIT);
-  assert.match(page.url(), /#\/w\/[^/]+$/);
+  assert.match(page.url(), /#\/w\/[^/]+\/s\/welcome$/, "the player shows the learner's step at its own address");
   assert.equal((await page.textContent('article.opened h1')).trim(), SQL_JOINS.title);
   assert.equal(await page.locator('ol.steps > li').count(), SQL_JOINS.steps);
   assert.match(await page.textContent('ol.steps > li:first-child'), /Welcome and the data/);

@@ -33,8 +33,10 @@ pub mod decompile;
 mod digest;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fs;
+pub mod markdown;
 pub mod migrate;
 mod open;
+pub mod play;
 pub mod progress;
 pub mod project;
 pub mod rules;

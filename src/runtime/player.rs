@@ -1,0 +1,361 @@
+//! The player's side of the [`Library`]: one workshop being played, its runtime state and the
+//! learner's workspace database kept live in memory, every change written to the stored file's
+//! runtime tables in one transaction as it happens.
+//!
+//! **Invariant:** playing never writes definition or artifact tables: only
+//! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
+
+use stepwise_artifact::rusqlite::Connection;
+use stepwise_artifact::{Opened, Rule, Runtime, Workshop, markdown, play, rules};
+
+use super::catalog::{self, file_of};
+use super::errors::{from_artifact, from_sqlite, not_found};
+use super::{Library, now};
+use crate::protocol::{
+    CheckState, CheckView, ErrorKind, PlayerView, SnapshotSummary, SqlTable, TocState, TocStep, WorkerError,
+};
+
+/// Rows the SQL box shows.
+const SQL_BOX_ROWS: usize = 500;
+
+/// The workshop being played.
+pub struct Session {
+    entry: String,
+    file_name: String,
+    workshop: Workshop,
+    runtime: Runtime,
+    /// The learner's workspace, live (`None` until there is one).
+    workspace: Option<Connection>,
+}
+
+fn internal(file: &str, e: impl std::fmt::Display) -> WorkerError {
+    WorkerError::new(ErrorKind::Internal, format!("{file}: {e}"))
+}
+
+impl Library {
+    /// The session of `id`, loading it (checked, digest included) when another or none is open.
+    fn session(&mut self, id: &str) -> Result<&mut Session, WorkerError> {
+        if self.player.as_ref().is_some_and(|s| s.entry == id) {
+            return Ok(self.player.as_mut().expect("just checked"));
+        }
+        self.player = None;
+        let entry = self.entry(id)?;
+        let file_name = entry.file_name.clone();
+        let conn = self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
+        let workshop = match stepwise_artifact::open_connection(&conn, &file_name) {
+            Ok(Opened::Workshop(w)) => w.workshop,
+            Ok(_) => {
+                return Err(WorkerError::new(
+                    ErrorKind::BadRequest,
+                    format!("{file_name} is not a workshop: open it as a playground."),
+                ));
+            }
+            Err(e) => return Err(from_artifact(&file_name, &e)),
+        };
+        let runtime = stepwise_artifact::read_runtime(&conn, &file_name).map_err(|e| from_artifact(&file_name, &e))?;
+        conn.close().map_err(|(_, e)| from_sqlite(&file_name, "closing", &e))?;
+        let workspace = match &runtime.workspace {
+            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(&file_name, &e))?),
+            None => None,
+        };
+        self.player = Some(Box::new(Session { entry: id.to_owned(), file_name, workshop, runtime, workspace }));
+        Ok(self.player.as_mut().expect("just set"))
+    }
+
+    /// Writes the session's runtime into its file (one transaction) and the done count into the
+    /// catalog.
+    fn save(&mut self) -> Result<(), WorkerError> {
+        let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
+        let file_name = session.file_name.as_str();
+        let mut conn = self
+            .backend
+            .connect_existing(&file_of(&session.entry))
+            .map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        stepwise_artifact::harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
+        let tx = conn.transaction().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
+        stepwise_artifact::write_runtime(&tx, &session.runtime).map_err(|e| from_artifact(file_name, &e))?;
+        tx.commit().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
+        let bytes = super::stored_bytes(&conn);
+        conn.close().map_err(|(_, e)| from_sqlite(file_name, "closing", &e))?;
+        let done = super::count(session.runtime.done_steps());
+        let entry = session.entry.clone();
+        catalog::touch(self.catalog()?, &entry, &now(), done, bytes)
+            .map_err(|e| from_sqlite("the library", "updating", &e))?;
+        Ok(())
+    }
+
+    /// Drops the session of `id` (removed or replaced).
+    pub fn forget_player(&mut self, id: &str) {
+        if self.player.as_ref().is_some_and(|s| s.entry == id) {
+            self.player = None;
+        }
+    }
+
+    /// Opens step `step` (or the learner's current one), moving the cursor there unless it is
+    /// locked; builds the workspace from the step's project the first time one is needed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown entry or step; the file fails its checks; storage.
+    pub fn play(&mut self, id: &str, step: Option<&str>) -> Result<PlayerView, WorkerError> {
+        let session = self.session(id)?;
+        let index =
+            match step {
+                Some(slug) => session.workshop.steps.iter().position(|s| s.slug == slug).ok_or_else(|| {
+                    WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{slug}”."))
+                })?,
+                None => play::resume_index(&session.workshop, &session.runtime),
+            };
+        if session.workshop.steps.is_empty() {
+            return Err(WorkerError::new(ErrorKind::NotFound, "This workshop has no steps."));
+        }
+        let mut changed = false;
+        if !play::is_locked(&session.workshop, &session.runtime, index) {
+            let slug = session.workshop.steps[index].slug.clone();
+            changed |= play::visit(&session.workshop, &mut session.runtime, &slug, &now());
+            if session.workspace.is_none() {
+                let file_name = session.file_name.clone();
+                if let Some(project) =
+                    play::step_project(&session.workshop.steps[index]).map_err(|e| from_artifact(&file_name, &e))?
+                {
+                    let mut conn = play::build_workspace(&project).map_err(|e| from_artifact(&file_name, &e))?;
+                    session.runtime.workspace =
+                        Some(play::workspace_image(&mut conn).map_err(|e| from_artifact(&file_name, &e))?);
+                    session.workspace = Some(conn);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.save()?;
+        }
+        Ok(self.view(index))
+    }
+
+    /// Runs the learner's statement on the workspace (an empty one is made if there is none) and
+    /// saves the workspace when the statement changed it.
+    ///
+    /// # Errors
+    /// Storage errors; SQLite's refusal of the statement is the `Err` of the inner result.
+    pub fn run_sql(&mut self, id: &str, sql: &str) -> Result<Result<SqlTable, String>, WorkerError> {
+        let session = self.session(id)?;
+        let file_name = session.file_name.clone();
+        if session.workspace.is_none() {
+            session.workspace = Some(play::open_workspace(None).map_err(|e| from_artifact(&file_name, &e))?);
+        }
+        let conn = session.workspace.as_mut().expect("just made");
+        let (changes, schema) = (conn.total_changes(), play::schema_version(conn));
+        let result = rules::run_query(conn, sql, SQL_BOX_ROWS);
+        let changed = conn.total_changes() != changes || play::schema_version(conn) != schema;
+        if changed {
+            session.runtime.workspace = Some(play::workspace_image(conn).map_err(|e| from_artifact(&file_name, &e))?);
+            session.runtime.updated_at = now();
+            self.save()?;
+        }
+        Ok(result.map(|r| SqlTable {
+            columns: r.columns,
+            rows: r
+                .rows
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .map(|v| match v {
+                            stepwise_artifact::Value::Null => None,
+                            stepwise_artifact::Value::Text(t) => Some(t),
+                            other => Some(other.to_string()),
+                        })
+                        .collect()
+                })
+                .collect(),
+            truncated: r.truncated,
+            changed,
+        }))
+    }
+
+    /// Runs one check, records its result and the step's progress (a snapshot when this
+    /// completed the step), and saves.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown step or check; a locked step; storage.
+    pub fn check(
+        &mut self,
+        id: &str,
+        step: &str,
+        validation: &str,
+        input: Option<&str>,
+    ) -> Result<PlayerView, WorkerError> {
+        let session = self.session(id)?;
+        let index = session
+            .workshop
+            .steps
+            .iter()
+            .position(|s| s.slug == step)
+            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        if play::is_locked(&session.workshop, &session.runtime, index) {
+            return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
+        }
+        let the_step = &session.workshop.steps[index];
+        let rule = &the_step
+            .validations
+            .iter()
+            .find(|v| v.id == validation)
+            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This step has no check “{validation}”.")))?
+            .rule;
+        let outcome = match (rule, session.workspace.as_mut()) {
+            (Rule::Sql { .. }, None) => {
+                let mut empty = play::open_workspace(None).map_err(|e| from_artifact(&session.file_name, &e))?;
+                rules::check(rule, &mut empty, input)
+            }
+            (_, Some(conn)) => rules::check(rule, conn, input),
+            (_, None) => {
+                let mut empty = play::open_workspace(None).map_err(|e| from_artifact(&session.file_name, &e))?;
+                rules::check(rule, &mut empty, input)
+            }
+        };
+        let at = now();
+        let completed =
+            play::record(the_step, &mut session.runtime, validation, outcome.passed, input, &outcome.message, &at);
+        if completed {
+            let label = format!("Finished {}", the_step.title);
+            play::take_snapshot(&mut session.runtime, &label, &at);
+        }
+        self.save()?;
+        Ok(self.view(index))
+    }
+
+    /// Replaces the workspace with the project of `step`.
+    ///
+    /// # Errors
+    /// The step has no project; its archive or project is broken; storage.
+    pub fn reset_workspace(&mut self, id: &str, step: &str) -> Result<PlayerView, WorkerError> {
+        let session = self.session(id)?;
+        let index = session
+            .workshop
+            .steps
+            .iter()
+            .position(|s| s.slug == step)
+            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        let file_name = session.file_name.clone();
+        let project = play::step_project(&session.workshop.steps[index])
+            .map_err(|e| from_artifact(&file_name, &e))?
+            .ok_or_else(|| WorkerError::new(ErrorKind::BadRequest, "This step has no project to load."))?;
+        let mut conn = play::build_workspace(&project).map_err(|e| from_artifact(&file_name, &e))?;
+        session.runtime.workspace = Some(play::workspace_image(&mut conn).map_err(|e| from_artifact(&file_name, &e))?);
+        session.runtime.updated_at = now();
+        session.workspace = Some(conn);
+        self.save()?;
+        Ok(self.view(index))
+    }
+
+    /// Forgets progress and check results.
+    ///
+    /// # Errors
+    /// Storage.
+    pub fn reset_progress(&mut self, id: &str) -> Result<PlayerView, WorkerError> {
+        let session = self.session(id)?;
+        play::reset_progress(&mut session.runtime, &now());
+        let index = play::resume_index(&session.workshop, &session.runtime);
+        self.save()?;
+        Ok(self.view(index))
+    }
+
+    /// Goes back to snapshot `snapshot`.
+    ///
+    /// # Errors
+    /// No such snapshot; its workspace does not open; storage.
+    pub fn restore_snapshot(&mut self, id: &str, snapshot: i64) -> Result<PlayerView, WorkerError> {
+        let session = self.session(id)?;
+        let file_name = session.file_name.clone();
+        play::restore_snapshot(&mut session.runtime, snapshot, &now()).map_err(|e| internal(&file_name, e))?;
+        session.workspace = match &session.runtime.workspace {
+            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(&file_name, &e))?),
+            None => None,
+        };
+        let index = play::resume_index(&session.workshop, &session.runtime);
+        self.save()?;
+        Ok(self.view(index))
+    }
+
+    /// What the player shows for step `index` of the open session.
+    fn view(&self, index: usize) -> PlayerView {
+        let session = self.player.as_ref().expect("a session is open");
+        let (w, rt) = (&session.workshop, &session.runtime);
+        let states = play::states(w, rt);
+        let steps = w
+            .steps
+            .iter()
+            .zip(&states)
+            .map(|(s, state)| TocStep {
+                slug: s.slug.clone(),
+                title: s.title.clone(),
+                minutes: s.minutes,
+                state: match state {
+                    play::StepState::Done => TocState::Done,
+                    play::StepState::Open => TocState::Open,
+                    play::StepState::Locked => TocState::Locked,
+                },
+            })
+            .collect();
+        let step = &w.steps[index];
+        let locked = (states[index] == play::StepState::Locked).then(|| {
+            format!("“{}” opens once you have finished the step before it, “{}”.", step.title, w.steps[index - 1].title)
+        });
+        let (html, checks) = if locked.is_some() {
+            (String::new(), Vec::new())
+        } else {
+            let checks = step
+                .validations
+                .iter()
+                .map(|v| {
+                    let (runner, spec) = match &v.rule {
+                        Rule::External { runner, spec } => (Some(runner.clone()), Some(spec.clone())),
+                        _ => (None, None),
+                    };
+                    CheckView {
+                        id: v.id.clone(),
+                        kind: v.rule.kind().to_owned(),
+                        prompt_html: markdown::render(&v.prompt, &w.assets),
+                        hint_html: v.hint.as_deref().map(|h| markdown::render(h, &w.assets)),
+                        runner,
+                        spec,
+                        result: rt.checks.iter().find(|c| c.step == step.slug && c.validation == v.id).map(|c| {
+                            CheckState { passed: c.passed, message: c.message.clone(), input: c.input.clone() }
+                        }),
+                    }
+                })
+                .collect();
+            (markdown::render(&step.content, &w.assets), checks)
+        };
+        let has_project = step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
+            && play::step_project(step).ok().flatten().is_some();
+        let workspace_tables = session
+            .workspace
+            .as_ref()
+            .and_then(|conn| {
+                let mut stmt = conn
+                    .prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name")
+                    .ok()?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).ok()?;
+                Some(rows.filter_map(Result::ok).collect())
+            })
+            .unwrap_or_default();
+        PlayerView {
+            entry: session.entry.clone(),
+            title: w.meta.title.clone(),
+            file_name: session.file_name.clone(),
+            steps,
+            index,
+            current_step: rt.current_step.clone(),
+            locked,
+            html,
+            checks,
+            has_project,
+            has_workspace: session.workspace.is_some(),
+            workspace_tables,
+            snapshots: rt
+                .snapshots
+                .iter()
+                .map(|s| SnapshotSummary { id: s.id, label: s.label.clone(), taken_at: s.taken_at.clone() })
+                .collect(),
+        }
+    }
+}
