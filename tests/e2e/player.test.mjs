@@ -42,6 +42,7 @@ function watch(p) {
 async function shot(name, scheme = 'light') {
   mkdirSync(shots, { recursive: true });
   await page.emulateMedia({ colorScheme: scheme });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `${name}-${scheme}.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -203,6 +204,18 @@ test('snapshots: one per finished step, and going back asks first', async () => 
   await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
   await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
   assert.match(await page.textContent('.workspace-tables'), /london_customers/);
+});
+
+test('on a small laptop or phone screen the contents fold above the step', async () => {
+  await page.setViewportSize({ width: 700, height: 800 });
+  const toc = await page.locator('nav.toc').boundingBox();
+  const step = await page.locator('#step-title').boundingBox();
+  assert.ok(toc.y < step.y && toc.width > 600, `the contents sit above the step: ${JSON.stringify({ toc, step })}`);
+  await page.locator('nav.toc summary').click();
+  assert.equal(await page.locator('nav.toc ol.steps').isVisible(), false, 'the contents fold away');
+  await shot('player-narrow');
+  await page.locator('nav.toc summary').click();
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the downloaded .db keeps its digest and holds the progress', async () => {
