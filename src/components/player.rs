@@ -46,6 +46,8 @@ pub fn Player(props: &PlayerProps) -> Html {
     let busy = use_state(|| false);
     let sql_result = use_state(|| None::<Result<SqlTable, String>>);
     let pending = use_state(|| None::<Pending>);
+    // Kept in state: a re-render (after a dialog) must not fold the panel the learner opened.
+    let tools_open = use_state(|| false);
     let id = props.entry.id.clone();
     let worker = props.commands.worker().clone();
 
@@ -248,6 +250,17 @@ pub fn Player(props: &PlayerProps) -> Html {
         Callback::from(move |_: MouseEvent| commands.download(entry.clone()))
     };
     let step_done = step.state == TocState::Done;
+    let on_tools_toggle = {
+        let tools_open = tools_open.clone();
+        Callback::from(move |e: Event| {
+            let open = e.target().and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok()).and_then(|v| v.as_bool());
+            if let Some(open) = open
+                && open != *tools_open
+            {
+                tools_open.set(open);
+            }
+        })
+    };
     html! {
         <article class="opened player" data-kind="workshop" aria-busy={(*busy).to_string()}>
             <header class="player-head">
@@ -302,7 +315,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                         }
                     }
                     { pager }
-                    <details class="tools">
+                    <details class="tools" open={*tools_open} ontoggle={on_tools_toggle}>
                         <summary>{ "Workspace, progress and snapshots" }</summary>
                         <div class="tool-actions">
                             if v.has_project && v.locked.is_none() {

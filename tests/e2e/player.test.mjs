@@ -42,6 +42,7 @@ function watch(p) {
 async function shot(name, scheme = 'light') {
   mkdirSync(shots, { recursive: true });
   await page.emulateMedia({ colorScheme: scheme });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `${name}-${scheme}.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -195,7 +196,7 @@ test('a reload comes back to the same step, answers, progress and workspace', as
   await page.waitForSelector('nav.toc li.done >> text=Welcome and the data', WAIT);
 });
 
-test('snapshots: one per finished step, and going back asks first', async () => {
+test('reset workspace and snapshots ask first, then do what they say', async () => {
   await page.locator('details.tools > summary').click();
   assert.match(await page.textContent('.snapshots'), /Finished Welcome and the data/);
   await page.getByRole('button', { name: 'Reset my workspace to this step' }).click();
@@ -203,6 +204,33 @@ test('snapshots: one per finished step, and going back asks first', async () => 
   await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
   await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
   assert.match(await page.textContent('.workspace-tables'), /london_customers/);
+
+  // Reset: the workspace is rebuilt from the step's project, so the learner's view is gone.
+  assert.notEqual(await page.locator('details.tools').getAttribute('open'), null, 'the panel stays open after the dialog');
+  await page.getByRole('button', { name: 'Reset my workspace to this step' }).click();
+  await page.locator('dialog[open]').getByRole('button', { name: 'Reset workspace' }).click();
+  await page.waitForFunction(() => !/london_customers/.test(document.querySelector('.workspace-tables')?.textContent ?? ''), null, WAIT);
+  assert.match(await page.textContent('.workspace-tables'), /customers/);
+
+  // Going back to the snapshot brings the workspace of that moment back.
+  await page.getByRole('button', { name: 'Go back to Finished Welcome and the data' }).click();
+  await page.waitForSelector('dialog[open] >> text=Go back to this snapshot?', WAIT);
+  await page.locator('dialog[open]').getByRole('button', { name: 'Go back', exact: true }).click();
+  await page.waitForSelector('.workspace-tables >> text=london_customers', WAIT);
+  await onStep('welcome');
+  assert.match(await check('london-customers').locator('.result').textContent(), /Passed/);
+});
+
+test('on a small laptop or phone screen the contents fold above the step', async () => {
+  await page.setViewportSize({ width: 700, height: 800 });
+  const toc = await page.locator('nav.toc').boundingBox();
+  const step = await page.locator('#step-title').boundingBox();
+  assert.ok(toc.y < step.y && toc.width > 600, `the contents sit above the step: ${JSON.stringify({ toc, step })}`);
+  await page.locator('nav.toc summary').click();
+  assert.equal(await page.locator('nav.toc ol.steps').isVisible(), false, 'the contents fold away');
+  await shot('player-narrow');
+  await page.locator('nav.toc summary').click();
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('the downloaded .db keeps its digest and holds the progress', async () => {
