@@ -277,6 +277,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                             aria-label={format!("Download {}", v.file_name)}>{ "Download" }</button>
                     if let Some(job) = &props.download { <JobProgress job={job.clone()} /> }
                 </div>
+                <super::TextFormActions entry={props.entry.clone()} busy={props.download.is_some()} />
             </header>
             <div class="player-layout">
                 <StepToc entry={AttrValue::from(id.clone())} steps={v.steps.clone()} shown={v.index} current={v.current_step.clone()} />
