@@ -71,6 +71,9 @@ async function download(name) {
   await file.saveAs(saved);
   return { name: file.suggestedFilename(), path: saved };
 }
+function unzipList(path) {
+  return execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
 async function shot(name, scheme) {
   mkdirSync(shots, { recursive: true });
   await page.emulateMedia({ colorScheme: scheme });
@@ -130,8 +133,12 @@ test('Export as YAML/CSV downloads the same zip as `stepwise export`, and it bui
   await openCard('SQL joins in eight steps');
   const zip = await download('Export as YAML/CSV (.zip)');
   assert.equal(zip.name, 'sql-joins-1.0.0.zip');
-  run('export', SQL_JOINS, '-o', join(work, 'cli.zip'));
+  // Opening the workshop started it (the player records the current step and the workspace), so
+  // the same .db is the one stored in the browser now: download it and export it with the CLI.
+  const stored = await download(/^Download sql-joins/);
+  run('export', stored.path, '-o', join(work, 'cli.zip'));
   assert.ok(readFileSync(zip.path).equals(readFileSync(join(work, 'cli.zip'))), 'byte-identical to the CLI export');
+  assert.ok(unzipList(zip.path).includes('data/cursor.csv'), 'the runtime state travels in data/');
   const built = run('build', zip.path, '-o', join(work, 'rebuilt.db'));
   assert.equal(digestOf(built), digestOf(run('info', SQL_JOINS)));
 });
@@ -139,7 +146,8 @@ test('Export as YAML/CSV downloads the same zip as `stepwise export`, and it bui
 test('Decompile downloads <slug>-<version>-decompiled.zip, as the CLI makes it', async () => {
   const zip = await download('Decompile (.zip)');
   assert.equal(zip.name, 'sql-joins-1.0.0-decompiled.zip');
-  run('decompile', SQL_JOINS, '-o', join(work, 'cli-decompiled.zip'));
+  const stored = await download(/^Download sql-joins/);
+  run('decompile', stored.path, '-o', join(work, 'cli-decompiled.zip'));
   assert.ok(readFileSync(zip.path).equals(readFileSync(join(work, 'cli-decompiled.zip'))));
 });
 
