@@ -1,5 +1,6 @@
-// End-to-end tests of offline use (issue #6): the service worker, hosting under a sub-path,
-// installability and updates, against the built app (dist/) in headless Chromium.
+// End-to-end tests of offline use (issue #6): the service worker (with the server gone, a stored
+// workshop opens, passes a check and keeps its progress across a reload), hosting under a
+// sub-path, installability and updates, against the built app (dist/) in headless Chromium.
 //
 //   node --test tests/e2e/offline.test.mjs        # after `trunk build --release --offline`
 //
@@ -98,20 +99,26 @@ function caches(page) {
  * dist/, imports it and returns its title as the page shows it; otherwise null.
  * TODO(lead, after merging the library UI): adjust the selectors/steps to the real import flow.
  */
-async function importSampleIfLibraryExists(t, page, url) {
-  const picker = await page.$('input[type="file"]');
-  const index = JSON.parse(readFileSync(join(dist, 'samples/index.json'), 'utf8'));
-  const sample = index.workshops.find((w) => w.file);
-  if (!picker || !sample) {
-    t.diagnostic(`library check skipped: ${picker ? 'no sample workshop built into dist/' : 'no library UI (file input) yet'}`);
-    return null;
-  }
-  const yaml = readFileSync(join(root, 'samples', sample.name, 'workshop.yaml'), 'utf8');
-  const title = /^\s+title:\s*(.+?)\s*$/m.exec(yaml)[1].replace(/^["']|["']$/g, '');
-  await picker.setInputFiles(join(dist, sample.file));
-  await page.waitForFunction((text) => document.body.innerText.includes(text), title, WAIT);
-  t.diagnostic(`imported ${sample.file} ("${title}") from ${url}`);
+/** Adds the SQL joins sample through the library's file picker; returns its title. */
+async function importSample(t, page, url) {
+  const title = 'SQL joins in eight steps';
+  await page.setInputFiles('#add-file', join(dist, 'samples', 'sql-joins.db'));
+  await page.waitForSelector(`li.card >> text=${title}`, WAIT);
+  t.diagnostic(`imported samples/sql-joins.db ("${title}") from ${url}`);
   return title;
+}
+
+/** Offline: opens the workshop, passes an answer check, and finds the progress after a reload. */
+async function playOffline(page, title) {
+  await page.getByRole('link', { name: `Open ${title}` }).first().click();
+  const answer = page.locator('section.check[data-check="deleted-product-order"]');
+  await answer.getByLabel('Your answer').fill('105');
+  await answer.getByRole('button', { name: 'Check' }).click();
+  await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
+  await page.reload();
+  await appStarted(page);
+  await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
+  assert.equal(await answer.getByLabel('Your answer').inputValue(), '105', 'the answer is still there');
 }
 
 test('the precache list names exactly the app shell of the build', () => {
@@ -182,7 +189,8 @@ test('after one visit the app starts with the server gone and the network off', 
   assert.equal(sw.scope, server.url);
   assert.equal(sw.script, `${server.url}sw.js`);
   assert.equal(await page.$('.offline-notice'), null, 'no offline notice while online');
-  const title = await importSampleIfLibraryExists(t, page, server.url);
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  const title = await importSample(t, page, server.url);
 
   // Only the app shell is cached: samples and workshop files go to the network, never the cache.
   const { version, files } = precacheOf(readFileSync(join(dist, 'sw.js'), 'utf8'));
@@ -195,9 +203,11 @@ test('after one visit the app starts with the server gone and the network off', 
   await page.reload();
   await appStarted(page);
   assert.equal((await page.textContent('.offline-notice p')).trim(), OFFLINE_TEXT);
-  if (title) await page.waitForFunction((text) => document.body.innerText.includes(text), title, WAIT);
+  await page.waitForFunction((text) => document.body.innerText.includes(text), title, WAIT);
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'offline.png'), fullPage: true });
+  // The stored workshop plays fully offline, checks included, and keeps its progress.
+  await playOffline(page, title);
 
   // Opening the app with ?src= offline still starts it (loading that URL is what cannot work).
   await page.goto(`${server.url}?src=${encodeURIComponent(`${server.url}samples/none.db`)}`);
