@@ -316,9 +316,21 @@ impl Library {
         };
 
         // 4. Already stored? Ask.
+        self.file_away(id, incoming, &name, file_name)
+    }
+
+    /// The last step of every import: a checked file `stored` (its entry `incoming`, named after
+    /// `source` in messages) joins the library — or waits as a pending `Duplicate` when a workshop
+    /// with the same slug is stored already. On error the file is removed.
+    pub(crate) fn file_away(
+        &mut self,
+        id: String,
+        incoming: Entry,
+        stored: &str,
+        source: &str,
+    ) -> Result<ResponseBody, WorkerError> {
         if let Some(slug) = &incoming.slug {
-            let existing = catalog::by_slug(self.catalog()?, slug);
-            match existing {
+            match catalog::by_slug(self.catalog()?, slug) {
                 Ok(Some(existing)) => {
                     self.pending
                         .insert(id.clone(), Pending { incoming: incoming.clone(), existing: existing.id.clone() });
@@ -326,14 +338,14 @@ impl Library {
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    self.discard(&name);
+                    self.discard(stored);
                     return Err(from_sqlite("the library", "reading", &e));
                 }
             }
         }
         if let Err(e) = catalog::insert(self.catalog()?, &incoming) {
-            self.discard(&name);
-            return Err(from_sqlite(file_name, "adding to the library", &e));
+            self.discard(stored);
+            return Err(from_sqlite(source, "adding to the library", &e));
         }
         Ok(ResponseBody::Imported { entry: incoming, carried: None })
     }

@@ -10,7 +10,7 @@ use stepwise_artifact::{Error as FormatError, decompile, harden, project, text};
 
 use super::catalog::{self, file_of};
 use super::errors::{from_artifact, from_sqlite, from_store};
-use super::{Library, OnProgress, Pending, now};
+use super::{Library, OnProgress, now};
 use crate::protocol::{Entry, ErrorKind, ResponseBody, TextForm, WorkerError, ZipContents};
 
 const WORKSHOP_YAML: &str = "workshop.yaml";
@@ -184,25 +184,7 @@ impl Library {
             added_at: now(),
             last_opened: None,
         };
-        if let Some(slug) = &incoming.slug {
-            match catalog::by_slug(self.catalog()?, slug) {
-                Ok(Some(existing)) => {
-                    self.pending
-                        .insert(id.clone(), Pending { incoming: incoming.clone(), existing: existing.id.clone() });
-                    return Ok(ResponseBody::Duplicate { pending: id, existing, incoming });
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    self.discard(&file);
-                    return Err(from_sqlite("the library", "reading", &e));
-                }
-            }
-        }
-        if let Err(e) = catalog::insert(self.catalog()?, &incoming) {
-            self.discard(&file);
-            return Err(from_sqlite(name, "adding to the library", &e));
-        }
-        Ok(ResponseBody::Imported { entry: incoming, carried: None })
+        self.file_away(id, incoming, &file, name)
     }
 
     /// Replaces a stored database with the project in a zip: the new file is built and checked

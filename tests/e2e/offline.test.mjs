@@ -16,15 +16,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
+import { FLAGS } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
 const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
-const FLAGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run',
-];
 const WAIT = { timeout: 30_000 };
 const OFFLINE_TEXT = 'You are offline: workshops you stored still work; loading by URL does not.';
 const UPDATE_TEXT = 'A new version of Stepwise is ready. Reload when you are done with this step.';

@@ -20,8 +20,6 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
 const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
 const cli = resolve(root, process.env.STEPWISE_CLI ?? 'target/release/stepwise');
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WAIT = { timeout: 60_000 };
 const SQL_JOINS = join(dist, 'samples', 'sql-joins.db');
 const K8S = join(dist, 'samples', 'k8s-first-deploy.db');
@@ -35,6 +33,7 @@ const digestOf = (text) => text.match(/sha256:[0-9a-f]{64}/)?.[0];
 function makeZip(path, files) {
   execFileSync('python3', ['-c', `
 import json, sys, zipfile
+import { FLAGS } from './browser.mjs';
 with zipfile.ZipFile(sys.argv[1], 'w') as z:
     for name, text in json.loads(sys.argv[2]).items():
         z.writestr(name, text)

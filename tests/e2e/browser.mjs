@@ -1,0 +1,8 @@
+// What every end-to-end test shares about the browser: Debian's Chromium, never a downloaded
+// one, with the flags this machine needs (TOOLCHAIN.md). Each test gives it a fresh profile.
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run',
+];
