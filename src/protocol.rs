@@ -151,6 +151,15 @@ pub enum RequestBody {
         /// The step's slug, from the address `#/w/<id>/s/<slug>`.
         step: Option<String>,
     },
+    /// The player's artifacts panel: step `step`'s manifests (one per resource), files and
+    /// educational state, readable. Withheld for a locked step. Answered with
+    /// [`ResponseBody::Artifacts`].
+    Artifacts {
+        /// The entry's id.
+        entry: String,
+        /// The step's slug.
+        step: String,
+    },
     /// The player's SQL box: run one statement on the learner's workspace (writes allowed; the
     /// workspace is saved when it changed). Answered with [`ResponseBody::SqlRan`].
     RunSql {
@@ -446,6 +455,39 @@ pub struct SnapshotSummary {
     pub taken_at: String,
 }
 
+/// One Kubernetes resource of a step's manifest bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestDoc {
+    /// Its `kind` (`Deployment`), or empty.
+    pub kind: String,
+    /// Its `metadata.name`, or empty.
+    pub name: String,
+    /// The document's YAML as the author wrote it.
+    pub text: String,
+}
+
+/// One file of a step's file-state archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileItem {
+    /// Relative, `/`-separated path.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Its text; `None` when binary (not UTF-8, or holds NUL) or larger than 256 KiB.
+    pub text: Option<String>,
+}
+
+/// A step's compiled artifacts, readable (answer to [`RequestBody::Artifacts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactsView {
+    /// Resources of the manifest bundle, in order.
+    pub manifests: Vec<ManifestDoc>,
+    /// Files of the file-state archive, sorted by path.
+    pub files: Vec<FileItem>,
+    /// The educational state's YAML, if any.
+    pub state: Option<String>,
+}
+
 /// Everything the player page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayerView {
@@ -471,6 +513,9 @@ pub struct PlayerView {
     pub has_project: bool,
     /// Whether the learner has a workspace database.
     pub has_workspace: bool,
+    /// Whether the step shown has compiled artifacts to look at (false when locked).
+    #[serde(default)]
+    pub has_artifacts: bool,
     /// Tables and views of the workspace (`(name, "table" | "view")`).
     pub workspace_tables: Vec<(String, String)>,
     /// Snapshots, oldest first.
@@ -593,6 +638,11 @@ pub enum ResponseBody {
         /// The workshop, its steps and the step shown.
         view: PlayerView,
     },
+    /// Answer to [`RequestBody::Artifacts`].
+    Artifacts {
+        /// The step's artifacts, readable.
+        view: ArtifactsView,
+    },
     /// Answer to [`RequestBody::RunSql`].
     SqlRan {
         /// The rows, or SQLite's message (verbatim) when the statement failed.
@@ -669,6 +719,10 @@ mod tests {
         let text = serde_json::to_string(&import).unwrap();
         assert_eq!(text, r#"{"id":8,"body":{"kind":"import","source":{"kind":"file","name":"a.db","bytes":3}}}"#);
         assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), import);
+        let artifacts = Request { id: 9, body: RequestBody::Artifacts { entry: "w1".into(), step: "pod".into() } };
+        let text = serde_json::to_string(&artifacts).unwrap();
+        assert_eq!(text, r#"{"id":9,"body":{"kind":"artifacts","entry":"w1","step":"pod"}}"#);
+        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), artifacts);
     }
 
     #[test]
@@ -766,6 +820,23 @@ mod tests {
                 body: ResponseBody::Opened {
                     entry: entry.clone(),
                     view: OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] },
+                },
+            }),
+            FromWorker::Response(Response {
+                id: 7,
+                body: ResponseBody::Artifacts {
+                    view: ArtifactsView {
+                        manifests: vec![ManifestDoc {
+                            kind: "Pod".into(),
+                            name: "hello".into(),
+                            text: "apiVersion: v1\nkind: Pod\n".into(),
+                        }],
+                        files: vec![
+                            FileItem { path: "k8s/pod.yaml".into(), bytes: 22, text: Some("kind: Pod\n".into()) },
+                            FileItem { path: "logo.png".into(), bytes: 900, text: None },
+                        ],
+                        state: Some("concepts: [Pod]\n".into()),
+                    },
                 },
             }),
             FromWorker::Response(Response {

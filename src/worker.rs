@@ -249,6 +249,9 @@ impl Worker {
             RequestBody::Play { entry, step } => {
                 Ok(ResponseBody::Player { view: library.play(&entry, step.as_deref())? })
             }
+            RequestBody::Artifacts { entry, step } => {
+                Ok(ResponseBody::Artifacts { view: library.artifacts(&entry, &step)? })
+            }
             RequestBody::RunSql { entry, sql } => Ok(ResponseBody::SqlRan { result: library.run_sql(&entry, &sql)? }),
             RequestBody::Check { entry, step, validation, input } => {
                 Ok(ResponseBody::Player { view: library.check(&entry, &step, &validation, input.as_deref())? })

@@ -14,7 +14,7 @@ use crate::library::Job;
 use crate::protocol::{Entry, PlayerView, RequestBody, ResponseBody, SqlTable, TocState};
 
 use super::step_toc::lock_icon;
-use super::{CheckCard, ConfirmAction, JobProgress, SqlBox, StepContent, StepToc};
+use super::{CheckCard, ConfirmAction, JobProgress, SqlBox, StepArtifacts, StepContent, StepToc};
 
 /// Props of [`Player`].
 #[derive(Properties, PartialEq)]
@@ -298,6 +298,9 @@ pub fn Player(props: &PlayerProps) -> Html {
                         </div>
                     } else {
                         <StepContent html={AttrValue::from(v.html.clone())} />
+                        if v.has_artifacts {
+                            <StepArtifacts entry={AttrValue::from(id.clone())} step={AttrValue::from(step.slug.clone())} worker={props.commands.worker().clone()} />
+                        }
                         if !v.checks.is_empty() {
                             <section class="checks" aria-labelledby="checks-title">
                                 <h2 id="checks-title">{ "Checks" }</h2>

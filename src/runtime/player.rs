@@ -12,7 +12,8 @@ use super::catalog::{self, file_of};
 use super::errors::{from_artifact, from_sqlite, not_found};
 use super::{Library, now};
 use crate::protocol::{
-    CheckState, CheckView, ErrorKind, PlayerView, SnapshotSummary, SqlTable, TocState, TocStep, WorkerError,
+    ArtifactsView, CheckState, CheckView, ErrorKind, FileItem, ManifestDoc, PlayerView, SnapshotSummary, SqlTable,
+    TocState, TocStep, WorkerError,
 };
 
 /// Rows the SQL box shows.
@@ -276,6 +277,35 @@ impl Library {
     }
 
     /// What the player shows for step `index` of the open session.
+    /// Step `step`'s compiled artifacts, readable; withheld (an error) while the step is locked.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown step; a locked step; an artifact that does not read.
+    pub fn artifacts(&mut self, id: &str, step: &str) -> Result<ArtifactsView, WorkerError> {
+        let session = self.session(id)?;
+        let index = session
+            .workshop
+            .steps
+            .iter()
+            .position(|s| s.slug == step)
+            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        if play::is_locked(&session.workshop, &session.runtime, index) {
+            return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
+        }
+        let file_name = session.file_name.clone();
+        let view = stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index])
+            .map_err(|e| from_artifact(&file_name, &e))?;
+        Ok(ArtifactsView {
+            manifests: view
+                .manifests
+                .into_iter()
+                .map(|d| ManifestDoc { kind: d.kind, name: d.name, text: d.text })
+                .collect(),
+            files: view.files.into_iter().map(|f| FileItem { path: f.path, bytes: f.bytes, text: f.text }).collect(),
+            state: view.state,
+        })
+    }
+
     fn view(&self, index: usize) -> PlayerView {
         let session = self.player.as_ref().expect("a session is open");
         let (w, rt) = (&session.workshop, &session.runtime);
@@ -327,6 +357,7 @@ impl Library {
         };
         let has_project = step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
             && play::step_project(step).ok().flatten().is_some();
+        let has_artifacts = locked.is_none() && !step.artifacts.is_empty();
         let workspace_tables = session
             .workspace
             .as_ref()
@@ -350,6 +381,7 @@ impl Library {
             checks,
             has_project,
             has_workspace: session.workspace.is_some(),
+            has_artifacts,
             workspace_tables,
             snapshots: rt
                 .snapshots

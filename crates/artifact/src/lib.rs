@@ -28,6 +28,7 @@
 mod error;
 mod model;
 
+pub mod artifacts;
 pub mod csv;
 pub mod decompile;
 mod digest;
