@@ -11,14 +11,10 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
+import { FLAGS } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
-const FLAGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run',
-];
 const WAIT = { timeout: 30_000 };
 const K8S = { file: join(dist, 'samples', 'k8s-first-deploy.db'), title: 'Your first deployment' };
 
