@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
+import { FLAGS } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -33,7 +34,6 @@ const digestOf = (text) => text.match(/sha256:[0-9a-f]{64}/)?.[0];
 function makeZip(path, files) {
   execFileSync('python3', ['-c', `
 import json, sys, zipfile
-import { FLAGS } from './browser.mjs';
 with zipfile.ZipFile(sys.argv[1], 'w') as z:
     for name, text in json.loads(sys.argv[2]).items():
         z.writestr(name, text)
