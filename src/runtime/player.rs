@@ -185,12 +185,7 @@ impl Library {
         input: Option<&str>,
     ) -> Result<PlayerView, WorkerError> {
         let session = self.session(id)?;
-        let index = session
-            .workshop
-            .steps
-            .iter()
-            .position(|s| s.slug == step)
-            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        let index = step_index(&session.workshop, step)?;
         if play::is_locked(&session.workshop, &session.runtime, index) {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
@@ -229,12 +224,7 @@ impl Library {
     /// The step has no project; its archive or project is broken; storage.
     pub fn reset_workspace(&mut self, id: &str, step: &str) -> Result<PlayerView, WorkerError> {
         let session = self.session(id)?;
-        let index = session
-            .workshop
-            .steps
-            .iter()
-            .position(|s| s.slug == step)
-            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        let index = step_index(&session.workshop, step)?;
         let file_name = session.file_name.clone();
         let project = play::step_project(&session.workshop.steps[index])
             .map_err(|e| from_artifact(&file_name, &e))?
@@ -276,19 +266,13 @@ impl Library {
         Ok(self.view(index))
     }
 
-    /// What the player shows for step `index` of the open session.
     /// Step `step`'s compiled artifacts, readable; withheld (an error) while the step is locked.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for an unknown step; a locked step; an artifact that does not read.
     pub fn artifacts(&mut self, id: &str, step: &str) -> Result<ArtifactsView, WorkerError> {
         let session = self.session(id)?;
-        let index = session
-            .workshop
-            .steps
-            .iter()
-            .position(|s| s.slug == step)
-            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))?;
+        let index = step_index(&session.workshop, step)?;
         if play::is_locked(&session.workshop, &session.runtime, index) {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
@@ -306,6 +290,7 @@ impl Library {
         })
     }
 
+    /// What the player shows for step `index` of the open session.
     fn view(&self, index: usize) -> PlayerView {
         let session = self.player.as_ref().expect("a session is open");
         let (w, rt) = (&session.workshop, &session.runtime);
@@ -390,4 +375,13 @@ impl Library {
                 .collect(),
         }
     }
+}
+
+/// The index of step `step` of `workshop`, or a [`ErrorKind::NotFound`] sentence.
+fn step_index(workshop: &stepwise_artifact::Workshop, step: &str) -> Result<usize, WorkerError> {
+    workshop
+        .steps
+        .iter()
+        .position(|s| s.slug == step)
+        .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))
 }
