@@ -62,12 +62,7 @@ fn cells(columns: &[String], rows: &Rows) -> Html {
             <table class="result">
                 <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }</tr></thead>
                 <tbody>
-                    { for rows.iter().map(|row| html! {
-                        <tr>{ for row.iter().map(|cell| match cell {
-                            Some(text) => html! { <td>{ text.clone() }</td> },
-                            None => html! { <td class="null">{ "NULL" }</td> },
-                        }) }</tr>
-                    }) }
+                    { body_rows(rows) }
                 </tbody>
             </table>
         </div>
@@ -304,12 +299,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                                 }) }
                             </tr></thead>
                             <tbody>
-                                { for p.rows.iter().map(|row| html! {
-                                    <tr>{ for row.iter().map(|cell| match cell {
-                                        Some(text) => html! { <td>{ text.clone() }</td> },
-                                        None => html! { <td class="null">{ "NULL" }</td> },
-                                    }) }</tr>
-                                }) }
+                                { body_rows(&p.rows) }
                             </tbody>
                         </table>
                     </div>
@@ -410,5 +400,17 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(1_000_000), "1,000,000");
+    }
+}
+
+/// The `<tr>`s of a result: NULL shown as such, apart from the text "NULL".
+fn body_rows(rows: &[Vec<Option<String>>]) -> Html {
+    html! {
+        { for rows.iter().map(|row| html! {
+            <tr>{ for row.iter().map(|cell| match cell {
+                Some(text) => html! { <td>{ text.clone() }</td> },
+                None => html! { <td class="null">{ "NULL" }</td> },
+            }) }</tr>
+        }) }
     }
 }

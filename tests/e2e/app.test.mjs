@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS } from './browser.mjs';
+import { launch } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -28,10 +28,7 @@ before(async () => {
   assert.ok(existsSync(join(dist, 'index.html')), `${dist}/index.html missing: run trunk build first`);
   server = await serve(dist);
   profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
+  context = await launch(chromium, profile, {
     viewport: { width: 1100, height: 760 },
   });
   page = context.pages()[0] ?? (await context.newPage());

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS } from './browser.mjs';
+import { launch } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -35,10 +35,7 @@ before(async () => {
   assert.ok(existsSync(K8S.file), `${K8S.file} missing: run scripts/build-samples.sh before trunk build`);
   server = await serve(dist);
   profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
+  context = await launch(chromium, profile, {
     viewport: { width: 1280, height: 900 },
     permissions: ['clipboard-read', 'clipboard-write'],
     acceptDownloads: true,

@@ -6,3 +6,13 @@ export const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--no-first-run',
 ];
+
+/** A fresh headless Chromium with its own profile in `profile`; `options` add to the defaults. */
+export async function launch(chromium, profile, options = {}) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    ...options,
+  });
+}
