@@ -114,6 +114,14 @@ pub fn from_artifact(file: &str, e: &Error) -> WorkerError {
             ErrorKind::Damaged,
             format!("{file} is a damaged workshop: it lacks the table(s) {}. Ask for a fresh copy.", tables.join(", ")),
         ),
+        Error::UnexpectedSchema { objects, .. } => (
+            ErrorKind::Invalid,
+            format!(
+                "{file} was refused: it holds {}. A Stepwise workshop never carries code that runs by itself; \
+                 ask for a fresh copy (or rebuild it from its text form).",
+                objects.join("; ")
+            ),
+        ),
         Error::TooNew { found, supported, .. } => (
             ErrorKind::TooNew,
             format!(

@@ -174,6 +174,14 @@ impl Library {
             let protected = protected_tables();
             let slot = Arc::clone(&refused);
             let _ = conn.authorizer(Some(move |ctx: AuthContext<'_>| match written_table(&ctx.action) {
+                // A trigger or view would make the workshop refused when it is next opened
+                // (`stepwise_artifact::inspect`): only in write mode, on purpose.
+                _ if matches!(ctx.action, AuthAction::CreateTrigger { .. } | AuthAction::CreateView { .. }) => {
+                    if let Ok(mut slot) = slot.lock() {
+                        slot.get_or_insert_with(|| "a trigger or view".to_owned());
+                    }
+                    Authorization::Deny
+                }
                 Some(table) if protected.iter().any(|p| p.eq_ignore_ascii_case(table)) => {
                     if let Ok(mut slot) = slot.lock() {
                         slot.get_or_insert_with(|| table.to_owned());
@@ -192,6 +200,10 @@ impl Library {
             Err(message) => {
                 let refused = refused.lock().ok().and_then(|mut r| r.take());
                 let message = match refused {
+                    Some(what) if what == "a trigger or view" => "A workshop holds no triggers or views (Stepwise \
+                         refuses a workshop that carries code that runs by itself), so the playground does not create \
+                         them. Turn on write mode to do it on purpose (the workshop will then no longer open)."
+                        .to_owned(),
                     Some(table) => format!(
                         "{table} belongs to the workshop's definition, so the playground does not change it. Turn \
                          on write mode to change it on purpose (the workshop will then show it was changed)."

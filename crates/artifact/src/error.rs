@@ -67,6 +67,18 @@ pub enum Error {
         /// The tables that are missing.
         tables: Vec<String>,
     },
+    /// A workshop whose schema holds objects the format does not: triggers, views, virtual
+    /// tables, or the format's tables and indexes defined differently.
+    #[error(
+        "{file}: refused: its schema holds what a Stepwise workshop never does: {}; a workshop holds only the tables and indexes of its format version",
+        objects.join("; ")
+    )]
+    UnexpectedSchema {
+        /// The file that was opened.
+        file: String,
+        /// Each object found, with its kind, name, table and why it is refused.
+        objects: Vec<String>,
+    },
     /// SQLite's own consistency check failed.
     #[error("{file}: damaged database: {detail}")]
     Corrupt {

@@ -119,6 +119,28 @@ pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
         return Err(Error::TooNew { file: file.to_owned(), found: version, supported: SCHEMA_VERSION });
     }
     if version < SCHEMA_VERSION {
+        // The older layout is read only by its migration, but code must not ride along either.
+        let code = schema_objects(conn, file)?.into_iter().filter(|o| o.kind == "trigger" || o.kind == "view");
+        let found: Vec<String> = code.map(|o| o.describe("")).collect();
+        if !found.is_empty() {
+            return Err(Error::UnexpectedSchema { file: file.to_owned(), objects: found });
+        }
+        // A damaged header can claim an older version: its tables must be there to migrate.
+        let needed: &[&str] = match version {
+            0 => crate::schema::V0_TABLES,
+            _ => {
+                return Err(Error::Corrupt {
+                    file: file.to_owned(),
+                    detail: format!("the header claims format version {version}, which never existed"),
+                });
+            }
+        };
+        let present = table_names(conn, file)?;
+        let missing: Vec<String> =
+            needed.iter().filter(|t| !present.iter().any(|p| p == *t)).map(|t| (*t).to_owned()).collect();
+        if !missing.is_empty() {
+            return Err(Error::MissingTables { file: file.to_owned(), tables: missing });
+        }
         return Ok(Kind::OlderWorkshop(version));
     }
     let present = table_names(conn, file)?;
@@ -127,7 +149,82 @@ pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
     if !missing.is_empty() {
         return Err(Error::MissingTables { file: file.to_owned(), tables: missing });
     }
+    let unexpected = unexpected_schema(conn, file)?;
+    if !unexpected.is_empty() {
+        return Err(Error::UnexpectedSchema { file: file.to_owned(), objects: unexpected });
+    }
     Ok(Kind::Workshop)
+}
+
+/// One row of `sqlite_schema`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SchemaObject {
+    kind: String,
+    name: String,
+    table: String,
+    sql: Option<String>,
+}
+
+impl SchemaObject {
+    fn describe(&self, why: &str) -> String {
+        let on =
+            if self.kind == "table" || self.table == self.name { String::new() } else { format!(" on {}", self.table) };
+        format!("{} {:?}{on}{why}", self.kind, self.name)
+    }
+}
+
+fn schema_objects(conn: &Connection, file: &str) -> Result<Vec<SchemaObject>> {
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")
+        .map_err(|e| classify_sqlite(file, "reading the schema", e))?;
+    stmt.query_map([], |r| Ok(SchemaObject { kind: r.get(0)?, name: r.get(1)?, table: r.get(2)?, sql: r.get(3)? }))
+        .and_then(|r| r.collect())
+        .map_err(|e| classify_sqlite(file, "reading the schema", e))
+}
+
+/// What a workshop's schema holds beyond the format's own objects, one description each.
+///
+/// A workshop holds exactly the tables and indexes of [`SCHEMA_V1`](crate::schema::SCHEMA_V1),
+/// with the format's own SQL: no trigger (it would run when the player records progress, and
+/// could write the definition tables), no view, no virtual table, no index of its own on the
+/// format's tables, no format table redefined (a changed `CHECK` or default would run on
+/// writes). Tables of its own, and their plain indexes, are allowed: they hold data, nothing
+/// runs from them unless they are written, and the playground lets a learner create them.
+fn unexpected_schema(conn: &Connection, file: &str) -> Result<Vec<String>> {
+    let expected = format_schema()?;
+    let format_table = |t: &str| expected.iter().any(|o| o.kind == "table" && o.name.eq_ignore_ascii_case(t));
+    let mut found = Vec::new();
+    for o in schema_objects(conn, file)? {
+        if o.name.starts_with("sqlite_") && o.kind == "table" {
+            continue; // sqlite_sequence, sqlite_stat1…: SQLite's own
+        }
+        let why = match o.kind.as_str() {
+            "trigger" => " (a workshop holds no triggers)",
+            "view" => " (a workshop holds no views)",
+            _ if o.sql.as_deref().is_some_and(|s| {
+                s.trim_start().get(..14).is_some_and(|p| p.eq_ignore_ascii_case("CREATE VIRTUAL"))
+            }) =>
+            {
+                " (a workshop holds no virtual tables)"
+            }
+            _ if expected.contains(&o) => continue,
+            _ if expected.iter().any(|e| e.kind == o.kind && e.name == o.name) => {
+                " (defined differently from the format's)"
+            }
+            "table" => continue, // a table of its own
+            "index" if !format_table(&o.table) => continue,
+            _ => " (not part of the format)",
+        };
+        found.push(o.describe(why));
+    }
+    Ok(found)
+}
+
+/// The `sqlite_schema` rows of a freshly created workshop.
+fn format_schema() -> Result<Vec<SchemaObject>> {
+    let conn = Connection::open_in_memory().ctx("opening memory")?;
+    conn.execute_batch(crate::schema::SCHEMA_V1).ctx("creating the workshop schema")?;
+    schema_objects(&conn, "the format's schema")
 }
 
 pub(crate) fn table_names(conn: &Connection, file: &str) -> Result<Vec<String>> {
@@ -143,13 +240,26 @@ pub(crate) fn table_names(conn: &Connection, file: &str) -> Result<Vec<String>> 
 /// [`Error::DigestMismatch`] when the content no longer matches the stored digest, and the
 /// errors of reading (see [`read_workshop`]).
 pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)> {
-    let workshop = read_workshop(conn, file)?;
+    let workshop = read_workshop(conn, file).map_err(|e| unreadable(file, e))?;
     let computed = content_digest(&workshop);
-    let stored = get_meta(conn, "content_digest")?.unwrap_or_default();
+    let stored = get_meta(conn, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
     if stored != computed {
         return Err(Error::DigestMismatch { file: file.to_owned(), stored, computed });
     }
     Ok((workshop, computed))
+}
+
+/// A row of a file that passed `quick_check` but cannot be read (text that is not UTF-8, a value
+/// of the wrong type where the format has no CHECK) is damage in that file: say so, naming it.
+pub(crate) fn unreadable(file: &str, e: Error) -> Error {
+    match e {
+        Error::Sqlite { context, message }
+            if !message.contains("disk is full") && !message.contains("out of memory") =>
+        {
+            Error::Corrupt { file: file.to_owned(), detail: format!("{context}: {message}") }
+        }
+        e => e,
+    }
 }
 
 /// Lists tables and views with row counts, for a playground.
@@ -225,7 +335,7 @@ pub fn open_path(path: &std::path::Path) -> Result<Opened> {
             let mut mem = Connection::open_in_memory().ctx("opening memory")?;
             copy_database(&conn, &mut mem, &file)?;
             harden(&mem)?;
-            crate::migrate::migrate(&mut mem, &file, "1970-01-01T00:00:00Z")?;
+            crate::migrate::migrate(&mut mem, &file, "1970-01-01T00:00:00Z").map_err(|e| unreadable(&file, e))?;
             let (workshop, digest) = load_checked(&mem, &file)?;
             Ok(Opened::Workshop(Box::new(OpenedWorkshop { file, workshop, digest, migrated_from: Some(v) })))
         }
