@@ -72,6 +72,12 @@ pub fn start() {
         state: RefCell::new(Some(State { phase: Phase::NotReady, download_url: None, lock_held: false })),
     });
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| match parse(&event.data()) {
+        // A test build arms a fault-injection point (src/runtime/faults.rs); others ignore it.
+        #[cfg(feature = "faults")]
+        Err(_) if Reflect::get(&event.data(), &"fault".into()).ok().and_then(|f| f.as_string()).is_some() => {
+            let point = Reflect::get(&event.data(), &"fault".into()).ok().and_then(|f| f.as_string());
+            crate::runtime::faults::arm(&point.unwrap_or_default());
+        }
         Ok(Job { request: Request { id, body: RequestBody::Ping }, .. }) => worker.respond(id, pong()),
         Ok(job) => {
             worker.queue.borrow_mut().push_back(job);

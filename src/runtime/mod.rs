@@ -17,6 +17,7 @@
 pub mod backend;
 pub mod catalog;
 pub mod errors;
+pub mod faults;
 pub mod lock;
 pub mod player;
 pub mod playground;
@@ -286,6 +287,7 @@ impl Library {
                 target.write_at(18, &[1, 1]).map_err(|e| from_store(file_name, &e))?;
             }
             target.commit().map_err(|e| from_store(file_name, &e))?;
+            faults::point("import:stored");
             offset
         };
 
@@ -343,6 +345,7 @@ impl Library {
                 }
             }
         }
+        faults::point("import:before-catalog");
         if let Err(e) = catalog::insert(self.catalog()?, &incoming) {
             self.discard(stored);
             return Err(from_sqlite(source, "adding to the library", &e));
@@ -458,7 +461,9 @@ impl Library {
             catalog::delete(&tx, &old.id).map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
         }
         catalog::insert(&tx, &incoming).map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
+        faults::point("replace:catalog-before-commit");
         tx.commit().map_err(|e| from_sqlite(file_name, "adding to the library", &e))?;
+        faults::point("replace:before-removing-old");
         if let Some(old) = &replaced {
             self.forget_player(&old.id);
             // The catalog no longer names it; if this fails, the next start sweeps it.
@@ -490,6 +495,7 @@ impl Library {
         let (runtime, carried) = progress::carry_over(&old_runtime, &workshop);
         let tx = conn.transaction().map_err(|e| from_sqlite(new_name, "keeping progress in", &e))?;
         stepwise_artifact::write_runtime(&tx, &runtime).map_err(|e| from_artifact(new_name, &e))?;
+        faults::point("replace:progress-before-commit");
         tx.commit().map_err(|e| from_sqlite(new_name, "keeping progress in", &e))?;
         let bytes = stored_bytes(&conn);
         conn.close().map_err(|(_, e)| from_sqlite(new_name, "closing", &e))?;

@@ -75,7 +75,9 @@ impl Library {
         stepwise_artifact::harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
         let tx = conn.transaction().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
         stepwise_artifact::write_runtime(&tx, &session.runtime).map_err(|e| from_artifact(file_name, &e))?;
+        super::faults::point("progress:before-commit");
         tx.commit().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
+        super::faults::point("progress:after-commit");
         let bytes = super::stored_bytes(&conn);
         conn.close().map_err(|(_, e)| from_sqlite(file_name, "closing", &e))?;
         let done = super::count(session.runtime.done_steps());

@@ -236,12 +236,14 @@ impl Library {
             let tx = conn.unchecked_transaction().map_err(|e| fail(&e))?;
             catalog::delete(&tx, old_id).map_err(|e| fail(&e))?;
             catalog::insert(&tx, &entry).map_err(|e| fail(&e))?;
+            super::faults::point("rebuild:catalog-before-commit");
             tx.commit().map_err(|e| fail(&e))
         })();
         if let Err(e) = swapped {
             self.discard(&file);
             return Err(e);
         }
+        super::faults::point("rebuild:before-removing-old");
         // The catalog no longer names it; if this fails, the next start sweeps it.
         self.discard(&file_of(old_id));
         progress("Checking", bytes.len() as u64, Some(bytes.len() as u64));
@@ -260,6 +262,7 @@ impl Library {
                 TextForm::Project => project::rebuild(&zip.tree, &mut conn).map(drop),
                 _ => text::build(&zip.tree, name, &mut conn).map(drop),
             }
+            .inspect(|()| super::faults::point("zip:built"))
             .map_err(|e| match e {
                 FormatError::Sqlite { ref message, .. } if message.contains("database or disk is full") => {
                     super::errors::storage_full(name)
