@@ -165,6 +165,26 @@ impl Library {
         for id in ids.iter().filter(|id| !names.contains(&file_of(id))) {
             catalog::delete(conn, id).map_err(|e| from_sqlite("the library", "updating", &e))?;
         }
+        // A worker ended mid-transaction (the tab closed) leaves a journal beside its file.
+        // Reading the file once rolls a hot journal back (SQLite deletes it then); one that is
+        // still there afterwards is not hot — its header was never synced, so the file was not
+        // written yet — and only blocks exports: remove it.
+        for name in names.iter().filter_map(|n| n.strip_suffix("-journal")).filter(|n| keep(n) && *n != CATALOG) {
+            let read = self.backend.connect_existing(name).and_then(|c| {
+                c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
+                c.close().map_err(|(_, e)| e)
+            });
+            if let Err(e) = read {
+                web_sys::console::warn_1(&format!("Stepwise: could not recover {name}: {e}").into());
+                continue;
+            }
+            let journal = format!("{name}-journal");
+            if self.backend.contains(&journal).unwrap_or(false)
+                && let Err(e) = self.backend.remove(&journal)
+            {
+                web_sys::console::warn_1(&format!("Stepwise: could not remove {journal}: {}", e.detail).into());
+            }
+        }
         Ok(())
     }
 

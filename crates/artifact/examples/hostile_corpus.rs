@@ -20,6 +20,8 @@ fn main() {
             "kind": input.worker_kind,
         }));
     }
+    // The baselines each input is one change away from, which must import.
+    std::fs::write(dir.join("shop.zip"), corpus::zip_of(&corpus::shop_project(), &[])).expect("writing shop.zip");
     std::fs::write(dir.join("xss.md"), corpus::XSS_MARKDOWN.join("\n\n")).expect("writing xss.md");
     let doc = serde_json::json!({ "inputs": list, "xss_forbidden": corpus::XSS_FORBIDDEN });
     std::fs::write(dir.join("corpus.json"), serde_json::to_string_pretty(&doc).unwrap()).expect("writing corpus.json");
