@@ -22,6 +22,10 @@ fn main() {
     }
     // The baselines each input is one change away from, which must import.
     std::fs::write(dir.join("shop.zip"), corpus::zip_of(&corpus::shop_project(), &[])).expect("writing shop.zip");
+    // The tiny workshop with the XSS list as its first step's content: builds, and must play inert.
+    let xss = corpus::XSS_MARKDOWN.join("\n\n");
+    let zip = corpus::zip_of(&corpus::tiny_tree(), &[("steps/01-first/content.md", xss.as_bytes())]);
+    std::fs::write(dir.join("xss.zip"), zip).expect("writing xss.zip");
     std::fs::write(dir.join("xss.md"), corpus::XSS_MARKDOWN.join("\n\n")).expect("writing xss.md");
     let doc = serde_json::json!({ "inputs": list, "xss_forbidden": corpus::XSS_FORBIDDEN });
     std::fs::write(dir.join("corpus.json"), serde_json::to_string_pretty(&doc).unwrap()).expect("writing corpus.json");
