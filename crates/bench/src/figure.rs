@@ -36,6 +36,9 @@ pub struct Figure {
     pub runs: u32,
     /// The data set.
     pub data: String,
+    /// Per-file sizes behind a size figure (bytes), when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<std::collections::BTreeMap<String, u64>>,
 }
 
 impl Figure {
@@ -53,6 +56,7 @@ impl Figure {
             met: None,
             runs,
             data: data.to_owned(),
+            files: None,
         }
     }
 
