@@ -140,7 +140,7 @@ fn first_visit(opts: &Options) -> Result<Vec<Figure>, String> {
         mb(total),
         "MB",
         1,
-        &format!("{} ({} files)", opts.dist.display(), files.len()),
+        &format!("{}/ ({} files)", opts.dist.file_name().unwrap_or_default().to_string_lossy(), files.len()),
     )
     .target(1.0, "value");
     f.files = Some(files);
