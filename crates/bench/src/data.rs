@@ -106,9 +106,9 @@ pub const QUICK_STEPS: u32 = 20;
 
 /// `10k`, `100k`, `1m`.
 pub fn count_label(n: u64) -> String {
-    if n >= 1_000_000 && n % 1_000_000 == 0 {
+    if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
         format!("{}m", n / 1_000_000)
-    } else if n >= 1000 && n % 1000 == 0 {
+    } else if n >= 1000 && n.is_multiple_of(1000) {
         format!("{}k", n / 1000)
     } else {
         n.to_string()
@@ -234,7 +234,7 @@ fn note(rng: &mut Rng, target_len: usize) -> String {
                 _ => s.push(' '),
             }
         }
-        s.push_str(*rng.pick(&WORDS));
+        s.push_str(rng.pick(&WORDS));
     }
     s
 }
