@@ -234,7 +234,8 @@ fn note(rng: &mut Rng, target_len: usize) -> String {
                 _ => s.push(' '),
             }
         }
-        s.push_str(rng.pick(&WORDS));
+        let word: &&str = rng.pick(&WORDS);
+        s.push_str(word);
     }
     s
 }
