@@ -8,6 +8,8 @@
 #   end-to-end tests  tests/e2e/*.test.mjs in headless Chromium against dist/ on 127.0.0.1, one file at
 #                     a time (the app, its library, the worker through its message protocol, and
 #                     offline use: service worker, sub-path hosting, installability, updates)
+#   benchmark smoke   scripts/bench.sh --quick on this run's builds: every figure line follows the
+#                     contract (never a time is checked)
 # Exits non-zero if any stage fails. Stages run on after a failure (no `set -e`) so one run shows
 # every problem; a stage whose input failed is skipped (and counts as failed).
 #
@@ -99,6 +101,13 @@ faults_worker() {
     cargo run -q -p stepwise-artifact --example hostile_corpus -- target/hostile-corpus
 }
 
+# The benchmark command end to end on the quick data sets, reusing this run's builds (the debug
+# binaries `cargo test --workspace` made, dist/ of trunk): each benchmark must run and print only
+# figures of the contract. Timings are never asserted on.
+bench_smoke() {
+  scripts/bench.sh --quick --no-build --no-report --bin-dir target/debug
+}
+
 end_to_end() {
   STEPWISE_DIST=dist STEPWISE_EXPECT_SAMPLES=1 STEPWISE_SCREENSHOTS=target/e2e \
     node --test --test-concurrency=1 tests/e2e/*.test.mjs
@@ -116,8 +125,10 @@ if stage "web app build (trunk build --release --offline)" trunk build --release
   app_size
   stage "fault-injection worker and hostile corpus (for the e2e tests)" faults_worker
   stage "end-to-end tests (node --test tests/e2e)" end_to_end
+  stage "benchmark smoke run (scripts/bench.sh --quick)" bench_smoke
 else
   skip "end-to-end tests (node --test tests/e2e)" "no app was built"
+  skip "benchmark smoke run (scripts/bench.sh --quick)" "no app was built"
 fi
 
 summary
