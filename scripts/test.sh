@@ -5,6 +5,8 @@
 #   worker tests      tests/opfs.rs: the worker's runtime on real OPFS + SQLite in a dedicated worker
 #   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build)
 #   web app build     trunk build --release --offline
+#   faults worker     the worker with fault-injection points (feature `faults`, never in dist/) and
+#                     the generated hostile-input corpus, both for the end-to-end tests
 #   end-to-end tests  tests/e2e/*.test.mjs in headless Chromium against dist/ on 127.0.0.1, one file at
 #                     a time (the app, its library, the worker through its message protocol, and
 #                     offline use: service worker, sub-path hosting, installability, updates)
