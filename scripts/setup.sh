@@ -102,9 +102,10 @@ else
   say installed "wasm-opt (binaryen@$BINARYEN_VERSION)"
 fi
 
-# playwright-core only, for the end-to-end tests: it never downloads a browser by itself.
+# playwright-core for the end-to-end tests (it never downloads a browser by itself), csv-spectrum
+# for the CSV reader's tests, sql.js for the query benchmark's reference (tests/bench/).
 lock_stamp=node_modules/.package-lock.json
-if [ -f "$lock_stamp" ] && [ -d node_modules/playwright-core ] && [ -d node_modules/csv-spectrum ] && [ ! package-lock.json -nt "$lock_stamp" ]; then
+if [ -f "$lock_stamp" ] && [ -d node_modules/playwright-core ] && [ -d node_modules/csv-spectrum ] && [ -d node_modules/sql.js ] && [ ! package-lock.json -nt "$lock_stamp" ]; then
   say present "npm packages (package-lock.json)"
 else
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-fund --no-audit
