@@ -1,0 +1,6 @@
+//! Fuzz target `workshop_zip`: see `stepwise_fuzz::workshop_zip` (fuzz/src/lib.rs) for what it feeds and checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = stepwise_fuzz::workshop_zip(data);
+});
