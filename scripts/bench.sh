@@ -6,7 +6,9 @@
 #      `trunk build --release --offline` (dist/)                        (skipped with --no-build)
 #   2. the data sets into target/bench/data/ (stepwise-bench gen; made once, then reused)
 #   3. the native figures (stepwise-bench native): first-visit size, project export/rebuild
-#   4. every tests/bench/*.bench.mjs as `node FILE --dist dist --data target/bench/data [--quick]`
+#   4. every tests/bench/*.bench.mjs as
+#      `node FILE --dist dist --data target/bench/data --cli BIN_DIR/stepwise [--quick]` (the browser
+#      figures: load, worker round trip and check, query against sql.js, export in the worker)
 #   5. target/bench/results.jsonl (one JSON line per figure), a summary table, and (unless
 #      --no-report or --quick) the "Figures" table and "Running the benchmarks" section of
 #      docs/performance.md, rendered by scripts/bench-report.mjs
@@ -123,7 +125,7 @@ for file in tests/bench/*.bench.mjs; do
   name="$(basename "$file" .bench.mjs)"
   selected "$name" || continue
   printf '== %s\n' "$file"
-  args=(--dist dist --data "$data")
+  args=(--dist dist --data "$data" --cli "$cli")
   [ "$quick" -eq 1 ] && args+=(--quick)
   if ! node "$file" "${args[@]}" > "$run_dir/$name.out" 2> >(tee "$out/logs/$name.log" >&2); then
     problems+=("$name: $file failed (see $out/logs/$name.log)")
