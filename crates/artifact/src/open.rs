@@ -264,27 +264,35 @@ pub(crate) fn unreadable(file: &str, e: Error) -> Error {
 
 /// Lists tables and views with row counts, for a playground.
 ///
+/// A view has no count (`None`), and neither has a virtual table that cannot be read here: one
+/// whose module this SQLite lacks (the browser's SQLite is built without FTS5 and R*Tree, and no
+/// SQLite has another program's modules) still lists, so the rest of the file can be explored.
+///
 /// # Errors
-/// [`Error::Sqlite`] if a table cannot be counted.
+/// [`Error::Sqlite`] if an ordinary table cannot be counted.
 pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, Option<i64>)>> {
     let mut stmt = conn
-        .prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        .prepare(
+            "SELECT name, type, coalesce(sql, '') LIKE 'CREATE VIRTUAL TABLE%' FROM sqlite_schema \
+             WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+        )
         .map_err(|e| classify_sqlite(file, "listing tables", e))?;
-    let names: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|r| r.collect()).ctx("listing tables")?;
+    let names: Vec<(String, String, bool)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .and_then(|r| r.collect())
+        .ctx("listing tables")?;
     names
         .into_iter()
-        .map(|(name, ty)| {
-            let count = if ty == "table" {
-                let q = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
-                Some(
-                    conn.query_row(&q, [], |r| r.get(0))
-                        .map_err(|e| Error::sqlite(format!("{file}: counting rows of {name}"), e))?,
-                )
-            } else {
-                None
-            };
-            Ok((name, count))
+        .map(|(name, ty, is_virtual)| {
+            if ty != "table" {
+                return Ok((name, None));
+            }
+            let q = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
+            match conn.query_row(&q, [], |r| r.get(0)) {
+                Ok(count) => Ok((name, Some(count))),
+                Err(_) if is_virtual => Ok((name, None)),
+                Err(e) => Err(Error::sqlite(format!("{file}: counting rows of {name}"), e)),
+            }
         })
         .collect()
 }

@@ -278,6 +278,39 @@ fn plain_sqlite_database_opens_as_playground() {
     assert!(matches!(&err, Error::Invalid { reason, .. } if reason.contains("playground")), "{err:?}");
 }
 
+#[test]
+fn a_virtual_table_of_a_module_this_sqlite_lacks_still_lets_the_file_open_as_a_playground() {
+    // The browser's SQLite has no FTS5 or R*Tree (.cargo/config.toml), and no SQLite has another
+    // program's modules: such a table is listed without a count, and the rest can be explored.
+    let dir = tempdir();
+    let path = dir.path().join("search.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+             INSERT INTO notes (body) VALUES ('one'), ('two');
+             PRAGMA writable_schema = ON;
+             INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql)
+               VALUES ('table', 'notes_index', 'notes_index', 0,
+                       'CREATE VIRTUAL TABLE notes_index USING no_such_module(body)');
+             PRAGMA writable_schema = OFF;",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match open_path(&path).unwrap() {
+        Opened::Playground(p) => {
+            assert_eq!(p.tables, vec![("notes".to_owned(), Some(2)), ("notes_index".to_owned(), None)]);
+        }
+        Opened::Workshop(w) => panic!("opened as workshop {}", w.file),
+    }
+    assert_unchanged(&path, &before);
+    // Reading that table says which module is missing.
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let err = conn.query_row("SELECT count(*) FROM notes_index", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    assert!(err.to_string().contains("no such module: no_such_module"), "{err}");
+}
+
 /// How often `side_effect()` ran.
 static SIDE_EFFECTS: AtomicUsize = AtomicUsize::new(0);
 
