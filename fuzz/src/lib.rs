@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
 use stepwise_artifact::tree::{FileTree, Limits};
 use stepwise_artifact::{
-    Asset, Error, Kind, Opened, Result, Runtime, Workshop, artifacts, harden, inspect, load_checked, markdown,
-    migrate, open_connection, open_path, play, playground_tables, project, read_runtime, sniff, text, verify_path,
+    Asset, Error, Kind, Opened, Result, Runtime, Workshop, artifacts, harden, inspect, load_checked, markdown, migrate,
+    open_connection, open_path, play, playground_tables, project, read_runtime, sniff, text, verify_path,
 };
 
 /// The name the worker path gives a fuzzed `.db` (the CLI path names its scratch file).
@@ -54,7 +54,8 @@ pub fn open(data: &[u8]) -> Result<()> {
         (Err(_), Err(_)) => {}
         (cli, worker) => panic!("the CLI and the worker disagree: CLI {cli:?}, worker {worker:?}"),
     }
-    cli.map(drop)
+    // The worker's refusal names `fuzz.db` (the CLI's a scratch path): the one to compare.
+    worker.map(drop)
 }
 
 /// The worker's import of a `.db` (`Library::import` + `examine`, on memory instead of OPFS):
@@ -158,7 +159,8 @@ pub fn project_zip(data: &[u8]) -> Result<()> {
     }
     let first = project::export(&conn, "fuzz").unwrap_or_else(|e| panic!("a rebuilt project does not export: {e}"));
     let mut again = hardened_memory();
-    project::rebuild(&first, &mut again).unwrap_or_else(|e| panic!("the export of a rebuilt project does not rebuild: {e}"));
+    project::rebuild(&first, &mut again)
+        .unwrap_or_else(|e| panic!("the export of a rebuilt project does not rebuild: {e}"));
     let second = project::export(&again, "fuzz").unwrap_or_else(|e| panic!("the second export failed: {e}"));
     if first != second {
         let differ: Vec<&str> = first
@@ -193,14 +195,16 @@ fn assets() -> Vec<Asset> {
 }
 
 /// Elements that must never come out of `markdown::render`.
-const FORBIDDEN_ELEMENTS: [&str; 16] = [
-    "script", "iframe", "frame", "frameset", "object", "embed", "style", "base", "form", "input", "button", "meta",
-    "link", "svg", "math", "template",
+const FORBIDDEN_ELEMENTS: [&str; 18] = [
+    "script", "iframe", "frame", "frameset", "object", "embed", "style", "base", "form", "button", "select",
+    "textarea", "meta", "link", "svg", "math", "template", "noscript",
 ];
 
 /// Asserts `html` is inert: every `<` starts a tag (text is escaped), no forbidden element, no
-/// event-handler or `style` attribute, and every `href`/`src` is `http(s)`, `mailto` or relative
-/// — `src` may also be a `data:image/…` URL (the workshop's own assets).
+/// `<input>` but a disabled checkbox (task lists), no event handler, no `style` but a table
+/// cell's `text-align`, and
+/// every `href`/`src` is `http(s)`, `mailto` or relative — `src` may also be a `data:image/…`
+/// URL (the workshop's own assets).
 pub fn check_html(html: &str) {
     if let Err(problem) = html_problem(html) {
         panic!("unsafe HTML: {problem}\n{html}");
@@ -232,6 +236,7 @@ fn html_problem(html: &str) -> std::result::Result<(), String> {
             return Err(format!("element <{name}>"));
         }
         // Attributes: name, or name="value" (the serialiser always quotes with ").
+        let mut attrs: Vec<(String, String)> = Vec::new();
         loop {
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
@@ -266,18 +271,80 @@ fn html_problem(html: &str) -> std::result::Result<(), String> {
                 }
                 let v = i + 2;
                 let end = html[v..].find('"').map(|n| v + n).ok_or_else(|| format!("{attr} never closed"))?;
-                value = html[v..end].replace("&quot;", "\"").replace("&nbsp;", "\u{a0}").replace("&amp;", "&");
+                value = decode_entities(&html[v..end]);
                 i = end + 1;
             }
-            if attr.starts_with("on") || attr == "style" || attr == "formaction" || attr == "srcdoc" {
+            if attr.starts_with("on") || attr == "formaction" || attr == "srcdoc" {
                 return Err(format!("attribute {attr} on <{name}>"));
+            }
+            // `style` only for a table column's alignment.
+            if attr == "style" {
+                let align = value.trim().trim_end_matches(';').replace(' ', "");
+                let ok = matches!(name.as_str(), "th" | "td")
+                    && matches!(align.as_str(), "text-align:left" | "text-align:center" | "text-align:right");
+                if !ok {
+                    return Err(format!("style=\"{value}\" on <{name}>"));
+                }
             }
             if matches!(attr.as_str(), "href" | "src" | "xlink:href" | "action" | "background" | "poster") {
                 url_problem(&name, &attr, &value)?;
             }
+            attrs.push((attr, value));
+        }
+        // The only input is a task list's checkbox, disabled.
+        if name == "input" && !closing {
+            let has = |n: &str, v: &str| attrs.iter().any(|(a, x)| a == n && x == v);
+            if !has("type", "checkbox") || !has("disabled", "") {
+                return Err(format!("an <input> that is not a disabled checkbox: {attrs:?}"));
+            }
         }
     }
     Ok(())
+}
+
+/// Character references as a browser decodes them in an attribute value (numeric ones, and the
+/// named ones that matter to a URL's scheme); anything else is kept as it is.
+fn decode_entities(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&n| n <= 12);
+        let decoded = end.and_then(|n| {
+            let body = &rest[1..n];
+            let code = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok()
+            } else if let Some(dec) = body.strip_prefix('#') {
+                dec.parse().ok()
+            } else {
+                match body {
+                    "amp" => Some('&' as u32),
+                    "quot" => Some('"' as u32),
+                    "lt" => Some('<' as u32),
+                    "gt" => Some('>' as u32),
+                    "nbsp" => Some(0xa0),
+                    "Tab" => Some('\t' as u32),
+                    "NewLine" => Some('\n' as u32),
+                    "colon" => Some(':' as u32),
+                    _ => None,
+                }
+            };
+            code.map(|c| (char::from_u32(c).unwrap_or('\u{fffd}'), n))
+        });
+        match decoded {
+            Some((c, n)) => {
+                out.push(c);
+                rest = &rest[n + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The scheme a browser would see in `value`: `href`/`src` must be http(s), mailto or relative.
@@ -289,7 +356,7 @@ fn url_problem(element: &str, attr: &str, value: &str) -> std::result::Result<()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase();
-    let scheme_end = cleaned.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
     let Some(end) = scheme_end.filter(|&n| cleaned.as_bytes()[n] == b':') else { return Ok(()) };
     let scheme = &cleaned[..end];
     let allowed = match (element, attr) {

@@ -12,6 +12,7 @@ use rusqlite::{Connection, Transaction};
 
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
+use crate::open::{classify_sqlite, unreadable};
 use crate::schema::{SCHEMA_VERSION, is_slug};
 
 /// One registered step from version `from` to `from + 1`.
@@ -41,7 +42,11 @@ pub fn pending(version: i64) -> &'static [Migration] {
 /// [`Error::TooNew`] for a newer file; whatever a migration reports (the transaction is rolled
 /// back and the file is unchanged).
 pub fn migrate(conn: &mut Connection, file: &str, now: &str) -> Result<Vec<&'static str>> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ctx("reading user_version")?;
+    // Every error names the file: a failure of SQLite itself with the file's name in front, a row
+    // of the old layout that cannot be read (found by the `open` fuzz target: a v0 value stored
+    // as a blob) as damage in that file, like `open_path` says.
+    let sql = |context: &'static str| move |e: rusqlite::Error| classify_sqlite(file, context, e);
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("reading user_version"))?;
     if version > SCHEMA_VERSION {
         return Err(Error::TooNew { file: file.to_owned(), found: version, supported: SCHEMA_VERSION });
     }
@@ -50,29 +55,30 @@ pub fn migrate(conn: &mut Connection, file: &str, now: &str) -> Result<Vec<&'sta
         return Ok(Vec::new());
     }
     // Foreign keys are checked at the end, not while tables are being rebuilt.
-    conn.execute_batch("PRAGMA foreign_keys = OFF").ctx("preparing the migration")?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(sql("preparing the migration"))?;
     let result = (|| {
-        let tx = conn.transaction().ctx("starting the migration")?;
+        let tx = conn.transaction().map_err(sql("starting the migration"))?;
         for m in todo {
-            (m.run)(&tx, file)?;
-            tx.execute_batch(&format!("PRAGMA user_version = {}", m.from + 1)).ctx("setting user_version")?;
+            (m.run)(&tx, file).map_err(|e| unreadable(file, e))?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", m.from + 1)).map_err(sql("setting user_version"))?;
             tx.execute(
                 "INSERT INTO schema_history (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 rusqlite::params![m.from + 1, m.name, now],
             )
-            .ctx("recording the migration")?;
+            .map_err(sql("recording the migration"))?;
         }
-        let broken: i64 =
-            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).ctx("checking keys")?;
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .map_err(sql("checking keys"))?;
         if broken > 0 {
             return Err(Error::Corrupt {
                 file: file.to_owned(),
                 detail: format!("{broken} broken reference(s) after migration"),
             });
         }
-        tx.commit().ctx("committing the migration")
+        tx.commit().map_err(sql("committing the migration"))
     })();
-    conn.execute_batch("PRAGMA foreign_keys = ON").ctx("finishing the migration")?;
+    conn.execute_batch("PRAGMA foreign_keys = ON").map_err(sql("finishing the migration"))?;
     result.map(|()| todo.iter().map(|m| m.name).collect())
 }
 
