@@ -215,6 +215,9 @@ fn sanitise(raw: &str, images: &HashSet<String>) -> String {
         _ => Some(value.into()),
     });
     builder.set_tag_attribute_value("input", "disabled", "");
+    // Every input left is a task list's checkbox: without this a raw `<input>` (its other `type`
+    // dropped by the filter) became an empty text box (found by the `markdown` fuzz target).
+    builder.set_tag_attribute_value("input", "type", "checkbox");
     builder.clean(raw).to_string()
 }
 
