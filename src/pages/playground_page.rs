@@ -237,9 +237,13 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                             <button class="linkish" onclick={select} aria-pressed={current.to_string()}>
                                 <code>{ name.clone() }</code>
                             </button>
-                            <span class="meta num">
-                                { match rows { Some(n) => grouped(u64::try_from(*n).unwrap_or(0)), None => "view".to_owned() } }
-                            </span>
+                            { match rows {
+                                Some(n) => html! { <span class="meta num">{ grouped(u64::try_from(*n).unwrap_or(0)) }</span> },
+                                // A view, or a virtual table whose module the worker's SQLite lacks (FTS5, R*Tree, …).
+                                None => html! {
+                                    <span class="meta num" title="No row count: a view, or a virtual table this app cannot read">{ "—" }</span>
+                                },
+                            } }
                             if locked { <span class="meta lock" title="Part of the workshop's definition: read-only unless write mode is on">{ "definition" }</span> }
                             if rows.is_some() {
                                 <button class="quiet small" onclick={csv} aria-label={format!("Download {name} as CSV")}>{ "CSV" }</button>

@@ -108,6 +108,10 @@ before(async () => {
     'CREATE TABLE n(x INTEGER PRIMARY KEY, sq INTEGER);'
     + 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) '
     + 'INSERT INTO n SELECT x, (x * 7919) % 1000003 FROM c;']);
+  // A full-text index: the worker's SQLite is built without FTS5 (.cargo/config.toml).
+  execFileSync('sqlite3', [join(work, 'search.sqlite'),
+    "CREATE VIRTUAL TABLE docs USING fts5(body); INSERT INTO docs VALUES ('hello world');"
+    + 'CREATE TABLE plain(x INTEGER); INSERT INTO plain VALUES (1), (2);']);
   run('export', K8S, '-o', join(work, 'k8s-first-deploy.zip'));
   server = await serve(dist);
   profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
@@ -305,6 +309,25 @@ test('a rebuild from a malformed project changes nothing', async () => {
   assert.equal(page.url(), before);
   await home();
   await cardCount(4);
+});
+
+test('a file with an FTS5 table opens in the playground; that table says its module is missing', async () => {
+  await home();
+  await page.setInputFiles('#add-file', join(work, 'search.sqlite'));
+  await cardCount(5);
+  await openCard('search.sqlite');
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="plain"]', WAIT);
+  assert.equal(await page.textContent('.pg-tables li[data-table="plain"] .num'), '2');
+  // The virtual table is listed without a count; its shadow tables are ordinary tables.
+  assert.equal(await page.textContent('.pg-tables li[data-table="docs"] .num'), '—');
+  assert.equal(await page.locator('.pg-tables li[data-table="docs_data"]').count(), 1);
+  await query('SELECT * FROM docs');
+  assert.equal(await page.textContent('.query-error'), 'no such module: fts5');
+  await query('SELECT sum(x) AS total FROM plain');
+  assert.match(await page.textContent('.query-result'), /3/);
+  await home();
+  await cardCount(5);
 });
 
 test('no uncaught errors', () => {

@@ -214,6 +214,19 @@ fn bit_flips_are_refused_or_leave_the_content_intact_and_never_panic() {
 }
 
 #[test]
+fn markdown_links_keep_ascii_and_punycode_hosts_and_drop_unicode_hosts() {
+    // `idna_adapter` is pinned to 1.0.0 (crates/artifact/Cargo.toml): no Unicode host names, so
+    // the worker's download carries no ICU tables. Such a link loses its href and keeps its text.
+    let html = markdown::render(
+        "[a](https://example.org/x) [b](https://xn--bcher-kva.example/) [c](https://bücher.example/)",
+        &[],
+    );
+    assert!(html.contains(r#"href="https://example.org/x""#), "{html}");
+    assert!(html.contains(r#"href="https://xn--bcher-kva.example/""#), "{html}");
+    assert!(html.contains(r#"<a target="_blank" rel="noopener noreferrer">c</a>"#), "{html}");
+}
+
+#[test]
 fn markdown_xss_corpus_renders_inert() {
     for source in corpus::XSS_MARKDOWN {
         let html = markdown::render(source, &[]).to_lowercase();
