@@ -70,6 +70,22 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
         }
         Err(e) => return Err(e),
     }
+    // A row that passed `quick_check` but cannot be read (text that is not UTF-8: found by the
+    // `open` fuzz target) is one more problem of this file, not a failure of `verify`.
+    if let Err(e) = check_tables(conn, file, &mut r) {
+        match crate::open::unreadable(file, e) {
+            Error::Corrupt { detail, .. } => r.problems.push(format!("damaged database: {detail}")),
+            Error::Sqlite { context, message } => {
+                return Err(Error::Sqlite { context: format!("{file}: {context}"), message });
+            }
+            e => return Err(e),
+        }
+    }
+    Ok(r)
+}
+
+/// The checks of [`verify_connection`] after `inspect`: each problem into `r`.
+fn check_tables(conn: &Connection, file: &str, r: &mut Report) -> Result<()> {
     let p = &mut r.problems;
     let mut fk =
         conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check").ctx("checking references")?;
@@ -148,7 +164,7 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
     if let Err(e) = read_runtime(conn, file) {
         p.push(e.to_string());
     }
-    Ok(r)
+    Ok(())
 }
 
 /// Checks what SQLite cannot: rules that would not run, artifacts that do not parse.

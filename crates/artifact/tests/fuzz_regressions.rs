@@ -2,8 +2,9 @@
 //! `tests/fuzz-regressions/<target>/` goes through the very checks its fuzz target runs
 //! (`fuzz/src/lib.rs`, included below, so no cargo-fuzz or nightly is needed) and must end with
 //! the refusal its `<input>.expected` file states: each line not starting with `#` is a part of
-//! the message (`accepted` alone: the input must go through). A crash the fuzzer finds becomes
-//! a file here once the library refuses it clearly.
+//! the message (`accepted` alone: the input must go through; `verify: …`, a part of what
+//! `verify_path` reports for the file). A crash the fuzzer finds becomes a file here once the
+//! library refuses it clearly.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "../../../fuzz/src/lib.rs"]
@@ -32,8 +33,20 @@ fn replay(target: &str, run: Target) -> usize {
         expected_path.push(".expected");
         let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|_| panic!("{target}/{name}: no {name}.expected saying what the user must be told"));
-        let parts: Vec<&str> =
+        let lines: Vec<&str> =
             expected.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let (verify, parts): (Vec<&str>, Vec<&str>) = lines.iter().partition(|l| l.starts_with("verify: "));
+        if !verify.is_empty() {
+            // What `stepwise verify` reports for the file: its problems, or its error.
+            let said = match stepwise_artifact::verify_path(input) {
+                Ok(report) => report.problems.join("; "),
+                Err(e) => e.to_string(),
+            };
+            for part in verify {
+                let part = part.trim_start_matches("verify: ");
+                assert!(said.contains(part), "{target}/{name}: verify said {said:?}, not {part:?}");
+            }
+        }
         assert!(!parts.is_empty(), "{target}/{name}.expected says nothing");
         let outcome = catch_unwind(AssertUnwindSafe(|| run(&bytes)))
             .unwrap_or_else(|_| panic!("{target}/{name}: the fuzz target's checks failed (see the panic above)"));
