@@ -24,6 +24,7 @@ pub mod playground;
 pub mod source;
 pub mod textforms;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use stepwise_artifact::rusqlite::Connection;
@@ -72,6 +73,11 @@ pub struct Library {
     pending: HashMap<String, Pending>,
     /// The workshop being played, if any (`player.rs`).
     player: Option<Box<player::Session>>,
+    /// The playground's connection to one stored file (`playground.rs`), kept open between its
+    /// requests: closing a connection flushes its OPFS file, which costs milliseconds even
+    /// when nothing was written. Closed by [`Library::store`] before anything else touches the
+    /// storage, so no file ever has two connections open.
+    playground: RefCell<Option<(String, Connection)>>,
 }
 
 /// Now, RFC 3339 in UTC to the second.
@@ -142,7 +148,14 @@ impl Library {
                 WorkerError::new(ErrorKind::Internal, format!("Stepwise could not open its library: {e}."))
             }
         })?;
-        let library = Library { backend, catalog: Some(conn), storage, pending: HashMap::new(), player: None };
+        let library = Library {
+            backend,
+            catalog: Some(conn),
+            storage,
+            pending: HashMap::new(),
+            player: None,
+            playground: RefCell::new(None),
+        };
         library.sweep()?;
         Ok(library)
     }
@@ -152,13 +165,13 @@ impl Library {
     fn sweep(&self) -> Result<(), WorkerError> {
         let conn = self.catalog()?;
         let ids = catalog::ids(conn).map_err(|e| from_sqlite("the library", "reading", &e))?;
-        let names = self.backend.names().map_err(|e| from_store("the library", &e))?;
+        let names = self.store().names().map_err(|e| from_store("the library", &e))?;
         let keep = |name: &str| {
             let base = name.strip_suffix("-journal").unwrap_or(name);
             base == CATALOG || ids.iter().any(|id| file_of(id) == base)
         };
         for name in names.iter().filter(|n| !keep(n)) {
-            if let Err(e) = self.backend.remove(name) {
+            if let Err(e) = self.store().remove(name) {
                 web_sys::console::warn_1(&format!("Stepwise: could not remove {name}: {}", e.detail).into());
             }
         }
@@ -170,7 +183,7 @@ impl Library {
         // still there afterwards is not hot — its header was never synced, so the file was not
         // written yet — and only blocks exports: remove it.
         for name in names.iter().filter_map(|n| n.strip_suffix("-journal")).filter(|n| keep(n) && *n != CATALOG) {
-            let read = self.backend.connect_existing(name).and_then(|c| {
+            let read = self.store().connect_existing(name).and_then(|c| {
                 c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
                 c.close().map_err(|(_, e)| e)
             });
@@ -179,8 +192,8 @@ impl Library {
                 continue;
             }
             let journal = format!("{name}-journal");
-            if self.backend.contains(&journal).unwrap_or(false)
-                && let Err(e) = self.backend.remove(&journal)
+            if self.store().contains(&journal).unwrap_or(false)
+                && let Err(e) = self.store().remove(&journal)
             {
                 web_sys::console::warn_1(&format!("Stepwise: could not remove {journal}: {}", e.detail).into());
             }
@@ -199,6 +212,15 @@ impl Library {
 
     /// The storage layer (tests look at its files).
     pub fn backend(&self) -> &Backend {
+        self.store()
+    }
+
+    /// The storage, once the playground's kept connection is closed: every use of the storage
+    /// but the playground's goes through here, so no file has two connections at once (the
+    /// sahpool VFS has no lock manager between connections).
+    fn store(&self) -> &Backend {
+        // Dropping the connection closes it.
+        drop(self.playground.borrow_mut().take());
         &self.backend
     }
 
@@ -211,7 +233,7 @@ impl Library {
         if let Some(conn) = self.catalog.take() {
             conn.close().map_err(|(_, e)| from_sqlite("the library", "closing", &e))?;
         }
-        self.backend.pause().map_err(|e| from_store("the library", &e))
+        self.store().pause().map_err(|e| from_store("the library", &e))
     }
 
     /// Every entry, most recently opened (or added) first.
@@ -232,7 +254,7 @@ impl Library {
         loop {
             let id = catalog::fresh_id(self.catalog()?).map_err(|e| from_sqlite("the library", "updating", &e))?;
             if !self.pending.contains_key(&id)
-                && !self.backend.contains(&file_of(&id)).map_err(|e| from_store("the library", &e))?
+                && !self.store().contains(&file_of(&id)).map_err(|e| from_store("the library", &e))?
             {
                 return Ok(id);
             }
@@ -287,12 +309,12 @@ impl Library {
         }
 
         // 2. The bytes, under a fresh name, published only when complete.
-        self.backend.reserve(3).await.map_err(|e| from_store(file_name, &e))?;
+        self.store().reserve(3).await.map_err(|e| from_store(file_name, &e))?;
         let id = self.fresh_id()?;
         let name = file_of(&id);
         let written = {
             let mut target =
-                self.backend.begin_import(&name, total.unwrap_or(0)).map_err(|e| from_store(file_name, &e))?;
+                self.store().begin_import(&name, total.unwrap_or(0)).map_err(|e| from_store(file_name, &e))?;
             target.write_at(0, &head).map_err(|e| from_store(file_name, &e))?;
             let mut offset = head.len() as u64;
             progress(stage, offset, total);
@@ -376,7 +398,7 @@ impl Library {
     /// Removes a file that never made it into the catalog; a failure is only logged (the next
     /// start sweeps it).
     fn discard(&self, name: &str) {
-        if let Err(e) = self.backend.remove(name) {
+        if let Err(e) = self.store().remove(name) {
             web_sys::console::warn_1(&format!("Stepwise: could not remove {name}: {}", e.detail).into());
         }
     }
@@ -384,7 +406,7 @@ impl Library {
     /// Opens a stored file, checks it like a new one (migrating an older workshop in place) and
     /// says what it holds.
     fn examine(&self, name: &str, file_name: &str) -> Result<Examined, WorkerError> {
-        let mut conn = self.backend.connect_existing(name).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        let mut conn = self.store().connect_existing(name).map_err(|e| from_sqlite(file_name, "opening", &e))?;
         harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
         let kind = match inspect(&conn, file_name) {
             Ok(kind) => kind,
@@ -456,14 +478,14 @@ impl Library {
         let mut incoming = pending.incoming.clone();
         let (replace, keep_progress) = match choice {
             DuplicateChoice::Cancel => {
-                self.backend.remove(&file_of(token)).map_err(|e| from_store(file_name, &e))?;
+                self.store().remove(&file_of(token)).map_err(|e| from_store(file_name, &e))?;
                 return Ok(ResponseBody::Removed { entry: token.to_owned() });
             }
             DuplicateChoice::KeepBoth => (false, false),
             DuplicateChoice::ReplaceDiscardProgress => (true, false),
             DuplicateChoice::ReplaceKeepProgress => (true, true),
         };
-        self.backend.reserve(3).await.map_err(|e| from_store(file_name, &e))?;
+        self.store().reserve(3).await.map_err(|e| from_store(file_name, &e))?;
         let existing =
             catalog::get(self.catalog()?, &pending.existing).map_err(|e| from_sqlite("the library", "reading", &e))?;
         // The stored one may have been removed meanwhile: then there is nothing to replace.
@@ -502,14 +524,14 @@ impl Library {
         new_name: &str,
     ) -> Result<(u32, u32, u32, u64), WorkerError> {
         let old_conn =
-            self.backend.connect_existing(&file_of(old)).map_err(|e| from_sqlite(old_name, "opening", &e))?;
+            self.store().connect_existing(&file_of(old)).map_err(|e| from_sqlite(old_name, "opening", &e))?;
         harden(&old_conn).map_err(|e| from_artifact(old_name, &e))?;
         let old_runtime =
             stepwise_artifact::read_runtime(&old_conn, old_name).map_err(|e| from_artifact(old_name, &e))?;
         old_conn.close().map_err(|(_, e)| from_sqlite(old_name, "closing", &e))?;
 
         let mut conn =
-            self.backend.connect_existing(&file_of(new)).map_err(|e| from_sqlite(new_name, "opening", &e))?;
+            self.store().connect_existing(&file_of(new)).map_err(|e| from_sqlite(new_name, "opening", &e))?;
         harden(&conn).map_err(|e| from_artifact(new_name, &e))?;
         let workshop = stepwise_artifact::read_workshop(&conn, new_name).map_err(|e| from_artifact(new_name, &e))?;
         let (runtime, carried) = progress::carry_over(&old_runtime, &workshop);
@@ -529,7 +551,8 @@ impl Library {
     pub fn open_entry(&mut self, id: &str) -> Result<(Entry, OpenedView), WorkerError> {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.as_str();
-        let conn = self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        let conn = self.store().connect_existing(&file_of(id)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        let mut loaded = None;
         let (view, done) = match stepwise_artifact::open_connection(&conn, file_name) {
             Ok(Opened::Workshop(w)) => {
                 let runtime =
@@ -549,7 +572,9 @@ impl Library {
                     steps,
                     current_step: runtime.current_step.clone(),
                 };
-                (view, count(runtime.done_steps()))
+                let done = count(runtime.done_steps());
+                loaded = Some((w.workshop, runtime));
+                (view, done)
             }
             Ok(Opened::Playground(p)) => (OpenedView::Playground { tables: p.tables }, 0),
             Err(FormatError::ForeignApplication { .. }) => {
@@ -563,7 +588,12 @@ impl Library {
         conn.close().map_err(|(_, e)| from_sqlite(file_name, "closing", &e))?;
         catalog::touch(self.catalog()?, id, &now(), done, bytes)
             .map_err(|e| from_sqlite("the library", "updating", &e))?;
-        Ok((self.entry(id)?, view))
+        let entry = self.entry(id)?;
+        // The player asks for the workshop next: keep what was just loaded and checked.
+        if let Some((workshop, runtime)) = loaded {
+            self.seed_session(id, &entry.file_name, workshop, runtime)?;
+        }
+        Ok((entry, view))
     }
 
     /// Streams the stored bytes of an entry to `sink`, in chunks, with progress.
@@ -582,12 +612,12 @@ impl Library {
         // Reading once rolls back a hot journal left by an interrupted write, so the exported
         // bytes are a consistent database (and the export is not refused for its journal).
         {
-            let conn = self.backend.connect_existing(&name).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+            let conn = self.store().connect_existing(&name).map_err(|e| from_sqlite(file_name, "opening", &e))?;
             conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
                 .map_err(|e| from_sqlite(file_name, "reading", &e))?;
             conn.close().map_err(|(_, e)| from_sqlite(file_name, "closing", &e))?;
         }
-        let mut source = self.backend.begin_export(&name).map_err(|e| from_store(file_name, &e))?;
+        let mut source = self.store().begin_export(&name).map_err(|e| from_store(file_name, &e))?;
         let size = source.size();
         let mut buf = vec![0u8; usize::try_from(size).unwrap_or(CHUNK).clamp(1, CHUNK)];
         let mut offset = 0u64;
@@ -613,12 +643,12 @@ impl Library {
     /// [`ErrorKind::NotFound`]; the storage failed.
     pub fn remove(&mut self, id: &str) -> Result<(), WorkerError> {
         if let Some(pending) = self.pending.remove(id) {
-            return self.backend.remove(&file_of(id)).map_err(|e| from_store(&pending.incoming.file_name, &e));
+            return self.store().remove(&file_of(id)).map_err(|e| from_store(&pending.incoming.file_name, &e));
         }
         let entry = self.entry(id)?;
         self.forget_player(id);
         catalog::delete(self.catalog()?, id).map_err(|e| from_sqlite("the library", "updating", &e))?;
         // The catalog no longer names it; if removing the file fails, the next start sweeps it.
-        self.backend.remove(&file_of(id)).map_err(|e| from_store(&entry.file_name, &e))
+        self.store().remove(&file_of(id)).map_err(|e| from_store(&entry.file_name, &e))
     }
 }

@@ -42,7 +42,7 @@ impl Library {
         self.player = None;
         let entry = self.entry(id)?;
         let file_name = entry.file_name.clone();
-        let conn = self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
+        let conn = self.store().connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
         let workshop = match stepwise_artifact::open_connection(&conn, &file_name) {
             Ok(Opened::Workshop(w)) => w.workshop,
             Ok(_) => {
@@ -63,13 +63,43 @@ impl Library {
         Ok(self.player.as_mut().expect("just set"))
     }
 
+    /// Makes `workshop` and `runtime`, just loaded and checked by [`Library::open_entry`], the
+    /// session of `id` (unless it already is), so the player's first `Play` after an `Open`
+    /// does not load and check the same file again.
+    ///
+    /// # Errors
+    /// The learner's workspace image cannot be opened.
+    pub(super) fn seed_session(
+        &mut self,
+        id: &str,
+        file_name: &str,
+        workshop: Workshop,
+        runtime: Runtime,
+    ) -> Result<(), WorkerError> {
+        if self.player.as_ref().is_some_and(|s| s.entry == id) {
+            return Ok(());
+        }
+        let workspace = match &runtime.workspace {
+            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(file_name, &e))?),
+            None => None,
+        };
+        self.player = Some(Box::new(Session {
+            entry: id.to_owned(),
+            file_name: file_name.to_owned(),
+            workshop,
+            runtime,
+            workspace,
+        }));
+        Ok(())
+    }
+
     /// Writes the session's runtime into its file (one transaction) and the done count into the
     /// catalog.
     fn save(&mut self) -> Result<(), WorkerError> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
         let file_name = session.file_name.as_str();
         let mut conn = self
-            .backend
+            .store()
             .connect_existing(&file_of(&session.entry))
             .map_err(|e| from_sqlite(file_name, "opening", &e))?;
         stepwise_artifact::harden(&conn).map_err(|e| from_artifact(file_name, &e))?;

@@ -67,12 +67,32 @@ fn written_table<'a>(action: &AuthAction<'a>) -> Option<&'a str> {
 }
 
 impl Library {
+    /// A hardened connection to `id`'s file: the one kept from the playground's last request
+    /// when it was for the same entry, else a new one. Give it back with
+    /// [`Library::keep_playground`] (or drop it to close it).
     fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), WorkerError> {
         let entry = self.entry(id)?;
-        let conn =
-            self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?;
+        let kept = self.playground.borrow_mut().take();
+        let conn = match kept {
+            Some((kept_id, conn)) if kept_id == id => conn,
+            other => {
+                drop(other);
+                self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?
+            }
+        };
+        // Every time: a statement in write mode may have changed the connection's settings.
         harden(&conn).map_err(|e| from_artifact(&entry.file_name, &e))?;
         Ok((conn, entry.file_name, entry.kind))
+    }
+
+    /// Keeps `conn` open for the playground's next request on `id`, unless a transaction is
+    /// still open on it (a `BEGIN` in write mode): closing it then rolls that back, as before.
+    fn keep_playground(&self, id: &str, conn: Connection) {
+        if conn.is_autocommit() {
+            *self.playground.borrow_mut() = Some((id.to_owned(), conn));
+        } else {
+            let _ = conn.close();
+        }
     }
 
     /// Tables and views with row counts, and which are protected.
@@ -84,7 +104,7 @@ impl Library {
         let tables =
             stepwise_artifact::playground_tables(&conn, &file_name).map_err(|e| from_artifact(&file_name, &e))?;
         let protected = if kind == EntryKind::Workshop { protected_tables() } else { Vec::new() };
-        let _ = conn.close();
+        self.keep_playground(id, conn);
         Ok(ResponseBody::Tables { tables, protected })
     }
 
@@ -152,7 +172,7 @@ impl Library {
         }
         drop(query);
         drop(stmt);
-        let _ = conn.close();
+        self.keep_playground(id, conn);
         Ok(ResponseBody::TablePage {
             table: table.to_owned(),
             columns,
@@ -210,13 +230,13 @@ impl Library {
                     ),
                     None => message,
                 };
-                let _ = conn.close();
+                self.keep_playground(id, conn);
                 return Err(WorkerError::new(ErrorKind::Invalid, message));
             }
         };
         let digest_changed = kind == EntryKind::Workshop
             && matches!(stepwise_artifact::load_checked(&conn, &file_name), Err(FormatError::DigestMismatch { .. }));
-        let _ = conn.close();
+        self.keep_playground(id, conn);
         Ok(ResponseBody::QueryDone {
             columns: result.columns,
             rows: result.rows.iter().map(|r| r.iter().map(value).collect()).collect(),
@@ -245,7 +265,7 @@ impl Library {
                 line.into_bytes()
             }
         };
-        let _ = conn.close();
+        self.keep_playground(id, conn);
         Ok(csv)
     }
 }

@@ -1,10 +1,10 @@
-//! Where an import's bytes come from, one chunk at a time: a `File`/`Blob` read with
-//! `FileReaderSync`, a `fetch` response body, or bytes already in memory (tests, samples).
+//! Where an import's bytes come from, one chunk at a time: a `File`/`Blob` read slice by slice
+//! with `Blob.arrayBuffer()`, a `fetch` response body, or bytes already in memory (tests, samples).
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, FileReaderSync, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
+use web_sys::{Blob, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
 
 use crate::protocol::{ErrorKind, WorkerError};
 
@@ -57,10 +57,11 @@ impl ByteSource for BytesSource {
     }
 }
 
-/// A `File` or `Blob`, read in [`CHUNK`]-sized slices with `FileReaderSync` (workers only).
+/// A `File` or `Blob`, read in [`CHUNK`]-sized slices with `Blob.arrayBuffer()` (in Chromium no
+/// slower than `FileReaderSync`, and usually faster; see the load figure in
+/// `docs/performance.md`).
 pub struct BlobSource {
     blob: Blob,
-    reader: FileReaderSync,
     at: f64,
     size: f64,
     name: String,
@@ -70,13 +71,10 @@ impl BlobSource {
     /// Reads `blob`, called `name` in messages.
     ///
     /// # Errors
-    /// `FileReaderSync` does not exist here (not a worker).
+    /// None today (the `Result` is kept for sources that need a reader).
     pub fn new(blob: Blob, name: &str) -> Result<Self, WorkerError> {
-        let reader = FileReaderSync::new().map_err(|e| {
-            WorkerError::new(ErrorKind::Internal, format!("Stepwise cannot read {name} here: {}", describe(&e)))
-        })?;
         let size = blob.size();
-        Ok(BlobSource { blob, reader, at: 0.0, size, name: name.to_owned() })
+        Ok(BlobSource { blob, at: 0.0, size, name: name.to_owned() })
     }
 }
 
@@ -101,7 +99,7 @@ impl ByteSource for BlobSource {
             )
         };
         let slice = self.blob.slice_with_f64_and_f64(self.at, end).map_err(unreadable)?;
-        let buffer = self.reader.read_as_array_buffer(&slice).map_err(unreadable)?;
+        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(unreadable)?;
         self.at = end;
         Ok(Some(Uint8Array::new(&buffer).to_vec()))
     }

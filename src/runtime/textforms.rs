@@ -121,7 +121,7 @@ impl Library {
         let file_name = entry.file_name.as_str();
         let total = Some(entry.bytes);
         progress("Reading the database", 0, total);
-        let conn = self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
+        let conn = self.store().connect_existing(&file_of(id)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
         harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
         let base = match (&entry.slug, &entry.version) {
             (Some(slug), Some(version)) => format!("{slug}-{version}"),
@@ -252,11 +252,11 @@ impl Library {
 
     /// Builds `zip` into a new storage file under a fresh id; on failure the file is gone.
     async fn build_fresh(&mut self, name: &str, zip: &ReadZip) -> Result<(String, String), WorkerError> {
-        self.backend.reserve(3).await.map_err(|e| from_store(name, &e))?;
+        self.store().reserve(3).await.map_err(|e| from_store(name, &e))?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
         let built = (|| {
-            let mut conn = self.backend.connect(&file).map_err(|e| from_sqlite(name, "creating", &e))?;
+            let mut conn = self.store().connect(&file).map_err(|e| from_sqlite(name, "creating", &e))?;
             harden(&conn).map_err(|e| from_artifact(name, &e))?;
             match zip.form {
                 TextForm::Project => project::rebuild(&zip.tree, &mut conn).map(drop),
