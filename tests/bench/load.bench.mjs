@@ -11,7 +11,8 @@
 // (load, digest) and the first step rendered.
 // The reference: in a fresh profile too, a plain page of the same origin picks the same file
 // with a file input; its change handler posts the File to a dedicated worker that writes it to
-// an OPFS file through a sync access handle, 4 MiB at a time (the chunk size our import reads
+// an OPFS file through a sync access handle (opened before the clock starts, as the app's pool
+// has its files open), 4 MiB at a time (the chunk size our import reads
 // with), each slice read with `await blob.arrayBuffer()`, then `flush()` and `close()`; timed from
 // `setInputFiles` until the worker says it is done. Of the plain writes tried on this machine —
 // the sync access handle with slices read by `FileReaderSync` or `arrayBuffer()` at 1, 4 and
@@ -27,14 +28,20 @@ const TITLE = 'A big workshop for the benchmarks';
 const WAIT = { timeout: 300_000 };
 const CHUNK = 4 << 20;
 
-// The reference's worker: writes the posted File into OPFS, then says how many bytes are there.
+// The reference's worker: opens its OPFS file and a sync access handle at once (as the app's
+// pool has its slot files open before a file is picked) and says so; then writes the posted
+// File, and says how many bytes are there.
 const WRITER = `
+const ready = (async () => {
+  const root = await navigator.storage.getDirectory();
+  const handle = await root.getFileHandle('plain-write.db', { create: true });
+  return handle.createSyncAccessHandle();
+})();
+ready.then(() => postMessage({ ready: true }), (error) => postMessage({ error: String(error) }));
 onmessage = async (e) => {
   try {
     const { file, chunk } = e.data;
-    const root = await navigator.storage.getDirectory();
-    const handle = await root.getFileHandle('plain-write.db', { create: true });
-    const access = await handle.createSyncAccessHandle();
+    const access = await ready;
     for (let at = 0; at < file.size; at += chunk) {
       const bytes = new Uint8Array(await file.slice(at, at + chunk).arrayBuffer());
       if (access.write(bytes, { at }) !== bytes.length) throw new Error('short write at ' + at);
@@ -105,11 +112,14 @@ async function plainWrite(server, db, bytes) {
   try {
     const { page } = browser;
     await page.goto(new URL(PAGE, server.url).href);
-    await page.evaluate(async (chunk) => {
+    const started = await page.evaluate(async (chunk) => {
       const writer = new Worker('/__bench/opfs-write.js');
+      const first = await new Promise((res) => { writer.onmessage = (e) => res(e.data); });
       window.written = new Promise((res) => { writer.onmessage = (e) => res(e.data); });
       document.getElementById('pick').onchange = (e) => writer.postMessage({ file: e.target.files[0], chunk });
+      return first;
     }, CHUNK);
+    if (!started.ready) throw new Error(`plain OPFS write: ${started.error}`);
     const t0 = performance.now();
     await page.setInputFiles('#pick', db);
     const done = await page.evaluate(() => window.written);
