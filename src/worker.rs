@@ -225,7 +225,7 @@ impl Worker {
             RequestBody::ExportText { entry, form } => {
                 let (zip, file_name) =
                     library.export_text(&entry, form, &mut |stage, done, total| progress.report(stage, done, total))?;
-                textforms_io::download(&mut state.download_url, &zip, &file_name, "application/zip")
+                textforms_io::download(&mut state.download_url, zip.chunks(), &file_name, "application/zip")
             }
             RequestBody::PreviewZip { name } => {
                 let bytes = textforms_io::read_all(&textforms_io::posted(file, &name)?, &name)?;
@@ -250,7 +250,7 @@ impl Worker {
             RequestBody::Query { entry, sql, write } => library.query(&entry, &sql, write),
             RequestBody::TableCsv { entry, table } => {
                 let csv = library.table_csv(&entry, &table)?;
-                textforms_io::download(&mut state.download_url, &csv, &format!("{table}.csv"), "text/csv")
+                textforms_io::download(&mut state.download_url, [&csv[..]], &format!("{table}.csv"), "text/csv")
             }
             RequestBody::Play { entry, step } => {
                 Ok(ResponseBody::Player { view: library.play(&entry, step.as_deref())? })
@@ -376,10 +376,11 @@ mod textforms_io {
         read(blob, name)
     }
 
-    /// Makes `bytes` downloadable under `file_name`, revoking the previous download's URL.
-    pub fn download(
+    /// Makes `parts` (the file's bytes, in pieces) downloadable under `file_name`, revoking the
+    /// previous download's URL.
+    pub fn download<'a>(
         previous: &mut Option<String>,
-        bytes: &[u8],
+        parts_of: impl IntoIterator<Item = &'a [u8]>,
         file_name: &str,
         mime: &str,
     ) -> Result<ResponseBody, WorkerError> {
@@ -390,7 +391,9 @@ mod textforms_io {
             )
         };
         let parts = Array::new();
-        parts.push(&Uint8Array::from(bytes));
+        for part in parts_of {
+            parts.push(&Uint8Array::from(part));
+        }
         let options = BlobPropertyBag::new();
         options.set_type(mime);
         let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;

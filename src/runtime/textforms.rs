@@ -5,7 +5,7 @@
 //! **Invariant:** a failed import or rebuild leaves the library as it was: the new database is
 //! built under a fresh name, checked, and only then named by the catalog (one transaction).
 
-use stepwise_artifact::tree::{FileTree, Limits};
+use stepwise_artifact::tree::{FileTree, Limits, Spool};
 use stepwise_artifact::{Error as FormatError, decompile, harden, project, text};
 
 use super::catalog::{self, file_of};
@@ -106,7 +106,7 @@ fn project_contents(name: &str, tree: &FileTree) -> Result<ZipContents, WorkerEr
 }
 
 impl Library {
-    /// A text form of a stored database as zip bytes, and the name to save it as.
+    /// A text form of a stored database as a zip (in memory, in chunks), and the name to save it as.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; the database does not pass its checks; a workshop form asked of
@@ -116,7 +116,7 @@ impl Library {
         id: &str,
         form: TextForm,
         progress: OnProgress<'_>,
-    ) -> Result<(Vec<u8>, String), WorkerError> {
+    ) -> Result<(Spool, String), WorkerError> {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.as_str();
         let total = Some(entry.bytes);
@@ -127,21 +127,24 @@ impl Library {
             (Some(slug), Some(version)) => format!("{slug}-{version}"),
             _ => stem(file_name).to_owned(),
         };
-        let (tree, out_name) = match form {
+        let zip_of = |tree: stepwise_artifact::Result<FileTree>| tree.and_then(|t| t.to_zip()).map(Spool::from);
+        let (zip, out_name) = match form {
             TextForm::Workshop | TextForm::Decompiled if entry.slug.is_none() => {
                 return Err(WorkerError::new(
                     ErrorKind::BadRequest,
                     format!("{file_name} is not a workshop: export it as a project instead."),
                 ));
             }
-            TextForm::Workshop => (text::export(&conn, file_name), format!("{base}.zip")),
-            TextForm::Decompiled => (decompile::decompile(&conn, file_name), format!("{base}-decompiled.zip")),
-            TextForm::Project => (project::export(&conn, &base), format!("{base}-project.zip")),
+            TextForm::Workshop => (zip_of(text::export(&conn, file_name)), format!("{base}.zip")),
+            TextForm::Decompiled => (zip_of(decompile::decompile(&conn, file_name)), format!("{base}-decompiled.zip")),
+            // Streamed: each table's CSV goes through deflate as its rows are read, so the
+            // worker's memory holds the zip, never the CSV (docs/performance.md).
+            TextForm::Project => {
+                (project::export_zip(&conn, &base, Spool::new()).map(|(zip, _)| zip), format!("{base}-project.zip"))
+            }
         };
-        let tree = tree.map_err(|e| from_artifact(file_name, &e))?;
         let _ = conn.close();
-        progress("Writing the zip", entry.bytes / 2, total);
-        let zip = tree.to_zip().map_err(|e| from_artifact(file_name, &e))?;
+        let zip = zip.map_err(|e| from_artifact(file_name, &e))?;
         progress("Writing the zip", entry.bytes, total);
         Ok((zip, out_name))
     }

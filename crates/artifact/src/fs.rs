@@ -81,6 +81,29 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Writes `path` through a temporary file and a rename, the bytes streamed by `fill` into it
+/// (buffered). On error the temporary file is removed and `path` is untouched.
+///
+/// # Errors
+/// Whatever `fill` returns; [`Error::Io`].
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    let tmp = temp_beside(path);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out)?;
+        out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Creates the database `out` through a temporary file: `fill` writes into a fresh connection,
 /// and only when it succeeds is the file renamed into place (replacing any old one). On error
 /// the temporary file is removed and `out` is untouched.

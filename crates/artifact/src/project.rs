@@ -2,6 +2,7 @@
 //! from a connection and rebuilt into an empty one (ADR-0004, `docs/format.md`).
 
 use std::collections::{HashMap, HashSet};
+use std::io::{Seek, Write};
 
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension as _};
@@ -9,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::csv::{self, Affinity, Encoding, Field, TypeCounts};
 use crate::error::{Error, Result, SqlContext as _};
-use crate::tree::{FileTree, check_path};
+use crate::tree::{FileTree, ZipStream, check_path};
 
 /// The name of the project description inside a project.
 pub const PROJECT_YAML: &str = "project.yaml";
@@ -316,6 +317,36 @@ impl Summary {
 /// [`Error::Sqlite`] when reading the schema or data fails; [`Error::Invalid`] for what the
 /// project form cannot hold (a virtual table, text that is not UTF-8).
 pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
+    let mut tree = FileTree::new();
+    export_into(conn, name, &mut |path, fill| {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        tree.insert(path, bytes)
+    })?;
+    Ok(tree)
+}
+
+/// Exports the database of `conn` as the zip of the project [`export`] makes — the same bytes as
+/// `export(conn, name)?.to_zip()` —, streamed into `out`: each CSV goes through deflate as its
+/// rows are read, so memory holds a few rows and the zip written so far (in a file: nothing).
+/// Returns `out` and the number of files.
+///
+/// # Errors
+///
+/// As [`export`]; [`Error::Archive`] when writing to `out` fails.
+pub fn export_zip<W: Write + Seek>(conn: &Connection, name: &str, out: W) -> Result<(W, usize)> {
+    let mut zip = ZipStream::new(out);
+    export_into(conn, name, &mut |path, fill| zip.entry(path, false, fill))?;
+    let count = zip.len();
+    Ok((zip.finish()?, count))
+}
+
+/// A file of the project: its path, and a function that writes its bytes.
+type FileFill<'a> = &'a mut dyn FnMut(&mut dyn Write) -> Result<()>;
+
+/// The project of `conn`, file by file in ascending path order (`.gitignore`, `data/*.csv`,
+/// `project.yaml`), handed to `add`.
+fn export_into(conn: &Connection, name: &str, add: &mut dyn FnMut(&str, FileFill<'_>) -> Result<()>) -> Result<()> {
     let mut project = ProjectFile {
         version: VERSION,
         project: ProjectMeta { name: name.to_owned(), description: None },
@@ -325,10 +356,11 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
         views: Vec::new(),
         triggers: Vec::new(),
     };
-    let mut tree = FileTree::new();
+    add(".gitignore", &mut |w| w.write_all(b"*.db\n").map_err(|e| write_error(".gitignore", &e)))?;
     let mut used_files: HashSet<String> = HashSet::new();
-    let schema = schema_objects(conn, "table")?;
-    for (table, sql) in &schema {
+    // The tables in schema order (project.yaml lists them so), each with its data file.
+    let mut tables: Vec<(TableDef, Vec<ColumnInfo>, String)> = Vec::new();
+    for (table, sql) in &schema_objects(conn, "table")? {
         if table.to_ascii_lowercase().starts_with("sqlite_") {
             continue;
         }
@@ -338,9 +370,8 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
                 format!("table {table:?} is a virtual table; the project form cannot hold it"),
             ));
         }
-        let (def, all_columns) = describe_table(conn, table, sql)?;
+        let (mut def, all_columns) = describe_table(conn, table, sql)?;
         project.relationships.extend(relationships(conn, table)?);
-        let mut def = def;
         let stem = if is_safe_file_name(table) && used_files.insert(table.to_lowercase()) {
             table.clone()
         } else {
@@ -354,10 +385,16 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
             def.file = Some(format!("{stem}.csv"));
             stem
         };
-        let csv = export_rows(conn, &mut def, &all_columns)?;
-        tree.insert(&format!("data/{stem}.csv"), csv)?;
-        project.tables.push(def);
+        tables.push((def, all_columns, format!("data/{stem}.csv")));
     }
+    // The data files in path order, as a zip of the tree holds them.
+    let mut order: Vec<usize> = (0..tables.len()).collect();
+    order.sort_by(|&a, &b| tables[a].2.cmp(&tables[b].2));
+    for i in order {
+        let (def, columns, path) = &mut tables[i];
+        add(path.as_str(), &mut |w| export_rows(conn, def, columns, &mut *w, path))?;
+    }
+    project.tables = tables.into_iter().map(|(def, _, _)| def).collect();
     for (index, sql) in schema_objects(conn, "index")? {
         let table: String = conn
             .query_row("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1", [&index], |r| r.get(0))
@@ -379,9 +416,13 @@ pub fn export(conn: &Connection, name: &str) -> Result<FileTree> {
     for (trigger, sql) in schema_objects(conn, "trigger")? {
         project.triggers.push(NamedSql { name: trigger, sql });
     }
-    tree.insert(PROJECT_YAML, project.to_yaml()?)?;
-    tree.insert(".gitignore", "*.db\n")?;
-    Ok(tree)
+    let yaml = project.to_yaml()?;
+    add(PROJECT_YAML, &mut |w| w.write_all(yaml.as_bytes()).map_err(|e| write_error(PROJECT_YAML, &e)))
+}
+
+/// Writing a file of the export failed (the zip's output, or the disk under it).
+fn write_error(path: &str, e: &std::io::Error) -> Error {
+    Error::Archive { file: path.to_owned(), reason: format!("writing: {e}") }
 }
 
 /// `(name, sql)` of the schema objects of `kind` that have SQL, in creation order.
@@ -533,7 +574,8 @@ pub fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     let (mut def, columns) = describe_table(conn, table, &table_sql(conn, table)?)?;
-    let bytes = export_rows(conn, &mut def, &columns)?;
+    let mut bytes = Vec::new();
+    export_rows(conn, &mut def, &columns, &mut bytes, &format!("data/{table}.csv"))?;
     if let Some(c) = def.columns.iter().find(|c| c.encoding != runtime_encoding(&c.type_)) {
         return Err(Error::invalid(
             format!("data/{table}.csv"),
@@ -553,7 +595,15 @@ pub(crate) fn load_table_csv(conn: &Connection, table: &str, path: &str, bytes: 
 }
 
 /// Writes the CSV of one table and sets each column's encoding in `def`.
-fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) -> Result<Vec<u8>> {
+/// Writes the CSV of `def`'s table into `w` (the data file `path`), choosing each column's
+/// encoding first; the text goes out in pieces of about [`CSV_PIECE`] bytes.
+fn export_rows(
+    conn: &Connection,
+    def: &mut TableDef,
+    columns: &[ColumnInfo],
+    w: &mut dyn Write,
+    path: &str,
+) -> Result<()> {
     let table = def.name.clone();
     let context = format!("reading the rows of {table:?}");
     let q = quote_ident(&table);
@@ -605,7 +655,7 @@ fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) ->
             })?
             .to_owned()
     };
-    let mut out = String::new();
+    let mut out = String::with_capacity(CSV_PIECE + 4096);
     csv::write_record(&mut out, columns.iter().map(|c| Some(c.name.as_str())));
     let list = columns.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>().join(", ");
     let mut stmt = conn.prepare(&format!("SELECT {list} FROM {q} ORDER BY {order}")).ctx(&context)?;
@@ -654,9 +704,16 @@ fn export_rows(conn: &Connection, def: &mut TableDef, columns: &[ColumnInfo]) ->
             }
         }
         out.push('\n');
+        if out.len() >= CSV_PIECE {
+            w.write_all(out.as_bytes()).map_err(|e| write_error(path, &e))?;
+            out.clear();
+        }
     }
-    Ok(out.into_bytes())
+    w.write_all(out.as_bytes()).map_err(|e| write_error(path, &e))
 }
+
+/// How much CSV text [`export_rows`] gathers before writing it on.
+const CSV_PIECE: usize = 256 * 1024;
 
 /// `t` as text, or the error that names the cell holding invalid UTF-8.
 fn utf8_cell<'t>(t: &'t [u8], table: &str, row: u64, column: &str) -> Result<&'t str> {

@@ -45,6 +45,219 @@ const MAX_PATH_LEN: usize = 1024;
 /// The deflate level of [`FileTree::to_zip`]; fixed so that output never depends on a default.
 const ZIP_LEVEL: i64 = 6;
 
+fn zip_error(e: &dyn std::fmt::Display) -> Error {
+    Error::Archive { file: "zip".to_owned(), reason: e.to_string() }
+}
+
+/// A zip archive written one file at a time, each file streamed into it, in the deterministic
+/// form of [`FileTree::to_zip`]: the same files in the same order give the same bytes, without
+/// ever holding a whole file in memory. Files must come in ascending path order (as a
+/// [`FileTree`] sorts them).
+///
+/// ```
+/// use std::io::{Cursor, Write};
+/// use stepwise_artifact::tree::{FileTree, ZipStream};
+/// let mut zip = ZipStream::new(Cursor::new(Vec::new()));
+/// zip.entry("a.txt", false, &mut |w| w.write_all(b"hello").map_err(|e| unreachable!("{e}")))?;
+/// let mut tree = FileTree::new();
+/// tree.insert("a.txt", "hello")?;
+/// assert_eq!(zip.finish()?.into_inner(), tree.to_zip()?);
+/// # Ok::<(), stepwise_artifact::Error>(())
+/// ```
+pub struct ZipStream<W: Write + std::io::Seek> {
+    writer: zip::ZipWriter<W>,
+    last: Option<String>,
+    count: usize,
+}
+
+impl<W: Write + std::io::Seek> ZipStream<W> {
+    /// A zip written into `out` (a file, or a [`Spool`] in memory).
+    pub fn new(out: W) -> Self {
+        ZipStream { writer: zip::ZipWriter::new(out), last: None, count: 0 }
+    }
+
+    /// Adds the file `path`, whose bytes `fill` writes. `large` must be set for a file of 4 GiB
+    /// or more (it adds a zip64 field); without it such a file fails.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnsafePath`] for a path [`check_path`] refuses or out of order; what `fill`
+    /// returns; [`Error::Archive`] when writing fails.
+    pub fn entry(&mut self, path: &str, large: bool, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let path = check_path("zip", path)?;
+        if self.last.as_ref().is_some_and(|last| *last >= path) {
+            return Err(unsafe_path("zip", &path, "files must be added in ascending path order"));
+        }
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(ZIP_LEVEL))
+            .last_modified_time(zip::DateTime::default())
+            .system(zip::System::Unix)
+            .unix_permissions(0o644)
+            .large_file(large);
+        self.writer.start_file(path.as_str(), options).map_err(|e| zip_error(&e))?;
+        // Deflate's output depends on how its input is cut into writes: the file goes in in
+        // pieces of one size, so a file written whole and one streamed give the same bytes.
+        let mut pieces = Pieces { inner: &mut self.writer, buf: Vec::with_capacity(ZIP_PIECE) };
+        fill(&mut pieces).and_then(|()| pieces.finish().map_err(|e| zip_error(&e))).map_err(|e| match e {
+            Error::Archive { reason, .. } if reason.contains("Large file option") => Error::TooLarge {
+                file: path.clone(),
+                reason: "4 GiB or more, which a zip without zip64 cannot hold; export to a folder instead".to_owned(),
+            },
+            e => e,
+        })?;
+        self.last = Some(path);
+        self.count += 1;
+        Ok(())
+    }
+
+    /// How many files were added.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether no file was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Writes the central directory and hands back the output.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Archive`] when writing fails.
+    pub fn finish(self) -> Result<W> {
+        self.writer.finish().map_err(|e| zip_error(&e))
+    }
+}
+
+/// The size of the writes a [`ZipStream`] makes into deflate.
+const ZIP_PIECE: usize = 64 * 1024;
+
+/// Passes bytes on in writes of exactly [`ZIP_PIECE`] bytes (the last one shorter).
+struct Pieces<'a, W: Write> {
+    inner: &'a mut W,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> Pieces<'_, W> {
+    fn finish(mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            self.inner.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Pieces<'_, W> {
+    fn write(&mut self, mut data: &[u8]) -> std::io::Result<usize> {
+        let total = data.len();
+        if !self.buf.is_empty() {
+            let take = (ZIP_PIECE - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.buf.len() == ZIP_PIECE {
+                self.inner.write_all(&self.buf)?;
+                self.buf.clear();
+            }
+        }
+        while data.len() >= ZIP_PIECE {
+            self.inner.write_all(&data[..ZIP_PIECE])?;
+            data = &data[ZIP_PIECE..];
+        }
+        self.buf.extend_from_slice(data);
+        Ok(total)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes in memory in chunks of 1 MiB, writable and seekable like a file: a big zip grows
+/// without the copies (and the twice-the-size peaks) of a growing `Vec`, and goes to the page as
+/// its chunks (the worker hands them to a `Blob`).
+#[derive(Debug, Default)]
+pub struct Spool {
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+    pos: usize,
+}
+
+/// The size of a [`Spool`]'s chunks.
+const SPOOL_CHUNK: usize = 1 << 20;
+
+impl Spool {
+    /// An empty spool.
+    pub fn new() -> Self {
+        Spool::default()
+    }
+
+    /// The bytes, chunk by chunk.
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        let len = self.len;
+        self.chunks.iter().enumerate().map(move |(i, c)| &c[..c.len().min(len - i * SPOOL_CHUNK)])
+    }
+
+    /// How many bytes it holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it holds no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// All the bytes in one vector (a copy).
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.chunks().flatten().copied().collect()
+    }
+}
+
+impl From<Vec<u8>> for Spool {
+    fn from(bytes: Vec<u8>) -> Self {
+        let mut spool = Spool::new();
+        spool.write_all(&bytes).expect("writing to memory");
+        spool
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let (index, offset) = (self.pos / SPOOL_CHUNK, self.pos % SPOOL_CHUNK);
+        while self.chunks.len() <= index {
+            self.chunks.push(vec![0; SPOOL_CHUNK]);
+        }
+        let n = buf.len().min(SPOOL_CHUNK - offset);
+        self.chunks[index][offset..offset + n].copy_from_slice(&buf[..n]);
+        self.pos += n;
+        self.len = self.len.max(self.pos);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::io::Seek for Spool {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => i128::from(n),
+            std::io::SeekFrom::End(d) => self.len as i128 + i128::from(d),
+            std::io::SeekFrom::Current(d) => self.pos as i128 + i128::from(d),
+        };
+        self.pos = usize::try_from(target)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek out of range"))?;
+        Ok(self.pos as u64)
+    }
+}
+
 /// A set of files by relative, `/`-separated path, sorted by path.
 ///
 /// Directories are implied by the paths of the files they hold; an empty directory cannot be
@@ -268,28 +481,19 @@ impl FileTree {
     /// Writes the tree as a zip archive, deterministically.
     ///
     /// Entries are sorted by path, dated 1980-01-01 00:00, deflated at a fixed level, with unix
-    /// permissions 0644 and no extra fields: the same tree always gives the same bytes.
+    /// permissions 0644 and no extra fields: the same tree always gives the same bytes (the
+    /// bytes [`ZipStream`] writes for the same files).
     ///
     /// # Errors
     ///
     /// [`Error::Archive`] if the zip writer fails (it does not for trees that fit in memory).
     pub fn to_zip(&self) -> Result<Vec<u8>> {
-        let err = |e: &dyn std::fmt::Display| Error::Archive { file: "zip".to_owned(), reason: e.to_string() };
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(ZIP_LEVEL))
-            .last_modified_time(zip::DateTime::default())
-            .system(zip::System::Unix)
-            .unix_permissions(0o644)
-            .large_file(false);
-        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let mut zip = ZipStream::new(Cursor::new(Vec::new()));
         for (path, data) in self.iter() {
             let large = data.len() as u64 >= u32::MAX as u64;
-            writer.start_file(path, options.large_file(large)).map_err(|e| err(&e))?;
-            writer.write_all(data).map_err(|e| err(&e))?;
+            zip.entry(path, large, &mut |w| w.write_all(data).map_err(|e| zip_error(&e)))?;
         }
-        let cursor = writer.finish().map_err(|e| err(&e))?;
-        Ok(cursor.into_inner())
+        Ok(zip.finish()?.into_inner())
     }
 
     /// Reads a tar archive named `name` (used in messages).

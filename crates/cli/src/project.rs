@@ -46,9 +46,19 @@ pub fn run(cmd: ProjectCommand) -> CliResult {
         ProjectCommand::Export { db, output, force } => {
             let (_, conn) = stepwise_artifact::fs::open_database(&db)?;
             let name = db.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
-            let tree = project::export(&conn, &name)?;
-            stepwise_artifact::fs::write_tree(&tree, &output, force)?;
-            out(&format!("exported {} to {} ({} files)\n", db.display(), output.display(), tree.len()))
+            let files = if stepwise_artifact::fs::is_zip(&output) {
+                let mut files = 0;
+                stepwise_artifact::fs::write_atomically_with(&output, |file| {
+                    files = project::export_zip(&conn, &name, file)?.1;
+                    Ok(())
+                })?;
+                files
+            } else {
+                let tree = project::export(&conn, &name)?;
+                stepwise_artifact::fs::write_tree(&tree, &output, force)?;
+                tree.len()
+            };
+            out(&format!("exported {} to {} ({files} files)\n", db.display(), output.display()))
         }
         ProjectCommand::Open { dir } => {
             let p = ProjectDir::new(&dir);
