@@ -118,10 +118,10 @@ The command runs \`scripts/setup.sh\`, builds \`stepwise\` and \`stepwise-bench\
 app with \`trunk build --release --offline\`, makes the data sets in \`target/bench/data/\` (once:
 a stamp file per data set records the generator's version), measures the native figures
 (\`stepwise-bench native\`), then runs every \`tests/bench/*.bench.mjs\` (the browser figures) as
-\`node FILE --dist dist --data target/bench/data --cli target/release/stepwise [--quick]\`. It writes every figure to
-\`target/bench/results.jsonl\`, prints a summary, and renders the table below
-(\`scripts/bench-report.mjs\`). Logs of each benchmark are in \`target/bench/logs/\`. A full run
-takes about 10–20 minutes on 2 cores and needs ~2 GB of disk under \`target/bench/\`.
+\`node FILE --dist dist --data target/bench/data --cli target/release/stepwise [--quick]\`. It
+writes every figure to \`target/bench/results.jsonl\`, prints a summary, and renders the table
+below (\`scripts/bench-report.mjs\`). Logs of each benchmark are in \`target/bench/logs/\`. A full
+run takes about 10–20 minutes on 2 cores and needs ~2 GB of disk under \`target/bench/\`.
 
 Other options: \`--no-report\` leaves this page alone, \`--runs N\` sets the runs per native figure
 (default 3), \`--no-build --bin-dir DIR\` reuses binaries and \`dist/\` as they are (the smoke stage
