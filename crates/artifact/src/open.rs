@@ -329,7 +329,8 @@ pub fn open_connection(conn: &Connection, file: &str) -> Result<Opened> {
 
 /// Opens a database file read-only after checking its header bytes (native only).
 ///
-/// The file is never written: an older workshop is copied into memory and migrated there.
+/// The file is never written. A workshop is checked and read on a copy in memory (see
+/// [`checked_copy`]); an older one is migrated there.
 ///
 /// # Errors
 /// Every error of [`crate::sniff::sniff`], [`inspect`] and [`load_checked`], and
@@ -340,15 +341,43 @@ pub fn open_path(path: &std::path::Path) -> Result<Opened> {
     harden(&conn)?;
     match inspect(&conn, &file)? {
         Kind::OlderWorkshop(v) => {
-            let mut mem = Connection::open_in_memory().ctx("opening memory")?;
-            copy_database(&conn, &mut mem, &file)?;
-            harden(&mem)?;
+            let mut mem = checked_copy(&conn, &file)?;
             crate::migrate::migrate(&mut mem, &file, "1970-01-01T00:00:00Z").map_err(|e| unreadable(&file, e))?;
             let (workshop, digest) = load_checked(&mem, &file)?;
             Ok(Opened::Workshop(Box::new(OpenedWorkshop { file, workshop, digest, migrated_from: Some(v) })))
         }
-        _ => open_connection(&conn, &file),
+        Kind::Workshop => open_connection(&checked_copy(&conn, &file)?, &file),
+        Kind::Playground => open_connection(&conn, &file),
     }
+}
+
+/// A hardened copy in memory of a read-only connection's database, checked again there.
+///
+/// SQLite keeps no CHECK constraints for a database it opened read-only (nothing could ever
+/// violate them through that connection), so `quick_check` there does not verify them: a
+/// workshop whose `blob.size` no longer matched its data opened in the CLI and was refused by
+/// the worker, whose connections are read-write (found by the `open` fuzz target). A workshop
+/// is small; a plain database (a playground, possibly gigabytes) is not copied.
+///
+/// # Errors
+/// [`Error::Corrupt`] listing what `quick_check` found in the copy.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn checked_copy(conn: &Connection, file: &str) -> Result<Connection> {
+    let mem = memory_copy(conn, file)?;
+    let problems = quick_check(&mem, file)?;
+    if !problems.is_empty() {
+        return Err(Error::Corrupt { file: file.to_owned(), detail: problems.join("; ") });
+    }
+    Ok(mem)
+}
+
+/// A hardened copy in memory of `conn`'s database, unchecked.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn memory_copy(conn: &Connection, file: &str) -> Result<Connection> {
+    let mut mem = Connection::open_in_memory().ctx("opening memory")?;
+    copy_database(conn, &mut mem, file)?;
+    harden(&mem)?;
+    Ok(mem)
 }
 
 /// Sniffs and opens `path` read-only, without hardening (native only).

@@ -201,5 +201,11 @@ fn check_content(w: &Workshop, p: &mut Vec<String>) {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn verify_path(path: &std::path::Path) -> Result<Report> {
     let (file, conn) = crate::open::open_readonly(path)?;
+    harden(&conn)?;
+    // A workshop is verified on a copy in memory: on the read-only connection SQLite would not
+    // check its CHECK constraints (see `open::checked_copy`).
+    if let Ok(Kind::Workshop) = inspect(&conn, &file) {
+        return verify_connection(&crate::open::memory_copy(&conn, &file)?, &file);
+    }
     verify_connection(&conn, &file)
 }

@@ -109,6 +109,7 @@ fn the_markdown_check_catches_unsafe_html() {
         "<a href=\"https://example.com/\" rel=\"noopener noreferrer\">a</a>",
         "<a href=\"../02-next/\">a</a>",
         "<a href=\"mailto:a@example.com\">a</a>",
+        "<a href=\"ji%EF%BF%BDt:alert(1)\">a</a>",
         "<img src=\"data:image/png;base64,iVBO\" alt=\"x\">",
         "<p title=\"a > onclick=x\">javascript:alert(1)</p>",
         "<h1 id=\"md-a\">a</h1>\n<br>",
