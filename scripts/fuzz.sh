@@ -98,6 +98,9 @@ for t in "${targets[@]}"; do
     status=CRASHED
   fi
   took=$((SECONDS - started))
+  # The fuzzing time libFuzzer reports (without a rebuild `cargo fuzz run` may have done).
+  fuzzed="$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)"
+  [ -z "$fuzzed" ] || took=$fuzzed
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   # A crash stops the run before the final stats: take the last status line's count.
   [ -n "$execs" ] || execs="$(grep -ao '^#[0-9]*' "$log" | tail -1 | tr -d '#')"
