@@ -20,7 +20,7 @@
 #   scripts/fuzz.sh [--seconds N] [--sanitizer address|none] [--no-seeds] [TARGET…]
 #
 #   --seconds N     time per target (default 60)
-#   --sanitizer S   address (default) or none (about twice as many executions; panics only)
+#   --sanitizer S   address (default) or none (no AddressSanitizer: panics and broken properties only)
 #   --no-seeds      leave fuzz/corpus as it is
 #   TARGET          open, workshop_zip, project_zip, markdown (default: all four)
 set -euo pipefail
