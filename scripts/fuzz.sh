@@ -13,7 +13,7 @@
 #      fuzzer's whole output goes to fuzz/logs/<target>.log
 # A crash (panic, broken property, sanitizer report, a 10 s timeout, 2 GB of memory) is written to
 # fuzz/artifacts/<target>/ and its path printed; the other targets still run and the command
-# exits 1. Replay one with `RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a TARGET FILE` in fuzz/; once
+# exits 1. Replay one with `RUSTC_BOOTSTRAP=1 cargo fuzz run -O TARGET FILE` in fuzz/; once
 # the library refuses it clearly, commit it under crates/artifact/tests/fuzz-regressions/TARGET/
 # with a FILE.expected (replayed by `cargo test -p stepwise-artifact --test fuzz_regressions`).
 #
@@ -78,7 +78,7 @@ fi
 
 # --- 3. build -------------------------------------------------------------------------------------
 # The same flags for build and run, or `cargo fuzz run` builds again.
-fuzz_flags=(--fuzz-dir fuzz -O -a --sanitizer "$sanitizer")
+fuzz_flags=(--fuzz-dir fuzz -O --sanitizer "$sanitizer")
 export RUSTC_BOOTSTRAP=1
 echo "fuzz: building ${targets[*]} (sanitizer: $sanitizer)…"
 for t in "${targets[@]}"; do cargo fuzz build "${fuzz_flags[@]}" "$t"; done
