@@ -7,8 +7,8 @@
 #      hostile corpus, the XSS list: crates/artifact/examples/fuzz_seeds.rs, built in
 #      fuzz/target/native); what the fuzzer adds there is kept from run to run
 #   3. the targets, in fuzz/target (never the main workspace's target/): release, with debug
-#      assertions, overflow checks and AddressSanitizer, on stable rustc: cargo-fuzz passes
-#      nightly flags (-Zsanitizer, sancov), which RUSTC_BOOTSTRAP=1 unlocks
+#      assertions and overflow checks (fuzz/Cargo.toml's profile) and AddressSanitizer, on stable
+#      rustc: cargo-fuzz passes nightly flags (-Zsanitizer, sancov), which RUSTC_BOOTSTRAP=1 unlocks
 #   4. each target for N seconds, one after the other (one job: the machine is shared); the
 #      fuzzer's whole output goes to fuzz/logs/<target>.log
 # A crash (panic, broken property, sanitizer report, a 10 s timeout, 2 GB of memory) is written to
