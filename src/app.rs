@@ -4,15 +4,15 @@ use yew::prelude::*;
 
 use crate::components::{Alerts, DropZone, DuplicateDialog, StorageBanner, TopBar, WorkerStatusLine};
 use crate::hooks::{Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_route, use_worker};
-use crate::library::{Action, Library, LibraryContext, Phase};
 use crate::pages::{LibraryPage, OtherTabPage, WorkshopPage};
-use crate::protocol::DuplicateChoice;
+use crate::state::library::{Action, LibraryContext, LibraryState, Phase};
+use stepwise_protocol::DuplicateChoice;
 
 /// The Stepwise page.
 #[component]
 pub fn App() -> Html {
     let (status, worker) = use_worker();
-    let library = use_reducer(Library::default);
+    let library = use_reducer(LibraryState::default);
     let commands = Commands::new(library.dispatcher(), worker.clone());
     let route = use_route();
     let listed = use_mut_ref(|| false);

@@ -1,4 +1,4 @@
-//! What each fuzz target feeds the library and checks (issue 7; docs/robustness.md § Fuzzing).
+//! What each fuzz target feeds the library and checks (docs/robustness.md § Fuzzing).
 //!
 //! One function per target, each taking the fuzzer's bytes. A panic is a bug, and so is a broken
 //! property (`assert!` here): a refusal is fine and is returned as the `Error` the user would
@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
 use stepwise_artifact::tree::{FileTree, Limits};
 use stepwise_artifact::{
-    Asset, Error, Kind, Opened, Result, Runtime, Workshop, artifacts, harden, inspect, load_checked, markdown, migrate,
-    open_connection, open_path, play, playground_tables, project, read_runtime, sniff, text, verify_path,
+    Asset, Error, Opened, Result, Runtime, Workshop, artifacts, harden, markdown, open_checked, open_path, play,
+    playground_tables, project, sniff, text, verify_path,
 };
 
 /// The name the worker path gives a fuzzed `.db` (the CLI path names its scratch file).
@@ -25,17 +25,17 @@ pub const ZIP_NAME: &str = "fuzz.zip";
 const NOW: &str = "2026-01-01T00:00:00Z";
 
 /// Target `open`: the bytes as a `.db` file, opened the way the CLI does (`open_path`, then
-/// `verify_path`) and the way the worker does (sniff, then an in-memory copy: harden, inspect,
-/// migrate in place, `load_checked`, `read_runtime`), and for a workshop what the player does
-/// with it (step states, every step's Markdown, artifacts and project, the runtime's workspace
-/// image). Checks: no panic; every refusal names the file; both paths agree on whether the file
-/// opens and on its digest; rendered Markdown is inert.
+/// `verify_path`) and the way the worker does (sniff, then the one open pipeline,
+/// `open_checked`, on a writable connection: here an in-memory copy instead of OPFS), and for a
+/// workshop what the player does with it (step states, every step's Markdown, artifacts and
+/// project, the runtime's workspace image). Checks: no panic; every refusal names the file; both
+/// paths agree on whether the file opens and on its digest; rendered Markdown is inert.
 pub fn open(data: &[u8]) -> Result<()> {
     let scratch = Scratch::new(data);
     let file = scratch.path.display().to_string();
     let cli = open_path(&scratch.path);
     match &cli {
-        Ok(Opened::Workshop(w)) => player(&w.workshop, None),
+        Ok(Opened::Workshop(w)) => player(&w.workshop, Some(&w.runtime)),
         Ok(Opened::Playground(_)) => {}
         Err(e) => assert_names(e, &file),
     }
@@ -50,11 +50,11 @@ pub fn open(data: &[u8]) -> Result<()> {
     }
     match (&cli, &worker) {
         (Ok(Opened::Workshop(w)), Ok(Some(digest))) => assert_eq!(&w.digest, digest, "the two paths' digests differ"),
-        (Ok(Opened::Playground(_)), Ok(None)) | (Err(Error::ForeignApplication { .. }), Ok(None)) => {}
+        (Ok(Opened::Playground(_)), Ok(None)) => {}
         (Err(_), Err(_)) => {}
         // Known and documented (docs/robustness.md § Fuzzing): the CLI reads a plain database
         // read-only, where SQLite verifies no CHECK constraint; the worker's read-write copy
-        // does. A workshop is checked on a copy in memory (`open::checked_copy`).
+        // does. A workshop is checked on a copy in memory (`open_checked`).
         (Ok(Opened::Playground(_)), Err(Error::Corrupt { detail, .. }))
             if detail.contains("CHECK constraint failed") => {}
         (cli, worker) => panic!("the CLI and the worker disagree: CLI {cli:?}, worker {worker:?}"),
@@ -63,35 +63,21 @@ pub fn open(data: &[u8]) -> Result<()> {
     worker.map(drop)
 }
 
-/// The worker's import of a `.db` (`Library::import` + `examine`, on memory instead of OPFS):
-/// the digest of a workshop, `None` for a playground.
+/// The worker's import of a `.db` (`Library::import`: sniff, then `open_checked` on the stored
+/// file, here in memory instead of OPFS): the digest of a workshop, `None` for a playground.
 fn worker_open(data: &[u8]) -> Result<Option<String>> {
     let head = &data[..data.len().min(stepwise_artifact::SNIFF_LEN)];
     sniff(DB_NAME, head, data.len() as u64)?;
     let mut conn = Connection::open_in_memory().expect("an in-memory database");
     conn.deserialize_read_exact(MAIN_DB, data, data.len(), false)
         .map_err(|e| Error::invalid(DB_NAME, format!("SQLite cannot load it: {e}")))?;
-    harden(&conn)?;
-    let kind = match inspect(&conn, DB_NAME) {
-        Ok(kind) => kind,
-        // Another program's SQLite file: a playground like any other.
-        Err(Error::ForeignApplication { .. }) => Kind::Playground,
-        Err(e) => return Err(e),
-    };
-    match kind {
-        Kind::Playground => {
-            playground_tables(&conn, DB_NAME)?;
-            return Ok(None);
+    match open_checked(conn, DB_NAME, NOW)?.1 {
+        Opened::Playground(_) => Ok(None),
+        Opened::Workshop(w) => {
+            player(&w.workshop, Some(&w.runtime));
+            Ok(Some(w.digest))
         }
-        Kind::OlderWorkshop(_) => {
-            migrate::migrate(&mut conn, DB_NAME, NOW)?;
-        }
-        Kind::Workshop => {}
     }
-    let (workshop, digest) = load_checked(&conn, DB_NAME)?;
-    let runtime = read_runtime(&conn, DB_NAME)?;
-    player(&workshop, Some(&runtime));
-    Ok(Some(digest))
 }
 
 /// What the player does with an opened workshop; refusals are fine, panics and unsafe HTML not.
@@ -124,11 +110,11 @@ pub fn workshop_zip(data: &[u8]) -> Result<()> {
     text::parse(&tree, ZIP_NAME)?;
     let mut conn = hardened_memory();
     let digest = text::build(&tree, ZIP_NAME, &mut conn)?;
-    let opened = open_connection(&conn, ZIP_NAME).unwrap_or_else(|e| panic!("a built workshop does not open: {e}"));
+    let (conn, opened) =
+        open_checked(conn, ZIP_NAME, NOW).unwrap_or_else(|e| panic!("a built workshop does not open: {e}"));
     let Opened::Workshop(w) = opened else { panic!("a built workshop opens as a playground") };
     assert_eq!(w.digest, digest, "the digest build returned is not the stored one");
-    let runtime = read_runtime(&conn, ZIP_NAME).unwrap_or_else(|e| panic!("a built workshop's runtime: {e}"));
-    player(&w.workshop, Some(&runtime));
+    player(&w.workshop, Some(&w.runtime));
     let exported = text::export(&conn, ZIP_NAME).unwrap_or_else(|e| panic!("a built workshop does not export: {e}"));
     let zip = exported.to_zip().expect("writing the export as a zip");
     let back = FileTree::from_zip(ZIP_NAME, &zip, &Limits::default()).expect("reading the exported zip");
@@ -149,18 +135,12 @@ pub fn project_zip(data: &[u8]) -> Result<()> {
     project::summary(&root)?;
     let mut conn = hardened_memory();
     project::rebuild(&root, &mut conn)?;
-    // The import's checks; a project may well be a workshop's tables, refused or not.
-    match inspect(&conn, ZIP_NAME) {
-        Ok(Kind::Playground) | Err(Error::ForeignApplication { .. }) => {
-            playground_tables(&conn, ZIP_NAME).unwrap_or_else(|e| panic!("a rebuilt project's tables: {e}"));
-        }
-        Ok(Kind::Workshop) => {
-            if let Ok((w, _)) = load_checked(&conn, ZIP_NAME) {
-                let runtime = read_runtime(&conn, ZIP_NAME).ok();
-                player(&w, runtime.as_ref());
-            }
-        }
-        Ok(Kind::OlderWorkshop(_)) | Err(_) => {}
+    // The import's checks (the one open pipeline); a project may well be a workshop's tables,
+    // refused or not. It takes the connection, so it runs on a second rebuild of the same tree.
+    let mut imported = hardened_memory();
+    project::rebuild(&root, &mut imported).unwrap_or_else(|e| panic!("a project rebuilt once but not twice: {e}"));
+    if let Ok((_, Opened::Workshop(w))) = open_checked(imported, ZIP_NAME, NOW) {
+        player(&w.workshop, Some(&w.runtime));
     }
     let first = project::export(&conn, "fuzz").unwrap_or_else(|e| panic!("a rebuilt project does not export: {e}"));
     let mut again = hardened_memory();

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::protocol::CheckView;
+use stepwise_protocol::CheckView;
 
 use super::StepContent;
 

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::protocol::Entry;
+use stepwise_protocol::Entry;
 
 use super::Modal;
 

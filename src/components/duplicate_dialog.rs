@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::format::count;
-use crate::library::DuplicatePrompt;
-use crate::protocol::{DuplicateChoice, Entry};
+use crate::state::library::DuplicatePrompt;
+use stepwise_protocol::{DuplicateChoice, Entry};
 
 use super::Modal;
 

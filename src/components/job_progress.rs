@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::format::human_size;
-use crate::library::{Job, JobKind};
+use crate::state::library::{Job, JobKind};
 
 /// Props of [`JobProgress`].
 #[derive(Properties, PartialEq)]

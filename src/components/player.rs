@@ -9,9 +9,13 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::hooks::{Commands, Route, navigate, replace};
-use crate::library::Job;
-use crate::protocol::{Entry, PlayerView, RequestBody, ResponseBody, SqlTable, TocState};
+use stepwise_protocol::{
+    Check, Entry, Play, PlayerView, ResetProgress, ResetWorkspace, RestoreSnapshot, RunSql, SqlTable, StepState,
+    WorkerError,
+};
+
+use crate::hooks::{Commands, Route, WorkerHandle, navigate, replace};
+use crate::state::library::Job;
 
 use super::step_toc::lock_icon;
 use super::{CheckCard, ConfirmAction, JobProgress, SqlBox, StepArtifacts, StepContent, StepToc};
@@ -38,6 +42,28 @@ enum Pending {
     Restore(i64, String),
 }
 
+/// A request answered with the player's view.
+#[derive(Clone, PartialEq)]
+enum Move {
+    Play(Play),
+    Check(Check),
+    ResetWorkspace(ResetWorkspace),
+    ResetProgress(ResetProgress),
+    Restore(RestoreSnapshot),
+}
+
+impl Move {
+    async fn send(self, worker: &WorkerHandle) -> Result<PlayerView, WorkerError> {
+        match self {
+            Move::Play(r) => worker.call(r).await,
+            Move::Check(r) => worker.call(r).await,
+            Move::ResetWorkspace(r) => worker.call(r).await,
+            Move::ResetProgress(r) => worker.call(r).await,
+            Move::Restore(r) => worker.call(r).await,
+        }
+    }
+}
+
 /// The player.
 #[component]
 pub fn Player(props: &PlayerProps) -> Html {
@@ -55,21 +81,20 @@ pub fn Player(props: &PlayerProps) -> Html {
     let request = {
         let (view, error, busy, id) = (view.clone(), error.clone(), busy.clone(), id.clone());
         let worker = worker.clone();
-        Rc::new(move |body: RequestBody, follow: bool| {
+        Rc::new(move |step: Move, follow: bool| {
             let (view, error, busy, worker, id) =
                 (view.clone(), error.clone(), busy.clone(), worker.clone(), id.clone());
             busy.set(true);
             spawn_local(async move {
-                match worker.call(body).await {
-                    ResponseBody::Player { view: v } => {
+                match step.send(&worker).await {
+                    Ok(v) => {
                         if follow {
                             replace(&Route::Step(id, v.steps[v.index].slug.clone()));
                         }
                         error.set(None);
                         view.set(Some(v));
                     }
-                    ResponseBody::Failed { error: e } => error.set(Some(e.message)),
-                    other => error.set(Some(format!("The database worker gave an unexpected answer ({other:?})."))),
+                    Err(e) => error.set(Some(e.message)),
                 }
                 busy.set(false);
             });
@@ -82,7 +107,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         let sql_result = sql_result.clone();
         use_effect_with(props.step.clone(), move |step| {
             sql_result.set(None);
-            request(RequestBody::Play { entry: id, step: step.as_ref().map(|s| s.to_string()) }, step.is_none());
+            request(Move::Play(Play { entry: id, step: step.as_ref().map(|s| s.to_string()) }), step.is_none());
         });
     }
 
@@ -110,7 +135,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         let next = v
             .steps
             .get(v.index + 1)
-            .filter(|s| s.state != TocState::Locked)
+            .filter(|s| s.state != StepState::Locked)
             .map(|s| Route::Step(id.clone(), s.slug.clone()));
         *neighbours.borrow_mut() = (prev, next);
     }
@@ -153,12 +178,12 @@ pub fn Player(props: &PlayerProps) -> Html {
     };
 
     let step = &v.steps[v.index];
-    let done = v.steps.iter().filter(|s| s.state == TocState::Done).count();
+    let done = v.steps.iter().filter(|s| s.state == StepState::Done).count();
     let total = v.steps.len();
     let on_check = {
         let (request, id, slug) = (request.clone(), id.clone(), step.slug.clone());
         Callback::from(move |(validation, input): (String, Option<String>)| {
-            request(RequestBody::Check { entry: id.clone(), step: slug.clone(), validation, input }, false)
+            request(Move::Check(Check { entry: id.clone(), step: slug.clone(), validation, input }), false)
         })
     };
     let on_run = {
@@ -169,18 +194,17 @@ pub fn Player(props: &PlayerProps) -> Html {
                 (worker.clone(), id.clone(), busy.clone(), sql_result.clone(), request.clone(), slug.clone());
             busy.set(true);
             spawn_local(async move {
-                let answer = worker.call(RequestBody::RunSql { entry: id.clone(), sql }).await;
+                let answer = worker.call(RunSql { entry: id.clone(), sql }).await;
                 busy.set(false);
                 match answer {
-                    ResponseBody::SqlRan { result } => {
+                    Ok(result) => {
                         let changed = matches!(&result, Ok(t) if t.changed);
                         sql_result.set(Some(result));
                         if changed {
-                            request(RequestBody::Play { entry: id, step: Some(slug) }, false);
+                            request(Move::Play(Play { entry: id, step: Some(slug) }), false);
                         }
                     }
-                    ResponseBody::Failed { error } => sql_result.set(Some(Err(error.message))),
-                    other => sql_result.set(Some(Err(format!("unexpected answer ({other:?})")))),
+                    Err(error) => sql_result.set(Some(Err(error.message))),
                 }
             });
         })
@@ -199,19 +223,19 @@ pub fn Player(props: &PlayerProps) -> Html {
                 "Reset your workspace?",
                 format!("Your workspace database is replaced by the data of “{}”. Tables and views you created are lost.", step.title),
                 "Reset workspace",
-                RequestBody::ResetWorkspace { entry: id.clone(), step: slug.clone() },
+                Move::ResetWorkspace(ResetWorkspace { entry: id.clone(), step: slug.clone() }),
             ),
             Pending::ResetProgress => (
                 "Reset your progress?",
                 "Every step goes back to not done and your check results are forgotten. Your workspace and snapshots are kept.".to_owned(),
                 "Reset progress",
-                RequestBody::ResetProgress { entry: id.clone() },
+                Move::ResetProgress(ResetProgress { entry: id.clone() }),
             ),
             Pending::Restore(snapshot, label) => (
                 "Go back to this snapshot?",
                 format!("Your progress, check results and workspace go back to “{label}”. What you did since is replaced."),
                 "Go back",
-                RequestBody::RestoreSnapshot { entry: id.clone(), snapshot: *snapshot },
+                Move::Restore(RestoreSnapshot { entry: id.clone(), snapshot: *snapshot }),
             ),
         };
         let follow = !matches!(p, Pending::ResetWorkspace(_));
@@ -235,7 +259,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                 </a>
             } else { <span></span> }
             if let Some(n) = next {
-                if n.state == TocState::Locked {
+                if n.state == StepState::Locked {
                     <span class="next-locked meta">{ lock_icon() }{ format!(" “{}” opens when this step is done", n.title) }</span>
                 } else {
                     <a class="button primary" rel="next" href={Route::Step(id.clone(), n.slug.clone()).href()}>
@@ -249,7 +273,7 @@ pub fn Player(props: &PlayerProps) -> Html {
         let (commands, entry) = (props.commands.clone(), props.entry.clone());
         Callback::from(move |_: MouseEvent| commands.download(entry.clone()))
     };
-    let step_done = step.state == TocState::Done;
+    let step_done = step.state == StepState::Done;
     let on_tools_toggle = {
         let tools_open = tools_open.clone();
         Callback::from(move |e: Event| {

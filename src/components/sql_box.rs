@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::protocol::SqlTable;
+use stepwise_protocol::SqlTable;
 
 /// Props of [`SqlBox`].
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::WorkerHandle;
-use crate::protocol::{ArtifactsView, RequestBody, ResponseBody};
+use stepwise_protocol::{Artifacts, ArtifactsView, ManifestDoc};
 
 use super::step_content::copy_text;
 
@@ -87,13 +87,11 @@ pub fn StepArtifacts(props: &StepArtifactsProps) -> Html {
             if is_open && matches!(*load, Load::Idle | Load::Failed(_)) {
                 load.set(Load::Loading);
                 let (load, worker) = (load.clone(), worker.clone());
-                let body = RequestBody::Artifacts { entry: entry.to_string(), step: step.to_string() };
+                let request = Artifacts { entry: entry.to_string(), step: step.to_string() };
                 spawn_local(async move {
-                    match worker.call(body).await {
-                        ResponseBody::Artifacts { view } => load.set(Load::Done(view)),
-                        ResponseBody::Failed { error } => load.set(Load::Failed(error.message)),
-                        other => load
-                            .set(Load::Failed(format!("The database worker gave an unexpected answer ({other:?})."))),
+                    match worker.call(request).await {
+                        Ok(view) => load.set(Load::Done(view)),
+                        Err(error) => load.set(Load::Failed(error.message)),
                     }
                 });
             }
@@ -110,7 +108,7 @@ pub fn StepArtifacts(props: &StepArtifactsProps) -> Html {
             } else {
                 let index = (*resource).min(view.manifests.len() - 1);
                 let doc = &view.manifests[index];
-                let label = |d: &crate::protocol::ManifestDoc| format!("{} {}", d.kind, d.name).trim().to_owned();
+                let label = |d: &ManifestDoc| format!("{} {}", d.kind, d.name).trim().to_owned();
                 let on_select = {
                     let (resource, copied) = (resource.clone(), copied.clone());
                     Callback::from(move |e: Event| {

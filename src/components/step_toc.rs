@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::hooks::Route;
-use crate::protocol::{TocState, TocStep};
+use stepwise_protocol::{StepState, TocStep};
 
 /// Props of [`StepToc`].
 #[derive(Properties, PartialEq)]
@@ -31,7 +31,7 @@ pub fn lock_icon() -> Html {
 /// `<nav>` with one link per step.
 #[component]
 pub fn StepToc(props: &StepTocProps) -> Html {
-    let done = props.steps.iter().filter(|s| s.state == TocState::Done).count();
+    let done = props.steps.iter().filter(|s| s.state == StepState::Done).count();
     html! {
         <nav class="toc" aria-labelledby="toc-title">
             <details open=true>
@@ -43,9 +43,9 @@ pub fn StepToc(props: &StepTocProps) -> Html {
                         let shown = i == props.shown;
                         let current = props.current.as_deref() == Some(step.slug.as_str());
                         let (mark, state) = match step.state {
-                            TocState::Done => (html! { "✓" }, "done"),
-                            TocState::Locked => (lock_icon(), "locked"),
-                            TocState::Open => (html! {}, "open"),
+                            StepState::Done => (html! { "✓" }, "done"),
+                            StepState::Locked => (lock_icon(), "locked"),
+                            StepState::Open => (html! {}, "open"),
                         };
                         let href = Route::Step(props.entry.to_string(), step.slug.clone()).href();
                         html! {
@@ -54,9 +54,9 @@ pub fn StepToc(props: &StepTocProps) -> Html {
                                     <span class="step-mark" aria-hidden="true">{ mark }</span>
                                     <span class="step-title">{ step.title.clone() }</span>
                                     <span class="visually-hidden">{ match step.state {
-                                        TocState::Done => " (done)",
-                                        TocState::Locked => " (locked)",
-                                        TocState::Open => "",
+                                        StepState::Done => " (done)",
+                                        StepState::Locked => " (locked)",
+                                        StepState::Open => "",
                                     } }</span>
                                     if let Some(m) = step.minutes { <span class="step-minutes meta">{ format!("{m} min") }</span> }
                                 </a>

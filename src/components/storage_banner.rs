@@ -3,8 +3,8 @@
 use yew::prelude::*;
 
 use crate::hooks::use_library;
-use crate::library::Phase;
-use crate::protocol::Storage;
+use crate::state::library::Phase;
+use stepwise_protocol::Storage;
 
 /// "This browser will not keep your progress…" with the reason, when storage is memory only.
 #[component]

@@ -1,4 +1,4 @@
-//! Text-form actions of an opened database (issue #5): export as YAML/CSV, decompile, export as
+//! Text-form actions of an opened database export as YAML/CSV, decompile, export as
 //! project, rebuild from a project zip (after a confirmation that says what will be recreated),
 //! and the link to its SQL playground.
 
@@ -7,8 +7,9 @@ use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use stepwise_protocol::{Entry, EntryKind, PreviewZip, RebuildProject, TextForm, ZipContents};
+
 use crate::hooks::{Route, navigate, use_library};
-use crate::protocol::{Entry, EntryKind, RequestBody, ResponseBody, TextForm, ZipContents};
 
 /// Props of [`TextFormActions`].
 #[derive(Properties, PartialEq)]
@@ -39,12 +40,11 @@ pub fn TextFormActions(props: &TextFormActionsProps) -> Html {
             let (commands, rebuild) = (commands.clone(), rebuild.clone());
             spawn_local(async move {
                 let name = file.name();
-                let body = RequestBody::PreviewZip { name: name.clone() };
+                let request = PreviewZip { name: name.clone() };
                 let id = commands.worker().next_id();
-                match commands.worker().call_with(id, body, Some(file.clone()), None).await {
-                    ResponseBody::ZipFound { contents } => rebuild.set(Some((contents, file))),
-                    ResponseBody::Failed { error } => commands.alert(&name, &error),
-                    _ => {}
+                match commands.worker().call_with(id, request, Some(file.clone()), None).await {
+                    Ok(contents) => rebuild.set(Some((contents, file))),
+                    Err(error) => commands.alert(&name, &error),
                 }
             });
         })
@@ -57,15 +57,14 @@ pub fn TextFormActions(props: &TextFormActionsProps) -> Html {
                 rebuild.set(None);
                 let (commands, entry, file, name) = (commands.clone(), entry.clone(), file.clone(), name.clone());
                 spawn_local(async move {
-                    let body = RequestBody::RebuildProject { entry: entry.id.clone(), name: name.clone() };
+                    let request = RebuildProject { entry: entry.id.clone(), name: name.clone() };
                     let id = commands.worker().next_id();
-                    match commands.worker().call_with(id, body, Some(file), None).await {
-                        ResponseBody::Imported { entry, .. } => {
+                    match commands.worker().call_with(id, request, Some(file), None).await {
+                        Ok(imported) => {
                             commands.refresh();
-                            navigate(&Route::Entry(entry.id));
+                            navigate(&Route::Entry(imported.entry.id));
                         }
-                        ResponseBody::Failed { error } => commands.alert(&name, &error),
-                        _ => {}
+                        Err(error) => commands.alert(&name, &error),
                     }
                 });
             })

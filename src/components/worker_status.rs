@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::hooks::WorkerStatus;
-use crate::protocol::Storage;
+use stepwise_protocol::Storage;
 
 /// Props of [`WorkerStatusLine`].
 #[derive(Properties, PartialEq)]

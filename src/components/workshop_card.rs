@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::format::{ago_rfc3339, count, human_size};
 use crate::hooks::Route;
-use crate::library::Job;
-use crate::protocol::{Entry, EntryKind};
+use crate::state::library::Job;
+use stepwise_protocol::{Entry, EntryKind};
 
 use super::JobProgress;
 

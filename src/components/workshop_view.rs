@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use crate::format::{count, human_size};
-use crate::library::Job;
-use crate::protocol::{Entry, OpenedView, StepSummary};
+use crate::state::library::Job;
+use stepwise_protocol::{Entry, OpenedView, StepSummary};
 
 use super::JobProgress;
 

@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::library::ZipPrompt;
-use crate::protocol::TextForm;
+use crate::state::library::ZipPrompt;
+use stepwise_protocol::TextForm;
 
 use super::Modal;
 

@@ -1,5 +1,5 @@
 //! What components can do to the library: each command sends a request to the worker and turns
-//! its answer into [`Action`]s on the shared [`Library`].
+//! its answer into [`Action`]s on the shared [`LibraryState`].
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -8,15 +8,17 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::WorkerHandle;
-use crate::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, Library, LibraryContext, ZipPrompt};
-use crate::protocol::{
-    DuplicateChoice, Entry, ErrorKind, ImportSource, RequestBody, ResponseBody, TextForm, WorkerError,
+use stepwise_protocol::{
+    Added, ByteProgress, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
+    ImportZip, List, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
 };
+
+use crate::state::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt};
 
 /// The library's commands; cheap to clone into callbacks.
 #[derive(Clone, PartialEq)]
 pub struct Commands {
-    dispatch: UseReducerDispatcher<Library>,
+    dispatch: UseReducerDispatcher<LibraryState>,
     worker: WorkerHandle,
 }
 
@@ -31,7 +33,7 @@ pub fn use_library() -> (LibraryContext, Commands) {
 
 impl Commands {
     /// Makes the commands from the reducer's dispatcher and the worker.
-    pub fn new(dispatch: UseReducerDispatcher<Library>, worker: WorkerHandle) -> Self {
+    pub fn new(dispatch: UseReducerDispatcher<LibraryState>, worker: WorkerHandle) -> Self {
         Commands { dispatch, worker }
     }
 
@@ -44,10 +46,9 @@ impl Commands {
     pub fn refresh(&self) {
         let this = self.clone();
         spawn_local(async move {
-            match this.worker.call(RequestBody::List).await {
-                ResponseBody::Library { entries } => this.dispatch.dispatch(Action::Loaded(entries)),
-                ResponseBody::Failed { error } => this.fail(None, "Your library", &error),
-                other => this.unexpected(None, "Your library", &other),
+            match this.worker.call(List {}).await {
+                Ok(entries) => this.dispatch.dispatch(Action::Loaded(entries)),
+                Err(error) => this.fail(None, "Your library", &error),
             }
             this.estimate().await;
         });
@@ -78,15 +79,21 @@ impl Commands {
                 progress: None,
             }));
             let hint = cross_origin_hint(&source);
-            let body = RequestBody::Import { source };
-            let answer = this.worker.call_with(id, body, file.clone(), Some(this.on_progress())).await;
-            // A zip (issue #5): ask before building it.
-            if let (ResponseBody::ZipFound { contents }, Some(file)) = (&answer, file) {
-                let prompt = ZipPrompt { job: id, contents: contents.clone(), file };
-                this.dispatch.dispatch(Action::ZipFound(prompt));
-                return;
-            }
-            this.imported(id, &label, answer, hint.as_deref(), false).await;
+            let answer = this.worker.call_with(id, Import { source }, file.clone(), Some(this.on_progress())).await;
+            let added = match answer {
+                Ok(Stored::Imported(imported)) => Ok(Added::Imported(imported)),
+                Ok(Stored::Duplicate(duplicate)) => Ok(Added::Duplicate(duplicate)),
+                // A zip: ask before building it.
+                Ok(Stored::ZipFound(contents)) => {
+                    match file {
+                        Some(file) => this.dispatch.dispatch(Action::ZipFound(ZipPrompt { job: id, contents, file })),
+                        None => this.dispatch.dispatch(Action::Finished(id)),
+                    }
+                    return;
+                }
+                Err(error) => Err(error),
+            };
+            this.imported(id, &label, added, hint.as_deref(), false);
         });
     }
 
@@ -106,27 +113,35 @@ impl Commands {
                     progress: None,
                 }));
             }
-            let body = RequestBody::ResolveDuplicate { pending: prompt.pending, choice };
-            let answer = this.worker.call_with(id, body, None, Some(this.on_progress())).await;
+            let request = ResolveDuplicate { pending: prompt.pending, choice };
+            let added = match this.worker.call_with(id, request, None, Some(this.on_progress())).await {
+                Ok(Resolved::Imported(imported)) => Ok(Added::Imported(imported)),
+                // Cancelled: nothing was stored.
+                Ok(Resolved::Cancelled) => {
+                    this.dispatch.dispatch(Action::Finished(id));
+                    return;
+                }
+                Err(error) => Err(error),
+            };
             let replaced =
                 matches!(choice, DuplicateChoice::ReplaceKeepProgress | DuplicateChoice::ReplaceDiscardProgress);
-            this.imported(id, &label, answer, None, replaced).await;
+            this.imported(id, &label, added, None, replaced);
         });
     }
 
-    async fn imported(&self, id: u32, label: &str, answer: ResponseBody, hint: Option<&str>, replaced: bool) {
+    fn imported(&self, id: u32, label: &str, answer: Result<Added, WorkerError>, hint: Option<&str>, replaced: bool) {
         match answer {
-            ResponseBody::Imported { entry, carried } => {
+            Ok(Added::Imported(imported)) => {
+                let (entry, carried) = (imported.entry, imported.carried);
                 self.dispatch.dispatch(Action::Imported { job: id, entry, carried, replaced });
                 // A replaced workshop may have had another id: the worker's list is the truth.
                 self.refresh();
             }
-            ResponseBody::Duplicate { pending, existing, incoming } => {
+            Ok(Added::Duplicate(d)) => {
+                let (pending, existing, incoming) = (d.pending, d.existing, d.incoming);
                 self.dispatch.dispatch(Action::Duplicate(DuplicatePrompt { job: id, pending, existing, incoming }));
             }
-            // A cancelled duplicate: nothing was stored.
-            ResponseBody::Removed { .. } => self.dispatch.dispatch(Action::Finished(id)),
-            ResponseBody::Failed { mut error } => {
+            Err(mut error) => {
                 // The worker may have explained CORS already; otherwise say what it may be.
                 if let (ErrorKind::Network, Some(hint)) = (error.kind, hint)
                     && !error.message.contains("CORS")
@@ -135,11 +150,10 @@ impl Commands {
                 }
                 self.fail(Some(id), label, &error);
             }
-            other => self.unexpected(Some(id), label, &other),
         }
     }
 
-    /// Answers the zip question (issue #5): builds the database from it, or drops it.
+    /// Answers the zip question: builds the database from it, or drops it.
     pub fn answer_zip(&self, prompt: ZipPrompt, build: bool) {
         self.dispatch.dispatch(Action::ZipAnswered(prompt.job));
         if !build {
@@ -155,40 +169,39 @@ impl Commands {
                 label: label.clone(),
                 progress: None,
             }));
-            let body = RequestBody::ImportZip { name: label.clone() };
-            let answer = this.worker.call_with(id, body, Some(prompt.file), Some(this.on_progress())).await;
-            this.imported(id, &label, answer, None, false).await;
+            let request = ImportZip { name: label.clone() };
+            let answer = this.worker.call_with(id, request, Some(prompt.file), Some(this.on_progress())).await;
+            this.imported(id, &label, answer, None, false);
         });
     }
 
-    /// Prepares a text form of a stored database (issue #5) and saves it.
+    /// Prepares a text form of a stored database and saves it.
     pub fn export_text(&self, entry: Entry, form: TextForm) {
         let this = self.clone();
         spawn_local(async move {
             let id = this.worker.next_id();
             let kind = JobKind::Download { entry: entry.id.clone() };
             this.dispatch.dispatch(Action::Started(Job { id, kind, label: entry.file_name.clone(), progress: None }));
-            let body = RequestBody::ExportText { entry: entry.id.clone(), form };
-            this.saved(id, &entry.file_name, this.worker.call_with(id, body, None, Some(this.on_progress())).await);
+            let request = ExportText { entry: entry.id.clone(), form };
+            this.saved(id, &entry.file_name, this.worker.call_with(id, request, None, Some(this.on_progress())).await);
         });
     }
 
-    /// Saves what a request made downloadable (issue #5), or says why not.
-    pub fn saved(&self, id: u32, label: &str, answer: ResponseBody) {
+    /// Saves what a request made downloadable, or says why not.
+    pub fn saved(&self, id: u32, label: &str, answer: Result<DownloadReady, WorkerError>) {
         match answer {
-            ResponseBody::DownloadReady { url, file_name, .. } => {
+            Ok(DownloadReady { url, file_name, .. }) => {
                 self.dispatch.dispatch(Action::Finished(id));
                 if let Err(e) = save(&url, &file_name) {
                     let message = format!("The browser would not save {file_name}: {e}.");
                     self.dispatch.dispatch(Action::Failed { job: None, subject: file_name, message });
                 }
             }
-            ResponseBody::Failed { error } => self.fail(Some(id), label, &error),
-            other => self.unexpected(Some(id), label, &other),
+            Err(error) => self.fail(Some(id), label, &error),
         }
     }
 
-    /// Reports a failed request in the alert region (issue #5).
+    /// Reports a failed request in the alert region.
     pub fn alert(&self, subject: &str, error: &WorkerError) {
         self.fail(None, subject, error);
     }
@@ -200,18 +213,8 @@ impl Commands {
             let id = this.worker.next_id();
             let kind = JobKind::Download { entry: entry.id.clone() };
             this.dispatch.dispatch(Action::Started(Job { id, kind, label: entry.file_name.clone(), progress: None }));
-            let body = RequestBody::Download { entry: entry.id.clone() };
-            match this.worker.call_with(id, body, None, Some(this.on_progress())).await {
-                ResponseBody::DownloadReady { url, file_name, .. } => {
-                    this.dispatch.dispatch(Action::Finished(id));
-                    if let Err(e) = save(&url, &file_name) {
-                        let message = format!("The browser would not save {file_name}: {e}.");
-                        this.dispatch.dispatch(Action::Failed { job: None, subject: file_name, message });
-                    }
-                }
-                ResponseBody::Failed { error } => this.fail(Some(id), &entry.file_name, &error),
-                other => this.unexpected(Some(id), &entry.file_name, &other),
-            }
+            let request = Download { entry: entry.id.clone() };
+            this.saved(id, &entry.file_name, this.worker.call_with(id, request, None, Some(this.on_progress())).await);
         });
     }
 
@@ -219,13 +222,12 @@ impl Commands {
     pub fn remove(&self, entry: Entry) {
         let this = self.clone();
         spawn_local(async move {
-            match this.worker.call(RequestBody::Remove { entry: entry.id.clone() }).await {
-                ResponseBody::Removed { entry } => {
-                    this.dispatch.dispatch(Action::Removed(entry));
+            match this.worker.call(Remove { entry: entry.id.clone() }).await {
+                Ok(()) => {
+                    this.dispatch.dispatch(Action::Removed(entry.id));
                     this.estimate().await;
                 }
-                ResponseBody::Failed { error } => this.fail(None, &entry.title, &error),
-                other => this.unexpected(None, &entry.title, &other),
+                Err(error) => this.fail(None, &entry.title, &error),
             }
         });
     }
@@ -245,19 +247,13 @@ impl Commands {
         self.dispatch.dispatch(Action::Opened(entry));
     }
 
-    fn on_progress(&self) -> Callback<crate::protocol::Progress> {
+    fn on_progress(&self) -> Callback<ByteProgress> {
         let dispatch = self.dispatch.clone();
         Callback::from(move |progress| dispatch.dispatch(Action::Progress(progress)))
     }
 
     fn fail(&self, job: Option<u32>, subject: &str, error: &WorkerError) {
         self.dispatch.dispatch(Action::Failed { job, subject: subject.to_owned(), message: error.message.clone() });
-    }
-
-    fn unexpected(&self, job: Option<u32>, subject: &str, answer: &ResponseBody) {
-        let message =
-            format!("The database worker gave an answer this page does not expect ({answer:?}). Reload the page.");
-        self.dispatch.dispatch(Action::Failed { job, subject: subject.to_owned(), message });
     }
 
     /// Asks the browser how much storage the site uses and may use.

@@ -2,9 +2,10 @@
 //! the requests that asked for them.
 //!
 //! [`WorkerHandle::call`] posts `{ request: "<JSON>", file?: File }` (see
-//! [`crate::protocol::REQUEST_FIELD`]) and resolves with the request's one response; progress
-//! events for it go to the callback given with it. Requests made before the storage is open wait
-//! in a queue and are posted once the worker has answered `Init`.
+//! [`stepwise_protocol::wire`]) and resolves with the request's answer, of the type the request
+//! names ([`Call::Answer`]), or the worker's [`WorkerError`]; progress events for it go to the
+//! callback given with it. Requests made before the storage is open wait in a queue and are
+//! posted once the worker has answered `Init`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -16,9 +17,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{File, MessageEvent, Worker};
 use yew::prelude::*;
 
-use crate::protocol::{
-    ErrorKind, FILE_FIELD, FromWorker, Progress, REQUEST_FIELD, Request, RequestBody, ResponseBody, Storage,
-    WORKER_URL, WorkerError,
+use stepwise_protocol::wire::{FILE_FIELD, REQUEST_FIELD, WORKER_URL};
+use stepwise_protocol::{
+    ByteProgress, Call, ErrorKind, FromWorker, Init, Ping, Request, RequestBody, Response, Storage, WorkerError,
 };
 
 /// What the UI knows about its worker.
@@ -41,8 +42,8 @@ pub enum WorkerStatus {
 
 /// One request waiting for its response.
 struct Pending {
-    on_progress: Option<Callback<Progress>>,
-    reply: oneshot::Sender<ResponseBody>,
+    on_progress: Option<Callback<ByteProgress>>,
+    reply: oneshot::Sender<Response>,
 }
 
 #[derive(Default)]
@@ -75,25 +76,26 @@ impl WorkerHandle {
         id
     }
 
-    /// Sends `body` and resolves with its response.
-    pub async fn call(&self, body: RequestBody) -> ResponseBody {
-        self.call_with(self.next_id(), body, None, None).await
+    /// Sends `request` and resolves with its answer.
+    pub async fn call<C: Call>(&self, request: C) -> Result<C::Answer, WorkerError> {
+        self.call_with(self.next_id(), request, None, None).await
     }
 
-    /// Sends `body` under `id` (from [`Self::next_id`]), with a `File` beside it, and resolves
-    /// with its response; `on_progress` receives its progress events. A worker that stops or
-    /// cannot be reached answers [`ResponseBody::Failed`].
-    pub async fn call_with(
+    /// Sends `request` under `id` (from [`Self::next_id`]), with a `File` beside it, and resolves
+    /// with its answer; `on_progress` receives its progress events. A worker that stops or cannot
+    /// be reached answers an [`ErrorKind::Internal`] error.
+    pub async fn call_with<C: Call>(
         &self,
         id: u32,
-        body: RequestBody,
+        request: C,
         file: Option<File>,
-        on_progress: Option<Callback<Progress>>,
-    ) -> ResponseBody {
-        let wait_for_init = !matches!(body, RequestBody::Init);
+        on_progress: Option<Callback<ByteProgress>>,
+    ) -> Result<C::Answer, WorkerError> {
+        let body: RequestBody = request.into();
+        let wait_for_init = !matches!(body, RequestBody::Init(_));
         let message = match encode(&Request { id, body }, file.as_ref()) {
             Ok(message) => message,
-            Err(reason) => return failed(ErrorKind::Internal, reason),
+            Err(reason) => return Err(WorkerError::new(ErrorKind::Internal, reason)),
         };
         let (reply, answer) = oneshot::channel();
         self.inner.pending.borrow_mut().insert(id, Pending { on_progress, reply });
@@ -102,9 +104,13 @@ impl WorkerHandle {
         } else {
             self.post(id, &message);
         }
-        answer.await.unwrap_or_else(|_| {
-            failed(ErrorKind::Internal, "The database worker stopped before it answered. Reload the page to try again.")
-        })
+        match answer.await {
+            Ok(response) => response.decode::<C>(),
+            Err(_) => Err(WorkerError::new(
+                ErrorKind::Internal,
+                "The database worker stopped before it answered. Reload the page to try again.",
+            )),
+        }
     }
 
     fn post(&self, id: u32, message: &JsValue) {
@@ -113,17 +119,17 @@ impl WorkerHandle {
             None => Err("the database worker is not running".to_owned()),
         };
         if let Err(reason) = result {
-            self.answer(id, failed(ErrorKind::Internal, format!("Could not reach the database worker: {reason}.")));
+            self.answer(failed(id, format!("Could not reach the database worker: {reason}.")));
         }
     }
 
-    fn answer(&self, id: u32, body: ResponseBody) {
-        if let Some(pending) = self.inner.pending.borrow_mut().remove(&id) {
-            let _ = pending.reply.send(body);
+    fn answer(&self, response: Response) {
+        if let Some(pending) = self.inner.pending.borrow_mut().remove(&response.id) {
+            let _ = pending.reply.send(response);
         }
     }
 
-    fn progress(&self, progress: Progress) {
+    fn progress(&self, progress: ByteProgress) {
         let callback = self.inner.pending.borrow().get(&progress.id).and_then(|p| p.on_progress.clone());
         if let Some(callback) = callback {
             callback.emit(progress);
@@ -144,8 +150,8 @@ impl WorkerHandle {
     fn fail_all(&self, reason: &str) {
         self.inner.queue.borrow_mut().clear();
         let pending: Vec<_> = self.inner.pending.borrow_mut().drain().collect();
-        for (_, p) in pending {
-            let _ = p.reply.send(failed(ErrorKind::Internal, reason));
+        for (id, p) in pending {
+            let _ = p.reply.send(failed(id, reason));
         }
     }
 }
@@ -169,8 +175,8 @@ fn encode(request: &Request, file: Option<&File>) -> Result<JsValue, String> {
     Ok(object.into())
 }
 
-fn failed(kind: ErrorKind, message: impl Into<String>) -> ResponseBody {
-    ResponseBody::Failed { error: WorkerError::new(kind, message) }
+fn failed(id: u32, message: impl Into<String>) -> Response {
+    Response::failed(id, WorkerError::new(ErrorKind::Internal, message))
 }
 
 fn describe(error: &JsValue) -> String {
@@ -238,7 +244,7 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Runn
                     set.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
                 }
                 Ok(FromWorker::Progress(progress)) => handle.progress(progress),
-                Ok(FromWorker::Response(response)) => handle.answer(response.id, response.body),
+                Ok(FromWorker::Response(response)) => handle.answer(response),
                 Err(e) => web_sys::console::warn_1(&format!("unreadable message from the worker: {e}").into()),
             }
         })
@@ -259,20 +265,16 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Runn
 
 /// Sends `Init`, then (once the storage is open) posts the queued requests and pings.
 async fn open_storage(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) {
-    match handle.call(RequestBody::Init).await {
-        ResponseBody::Ready { storage } => {
+    match handle.call(Init {}).await {
+        Ok(storage) => {
             handle.open();
             set.set(WorkerStatus::Ready { storage: storage.clone(), version: None });
-            let version = match handle.call(RequestBody::Ping).await {
-                ResponseBody::Pong { version } => Some(version),
-                _ => None,
-            };
+            let version = handle.call(Ping {}).await.ok().map(|pong| pong.version);
             set.set(WorkerStatus::Ready { storage, version });
         }
-        ResponseBody::Failed { error } => {
+        Err(error) => {
             handle.fail_all(&error.message);
             set.set(WorkerStatus::Unavailable(error));
         }
-        other => set.set(WorkerStatus::Failed(format!("the worker answered Init with {other:?}"))),
     }
 }

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::components::{AddWorkshop, ConfirmRemove, ImportProgress, ImportReport, StorageUsage, WorkshopCard};
 use crate::hooks::use_library;
-use crate::library::Phase;
-use crate::protocol::{Entry, Storage};
+use crate::state::library::Phase;
+use stepwise_protocol::{Entry, Storage};
 
 /// The page at `#/`.
 #[component]

@@ -7,7 +7,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::{Commands, Route, use_library};
-use crate::protocol::{EntryKind, RequestBody, ResponseBody, Rows};
+use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables};
 
 use super::library_page::set_title;
 
@@ -38,7 +38,7 @@ struct Page {
 }
 
 #[derive(Clone, PartialEq)]
-enum Outcome {
+enum QueryState {
     Rows { columns: Vec<String>, rows: Rows, truncated: bool, changed: u64 },
     Error(String),
 }
@@ -70,10 +70,9 @@ fn cells(columns: &[String], rows: &Rows) -> Html {
 }
 
 async fn load_tables(commands: &Commands, id: &str) -> Result<(Vec<(String, Option<i64>)>, Vec<String>), String> {
-    match commands.worker().call(RequestBody::Tables { entry: id.to_owned() }).await {
-        ResponseBody::Tables { tables, protected } => Ok((tables, protected)),
-        ResponseBody::Failed { error } => Err(error.message),
-        other => Err(format!("The database worker gave an unexpected answer ({other:?}).")),
+    match commands.worker().call(Tables { entry: id.to_owned() }).await {
+        Ok(view) => Ok((view.tables, view.protected)),
+        Err(error) => Err(error.message),
     }
 }
 
@@ -89,11 +88,11 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let sql = use_state(String::new);
     let write = use_state(|| false);
     let running = use_state(|| false);
-    let outcome = use_state(|| None::<Outcome>);
+    let outcome = use_state(|| None::<QueryState>);
     let history = use_state(Vec::<String>::new);
     let changed_digest = use_state(|| false);
     let reload = use_state(|| 0u32);
-    let ready = matches!(library.phase, crate::library::Phase::Ready(_));
+    let ready = matches!(library.phase, crate::state::library::Phase::Ready(_));
 
     {
         let (tables, commands, id) = (tables.clone(), commands.clone(), id.clone());
@@ -111,7 +110,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
         use_effect_with(((*browse).clone(), *reload), move |(browse, _)| {
             if let Some(b) = browse.clone() {
                 spawn_local(async move {
-                    let body = RequestBody::BrowseTable {
+                    let request = BrowseTable {
                         entry: id,
                         table: b.table,
                         offset: b.offset,
@@ -119,12 +118,9 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                         order_by: b.order_by,
                         descending: b.descending,
                     };
-                    page.set(Some(match commands.worker().call(body).await {
-                        ResponseBody::TablePage { columns, rows, offset, total, .. } => {
-                            Ok(Page { columns, rows, offset, total })
-                        }
-                        ResponseBody::Failed { error } => Err(error.message),
-                        other => Err(format!("unexpected answer ({other:?})")),
+                    page.set(Some(match commands.worker().call(request).await {
+                        Ok(p) => Ok(Page { columns: p.columns, rows: p.rows, offset: p.offset, total: p.total }),
+                        Err(error) => Err(error.message),
                     }));
                 });
             }
@@ -155,10 +151,10 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                 (running.clone(), outcome.clone(), commands.clone(), id.clone(), *write);
             let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
             spawn_local(async move {
-                let answer = commands.worker().call(RequestBody::Query { entry: id, sql: text, write }).await;
+                let answer = commands.worker().call(Query { entry: id, sql: text, write }).await;
                 running.set(false);
                 outcome.set(Some(match answer {
-                    ResponseBody::QueryDone { columns, rows, truncated, changed, digest_changed } => {
+                    Ok(QueryDone { columns, rows, truncated, changed, digest_changed }) => {
                         if digest_changed {
                             changed_digest.set(true);
                         }
@@ -166,10 +162,9 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                             reload.set(*reload + 1);
                             commands.refresh();
                         }
-                        Outcome::Rows { columns, rows, truncated, changed }
+                        QueryState::Rows { columns, rows, truncated, changed }
                     }
-                    ResponseBody::Failed { error } => Outcome::Error(error.message),
-                    other => Outcome::Error(format!("unexpected answer ({other:?})")),
+                    Err(error) => QueryState::Error(error.message),
                 }));
             });
         })
@@ -224,8 +219,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                             let (commands, id, name) = (commands.clone(), id.clone(), name.clone());
                             spawn_local(async move {
                                 let job = commands.worker().next_id();
-                                let body = RequestBody::TableCsv { entry: id, table: name.clone() };
-                                let answer = commands.worker().call_with(job, body, None, None).await;
+                                let request = TableCsv { entry: id, table: name.clone() };
+                                let answer = commands.worker().call_with(job, request, None, None).await;
                                 commands.saved(job, &format!("{name}.csv"), answer);
                             });
                         })
@@ -314,8 +309,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
 
     let result = match &*outcome {
         None => html! {},
-        Some(Outcome::Error(message)) => html! { <p class="query-error" role="alert">{ message.clone() }</p> },
-        Some(Outcome::Rows { columns, rows, truncated, changed }) => html! {
+        Some(QueryState::Error(message)) => html! { <p class="query-error" role="alert">{ message.clone() }</p> },
+        Some(QueryState::Rows { columns, rows, truncated, changed }) => html! {
             <div class="query-result">
                 if columns.is_empty() {
                     <p class="meta query-done">{ format!("Done: {} changed.", crate::format::count(u32::try_from(*changed).unwrap_or(u32::MAX), "row", "rows")) }</p>

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::components::{Player, WorkshopView};
 use crate::hooks::{Route, use_library};
-use crate::library::Phase;
-use crate::protocol::{Entry, ErrorKind, OpenedView, RequestBody, ResponseBody};
+use crate::state::library::Phase;
+use stepwise_protocol::{Entry, ErrorKind, Open, OpenedView};
 
 use super::library_page::set_title;
 
@@ -43,17 +43,15 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
             if *ready {
                 let id = id.to_string();
                 yew::platform::spawn_local(async move {
-                    set.set(match commands.worker().call(RequestBody::Open { entry: id }).await {
-                        ResponseBody::Opened { entry, view } => {
+                    set.set(match commands.worker().call(Open { entry: id }).await {
+                        Ok(opened) => {
+                            let (entry, view) = (opened.entry, opened.view);
                             set_title(&format!("{} — Stepwise", entry.title));
                             commands.opened(entry.clone());
                             Opening::Opened(entry, view)
                         }
-                        ResponseBody::Failed { error } if error.kind == ErrorKind::NotFound => {
-                            Opening::Missing(error.message)
-                        }
-                        ResponseBody::Failed { error } => Opening::Failed(error.message),
-                        other => Opening::Failed(format!("The database worker gave an unexpected answer ({other:?}).")),
+                        Err(error) if error.kind == ErrorKind::NotFound => Opening::Missing(error.message),
+                        Err(error) => Opening::Failed(error.message),
                     });
                 });
             }

@@ -63,7 +63,7 @@ run(async () => {
         const t0 = performance.now();
         const a = await ask(w, { kind: 'export_text', entry, form: 'project' });
         const ms = performance.now() - t0;
-        if (a.kind !== 'download_ready') throw new Error(`export: ${JSON.stringify(a).slice(0, 300)}`);
+        if (!a.url) throw new Error(`export: ${JSON.stringify(a).slice(0, 300)}`);
         const zip = await (await fetch(a.url)).arrayBuffer();
         return { ms, bytes: a.bytes, file: a.file_name, sha: await sha(zip) };
       }, [entry]);

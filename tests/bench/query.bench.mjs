@@ -44,7 +44,7 @@ run(async () => {
       const t0 = performance.now();
       const a = await ask(w, { kind: 'query', entry, sql, write: false });
       const ms = performance.now() - t0;
-      if (a.kind !== 'query_done') throw new Error(`query: ${JSON.stringify(a).slice(0, 300)}`);
+      if (a.error) throw new Error(`query: ${JSON.stringify(a).slice(0, 300)}`);
       return { ms, rows: a.rows.map((r) => r.map((c) => (c === null ? null : Number.isNaN(Number(c)) ? c : Number(c)))) };
     }, [entry, SQL]);
     const theirs = () => page.evaluate((sql) => {

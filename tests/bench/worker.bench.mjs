@@ -5,7 +5,7 @@
 //   node tests/bench/worker.bench.mjs --dist dist --data target/bench/data [--quick]
 //
 // A plain page of the app's origin starts the built worker (dist/worker_bg.wasm) and talks to it
-// through its JSON protocol (src/protocol.rs), timing each request with performance.now() in the
+// through its JSON protocol (crates/protocol), timing each request with performance.now() in the
 // page from postMessage to the response's message event.
 //
 // - Round trip: `Query { sql: "select 1" }` on a stored playground (rows-10k.db): the worker
@@ -54,9 +54,9 @@ run(async () => {
     const roundTrips = await timeRequests(
       { kind: 'query', entry: rows, sql: 'select 1', write: false },
       trips, 50,
-      (a) => a.kind === 'query_done' && a.rows.length === 1 && a.rows[0][0] === '1',
+      (a) => !a.error && a.rows.length === 1 && a.rows[0][0] === '1',
     );
-    const pings = await timeRequests({ kind: 'ping' }, trips, 50, (a) => a.kind === 'pong');
+    const pings = await timeRequests({ kind: 'ping' }, trips, 50, (a) => typeof a.version === 'string');
     log(`ping (answered at once, no SQLite): p50 ${percentile(pings, 50).toFixed(3)} ms, p99 ${percentile(pings, 99).toFixed(3)} ms`);
     const data = dataLabel('rows-10k.db', statSync(rowsDb).size);
     figure({
@@ -72,11 +72,11 @@ run(async () => {
 
     // The player: open step 2 (it is open: only every tenth step waits for the previous one).
     const played = await page.evaluate(([entry]) => ask(w, { kind: 'play', entry, step: 'step-02' }), [workshop]);
-    if (played.kind !== 'player') throw new Error(`play: ${JSON.stringify(played).slice(0, 300)}`);
+    if (played.error) throw new Error(`play: ${JSON.stringify(played).slice(0, 300)}`);
     const recorded = await timeRequests(
       { kind: 'check', entry: workshop, step: 'step-02', validation: 'answer', input: 'distinct' },
       checks, 10,
-      (a) => a.kind === 'player' && a.view.checks.some((c) => c.id === 'answer' && c.result?.passed === true),
+      (a) => !a.error && a.checks.some((c) => c.id === 'answer' && c.result?.passed === true),
     );
     figure({
       figure: 'record_check_p50',

@@ -1,12 +1,12 @@
-// Faults in the browser (issue #7): the tab closed in the middle of a progress write or an
+// Faults in the browser: the tab closed in the middle of a progress write or an
 // import — a worker terminated mid-transaction — leaves the stored workshop as it was before or
 // fully after, never in between. Deterministic, not timing luck: a test build of the worker
-// (`--features worker,faults`, src/runtime/faults.rs; scripts/test.sh builds it into
+// (`-p stepwise-worker --features faults`, crates/worker/src/faults.rs; scripts/test.sh builds it into
 // target/faults-dist) stops dead at a named point and says so; the test terminates it there,
 // reads the OPFS pool's files directly, then starts a new worker and checks what it finds.
 //
 //   scripts/test.sh builds the worker; by hand:
-//   cargo build --target wasm32-unknown-unknown --features worker,faults --bin worker
+//   cargo build -p stepwise-worker --target wasm32-unknown-unknown --features faults --bin worker
 //   wasm-bindgen --target no-modules --no-typescript --out-dir target/faults-dist --out-name worker \
 //     target/wasm32-unknown-unknown/debug/worker.wasm && cp static/worker-loader.js target/faults-dist/
 //   cargo run -p stepwise-artifact --example hostile_corpus -- target/hostile-corpus
@@ -50,18 +50,18 @@ before(async () => {
     // built from a project); the worker is terminated and the pool's files listed.
     window.fresh = async (withPlayground) => {
       const w = await initWorker();
-      for (const e of (await ask(w, { kind: 'list' })).entries) await ask(w, { kind: 'remove', entry: e.id });
+      for (const e of (await ask(w, { kind: 'list' }))) await ask(w, { kind: 'remove', entry: e.id });
       const imported = await ask(w, importBody('tiny.db', TINY), fileOf(TINY, 'tiny.db'));
       const id = imported.entry.id;
       const played = await ask(w, { kind: 'play', entry: id, step: 'first' });
-      if (played.kind !== 'player') throw new Error(JSON.stringify(played));
+      if (played.error) throw new Error(JSON.stringify(played));
       let shop = null;
       if (withPlayground) {
         const r = await ask(w, { kind: 'import_zip', name: 'shop.zip' }, fileOf(SHOP, 'shop.zip'));
         if (r.kind !== 'imported') throw new Error(JSON.stringify(r));
         shop = r.entry.id;
       }
-      const entries = (await ask(w, { kind: 'list' })).entries;
+      const entries = (await ask(w, { kind: 'list' }));
       w.terminate();
       return { id, shop, entries, files: await opfsFiles() };
     };
@@ -69,13 +69,13 @@ before(async () => {
     window.recover = async (id) => {
       const torn = await opfsFiles();
       const w = await initWorker();
-      const list = (await ask(w, { kind: 'list' })).entries;
+      const list = (await ask(w, { kind: 'list' }));
       const opened = {};
       const shas = {};
       for (const e of list) {
         opened[e.id] = await ask(w, { kind: 'open', entry: e.id });
         const d = await ask(w, { kind: 'download', entry: e.id });
-        shas[e.id] = d.kind === 'download_ready' ? await sha(await (await fetch(d.url)).arrayBuffer()) : JSON.stringify(d);
+        shas[e.id] = d.url ? await sha(await (await fetch(d.url)).arrayBuffer()) : JSON.stringify(d);
       }
       const checks = id && list.some((e) => e.id === id)
         ? await ask(w, { kind: 'query', entry: id, sql: 'SELECT step, validation, passed FROM check_result ORDER BY 1, 2', write: false })
@@ -128,7 +128,7 @@ test('a progress write cut off inside its transaction is rolled back: the worksh
     await ask(w, { kind: 'play', entry: first.id, step: 'first' });
     const made = await ask(w, { kind: 'run_sql', entry: first.id, sql: 'CREATE TABLE pad AS WITH RECURSIVE n(x) AS '
       + '(SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 120) SELECT zeroblob(100000) AS b FROM n' });
-    if (made.kind !== 'sql_ran' || made.result.Err) throw new Error(JSON.stringify(made));
+    if (made.error || made.Err) throw new Error(JSON.stringify(made));
     w.terminate();
     const start = { ...first, files: await opfsFiles() };
     w = await initWorker(); // run_sql loads the session itself, without writing
@@ -145,7 +145,7 @@ test('a progress write cut off inside its transaction is rolled back: the worksh
   t.diagnostic(`database file written before the commit: ${r.after.torn[db].sha !== r.start.files[db].sha}`);
   // A new worker: the same entries, the file rolled back byte for byte, no journal left.
   assert.deepEqual(ids(r.after.list), ids(r.start.entries));
-  assert.equal(r.after.opened[r.start.id].kind, 'opened', JSON.stringify(r.after.opened));
+  assert.equal(r.after.opened[r.start.id].entry?.id, r.start.id, JSON.stringify(r.after.opened));
   assert.equal(r.after.shas[r.start.id], r.start.files[db].sha, 'the stored workshop is not as it was before');
   assert.deepEqual(stored(r.after.files), stored(r.start.files));
   assert.match(await verifyDownloaded(r.start.id), /ok|no problem/i);
@@ -161,7 +161,7 @@ test('a progress write cut off after its commit keeps the new progress', async (
     return { start, after: await recover(start.id) };
   });
   assert.deepEqual(ids(r.after.list), ids(r.start.entries));
-  assert.equal(r.after.opened[r.start.id].kind, 'opened', JSON.stringify(r.after.opened));
+  assert.equal(r.after.opened[r.start.id].entry?.id, r.start.id, JSON.stringify(r.after.opened));
   const rows = r.after.checks.rows?.rows ?? r.after.checks.rows;
   assert.ok(JSON.stringify(r.after.checks).includes('"second","shape","1"'), `the new check result is missing: ${JSON.stringify(r.after.checks)}`);
   assert.ok(rows !== undefined);
@@ -205,7 +205,7 @@ for (const [point, outcome] of [
     const expected = outcome === 'old' ? [r.start.id] : [r.pending];
     assert.deepEqual(ids(r.after.list), expected);
     const id = expected[0];
-    assert.equal(r.after.opened[id].kind, 'opened', JSON.stringify(r.after.opened));
+    assert.equal(r.after.opened[id].entry?.id, id, JSON.stringify(r.after.opened));
     assert.equal(r.after.list[0].done, 1, 'progress carried or kept');
     assert.deepEqual(Object.keys(stored(r.after.files)).sort(), ['library.db', `${id}.db`].sort());
     if (outcome === 'old') assert.equal(r.after.shas[id], r.start.files[`${id}.db`].sha);
@@ -226,7 +226,7 @@ for (const [point, outcome] of [['rebuild:catalog-before-commit', 'old'], ['rebu
     assert.ok(r.after.list.some((e) => e.id === r.start.id), 'the workshop is still listed');
     const shop = r.after.list.find((e) => e.id !== r.start.id);
     assert.equal(shop.id === r.start.shop, outcome === 'old');
-    assert.equal(r.after.opened[shop.id].kind, 'opened');
+    assert.equal(r.after.opened[shop.id].entry?.id, shop.id);
     assert.equal(r.after.shas[r.start.id], r.start.files[`${r.start.id}.db`].sha, 'the workshop is untouched');
     assert.equal(Object.keys(stored(r.after.files)).length, 3, JSON.stringify(r.after.files));
   });

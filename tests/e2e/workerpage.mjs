@@ -7,7 +7,7 @@
 // file whose first 512 bytes hold its name (NUL-padded), then 4-byte flags; the file's bytes
 // start at offset 4096. An unnamed slot is free.
 
-/** The Web Lock the worker holds while it owns the storage (src/protocol.rs, STORAGE_LOCK). */
+/** The Web Lock the worker holds while it owns the storage (crates/protocol/src/wire.rs, STORAGE_LOCK). */
 export const STORAGE_LOCK = 'stepwise-storage';
 
 /** Installs `startWorker`, `ask`, `initWorker`, `untilFault`, `opfsFiles`, `sha` in the page. */
@@ -23,11 +23,12 @@ export async function installHelpers(page) {
       w.onerror = (e) => rej(new Error(`worker error: ${e.message}`));
     });
     let next = 1;
+    // Resolves with the answer, or `{ error }` for a refusal (crates/protocol/src/wire.rs).
     window.ask = (w, body, file) => new Promise((res) => {
       const id = next++;
       w.onmessage = (e) => {
         const m = JSON.parse(e.data);
-        if (m.kind === 'response' && m.id === id) res(m.body);
+        if (m.kind === 'response' && m.id === id) res('error' in m ? { error: m.error } : (m.ok ?? null));
       };
       const request = JSON.stringify({ id, body });
       w.postMessage(file ? { request, file } : { request });
@@ -43,7 +44,7 @@ export async function installHelpers(page) {
       for (let tries = 0; ready.error?.kind === 'other_tab' && tries < 200; tries++) {
         ready = await ask(w, { kind: 'init' });
       }
-      if (ready.kind !== 'ready') throw new Error(`init: ${JSON.stringify(ready)}`);
+      if (ready?.error) throw new Error(`init: ${JSON.stringify(ready)}`);
       return w;
     };
     // Sends `body` after arming fault point `point`; resolves when the worker stopped there.

@@ -2,7 +2,7 @@
 //! document per resource (the author's text kept), the file-state archive as a list of files
 //! with their text when they are text, and the educational state as YAML text.
 
-use serde::{Deserialize, Serialize};
+pub use stepwise_protocol::{ArtifactsView, FileItem, ManifestDoc};
 
 use crate::decompile::split_documents;
 use crate::error::Result;
@@ -11,39 +11,6 @@ use crate::tree::{FileTree, Limits};
 
 /// Largest file whose text is shown; a larger one is described by its size.
 pub const MAX_TEXT: u64 = 256 * 1024;
-
-/// One Kubernetes resource of a manifest bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestDoc {
-    /// Its `kind` (`Deployment`), or empty when the document has none.
-    pub kind: String,
-    /// Its `metadata.name`, or empty.
-    pub name: String,
-    /// The document's text as the author wrote it.
-    pub text: String,
-}
-
-/// One file of a file-state archive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileItem {
-    /// Relative, `/`-separated path.
-    pub path: String,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Its text; `None` when it is binary or larger than [`MAX_TEXT`].
-    pub text: Option<String>,
-}
-
-/// A step's artifacts, readable.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArtifactsView {
-    /// Resources of the manifest bundle, in order (empty without one).
-    pub manifests: Vec<ManifestDoc>,
-    /// Files of the file-state archive, sorted by path (empty without one).
-    pub files: Vec<FileItem>,
-    /// The educational state's YAML text, if the step has one.
-    pub state: Option<String>,
-}
 
 /// The text of `bytes` when they are text: valid UTF-8 without NUL, at most [`MAX_TEXT`] bytes.
 pub fn text_of(bytes: &[u8]) -> Option<String> {

@@ -59,7 +59,7 @@ pub use crate::fs::build_file;
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::open::open_path;
 pub use crate::open::{
-    Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_connection, playground_tables,
+    Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_checked, playground_tables,
     quick_check,
 };
 pub use crate::schema::{APPLICATION_ID, ARTIFACT_TABLES, DEFINITION_TABLES, META_TABLES, SCHEMA_VERSION};

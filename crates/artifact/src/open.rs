@@ -7,9 +7,9 @@ use rusqlite::limits::Limit;
 
 use crate::digest::content_digest;
 use crate::error::{Error, Result, SqlContext};
-use crate::model::Workshop;
+use crate::model::{Runtime, Workshop};
 use crate::schema::{APPLICATION_ID, SCHEMA_VERSION, required_tables};
-use crate::store::{get_meta, read_workshop};
+use crate::store::{get_meta, read_runtime, read_workshop};
 
 /// A workshop that opened and passed every check.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,8 @@ pub struct OpenedWorkshop {
     pub file: String,
     /// Definition and artifacts.
     pub workshop: Workshop,
+    /// The learner's runtime state.
+    pub runtime: Runtime,
     /// The content digest, stored and recomputed (they are equal).
     pub digest: String,
     /// The format version the file had before it was migrated in memory, if it was older.
@@ -31,6 +33,8 @@ pub struct Playground {
     pub file: String,
     /// Tables and views with their row counts (views: `None`).
     pub tables: Vec<(String, Option<i64>)>,
+    /// Another program's `application_id`, when the file carries one (0 is a plain database).
+    pub application_id: Option<u32>,
 }
 
 /// What a file turned out to be.
@@ -38,7 +42,7 @@ pub struct Playground {
 pub enum Opened {
     /// A Stepwise workshop.
     Workshop(Box<OpenedWorkshop>),
-    /// Any other SQLite database (its `application_id` is 0).
+    /// Any other SQLite database: a plain one, or another program's.
     Playground(Playground),
 }
 
@@ -297,58 +301,57 @@ pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, O
         .collect()
 }
 
-/// Opens an already-connected database the way the app does: harden, inspect, then load.
+/// Opens an untrusted database the one way every caller does — the worker's import and open,
+/// the player, the CLI and the fuzz targets: **harden → classify → (copy) → migrate → load and
+/// check the digest**.
 ///
-/// The caller has sniffed the file's header (see [`crate::sniff()`]) and opened `conn`. A
-/// workshop of an older format version is refused here: migrate it first with
-/// [`crate::migrate::migrate`] (or use [`open_path`], which migrates a copy in memory).
+/// The caller has sniffed the file's header (see [`crate::sniff()`]) and opened `conn` on it;
+/// the connection comes back with what it holds. Another program's SQLite file (its own
+/// `application_id`) is a playground like any plain database. A workshop on a read-only
+/// connection is checked and read on a hardened copy in memory, which comes back instead:
+/// SQLite verifies no CHECK constraint of a database it opened read-only, so the copy is where
+/// they are checked. A workshop of an older format version is migrated — in place on a writable
+/// connection, on the copy otherwise — with `now` as the migration's time.
 ///
 /// # Errors
-/// As [`inspect`] and [`load_checked`]; [`Error::Invalid`] for an older version.
-pub fn open_connection(conn: &Connection, file: &str) -> Result<Opened> {
-    harden(conn)?;
-    match inspect(conn, file)? {
-        Kind::Playground => {
-            Ok(Opened::Playground(Playground { file: file.to_owned(), tables: playground_tables(conn, file)? }))
-        }
-        Kind::OlderWorkshop(v) => Err(Error::Invalid {
-            file: file.to_owned(),
-            reason: format!("format version {v} must be migrated before it is opened"),
-        }),
-        Kind::Workshop => {
-            let (workshop, digest) = load_checked(conn, file)?;
-            Ok(Opened::Workshop(Box::new(OpenedWorkshop {
-                file: file.to_owned(),
-                workshop,
-                digest,
-                migrated_from: None,
-            })))
-        }
+/// As [`inspect`] and [`load_checked`]; [`crate::migrate::migrate`]'s errors; an unreadable row
+/// is [`Error::Corrupt`] naming the file.
+pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connection, Opened)> {
+    harden(&conn)?;
+    let (kind, application_id) = match inspect(&conn, file) {
+        Ok(kind) => (kind, None),
+        Err(Error::ForeignApplication { application_id, .. }) => (Kind::Playground, Some(application_id)),
+        Err(e) => return Err(e),
+    };
+    if kind == Kind::Playground {
+        let tables = playground_tables(&conn, file)?;
+        return Ok((conn, Opened::Playground(Playground { file: file.to_owned(), tables, application_id })));
     }
+    let mut conn = if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) { checked_copy(&conn, file)? } else { conn };
+    let migrated_from = match kind {
+        Kind::OlderWorkshop(v) => {
+            crate::migrate::migrate(&mut conn, file, now).map_err(|e| unreadable(file, e))?;
+            Some(v)
+        }
+        _ => None,
+    };
+    let (workshop, digest) = load_checked(&conn, file)?;
+    let runtime = read_runtime(&conn, file).map_err(|e| unreadable(file, e))?;
+    let opened = OpenedWorkshop { file: file.to_owned(), workshop, runtime, digest, migrated_from };
+    Ok((conn, Opened::Workshop(Box::new(opened))))
 }
 
-/// Opens a database file read-only after checking its header bytes (native only).
-///
-/// The file is never written. A workshop is checked and read on a copy in memory (see
-/// [`checked_copy`]); an older one is migrated there.
+/// Opens a database file read-only after checking its header bytes, through [`open_checked`]
+/// (native only). The file is never written: a workshop is read, and an older one migrated, on
+/// a copy in memory.
 ///
 /// # Errors
-/// Every error of [`crate::sniff::sniff`], [`inspect`] and [`load_checked`], and
-/// [`Error::Io`] when the file cannot be read.
+/// Every error of [`crate::sniff::sniff`] and [`open_checked`], and [`Error::Io`] when the file
+/// cannot be read.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open_path(path: &std::path::Path) -> Result<Opened> {
     let (file, conn) = open_readonly(path)?;
-    harden(&conn)?;
-    match inspect(&conn, &file)? {
-        Kind::OlderWorkshop(v) => {
-            let mut mem = checked_copy(&conn, &file)?;
-            crate::migrate::migrate(&mut mem, &file, "1970-01-01T00:00:00Z").map_err(|e| unreadable(&file, e))?;
-            let (workshop, digest) = load_checked(&mem, &file)?;
-            Ok(Opened::Workshop(Box::new(OpenedWorkshop { file, workshop, digest, migrated_from: Some(v) })))
-        }
-        Kind::Workshop => open_connection(&checked_copy(&conn, &file)?, &file),
-        Kind::Playground => open_connection(&conn, &file),
-    }
+    open_checked(conn, &file, "1970-01-01T00:00:00Z").map(|(_, opened)| opened)
 }
 
 /// A hardened copy in memory of a read-only connection's database, checked again there.
@@ -361,7 +364,6 @@ pub fn open_path(path: &std::path::Path) -> Result<Opened> {
 ///
 /// # Errors
 /// [`Error::Corrupt`] listing what `quick_check` found in the copy.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn checked_copy(conn: &Connection, file: &str) -> Result<Connection> {
     let mem = memory_copy(conn, file)?;
     let problems = quick_check(&mem, file)?;
@@ -372,7 +374,6 @@ pub(crate) fn checked_copy(conn: &Connection, file: &str) -> Result<Connection> 
 }
 
 /// A hardened copy in memory of `conn`'s database, unchecked.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn memory_copy(conn: &Connection, file: &str) -> Result<Connection> {
     let mut mem = Connection::open_in_memory().ctx("opening memory")?;
     copy_database(conn, &mut mem, file)?;
@@ -397,7 +398,6 @@ pub(crate) fn open_readonly(path: &std::path::Path) -> Result<(String, Connectio
 }
 
 /// Copies a whole database from `src` into `dst` with SQLite's backup API.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn copy_database(src: &Connection, dst: &mut Connection, file: &str) -> Result<()> {
     let backup = rusqlite::backup::Backup::new(src, dst).ctx("copying the database")?;
     backup

@@ -7,21 +7,11 @@
 use rusqlite::{Connection, MAIN_DB};
 use serde::{Deserialize, Serialize};
 
+pub use stepwise_protocol::StepState;
+
 use crate::error::{Error, Result};
 use crate::tree::{FileTree, Limits};
 use crate::{ArtifactKind, CheckResult, Progress, Rule, Runtime, Snapshot, Step, StepStatus, Unlock, Workshop};
-
-/// Where a step stands for the learner, as the table of contents shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepState {
-    /// Every check passed.
-    Done,
-    /// May be opened, not done.
-    Open,
-    /// Opens once the previous step is done.
-    Locked,
-}
 
 /// The unlock rule that applies to step `index`.
 pub fn unlock_rule(workshop: &Workshop, index: usize) -> Unlock {

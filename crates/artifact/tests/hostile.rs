@@ -88,9 +88,10 @@ fn a_trigger_can_no_longer_fire_into_the_definition_when_progress_is_recorded() 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("trigger.db");
     std::fs::write(&path, &input.bytes).unwrap();
+    let err = stepwise_artifact::open_checked(Connection::open(&path).unwrap(), "trigger.db", "2026-01-01T00:00:00Z")
+        .unwrap_err();
     let conn = Connection::open(&path).unwrap();
     stepwise_artifact::harden(&conn).unwrap();
-    let err = stepwise_artifact::open_connection(&conn, "trigger.db").unwrap_err();
     assert!(matches!(&err, Error::UnexpectedSchema { objects, .. } if objects.len() == 1), "{err:?}");
     // Control: what the trigger would have done on a hardened connection.
     let rt = stepwise_artifact::read_runtime(&conn, "trigger.db").unwrap();

@@ -111,12 +111,16 @@ fn header_only_is_truncated() {
 }
 
 #[test]
-fn another_programs_database_is_foreign() {
+fn another_programs_database_opens_as_a_playground_and_is_no_workshop() {
     let dir = tempdir();
     // 0x4c503130 = "LP10", an arbitrary other program's id.
     let path = tiny_changed(dir.path(), &format!("PRAGMA application_id = {};", 0x4c50_3130u32));
     let before = std::fs::read(&path).unwrap();
-    let err = open_fails(&path);
+    match open_path(&path).unwrap() {
+        Opened::Playground(p) => assert_eq!(p.application_id, Some(0x4c50_3130)),
+        Opened::Workshop(w) => panic!("another program's file opened as workshop {}", w.file),
+    }
+    let err = verify_path(&path).expect_err("verify refuses another program's file");
     assert!(matches!(&err, Error::ForeignApplication { application_id: 0x4c50_3130, .. }), "{err:?}");
     assert!(err.to_string().contains("another program"), "{err}");
     assert_unchanged(&path, &before);
@@ -381,12 +385,13 @@ fn hostile_schema_does_not_run_on_open() {
     }
     assert_unchanged(&path, &before);
 
-    // An app connection that has `side_effect()` registered, passed through open_connection.
+    // An app connection that has `side_effect()` registered, passed through open_checked.
     SIDE_EFFECTS.store(0, Ordering::SeqCst);
     let conn = Connection::open(&path).unwrap();
     register_side_effect(&conn);
     let file = path.display().to_string();
-    assert!(matches!(stepwise_artifact::open_connection(&conn, &file).unwrap(), Opened::Playground(_)));
+    let (conn, opened) = stepwise_artifact::open_checked(conn, &file, "2026-01-01T00:00:00Z").unwrap();
+    assert!(matches!(opened, Opened::Playground(_)));
     assert_eq!(stepwise_artifact::inspect(&conn, &file).unwrap(), stepwise_artifact::Kind::Playground);
     stepwise_artifact::playground_tables(&conn, &file).unwrap();
     assert_eq!(SIDE_EFFECTS.load(Ordering::SeqCst), 0, "opening ran a function named by the schema");
@@ -469,7 +474,8 @@ fn hostile_check_constraint_does_not_run_during_the_integrity_check() {
     let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     register_side_effect(&conn);
     let file = path.display().to_string();
-    match stepwise_artifact::open_connection(&conn, &file).unwrap() {
+    let (conn, opened) = stepwise_artifact::open_checked(conn, &file, "2026-01-01T00:00:00Z").unwrap();
+    match opened {
         Opened::Playground(p) => assert_eq!(p.tables, vec![("t".to_owned(), Some(2))]),
         Opened::Workshop(_) => panic!("opened as a workshop"),
     }

@@ -149,7 +149,7 @@ fn builds_opens_verifies_and_exports_a_workshop_like_natively() {
     let digest = stepwise_artifact::text::build(&tree, "tiny.zip", &mut conn).unwrap();
     assert_eq!(digest, TINY_DIGEST);
 
-    let opened = stepwise_artifact::open_connection(&conn, "tiny.db").unwrap();
+    let (conn, opened) = stepwise_artifact::open_checked(conn, "tiny.db", "2026-01-01T00:00:00Z").unwrap();
     let stepwise_artifact::Opened::Workshop(w) = opened else { panic!("not a workshop") };
     assert_eq!(w.workshop.steps.len(), 2);
     let report = stepwise_artifact::verify_connection(&conn, "tiny.db").unwrap();

@@ -225,12 +225,12 @@ fn info(db: &Path) -> CliResult {
             t
         }
         Opened::Playground(p) => {
-            let mut t = format!(
-                "{}: a plain SQLite database ({}), {} tables and views\n",
-                db.display(),
-                human_size(size),
-                p.tables.len()
-            );
+            let what = match p.application_id {
+                Some(id) => format!("another program's SQLite database (application_id {id:#010x})"),
+                None => "a plain SQLite database".to_owned(),
+            };
+            let mut t =
+                format!("{}: {what} ({}), {} tables and views\n", db.display(), human_size(size), p.tables.len());
             for (name, rows) in &p.tables {
                 match rows {
                     Some(n) => t.push_str(&format!("  {name}  {n} rows\n")),

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    stepwise_app::worker::start();
+    stepwise_worker::serve::start();
 }
 
 /// The worker runs in a browser only.

@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
 
-use crate::protocol::{ErrorKind, WorkerError};
+use stepwise_protocol::{ErrorKind, WorkerError};
 
 /// Bytes per chunk read from a `File` (and per chunk of an export).
 pub const CHUNK: usize = 4 << 20;

@@ -1,16 +1,16 @@
 //! The page's shared state: the worker's storage, the stored databases and the jobs under way.
 //!
-//! One [`Library`] changed only through [`Action`]s, handed down by a context provider
+//! One [`LibraryState`] changed only through [`Action`]s, handed down by a context provider
 //! ([`LibraryContext`]). The worker's answers become actions in `hooks::use_library`.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::protocol::{Entry, Progress, Storage, WorkerError, ZipContents};
+use stepwise_protocol::{ByteProgress, Entry, Storage, WorkerError, ZipContents};
 
 /// The handle components get from the context.
-pub type LibraryContext = UseReducerHandle<Library>;
+pub type LibraryContext = UseReducerHandle<LibraryState>;
 
 /// Where the connection to the worker's storage stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ pub struct Job {
     /// What it works on, for people: a file name or a URL.
     pub label: String,
     /// The worker's last progress event, if any came.
-    pub progress: Option<Progress>,
+    pub progress: Option<ByteProgress>,
 }
 
 /// A refusal or failure shown in the alert region until dismissed.
@@ -74,7 +74,7 @@ pub struct DuplicatePrompt {
     pub incoming: Entry,
 }
 
-/// A zip the user added, waiting for "Build and add" (issue #5): what the worker found in it.
+/// A zip the user added, waiting for "Build and add": what the worker found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZipPrompt {
     /// The preview's request id.
@@ -107,7 +107,7 @@ pub struct Estimate {
 
 /// Everything the page shares.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Library {
+pub struct LibraryState {
     /// Whether the storage can be used yet.
     pub phase: Phase,
     /// Every stored database, most recent first; `None` until the first list arrives.
@@ -122,14 +122,14 @@ pub struct Library {
     pub report: Option<ImportReport>,
     /// The browser's storage estimate, once known.
     pub estimate: Option<Estimate>,
-    /// Zips waiting for the user's confirmation, asked one at a time (issue #5).
+    /// Zips waiting for the user's confirmation, asked one at a time.
     pub zips: Vec<ZipPrompt>,
     next_alert: u32,
 }
 
-impl Default for Library {
+impl Default for LibraryState {
     fn default() -> Self {
-        Library {
+        LibraryState {
             phase: Phase::Starting,
             entries: None,
             jobs: Vec::new(),
@@ -143,7 +143,7 @@ impl Default for Library {
     }
 }
 
-/// Every change the page makes to [`Library`].
+/// Every change the page makes to [`LibraryState`].
 // Actions live for one dispatch; boxing their entries would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,7 @@ pub enum Action {
     /// A long request was sent.
     Started(Job),
     /// The worker reported how far a long request has got.
-    Progress(Progress),
+    Progress(ByteProgress),
     /// An import stored a database.
     Imported {
         /// The import's request id.
@@ -196,13 +196,13 @@ pub enum Action {
     DismissReport,
     /// `navigator.storage.estimate()` answered.
     Estimated(Estimate),
-    /// An added file was a zip: ask before building it (issue #5).
+    /// An added file was a zip: ask before building it.
     ZipFound(ZipPrompt),
     /// The user answered the zip question of this job.
     ZipAnswered(u32),
 }
 
-impl Reducible for Library {
+impl Reducible for LibraryState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -211,7 +211,7 @@ impl Reducible for Library {
             Action::Ready(storage) => next.phase = Phase::Ready(storage),
             Action::Unavailable(error) => {
                 next.phase = match error.kind {
-                    crate::protocol::ErrorKind::OtherTab => Phase::OtherTab(error.message),
+                    stepwise_protocol::ErrorKind::OtherTab => Phase::OtherTab(error.message),
                     _ => Phase::Broken(error.message),
                 }
             }
@@ -279,7 +279,7 @@ impl Reducible for Library {
     }
 }
 
-impl Library {
+impl LibraryState {
     /// The download under way for an entry, if any.
     pub fn download_of(&self, entry: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| matches!(&j.kind, JobKind::Download { entry: e } if e == entry))
@@ -304,7 +304,7 @@ impl Library {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{EntryKind, ErrorKind};
+    use stepwise_protocol::{EntryKind, ErrorKind};
 
     fn entry(id: &str) -> Entry {
         Entry {
@@ -322,7 +322,7 @@ mod tests {
         }
     }
 
-    fn reduce(library: Library, actions: impl IntoIterator<Item = Action>) -> Library {
+    fn reduce(library: LibraryState, actions: impl IntoIterator<Item = Action>) -> LibraryState {
         let mut state = Rc::new(library);
         for action in actions {
             state = state.reduce(action);
@@ -337,11 +337,11 @@ mod tests {
     #[test]
     fn an_import_moves_from_job_to_the_top_of_the_list() {
         let state = reduce(
-            Library::default(),
+            LibraryState::default(),
             [
                 Action::Loaded(vec![entry("a")]),
                 Action::Started(import_job(5)),
-                Action::Progress(Progress { id: 5, stage: "Copying".into(), done: 1, total: Some(2) }),
+                Action::Progress(ByteProgress { id: 5, stage: "Copying".into(), done: 1, total: Some(2) }),
             ],
         );
         assert_eq!(state.jobs[0].progress.as_ref().unwrap().done, 1);
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn a_failure_ends_the_job_and_leaves_the_list_alone() {
         let state = reduce(
-            Library::default(),
+            LibraryState::default(),
             [
                 Action::Loaded(vec![entry("a")]),
                 Action::Started(import_job(2)),
@@ -375,7 +375,7 @@ mod tests {
         let prompt =
             |job| DuplicatePrompt { job, pending: format!("p{job}"), existing: entry("a"), incoming: entry("b") };
         let state = reduce(
-            Library::default(),
+            LibraryState::default(),
             [
                 Action::Started(import_job(1)),
                 Action::Started(import_job(2)),
@@ -392,23 +392,26 @@ mod tests {
 
     #[test]
     fn removing_drops_the_entry() {
-        let state =
-            reduce(Library::default(), [Action::Loaded(vec![entry("a"), entry("b")]), Action::Removed("a".into())]);
+        let state = reduce(
+            LibraryState::default(),
+            [Action::Loaded(vec![entry("a"), entry("b")]), Action::Removed("a".into())],
+        );
         assert_eq!(state.entries.unwrap(), vec![entry("b")]);
     }
 
     #[test]
     fn another_tab_is_its_own_phase() {
-        let state = reduce(Library::default(), [Action::Unavailable(WorkerError::new(ErrorKind::OtherTab, "busy"))]);
+        let state =
+            reduce(LibraryState::default(), [Action::Unavailable(WorkerError::new(ErrorKind::OtherTab, "busy"))]);
         assert_eq!(state.phase, Phase::OtherTab("busy".into()));
-        let state = reduce(Library::default(), [Action::Unavailable(WorkerError::new(ErrorKind::Internal, "no"))]);
+        let state = reduce(LibraryState::default(), [Action::Unavailable(WorkerError::new(ErrorKind::Internal, "no"))]);
         assert_eq!(state.phase, Phase::Broken("no".into()));
     }
 
     #[test]
     fn downloads_are_found_by_entry() {
         let job = Job { id: 9, kind: JobKind::Download { entry: "a".into() }, label: "a.db".into(), progress: None };
-        let state = reduce(Library::default(), [Action::Started(job)]);
+        let state = reduce(LibraryState::default(), [Action::Started(job)]);
         assert_eq!(state.download_of("a").map(|j| j.id), Some(9));
         assert!(state.download_of("b").is_none());
         assert_eq!(state.imports().count(), 0);

@@ -6,28 +6,30 @@
 //! Run by `scripts/test.sh`, or by hand:
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
 //! WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/webdriver.json
-//! cargo test --target wasm32-unknown-unknown --features worker --test opfs`
+//! cargo test -p stepwise-worker --target wasm32-unknown-unknown --test opfs`
 //!
 //! Each test gets its own pool (its own OPFS directory, cleared when installed), so tests do not
 //! see each other's files.
-#![cfg(all(target_arch = "wasm32", feature = "worker"))]
+#![cfg(target_arch = "wasm32")]
 
-use stepwise_app::protocol::{
-    DuplicateChoice, Entry, EntryKind, ErrorKind, OpenedView, ResponseBody, Storage, WorkerError,
-};
-use stepwise_app::runtime::Library;
-use stepwise_app::runtime::backend::PoolConfig;
-use stepwise_app::runtime::catalog::CATALOG;
-use stepwise_app::runtime::lock::{LockOutcome, acquire_forever};
-use stepwise_app::runtime::source::{BlobSource, ByteSource, BytesSource, FetchSource};
 use stepwise_artifact::rusqlite::{Connection, OpenFlags};
 use stepwise_artifact::{Runtime, Workshop};
+use stepwise_protocol::{
+    DuplicateChoice, Entry, EntryKind, ErrorKind, Imported, OpenedView, Resolved, StepState, Storage, Stored,
+    WorkerError,
+};
+use stepwise_worker::Library;
+use stepwise_worker::backend::PoolConfig;
+use stepwise_worker::catalog::CATALOG;
+use stepwise_worker::errors::Fault;
+use stepwise_worker::lock::{LockOutcome, acquire_forever};
+use stepwise_worker::source::{BlobSource, ByteSource, BytesSource, FetchSource};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const TINY: &[u8] = include_bytes!("../crates/artifact/tests/fixtures/v1-tiny.db");
-const V0: &[u8] = include_bytes!("../crates/artifact/tests/fixtures/v0-intro.db");
+const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v1-tiny.db");
+const V0: &[u8] = include_bytes!("../../artifact/tests/fixtures/v0-intro.db");
 
 fn config(name: &str) -> PoolConfig {
     PoolConfig { vfs_name: format!("test-{name}"), directory: format!(".test-{name}"), clear_on_init: true }
@@ -38,11 +40,11 @@ async fn library(name: &str) -> Library {
 }
 
 /// Imports `bytes` as `file`, in 16 KiB chunks; checks the progress events on the way.
-async fn import(lib: &mut Library, file: &str, bytes: &[u8]) -> Result<ResponseBody, WorkerError> {
+async fn import(lib: &mut Library, file: &str, bytes: &[u8]) -> Result<Stored, WorkerError> {
     import_from(lib, file, BytesSource::new(bytes.to_vec(), 16 << 10)).await
 }
 
-async fn import_from<S: ByteSource>(lib: &mut Library, file: &str, source: S) -> Result<ResponseBody, WorkerError> {
+async fn import_from<S: ByteSource>(lib: &mut Library, file: &str, source: S) -> Result<Stored, WorkerError> {
     let total = source.total();
     let mut events: Vec<(String, u64, Option<u64>)> = Vec::new();
     let result = lib.import(file, source, &mut |stage, done, total| events.push((stage.into(), done, total))).await;
@@ -57,14 +59,34 @@ async fn import_from<S: ByteSource>(lib: &mut Library, file: &str, source: S) ->
     result
 }
 
-fn imported(result: Result<ResponseBody, WorkerError>) -> Entry {
-    match result {
-        Ok(ResponseBody::Imported { entry, .. }) => entry,
-        other => panic!("expected Imported, got {other:?}"),
+/// What an import or a duplicate's answer stored.
+trait Outcome: std::fmt::Debug {
+    fn imported(self) -> Option<Imported>;
+}
+
+impl Outcome for Stored {
+    fn imported(self) -> Option<Imported> {
+        if let Stored::Imported(i) = self { Some(i) } else { None }
     }
 }
 
-fn refused(result: Result<ResponseBody, WorkerError>) -> WorkerError {
+impl Outcome for Resolved {
+    fn imported(self) -> Option<Imported> {
+        if let Resolved::Imported(i) = self { Some(i) } else { None }
+    }
+}
+
+fn imported<T: Outcome>(result: Result<T, WorkerError>) -> Entry {
+    match result {
+        Ok(outcome) => {
+            let text = format!("{outcome:?}");
+            outcome.imported().unwrap_or_else(|| panic!("expected Imported, got {text}")).entry
+        }
+        Err(e) => panic!("expected Imported, got {e:?}"),
+    }
+}
+
+fn refused<T: std::fmt::Debug>(result: Result<T, WorkerError>) -> WorkerError {
     match result {
         Err(e) => e,
         Ok(other) => panic!("expected a refusal, got {other:?}"),
@@ -146,7 +168,8 @@ async fn imports_lists_opens_and_reopens_after_the_pool_is_closed() {
     assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
     assert_files(&lib, 1);
 
-    let (opened, view) = lib.open_entry(&entry.id).expect("opens");
+    let opened = lib.open_entry(&entry.id).expect("opens");
+    let (opened, view) = (opened.entry, opened.view);
     assert!(opened.last_opened.is_some());
     match view {
         OpenedView::Workshop { summary, steps, current_step } => {
@@ -190,10 +213,7 @@ async fn remove_deletes_the_entry_and_its_file() {
     lib.remove(&a.id).expect("removes");
     assert_eq!(lib.list().unwrap(), vec![b.clone()]);
     assert_files(&lib, 1);
-    assert_eq!(
-        refused(lib.open_entry(&a.id).map(|_| ResponseBody::Removed { entry: String::new() })).kind,
-        ErrorKind::NotFound
-    );
+    assert_eq!(refused(lib.open_entry(&a.id)).kind, ErrorKind::NotFound);
     assert_eq!(lib.remove(&a.id).unwrap_err().kind, ErrorKind::NotFound);
     lib.remove(&b.id).unwrap();
     assert_files(&lib, 0);
@@ -283,7 +303,7 @@ async fn an_older_workshop_is_migrated_in_storage() {
     let mut lib = library("older").await;
     let entry = imported(import(&mut lib, "intro.db", V0).await);
     assert_eq!(entry.kind, EntryKind::Workshop);
-    let (_, view) = lib.open_entry(&entry.id).expect("the migrated workshop opens");
+    let view = lib.open_entry(&entry.id).expect("the migrated workshop opens").view;
     assert!(matches!(view, OpenedView::Workshop { .. }));
     let stored = export(&lib, &entry.id);
     assert_ne!(stored, V0, "migrated in place");
@@ -301,7 +321,7 @@ async fn plain_and_foreign_sqlite_files_are_playgrounds() {
     let entry = imported(import(&mut lib, "shop.sqlite", &plain).await);
     assert_eq!(entry.kind, EntryKind::Playground);
     assert_eq!((entry.title.as_str(), entry.slug.as_deref(), entry.steps), ("shop.sqlite", None, 2));
-    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    let view = lib.open_entry(&entry.id).unwrap().view;
     assert_eq!(view, OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
 
     let foreign = memory_file("foreign.db", |c| {
@@ -309,7 +329,7 @@ async fn plain_and_foreign_sqlite_files_are_playgrounds() {
     });
     let entry = imported(import(&mut lib, "map.gpkg", &foreign).await);
     assert_eq!(entry.kind, EntryKind::Playground);
-    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    let view = lib.open_entry(&entry.id).unwrap().view;
     assert_eq!(view, OpenedView::Playground { tables: vec![("gpkg_contents".into(), Some(0))] });
     assert_eq!(export(&lib, &entry.id), foreign);
     lib.close().unwrap();
@@ -321,7 +341,7 @@ async fn a_newer_version_replaces_the_old_one_keeping_progress() {
     let old = imported(import(&mut lib, "tiny.db", TINY).await);
     let v2 = tiny_v2();
     let (pending, existing, incoming) = match import(&mut lib, "tiny-2.db", &v2).await {
-        Ok(ResponseBody::Duplicate { pending, existing, incoming }) => (pending, existing, incoming),
+        Ok(Stored::Duplicate(d)) => (d.pending, d.existing, d.incoming),
         other => panic!("expected Duplicate, got {other:?}"),
     };
     assert_eq!(existing, old);
@@ -331,14 +351,14 @@ async fn a_newer_version_replaces_the_old_one_keeping_progress() {
     assert_files(&lib, 2);
 
     let (entry, carried) = match lib.resolve(&pending, DuplicateChoice::ReplaceKeepProgress).await {
-        Ok(ResponseBody::Imported { entry, carried }) => (entry, carried),
+        Ok(Resolved::Imported(Imported { entry, carried })) => (entry, carried),
         other => panic!("expected Imported, got {other:?}"),
     };
     assert_eq!(carried, Some((1, 1)), "first kept, second dropped");
     assert_eq!((entry.version.as_deref(), entry.steps, entry.done), (Some("2.0.0"), 1, 1));
     assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
     assert_files(&lib, 1);
-    let (_, view) = lib.open_entry(&entry.id).unwrap();
+    let view = lib.open_entry(&entry.id).unwrap().view;
     match view {
         OpenedView::Workshop { steps, current_step, .. } => {
             assert_eq!(steps.iter().map(|s| (s.slug.as_str(), s.done)).collect::<Vec<_>>(), [("first", true)]);
@@ -354,8 +374,8 @@ async fn a_newer_version_replaces_the_old_one_keeping_progress() {
 async fn duplicates_can_be_kept_both_replaced_from_scratch_or_cancelled() {
     let mut lib = library("duplicates").await;
     let first = imported(import(&mut lib, "tiny.db", TINY).await);
-    let pending = |r: Result<ResponseBody, WorkerError>| match r {
-        Ok(ResponseBody::Duplicate { pending, .. }) => pending,
+    let pending = |r: Result<Stored, WorkerError>| match r {
+        Ok(Stored::Duplicate(d)) => d.pending,
         other => panic!("expected Duplicate, got {other:?}"),
     };
 
@@ -367,14 +387,14 @@ async fn duplicates_can_be_kept_both_replaced_from_scratch_or_cancelled() {
 
     let token = pending(import(&mut lib, "tiny (2).db", TINY).await);
     assert_files(&lib, 3);
-    assert_eq!(lib.resolve(&token, DuplicateChoice::Cancel).await.unwrap(), ResponseBody::Removed { entry: token });
+    assert_eq!(lib.resolve(&token, DuplicateChoice::Cancel).await.unwrap(), Resolved::Cancelled);
     assert_files(&lib, 2);
     assert_eq!(lib.list().unwrap().len(), 2);
 
     let v2 = tiny_v2();
     let token = pending(import(&mut lib, "tiny-v2.db", &v2).await);
     let replaced = match lib.resolve(&token, DuplicateChoice::ReplaceDiscardProgress).await.unwrap() {
-        ResponseBody::Imported { entry, carried: None } => entry,
+        Resolved::Imported(Imported { entry, carried: None }) => entry,
         other => panic!("{other:?}"),
     };
     assert_eq!((replaced.version.as_deref(), replaced.done), (Some("2.0.0"), 0));
@@ -431,7 +451,8 @@ async fn storage_full_and_interrupted_imports_leave_nothing() {
 
     // SQLite's own "database or disk is full" reads as storage full too.
     let full = stepwise_artifact::Error::Sqlite { context: "x".into(), message: "database or disk is full".into() };
-    assert_eq!(stepwise_app::runtime::errors::from_artifact("a.db", &full).kind, ErrorKind::StorageFull);
+    let error = WorkerError::from(Fault::Format { file: "a.db".into(), error: full });
+    assert_eq!(error.kind, ErrorKind::StorageFull);
 
     assert_eq!(lib.list().unwrap(), vec![keep.clone()]);
     assert_eq!(export(&lib, &keep.id), TINY);
@@ -452,7 +473,8 @@ async fn imports_from_a_blob_and_from_a_fetched_url() {
     let source = FetchSource::open(&url, "fetched.db").await.expect("a blob: URL fetches");
     assert_eq!(source.total(), Some(TINY.len() as u64));
     match import_from(&mut lib, "fetched.db", source).await {
-        Ok(ResponseBody::Duplicate { pending, .. }) => {
+        Ok(Stored::Duplicate(d)) => {
+            let pending = d.pending;
             let fetched = imported(lib.resolve(&pending, DuplicateChoice::KeepBoth).await);
             assert_eq!(export(&lib, &fetched.id), TINY);
         }
@@ -575,12 +597,11 @@ async fn measure_a_50_mb_import() {
 /// the stored file's runtime tables at once, and the definition's digest never changes.
 #[wasm_bindgen_test]
 async fn playing_writes_runtime_tables_only() {
-    use stepwise_app::protocol::TocState;
     let mut lib = library("player").await;
     let entry = imported(import(&mut lib, "tiny.db", TINY).await);
     let view = lib.play(&entry.id, None).expect("plays");
     assert_eq!(view.steps[view.index].slug, "second", "resumes at the cursor");
-    assert_eq!(view.steps.iter().map(|s| s.state).collect::<Vec<_>>(), [TocState::Done, TocState::Open]);
+    assert_eq!(view.steps.iter().map(|s| s.state).collect::<Vec<_>>(), [StepState::Done, StepState::Open]);
     assert_eq!(view.checks.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["answer", "manual", "external"]);
 
     let view = lib.check(&entry.id, "second", "shape", Some("abc")).expect("checks");
@@ -589,7 +610,7 @@ async fn playing_writes_runtime_tables_only() {
     lib.check(&entry.id, "second", "shape", Some("42")).unwrap();
     lib.check(&entry.id, "second", "done", Some("yes")).unwrap();
     let view = lib.check(&entry.id, "second", "cluster", Some("yes")).unwrap();
-    assert_eq!(view.steps[1].state, TocState::Done);
+    assert_eq!(view.steps[1].state, StepState::Done);
     assert_eq!(view.snapshots.last().map(|s| s.label.as_str()), Some("Finished Second step"));
 
     let ran = lib.run_sql(&entry.id, "CREATE TABLE notes (text TEXT)").unwrap().expect("runs");
@@ -603,10 +624,8 @@ async fn playing_writes_runtime_tables_only() {
     let bytes = export(&lib, &entry.id);
     let mut conn = Connection::open_in_memory().unwrap();
     conn.deserialize_read_exact(stepwise_artifact::rusqlite::MAIN_DB, &bytes[..], bytes.len(), true).unwrap();
-    assert!(
-        matches!(stepwise_artifact::open_connection(&conn, "tiny.db"), Ok(stepwise_artifact::Opened::Workshop(_))),
-        "the digest still matches"
-    );
+    let (conn, opened) = stepwise_artifact::open_checked(conn, "tiny.db", "2026-01-01T00:00:00Z").unwrap();
+    assert!(matches!(opened, stepwise_artifact::Opened::Workshop(_)), "the digest still matches");
     let runtime = stepwise_artifact::read_runtime(&conn, "tiny.db").unwrap();
     assert_eq!(runtime.current_step.as_deref(), Some("first"));
     let second = runtime.progress.iter().find(|p| p.step == "second").expect("progress of second");

@@ -1,4 +1,4 @@
-//! Text forms of stored databases (issue #5): YAML/CSV, decompiled and project zips out; a
+//! Text forms of stored databases: YAML/CSV, decompiled and project zips out; a
 //! workshop text form or a project zip in (built into a fresh storage file, checked, stored);
 //! a stored database rebuilt from a project zip.
 //!
@@ -6,22 +6,17 @@
 //! built under a fresh name, checked, and only then named by the catalog (one transaction).
 
 use stepwise_artifact::tree::{FileTree, Limits, Spool};
-use stepwise_artifact::{Error as FormatError, decompile, harden, project, text};
+use stepwise_artifact::{decompile, harden, project, text};
 
-use super::catalog::{self, file_of};
-use super::errors::{from_artifact, from_sqlite, from_store};
-use super::{Library, OnProgress, now};
-use crate::protocol::{Entry, ErrorKind, ResponseBody, TextForm, WorkerError, ZipContents};
+use stepwise_protocol::{Added, ErrorKind, Imported, TextForm, WorkerError, ZipContents};
+
+use crate::catalog::{self, file_of};
+use crate::errors::{About, Doing, Fault, InZip};
+use crate::faults;
+use crate::library::{Library, OnProgress, now};
 
 const WORKSHOP_YAML: &str = "workshop.yaml";
 const PROJECT_YAML: &str = "project.yaml";
-
-/// A mistake inside a zip: the artifact error already names the file inside it and the line.
-fn invalid(zip: &str, e: &FormatError) -> WorkerError {
-    let text = e.to_string();
-    let text = if text.starts_with(zip) { text } else { format!("{zip}: {text}") };
-    WorkerError::new(ErrorKind::Invalid, format!("{text}. Nothing was stored."))
-}
 
 /// `sql-joins.zip` → `sql-joins`.
 fn stem(name: &str) -> &str {
@@ -48,21 +43,21 @@ pub struct ReadZip {
 ///
 /// # Errors
 /// [`ErrorKind::Invalid`] naming the zip and the refused entry, or saying neither file is there.
-pub fn read_zip(name: &str, bytes: &[u8]) -> Result<ReadZip, WorkerError> {
-    let tree = FileTree::from_zip(name, bytes, &Limits::default()).map_err(|e| invalid(name, &e))?;
+pub fn read_zip(name: &str, bytes: &[u8]) -> Result<ReadZip, Fault> {
+    let tree = FileTree::from_zip(name, bytes, &Limits::default()).in_zip(name)?;
     // The text form is parsed from the whole tree (`text::parse` finds the root itself).
     if text::find_root(&tree, name, WORKSHOP_YAML).is_ok() {
         return Ok(ReadZip { form: TextForm::Workshop, tree });
     }
     match text::find_root(&tree, name, PROJECT_YAML) {
         Ok(root) => Ok(ReadZip { form: TextForm::Project, tree: root }),
-        Err(_) => Err(WorkerError::new(
+        Err(_) => Err(Fault::Answer(WorkerError::new(
             ErrorKind::Invalid,
             format!(
                 "{name} holds neither a workshop ({WORKSHOP_YAML}) nor a project ({PROJECT_YAML}) at its top or in \
                  a single top-level folder. Nothing was stored."
             ),
-        )),
+        ))),
     }
 }
 
@@ -71,11 +66,15 @@ pub fn read_zip(name: &str, bytes: &[u8]) -> Result<ReadZip, WorkerError> {
 /// # Errors
 /// As [`read_zip`]; a mistake in its YAML or CSV, naming the file and line.
 pub fn preview(name: &str, bytes: &[u8]) -> Result<ZipContents, WorkerError> {
+    Ok(contents(name, bytes)?)
+}
+
+fn contents(name: &str, bytes: &[u8]) -> Result<ZipContents, Fault> {
     let zip = read_zip(name, bytes)?;
     match zip.form {
         TextForm::Project => project_contents(name, &zip.tree),
         _ => {
-            let parsed = text::parse(&zip.tree, name).map_err(|e| invalid(name, &e))?;
+            let parsed = text::parse(&zip.tree, name).in_zip(name)?;
             let w = parsed.workshop;
             let items: Vec<(String, u64)> =
                 w.steps.iter().map(|s| (s.title.clone(), s.artifacts.len() as u64)).collect();
@@ -90,8 +89,8 @@ pub fn preview(name: &str, bytes: &[u8]) -> Result<ZipContents, WorkerError> {
     }
 }
 
-fn project_contents(name: &str, tree: &FileTree) -> Result<ZipContents, WorkerError> {
-    let summary = project::summary(tree).map_err(|e| invalid(name, &e))?;
+fn project_contents(name: &str, tree: &FileTree) -> Result<ZipContents, Fault> {
+    let summary = project::summary(tree).in_zip(name)?;
     let title = tree
         .get(PROJECT_YAML)
         .and_then(|b| project::ProjectFile::parse(b).ok())
@@ -121,8 +120,8 @@ impl Library {
         let file_name = entry.file_name.as_str();
         let total = Some(entry.bytes);
         progress("Reading the database", 0, total);
-        let conn = self.store().connect_existing(&file_of(id)).map_err(|e| from_sqlite(file_name, "opening", &e))?;
-        harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
+        let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
+        harden(&conn).about(file_name)?;
         let base = match (&entry.slug, &entry.version) {
             (Some(slug), Some(version)) => format!("{slug}-{version}"),
             _ => stem(file_name).to_owned(),
@@ -144,7 +143,7 @@ impl Library {
             }
         };
         let _ = conn.close();
-        let zip = zip.map_err(|e| from_artifact(file_name, &e))?;
+        let zip = zip.about(file_name)?;
         progress("Writing the zip", entry.bytes, total);
         Ok((zip, out_name))
     }
@@ -160,34 +159,24 @@ impl Library {
         name: &str,
         bytes: &[u8],
         progress: OnProgress<'_>,
-    ) -> Result<ResponseBody, WorkerError> {
+    ) -> Result<Added, WorkerError> {
         progress("Reading the zip", 0, Some(bytes.len() as u64));
         let zip = read_zip(name, bytes)?;
         let db_name = format!("{}.db", stem(name));
         progress("Building the database", bytes.len() as u64 / 2, Some(bytes.len() as u64));
         let (id, file) = self.build_fresh(name, &zip).await?;
         progress("Checking", bytes.len() as u64, Some(bytes.len() as u64));
-        let examined = match self.examine(&file, &db_name) {
-            Ok(examined) => examined,
+        let mut incoming = match self.examine(&id, &db_name) {
+            Ok(incoming) => incoming,
             Err(e) => {
                 self.discard(&file);
-                return Err(e);
+                return Err(e.into());
             }
         };
-        let incoming = Entry {
-            id: id.clone(),
-            kind: examined.kind,
-            title: if zip.form == TextForm::Project { stem(name).to_owned() } else { examined.title },
-            slug: examined.slug,
-            version: examined.version,
-            steps: examined.steps,
-            done: examined.done,
-            bytes: examined.bytes,
-            file_name: db_name,
-            added_at: now(),
-            last_opened: None,
-        };
-        self.file_away(id, incoming, &file, name)
+        if zip.form == TextForm::Project {
+            incoming.title = stem(name).to_owned();
+        }
+        Ok(self.file_away(incoming, &file, name)?)
     }
 
     /// Replaces a stored database with the project in a zip: the new file is built and checked
@@ -202,7 +191,7 @@ impl Library {
         name: &str,
         bytes: &[u8],
         progress: OnProgress<'_>,
-    ) -> Result<ResponseBody, WorkerError> {
+    ) -> Result<Imported, WorkerError> {
         let old = self.entry(old_id)?;
         let zip = read_zip(name, bytes)?;
         if zip.form != TextForm::Project {
@@ -213,66 +202,50 @@ impl Library {
         }
         progress("Building the database", 0, Some(bytes.len() as u64));
         let (id, file) = self.build_fresh(name, &zip).await?;
-        let examined = match self.examine(&file, &old.file_name) {
-            Ok(examined) => examined,
+        let mut entry = match self.examine(&id, &old.file_name) {
+            Ok(entry) => entry,
             Err(e) => {
                 self.discard(&file);
-                return Err(e);
+                return Err(e.into());
             }
         };
-        let entry = Entry {
-            id: id.clone(),
-            kind: examined.kind,
-            title: old.title.clone(),
-            slug: examined.slug,
-            version: examined.version,
-            steps: examined.steps,
-            done: examined.done,
-            bytes: examined.bytes,
-            file_name: old.file_name.clone(),
-            added_at: old.added_at.clone(),
-            last_opened: Some(now()),
-        };
-        let swapped = (|| {
+        entry.title = old.title.clone();
+        entry.added_at = old.added_at.clone();
+        entry.last_opened = Some(now());
+        let swapped = (|| -> Result<(), Fault> {
             let conn = self.catalog()?;
-            let fail = |e: &stepwise_artifact::rusqlite::Error| from_sqlite(&old.file_name, "replacing", e);
-            let tx = conn.unchecked_transaction().map_err(|e| fail(&e))?;
-            catalog::delete(&tx, old_id).map_err(|e| fail(&e))?;
-            catalog::insert(&tx, &entry).map_err(|e| fail(&e))?;
-            super::faults::point("rebuild:catalog-before-commit");
-            tx.commit().map_err(|e| fail(&e))
+            let tx = conn.unchecked_transaction().doing(&old.file_name, "replacing")?;
+            catalog::delete(&tx, old_id).doing(&old.file_name, "replacing")?;
+            catalog::insert(&tx, &entry).doing(&old.file_name, "replacing")?;
+            faults::point("rebuild:catalog-before-commit");
+            tx.commit().doing(&old.file_name, "replacing")
         })();
         if let Err(e) = swapped {
             self.discard(&file);
-            return Err(e);
+            return Err(e.into());
         }
-        super::faults::point("rebuild:before-removing-old");
+        faults::point("rebuild:before-removing-old");
         // The catalog no longer names it; if this fails, the next start sweeps it.
         self.discard(&file_of(old_id));
         progress("Checking", bytes.len() as u64, Some(bytes.len() as u64));
-        Ok(ResponseBody::Imported { entry, carried: None })
+        Ok(Imported { entry, carried: None })
     }
 
     /// Builds `zip` into a new storage file under a fresh id; on failure the file is gone.
-    async fn build_fresh(&mut self, name: &str, zip: &ReadZip) -> Result<(String, String), WorkerError> {
-        self.store().reserve(3).await.map_err(|e| from_store(name, &e))?;
+    async fn build_fresh(&mut self, name: &str, zip: &ReadZip) -> Result<(String, String), Fault> {
+        self.store().reserve(3).await.about(name)?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
         let built = (|| {
-            let mut conn = self.store().connect(&file).map_err(|e| from_sqlite(name, "creating", &e))?;
-            harden(&conn).map_err(|e| from_artifact(name, &e))?;
+            let mut conn = self.store().connect(&file).doing(name, "creating")?;
+            harden(&conn).about(name)?;
             match zip.form {
                 TextForm::Project => project::rebuild(&zip.tree, &mut conn).map(drop),
                 _ => text::build(&zip.tree, name, &mut conn).map(drop),
             }
-            .inspect(|()| super::faults::point("zip:built"))
-            .map_err(|e| match e {
-                FormatError::Sqlite { ref message, .. } if message.contains("database or disk is full") => {
-                    super::errors::storage_full(name)
-                }
-                e => invalid(name, &e),
-            })?;
-            conn.close().map_err(|(_, e)| from_sqlite(name, "closing", &e))
+            .inspect(|()| faults::point("zip:built"))
+            .in_zip(name)?;
+            conn.close().map_err(|(_, e)| e).doing(name, "closing")
         })();
         match built {
             Ok(()) => Ok((id, file)),
@@ -281,17 +254,5 @@ impl Library {
                 Err(e)
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::stem;
-
-    #[test]
-    fn stems_drop_the_extension() {
-        assert_eq!(stem("sql-joins.zip"), "sql-joins");
-        assert_eq!(stem("a.DB"), "a");
-        assert_eq!(stem("plain"), "plain");
     }
 }

@@ -1,11 +1,123 @@
-//! Every refusal as a sentence a student understands, naming the file, with a category the UI
+//! Every refusal as a sentence a learner understands, naming the file, with a category the page
 //! can act on.
+//!
+//! Inside the worker a failure travels as a [`Fault`]: what failed (the format library, SQLite,
+//! the storage layer) and the file it was about, added where the failure happens with
+//! [`About::about`] or [`Doing::doing`]. It becomes the page's [`WorkerError`] in one place,
+//! `From<Fault> for WorkerError`, when the answer leaves the library.
 
 use stepwise_artifact::Error;
 use stepwise_artifact::rusqlite;
+use stepwise_protocol::{ErrorKind, WorkerError};
 
-use super::backend::StoreError;
-use crate::protocol::{ErrorKind, WorkerError};
+use crate::backend::StoreError;
+
+/// A failure inside the worker, with the file it is about, until it becomes a [`WorkerError`].
+#[derive(Debug)]
+pub enum Fault {
+    /// The format library refused `file` (not SQLite, damaged, too new, a bad zip…).
+    Format {
+        /// The file's name as the user knows it.
+        file: String,
+        /// What the library said.
+        error: Error,
+    },
+    /// SQLite failed while `doing` something to `file`.
+    Sqlite {
+        /// The file's name as the user knows it (or "the library").
+        file: String,
+        /// What the worker was doing: "opening", "reading", "adding to the library"…
+        doing: &'static str,
+        /// What SQLite said.
+        error: rusqlite::Error,
+    },
+    /// The storage layer failed while storing or reading `file`.
+    Store {
+        /// The file's name as the user knows it.
+        file: String,
+        /// What the storage said.
+        error: StoreError,
+    },
+    /// A mistake inside a zip the user gave (a workshop text form or a project): the library's
+    /// error already names the file inside it and the line.
+    InZip {
+        /// The zip's name.
+        zip: String,
+        /// What the library said.
+        error: Error,
+    },
+    /// Already an answer for the page (not found, a bad request, the network…).
+    Answer(WorkerError),
+}
+
+impl From<WorkerError> for Fault {
+    fn from(error: WorkerError) -> Self {
+        Fault::Answer(error)
+    }
+}
+
+impl From<Fault> for WorkerError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Format { file, error } => from_artifact(&file, &error),
+            Fault::Sqlite { file, doing, error } => from_sqlite(&file, doing, &error),
+            Fault::Store { file, error } => from_store(&file, &error),
+            Fault::InZip { zip, error } => from_zip(&zip, &error),
+            Fault::Answer(error) => error,
+        }
+    }
+}
+
+/// Names the file a failure of the format library or the storage is about.
+pub trait About<T> {
+    /// The failure, about `file`.
+    ///
+    /// # Errors
+    /// The failure as a [`Fault`].
+    fn about(self, file: &str) -> Result<T, Fault>;
+}
+
+impl<T> About<T> for Result<T, Error> {
+    fn about(self, file: &str) -> Result<T, Fault> {
+        self.map_err(|error| Fault::Format { file: file.to_owned(), error })
+    }
+}
+
+impl<T> About<T> for Result<T, StoreError> {
+    fn about(self, file: &str) -> Result<T, Fault> {
+        self.map_err(|error| Fault::Store { file: file.to_owned(), error })
+    }
+}
+
+/// Names the zip a failure to read or build a text form is about.
+pub trait InZip<T> {
+    /// The failure, inside `zip`.
+    ///
+    /// # Errors
+    /// The failure as a [`Fault`].
+    fn in_zip(self, zip: &str) -> Result<T, Fault>;
+}
+
+impl<T> InZip<T> for Result<T, Error> {
+    fn in_zip(self, zip: &str) -> Result<T, Fault> {
+        self.map_err(|error| Fault::InZip { zip: zip.to_owned(), error })
+    }
+}
+
+/// Says what SQLite was doing to which file when it failed.
+pub trait Doing<T> {
+    /// The failure, while `doing` something to `file`.
+    ///
+    /// # Errors
+    /// The failure as a [`Fault`].
+    fn doing(self, file: &str, doing: &'static str) -> Result<T, Fault>;
+}
+
+impl<T> Doing<T> for Result<T, rusqlite::Error> {
+    fn doing(self, file: &str, doing: &'static str) -> Result<T, Fault> {
+        self.map_err(|error| Fault::Sqlite { file: file.to_owned(), doing, error })
+    }
+}
 
 /// "12.3 MB", for messages.
 pub fn human_size(bytes: u64) -> String {
@@ -50,7 +162,7 @@ pub fn not_found(id: &str) -> WorkerError {
 }
 
 /// A storage-layer failure while working on `file`.
-pub fn from_store(file: &str, e: &StoreError) -> WorkerError {
+fn from_store(file: &str, e: &StoreError) -> WorkerError {
     if e.full {
         return storage_full(file);
     }
@@ -60,13 +172,20 @@ pub fn from_store(file: &str, e: &StoreError) -> WorkerError {
     WorkerError::new(ErrorKind::Internal, format!("Stepwise could not store {file}: {}.", e.detail))
 }
 
-/// Whether SQLite said the disk (or quota) is full.
-pub fn is_sqlite_full(e: &rusqlite::Error) -> bool {
-    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+/// A mistake inside a zip; nothing was stored.
+fn from_zip(zip: &str, e: &Error) -> WorkerError {
+    if let Error::Sqlite { message, .. } = e
+        && message.contains("database or disk is full")
+    {
+        return storage_full(zip);
+    }
+    let text = e.to_string();
+    let text = if text.starts_with(zip) { text } else { format!("{zip}: {text}") };
+    WorkerError::new(ErrorKind::Invalid, format!("{text}. Nothing was stored."))
 }
 
 /// An SQLite failure while working on `file` (`doing`: "reading the library"…).
-pub fn from_sqlite(file: &str, doing: &str, e: &rusqlite::Error) -> WorkerError {
+fn from_sqlite(file: &str, doing: &str, e: &rusqlite::Error) -> WorkerError {
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => storage_full(file),
@@ -79,7 +198,7 @@ pub fn from_sqlite(file: &str, doing: &str, e: &rusqlite::Error) -> WorkerError 
 }
 
 /// The format library's error about `file`, for a student.
-pub fn from_artifact(file: &str, e: &Error) -> WorkerError {
+fn from_artifact(file: &str, e: &Error) -> WorkerError {
     let (kind, message) = match e {
         Error::NotSqlite { reason, .. } => {
             (ErrorKind::NotSqlite, format!("{file} is not an SQLite database: {}.", reason.trim_end_matches('.')))

@@ -1,23 +1,25 @@
 //! Text forms and the playground of the worker's runtime on REAL OPFS and SQLite, in a dedicated
-//! worker of headless Chromium (issue #5): a workshop exported as YAML/CSV is built back from the
+//! worker of headless Chromium: a workshop exported as YAML/CSV is built back from the
 //! zip with the same digest; bad zips and failed rebuilds leave the storage as it was; the
 //! playground refuses writes to a workshop's definition outside write mode; a project rebuild
 //! swaps the stored file.
 //!
-//! Run by `scripts/test.sh` (worker tests), like `tests/opfs.rs`.
-#![cfg(all(target_arch = "wasm32", feature = "worker"))]
+//! Run by `scripts/test.sh` (worker tests), like `opfs.rs`.
+#![cfg(target_arch = "wasm32")]
 
-use stepwise_app::protocol::{Entry, EntryKind, ErrorKind, ResponseBody, TextForm};
-use stepwise_app::runtime::Library;
-use stepwise_app::runtime::backend::PoolConfig;
-use stepwise_app::runtime::source::BytesSource;
-use stepwise_app::runtime::textforms::preview;
 use stepwise_artifact::tree::FileTree;
+use stepwise_protocol::{
+    Added, Entry, EntryKind, ErrorKind, Imported, QueryDone, Stored, TablePage, TextForm, WorkerError,
+};
+use stepwise_worker::Library;
+use stepwise_worker::backend::PoolConfig;
+use stepwise_worker::source::BytesSource;
+use stepwise_worker::textforms::preview;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const TINY: &[u8] = include_bytes!("../crates/artifact/tests/fixtures/v1-tiny.db");
+const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v1-tiny.db");
 
 async fn library(name: &str) -> Library {
     let config = PoolConfig { vfs_name: format!("tf-{name}"), directory: format!(".tf-{name}"), clear_on_init: true };
@@ -30,15 +32,18 @@ fn files(lib: &Library) -> Vec<String> {
     names
 }
 
-fn entry(result: Result<ResponseBody, stepwise_app::protocol::WorkerError>) -> Entry {
+fn entry(result: Result<Added, WorkerError>) -> Entry {
     match result {
-        Ok(ResponseBody::Imported { entry, .. }) => entry,
+        Ok(Added::Imported(Imported { entry, .. })) => entry,
         other => panic!("expected Imported, got {other:?}"),
     }
 }
 
 async fn add(lib: &mut Library, name: &str, bytes: &[u8]) -> Entry {
-    entry(lib.import(name, BytesSource::new(bytes.to_vec(), 1 << 16), &mut |_, _, _| {}).await)
+    match lib.import(name, BytesSource::new(bytes.to_vec(), 1 << 16), &mut |_, _, _| {}).await {
+        Ok(Stored::Imported(Imported { entry, .. })) => entry,
+        other => panic!("expected Imported, got {other:?}"),
+    }
 }
 
 fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
@@ -107,11 +112,11 @@ async fn the_playground_refuses_definition_writes_until_write_mode() {
     let e = lib.query(&tiny.id, "DELETE FROM step", false).expect_err("refused");
     assert!(e.message.contains("step belongs to the workshop's definition"), "{}", e.message);
     match lib.query(&tiny.id, "SELECT count(*) FROM step", false) {
-        Ok(ResponseBody::QueryDone { rows, .. }) => assert_eq!(rows, vec![vec![Some(tiny.steps.to_string())]]),
+        Ok(QueryDone { rows, .. }) => assert_eq!(rows, vec![vec![Some(tiny.steps.to_string())]]),
         other => panic!("{other:?}"),
     }
     match lib.query(&tiny.id, "UPDATE workshop SET title = 'x'", true) {
-        Ok(ResponseBody::QueryDone { changed, digest_changed, .. }) => assert!(changed == 1 && digest_changed),
+        Ok(QueryDone { changed, digest_changed, .. }) => assert!(changed == 1 && digest_changed),
         other => panic!("{other:?}"),
     }
     let e = lib.query(&tiny.id, "SELECT * FROM nowhere", false).expect_err("an error");
@@ -131,7 +136,7 @@ async fn a_project_rebuild_swaps_the_stored_file() {
     let first = entry(lib.import_zip("p.zip", &project, &mut |_, _, _| {}).await);
     assert_eq!(first.kind, EntryKind::Playground);
     match lib.browse(&first.id, "t", 0, 50, Some("a"), false) {
-        Ok(ResponseBody::TablePage { rows, total, .. }) => {
+        Ok(TablePage { rows, total, .. }) => {
             assert_eq!(total, 2);
             assert_eq!(rows, vec![vec![Some(String::new())], vec![Some("x".into())]]);
         }
@@ -139,7 +144,7 @@ async fn a_project_rebuild_swaps_the_stored_file() {
     }
     lib.query(&first.id, "INSERT INTO t VALUES ('y')", false).expect("a playground is writable");
     let before = files(&lib).len();
-    let second = entry(lib.rebuild_project(&first.id, "p.zip", &project, &mut |_, _, _| {}).await);
+    let second = lib.rebuild_project(&first.id, "p.zip", &project, &mut |_, _, _| {}).await.expect("rebuilt").entry;
     assert_ne!(second.id, first.id);
     assert_eq!(files(&lib).len(), before, "the old file is gone");
     assert_eq!(lib.list().expect("list").iter().map(|e| e.id.clone()).collect::<Vec<_>>(), vec![second.id.clone()]);

@@ -3,7 +3,7 @@
 
 use stepwise_artifact::rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::protocol::{Entry, EntryKind};
+use stepwise_protocol::{Entry, EntryKind};
 
 /// The catalog's file name in the storage.
 pub const CATALOG: &str = "library.db";

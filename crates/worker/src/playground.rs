@@ -1,4 +1,4 @@
-//! The SQL playground over any stored database (issue #5): tables with row counts, a paged and
+//! The SQL playground over any stored database: tables with row counts, a paged and
 //! sortable table browser, one statement at a time, and one table as CSV.
 //!
 //! **Invariant:** unless the user turned write mode on, no statement changes a workshop's
@@ -12,10 +12,11 @@ use stepwise_artifact::rusqlite::types::ValueRef;
 use stepwise_artifact::rusqlite::{Connection, params};
 use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Value, harden};
 
-use super::Library;
-use super::catalog::file_of;
-use super::errors::{from_artifact, from_sqlite};
-use crate::protocol::{EntryKind, ErrorKind, ResponseBody, Rows, WorkerError};
+use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, TablePage, TablesView, WorkerError};
+
+use crate::catalog::file_of;
+use crate::errors::{About, Doing, Fault};
+use crate::library::Library;
 
 /// Rows kept of a query's result.
 const QUERY_ROWS: usize = 500;
@@ -70,18 +71,18 @@ impl Library {
     /// A hardened connection to `id`'s file: the one kept from the playground's last request
     /// when it was for the same entry, else a new one. Give it back with
     /// [`Library::keep_playground`] (or drop it to close it).
-    fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), WorkerError> {
+    fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), Fault> {
         let entry = self.entry(id)?;
         let kept = self.playground.borrow_mut().take();
         let conn = match kept {
             Some((kept_id, conn)) if kept_id == id => conn,
             other => {
                 drop(other);
-                self.backend.connect_existing(&file_of(id)).map_err(|e| from_sqlite(&entry.file_name, "opening", &e))?
+                self.backend.connect_existing(&file_of(id)).doing(&entry.file_name, "opening")?
             }
         };
         // Every time: a statement in write mode may have changed the connection's settings.
-        harden(&conn).map_err(|e| from_artifact(&entry.file_name, &e))?;
+        harden(&conn).about(&entry.file_name)?;
         Ok((conn, entry.file_name, entry.kind))
     }
 
@@ -99,13 +100,12 @@ impl Library {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; SQLite's error.
-    pub fn tables(&self, id: &str) -> Result<ResponseBody, WorkerError> {
+    pub fn tables(&self, id: &str) -> Result<TablesView, WorkerError> {
         let (conn, file_name, kind) = self.playground_conn(id)?;
-        let tables =
-            stepwise_artifact::playground_tables(&conn, &file_name).map_err(|e| from_artifact(&file_name, &e))?;
+        let tables = stepwise_artifact::playground_tables(&conn, &file_name).about(&file_name)?;
         let protected = if kind == EntryKind::Workshop { protected_tables() } else { Vec::new() };
         self.keep_playground(id, conn);
-        Ok(ResponseBody::Tables { tables, protected })
+        Ok(TablesView { tables, protected })
     }
 
     /// One page of a table, `ORDER BY` the chosen column (or rowid), `LIMIT`/`OFFSET`.
@@ -120,7 +120,7 @@ impl Library {
         limit: u32,
         order_by: Option<&str>,
         descending: bool,
-    ) -> Result<ResponseBody, WorkerError> {
+    ) -> Result<TablePage, WorkerError> {
         let (conn, file_name, _) = self.playground_conn(id)?;
         let fail = |e: stepwise_artifact::rusqlite::Error| {
             WorkerError::new(ErrorKind::Internal, format!("{file_name}: reading {table}: {e}"))
@@ -173,13 +173,7 @@ impl Library {
         drop(query);
         drop(stmt);
         self.keep_playground(id, conn);
-        Ok(ResponseBody::TablePage {
-            table: table.to_owned(),
-            columns,
-            rows,
-            offset,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        Ok(TablePage { table: table.to_owned(), columns, rows, offset, total: u64::try_from(total).unwrap_or(0) })
     }
 
     /// Runs one statement. A workshop's protected tables refuse writes unless `write`; after a
@@ -187,7 +181,7 @@ impl Library {
     ///
     /// # Errors
     /// SQLite's message verbatim (or the refusal), as [`ErrorKind::Invalid`].
-    pub fn query(&mut self, id: &str, sql: &str, write: bool) -> Result<ResponseBody, WorkerError> {
+    pub fn query(&mut self, id: &str, sql: &str, write: bool) -> Result<QueryDone, WorkerError> {
         let (mut conn, file_name, kind) = self.playground_conn(id)?;
         let refused: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
         if kind == EntryKind::Workshop && !write {
@@ -237,7 +231,7 @@ impl Library {
         let digest_changed = kind == EntryKind::Workshop
             && matches!(stepwise_artifact::load_checked(&conn, &file_name), Err(FormatError::DigestMismatch { .. }));
         self.keep_playground(id, conn);
-        Ok(ResponseBody::QueryDone {
+        Ok(QueryDone {
             columns: result.columns,
             rows: result.rows.iter().map(|r| r.iter().map(value).collect()).collect(),
             truncated: result.truncated,
@@ -252,14 +246,13 @@ impl Library {
     /// [`ErrorKind::NotFound`]; what the project form cannot hold.
     pub fn table_csv(&self, id: &str, table: &str) -> Result<Vec<u8>, WorkerError> {
         let (conn, file_name, _) = self.playground_conn(id)?;
-        let csv = stepwise_artifact::project::table_csv(&conn, table).map_err(|e| from_artifact(&file_name, &e))?;
+        let csv = stepwise_artifact::project::table_csv(&conn, table).about(&file_name)?;
         let csv = match csv {
             Some(csv) => csv,
             None => {
                 // No rows: the header alone.
-                let stmt = conn
-                    .prepare(&format!("SELECT * FROM {} LIMIT 0", quote(table)))
-                    .map_err(|e| from_sqlite(&file_name, "reading", &e))?;
+                let stmt =
+                    conn.prepare(&format!("SELECT * FROM {} LIMIT 0", quote(table))).doing(&file_name, "reading")?;
                 let mut line = String::new();
                 stepwise_artifact::csv::write_record(&mut line, stmt.column_names().map(Some));
                 line.into_bytes()

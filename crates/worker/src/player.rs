@@ -6,15 +6,16 @@
 //! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Opened, Rule, Runtime, Workshop, markdown, play, rules};
-
-use super::catalog::{self, file_of};
-use super::errors::{from_artifact, from_sqlite, not_found};
-use super::{Library, now};
-use crate::protocol::{
-    ArtifactsView, CheckState, CheckView, ErrorKind, FileItem, ManifestDoc, PlayerView, SnapshotSummary, SqlTable,
-    TocState, TocStep, WorkerError,
+use stepwise_artifact::{Opened, Rule, Runtime, Workshop, markdown, open_checked, play, rules};
+use stepwise_protocol::{
+    ArtifactsView, CheckState, CheckView, ErrorKind, PlayerView, SnapshotSummary, SqlOutcome, SqlTable, StepState,
+    TocStep, WorkerError,
 };
+
+use crate::catalog::{self, file_of};
+use crate::errors::{About, Doing, Fault, not_found};
+use crate::faults;
+use crate::library::{Library, count, now, stored_bytes};
 
 /// Rows the SQL box shows.
 const SQL_BOX_ROWS: usize = 500;
@@ -29,37 +30,26 @@ pub struct Session {
     workspace: Option<Connection>,
 }
 
-fn internal(file: &str, e: impl std::fmt::Display) -> WorkerError {
-    WorkerError::new(ErrorKind::Internal, format!("{file}: {e}"))
-}
-
 impl Library {
     /// The session of `id`, loading it (checked, digest included) when another or none is open.
-    fn session(&mut self, id: &str) -> Result<&mut Session, WorkerError> {
+    fn session(&mut self, id: &str) -> Result<&mut Session, Fault> {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
             return Ok(self.player.as_mut().expect("just checked"));
         }
         self.player = None;
         let entry = self.entry(id)?;
         let file_name = entry.file_name.clone();
-        let conn = self.store().connect_existing(&file_of(id)).map_err(|e| from_sqlite(&file_name, "opening", &e))?;
-        let workshop = match stepwise_artifact::open_connection(&conn, &file_name) {
-            Ok(Opened::Workshop(w)) => w.workshop,
-            Ok(_) => {
-                return Err(WorkerError::new(
-                    ErrorKind::BadRequest,
-                    format!("{file_name} is not a workshop: open it as a playground."),
-                ));
-            }
-            Err(e) => return Err(from_artifact(&file_name, &e)),
+        let conn = self.store().connect_existing(&file_of(id)).doing(&file_name, "opening")?;
+        let (conn, opened) = open_checked(conn, &file_name, &now()).about(&file_name)?;
+        conn.close().map_err(|(_, e)| e).doing(&file_name, "closing")?;
+        let Opened::Workshop(w) = opened else {
+            return Err(WorkerError::new(
+                ErrorKind::BadRequest,
+                format!("{file_name} is not a workshop: open it as a playground."),
+            )
+            .into());
         };
-        let runtime = stepwise_artifact::read_runtime(&conn, &file_name).map_err(|e| from_artifact(&file_name, &e))?;
-        conn.close().map_err(|(_, e)| from_sqlite(&file_name, "closing", &e))?;
-        let workspace = match &runtime.workspace {
-            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(&file_name, &e))?),
-            None => None,
-        };
-        self.player = Some(Box::new(Session { entry: id.to_owned(), file_name, workshop, runtime, workspace }));
+        self.seed_session(id, &file_name, w.workshop, w.runtime)?;
         Ok(self.player.as_mut().expect("just set"))
     }
 
@@ -69,18 +59,18 @@ impl Library {
     ///
     /// # Errors
     /// The learner's workspace image cannot be opened.
-    pub(super) fn seed_session(
+    pub(crate) fn seed_session(
         &mut self,
         id: &str,
         file_name: &str,
         workshop: Workshop,
         runtime: Runtime,
-    ) -> Result<(), WorkerError> {
+    ) -> Result<(), Fault> {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
             return Ok(());
         }
         let workspace = match &runtime.workspace {
-            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(file_name, &e))?),
+            Some(image) => Some(play::open_workspace(Some(image)).about(file_name)?),
             None => None,
         };
         self.player = Some(Box::new(Session {
@@ -95,25 +85,21 @@ impl Library {
 
     /// Writes the session's runtime into its file (one transaction) and the done count into the
     /// catalog.
-    fn save(&mut self) -> Result<(), WorkerError> {
+    fn save(&mut self) -> Result<(), Fault> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
         let file_name = session.file_name.as_str();
-        let mut conn = self
-            .store()
-            .connect_existing(&file_of(&session.entry))
-            .map_err(|e| from_sqlite(file_name, "opening", &e))?;
-        stepwise_artifact::harden(&conn).map_err(|e| from_artifact(file_name, &e))?;
-        let tx = conn.transaction().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
-        stepwise_artifact::write_runtime(&tx, &session.runtime).map_err(|e| from_artifact(file_name, &e))?;
-        super::faults::point("progress:before-commit");
-        tx.commit().map_err(|e| from_sqlite(file_name, "saving progress in", &e))?;
-        super::faults::point("progress:after-commit");
-        let bytes = super::stored_bytes(&conn);
-        conn.close().map_err(|(_, e)| from_sqlite(file_name, "closing", &e))?;
-        let done = super::count(session.runtime.done_steps());
+        let mut conn = self.store().connect_existing(&file_of(&session.entry)).doing(file_name, "opening")?;
+        stepwise_artifact::harden(&conn).about(file_name)?;
+        let tx = conn.transaction().doing(file_name, "saving progress in")?;
+        stepwise_artifact::write_runtime(&tx, &session.runtime).about(file_name)?;
+        faults::point("progress:before-commit");
+        tx.commit().doing(file_name, "saving progress in")?;
+        faults::point("progress:after-commit");
+        let bytes = stored_bytes(&conn);
+        conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;
+        let done = count(session.runtime.done_steps());
         let entry = session.entry.clone();
-        catalog::touch(self.catalog()?, &entry, &now(), done, bytes)
-            .map_err(|e| from_sqlite("the library", "updating", &e))?;
+        catalog::touch(self.catalog()?, &entry, &now(), done, bytes).doing("the library", "updating")?;
         Ok(())
     }
 
@@ -147,12 +133,9 @@ impl Library {
             changed |= play::visit(&session.workshop, &mut session.runtime, &slug, &now());
             if session.workspace.is_none() {
                 let file_name = session.file_name.clone();
-                if let Some(project) =
-                    play::step_project(&session.workshop.steps[index]).map_err(|e| from_artifact(&file_name, &e))?
-                {
-                    let mut conn = play::build_workspace(&project).map_err(|e| from_artifact(&file_name, &e))?;
-                    session.runtime.workspace =
-                        Some(play::workspace_image(&mut conn).map_err(|e| from_artifact(&file_name, &e))?);
+                if let Some(project) = play::step_project(&session.workshop.steps[index]).about(&file_name)? {
+                    let mut conn = play::build_workspace(&project).about(&file_name)?;
+                    session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
                     session.workspace = Some(conn);
                     changed = true;
                 }
@@ -169,18 +152,18 @@ impl Library {
     ///
     /// # Errors
     /// Storage errors; SQLite's refusal of the statement is the `Err` of the inner result.
-    pub fn run_sql(&mut self, id: &str, sql: &str) -> Result<Result<SqlTable, String>, WorkerError> {
+    pub fn run_sql(&mut self, id: &str, sql: &str) -> Result<SqlOutcome, WorkerError> {
         let session = self.session(id)?;
         let file_name = session.file_name.clone();
         if session.workspace.is_none() {
-            session.workspace = Some(play::open_workspace(None).map_err(|e| from_artifact(&file_name, &e))?);
+            session.workspace = Some(play::open_workspace(None).about(&file_name)?);
         }
         let conn = session.workspace.as_mut().expect("just made");
         let (changes, schema) = (conn.total_changes(), play::schema_version(conn));
         let result = rules::run_query(conn, sql, SQL_BOX_ROWS);
         let changed = conn.total_changes() != changes || play::schema_version(conn) != schema;
         if changed {
-            session.runtime.workspace = Some(play::workspace_image(conn).map_err(|e| from_artifact(&file_name, &e))?);
+            session.runtime.workspace = Some(play::workspace_image(conn).about(&file_name)?);
             session.runtime.updated_at = now();
             self.save()?;
         }
@@ -230,12 +213,12 @@ impl Library {
             .rule;
         let outcome = match (rule, session.workspace.as_mut()) {
             (Rule::Sql { .. }, None) => {
-                let mut empty = play::open_workspace(None).map_err(|e| from_artifact(&session.file_name, &e))?;
+                let mut empty = play::open_workspace(None).about(&session.file_name)?;
                 rules::check(rule, &mut empty, input)
             }
             (_, Some(conn)) => rules::check(rule, conn, input),
             (_, None) => {
-                let mut empty = play::open_workspace(None).map_err(|e| from_artifact(&session.file_name, &e))?;
+                let mut empty = play::open_workspace(None).about(&session.file_name)?;
                 rules::check(rule, &mut empty, input)
             }
         };
@@ -259,10 +242,10 @@ impl Library {
         let index = step_index(&session.workshop, step)?;
         let file_name = session.file_name.clone();
         let project = play::step_project(&session.workshop.steps[index])
-            .map_err(|e| from_artifact(&file_name, &e))?
+            .about(&file_name)?
             .ok_or_else(|| WorkerError::new(ErrorKind::BadRequest, "This step has no project to load."))?;
-        let mut conn = play::build_workspace(&project).map_err(|e| from_artifact(&file_name, &e))?;
-        session.runtime.workspace = Some(play::workspace_image(&mut conn).map_err(|e| from_artifact(&file_name, &e))?);
+        let mut conn = play::build_workspace(&project).about(&file_name)?;
+        session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
         session.runtime.updated_at = now();
         session.workspace = Some(conn);
         self.save()?;
@@ -288,9 +271,10 @@ impl Library {
     pub fn restore_snapshot(&mut self, id: &str, snapshot: i64) -> Result<PlayerView, WorkerError> {
         let session = self.session(id)?;
         let file_name = session.file_name.clone();
-        play::restore_snapshot(&mut session.runtime, snapshot, &now()).map_err(|e| internal(&file_name, e))?;
+        play::restore_snapshot(&mut session.runtime, snapshot, &now())
+            .map_err(|e| WorkerError::new(ErrorKind::Internal, format!("{file_name}: {e}")))?;
         session.workspace = match &session.runtime.workspace {
-            Some(image) => Some(play::open_workspace(Some(image)).map_err(|e| from_artifact(&file_name, &e))?),
+            Some(image) => Some(play::open_workspace(Some(image)).about(&file_name)?),
             None => None,
         };
         let index = play::resume_index(&session.workshop, &session.runtime);
@@ -309,17 +293,7 @@ impl Library {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
         let file_name = session.file_name.clone();
-        let view = stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index])
-            .map_err(|e| from_artifact(&file_name, &e))?;
-        Ok(ArtifactsView {
-            manifests: view
-                .manifests
-                .into_iter()
-                .map(|d| ManifestDoc { kind: d.kind, name: d.name, text: d.text })
-                .collect(),
-            files: view.files.into_iter().map(|f| FileItem { path: f.path, bytes: f.bytes, text: f.text }).collect(),
-            state: view.state,
-        })
+        Ok(stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index]).about(&file_name)?)
     }
 
     /// What the player shows for step `index` of the open session.
@@ -335,15 +309,11 @@ impl Library {
                 slug: s.slug.clone(),
                 title: s.title.clone(),
                 minutes: s.minutes,
-                state: match state {
-                    play::StepState::Done => TocState::Done,
-                    play::StepState::Open => TocState::Open,
-                    play::StepState::Locked => TocState::Locked,
-                },
+                state: *state,
             })
             .collect();
         let step = &w.steps[index];
-        let locked = (states[index] == play::StepState::Locked).then(|| {
+        let locked = (states[index] == StepState::Locked).then(|| {
             format!("“{}” opens once you have finished the step before it, “{}”.", step.title, w.steps[index - 1].title)
         });
         let (html, checks) = if locked.is_some() {
@@ -410,7 +380,7 @@ impl Library {
 }
 
 /// The index of step `step` of `workshop`, or a [`ErrorKind::NotFound`] sentence.
-fn step_index(workshop: &stepwise_artifact::Workshop, step: &str) -> Result<usize, WorkerError> {
+fn step_index(workshop: &Workshop, step: &str) -> Result<usize, WorkerError> {
     workshop
         .steps
         .iter()

@@ -1,0 +1,213 @@
+//! One request, handled: the storage opened by `Init`, then every other request handed to the
+//! [`Library`] and its answer encoded as the type the request names ([`Call::Answer`]).
+
+use web_sys::Blob;
+
+use stepwise_protocol::wire::STORAGE_LOCK;
+use stepwise_protocol::{Call, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError};
+
+use crate::backend::PoolConfig;
+use crate::blobs::{self, Downloads};
+use crate::errors;
+use crate::library::{Library, OnProgress};
+use crate::lock::{LockOutcome, acquire_forever};
+use crate::source::{BlobSource, FetchSource, file_name_of_url};
+use crate::textforms;
+
+/// Where the storage stands.
+pub enum StorageState {
+    /// `Init` not yet received.
+    NotReady,
+    /// Storage open.
+    Ready(Library),
+    /// Another tab holds the storage (or it failed to open): every request gets this error.
+    Refused(WorkerError),
+}
+
+/// What the worker keeps between requests.
+pub struct State {
+    /// The storage.
+    pub storage: StorageState,
+    /// Downloads made for the page.
+    pub downloads: Downloads,
+    /// This worker holds [`STORAGE_LOCK`] (until it ends).
+    pub lock_held: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State { storage: StorageState::NotReady, downloads: Downloads::default(), lock_held: false }
+    }
+}
+
+/// The answer to [`stepwise_protocol::Ping`].
+pub fn pong() -> Pong {
+    Pong { version: env!("CARGO_PKG_VERSION").to_owned() }
+}
+
+/// The response to request `id` of type `C`: the type checker holds each arm of [`handle`] to
+/// the answer its request names.
+fn reply<C: Call>(id: u32, _request: &C, result: Result<C::Answer, WorkerError>) -> Response {
+    Response::new::<C>(id, result)
+}
+
+/// Handles one request (`file`: the `File` posted beside it), reporting progress through
+/// `progress`.
+pub async fn handle(
+    state: &mut State,
+    id: u32,
+    body: RequestBody,
+    file: Option<Blob>,
+    progress: OnProgress<'_>,
+) -> Response {
+    if let RequestBody::Init(request) = &body {
+        return reply(id, request, init(state).await);
+    }
+    let library = match &mut state.storage {
+        StorageState::Ready(library) => library,
+        StorageState::Refused(error) => return Response::failed(id, error.clone()),
+        StorageState::NotReady => {
+            let error = WorkerError::new(ErrorKind::BadRequest, "The storage is not open yet: send Init first.");
+            return Response::failed(id, error);
+        }
+    };
+    let downloads = &mut state.downloads;
+    match body {
+        RequestBody::Ping(r) => reply(id, &r, Ok(pong())),
+        RequestBody::Init(_) => unreachable!("handled above"),
+        RequestBody::List(r) => reply(id, &r, library.list()),
+        RequestBody::Import(r) => {
+            let result = import(library, &r.source, file, progress).await;
+            reply(id, &r, result)
+        }
+        RequestBody::ResolveDuplicate(r) => {
+            let result = library.resolve(&r.pending, r.choice).await;
+            reply(id, &r, result)
+        }
+        RequestBody::Open(r) => reply(id, &r, library.open_entry(&r.entry)),
+        RequestBody::Download(r) => {
+            let parts = js_sys::Array::new();
+            let entry = library.export(
+                &r.entry,
+                &mut |chunk| {
+                    parts.push(&js_sys::Uint8Array::from(chunk));
+                    Ok(())
+                },
+                progress,
+            );
+            let result = entry.and_then(|e| downloads.offer_parts(&parts, &e.file_name, "application/vnd.sqlite3"));
+            reply(id, &r, result)
+        }
+        RequestBody::ExportText(r) => {
+            let result = library
+                .export_text(&r.entry, r.form, progress)
+                .and_then(|(zip, name)| downloads.offer(zip.chunks(), &name, "application/zip"));
+            reply(id, &r, result)
+        }
+        RequestBody::PreviewZip(r) => {
+            let result = blobs::posted(file, &r.name)
+                .and_then(|blob| blobs::read_all(&blob, &r.name))
+                .and_then(|bytes| textforms::preview(&r.name, &bytes));
+            reply(id, &r, result)
+        }
+        RequestBody::ImportZip(r) => {
+            let result = match blobs::posted(file, &r.name).and_then(|blob| blobs::read_all(&blob, &r.name)) {
+                Ok(bytes) => library.import_zip(&r.name, &bytes, progress).await,
+                Err(e) => Err(e),
+            };
+            reply(id, &r, result)
+        }
+        RequestBody::RebuildProject(r) => {
+            let result = match blobs::posted(file, &r.name).and_then(|blob| blobs::read_all(&blob, &r.name)) {
+                Ok(bytes) => library.rebuild_project(&r.entry, &r.name, &bytes, progress).await,
+                Err(e) => Err(e),
+            };
+            reply(id, &r, result)
+        }
+        RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
+        RequestBody::BrowseTable(r) => {
+            let result = library.browse(&r.entry, &r.table, r.offset, r.limit, r.order_by.as_deref(), r.descending);
+            reply(id, &r, result)
+        }
+        RequestBody::Query(r) => reply(id, &r, library.query(&r.entry, &r.sql, r.write)),
+        RequestBody::TableCsv(r) => {
+            let result = library
+                .table_csv(&r.entry, &r.table)
+                .and_then(|csv| downloads.offer([&csv[..]], &format!("{}.csv", r.table), "text/csv"));
+            reply(id, &r, result)
+        }
+        RequestBody::Play(r) => reply(id, &r, library.play(&r.entry, r.step.as_deref())),
+        RequestBody::Artifacts(r) => reply(id, &r, library.artifacts(&r.entry, &r.step)),
+        RequestBody::RunSql(r) => reply(id, &r, library.run_sql(&r.entry, &r.sql)),
+        RequestBody::Check(r) => {
+            let result = library.check(&r.entry, &r.step, &r.validation, r.input.as_deref());
+            reply(id, &r, result)
+        }
+        RequestBody::ResetWorkspace(r) => reply(id, &r, library.reset_workspace(&r.entry, &r.step)),
+        RequestBody::ResetProgress(r) => reply(id, &r, library.reset_progress(&r.entry)),
+        RequestBody::RestoreSnapshot(r) => reply(id, &r, library.restore_snapshot(&r.entry, r.snapshot)),
+        RequestBody::Remove(r) => {
+            downloads.revoke();
+            reply(id, &r, library.remove(&r.entry))
+        }
+    }
+}
+
+/// Stores a database from the posted `File` or from a URL; a zip (by its name or its first
+/// bytes) is a text form, so what it holds is said first.
+async fn import(
+    library: &mut Library,
+    source: &ImportSource,
+    file: Option<Blob>,
+    progress: OnProgress<'_>,
+) -> Result<Stored, WorkerError> {
+    match source {
+        ImportSource::File { name, .. } => {
+            let blob = file.ok_or_else(|| {
+                WorkerError::new(ErrorKind::BadRequest, format!("No file came with the import of {name}."))
+            })?;
+            if blobs::is_zip(name, &blob) {
+                let bytes = blobs::read_all(&blob, name)?;
+                return Ok(Stored::ZipFound(textforms::preview(name, &bytes)?));
+            }
+            let source = BlobSource::new(blob, name)?;
+            library.import(name, source, progress).await
+        }
+        ImportSource::Url { url } => {
+            let name = file_name_of_url(url);
+            progress("Downloading", 0, None);
+            let source = FetchSource::open(url, &name).await?;
+            library.import(&name, source, progress).await
+        }
+    }
+}
+
+/// Takes the storage lock, then opens the library (OPFS, or memory with a reason).
+async fn init(state: &mut State) -> Result<Storage, WorkerError> {
+    if let StorageState::Ready(library) = &state.storage {
+        return Ok(library.storage().clone());
+    }
+    // Refused before: the other tab may have closed since, so ask again.
+    if !state.lock_held {
+        match acquire_forever(STORAGE_LOCK).await {
+            LockOutcome::Held => state.lock_held = true,
+            LockOutcome::Unsupported => {}
+            LockOutcome::Taken => {
+                let error = errors::other_tab();
+                state.storage = StorageState::Refused(error.clone());
+                return Err(error);
+            }
+        }
+    }
+    match Library::open(&PoolConfig::default()).await {
+        Ok(library) => {
+            let storage = library.storage().clone();
+            state.storage = StorageState::Ready(library);
+            Ok(storage)
+        }
+        Err(error) => {
+            state.storage = StorageState::Refused(error.clone());
+            Err(error)
+        }
+    }
+}

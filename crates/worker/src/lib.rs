@@ -1,0 +1,41 @@
+//! Stepwise's database worker: everything that owns SQLite in the browser.
+//!
+//! The page starts this crate's `worker` binary in a dedicated Worker and talks to it through
+//! [`stepwise_protocol`]. [`serve`] is the message loop: one queue, one request at a time. It
+//! hands each request to [`Library`], which keeps every stored database in OPFS (the `sahpool`
+//! VFS of [`backend`]) or in memory when this browser has no OPFS for the page:
+//!
+//! - [`import`](Library::import): streamed from a `File` or a URL ([`source`]), sniffed before
+//!   anything is stored, checked and added to the [`catalog`]; a workshop already stored waits
+//!   for the user's answer ([`Library::resolve`]);
+//! - the player ([`player`]), the playground ([`playground`]), the text forms ([`textforms`]);
+//! - export and removal.
+//!
+//! Refusals are the library's [`Fault`](errors::Fault)s until they leave through
+//! [`errors`], the one place that turns them into the page's
+//! [`WorkerError`](stepwise_protocol::WorkerError).
+//!
+//! **Invariant:** nothing outside this crate opens a SQLite connection in the browser; the page
+//! links no SQLite at all (a test on `cargo metadata` checks the app package's graph).
+//!
+//! On targets other than wasm32 this library is empty: it runs in a browser only.
+#![cfg(target_arch = "wasm32")]
+
+pub mod backend;
+mod blobs;
+pub mod catalog;
+mod dispatch;
+mod duplicates;
+pub mod errors;
+pub mod faults;
+mod import;
+mod library;
+pub mod lock;
+pub mod player;
+pub mod playground;
+pub mod serve;
+
+pub mod source;
+pub mod textforms;
+
+pub use crate::library::{Library, MEMORY_REASON, OnProgress};
