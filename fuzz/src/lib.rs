@@ -10,8 +10,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
-use stepwise_artifact::tree::{FileTree, Limits};
 use stepwise_artifact::{
     Asset, Error, Opened, Result, Runtime, Workshop, artifacts, harden, markdown, open_checked, open_path, play,
     playground_tables, project, sniff, text, verify_path,

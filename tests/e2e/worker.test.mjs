@@ -53,7 +53,7 @@ before(async () => {
         const m = JSON.parse(e.data);
         if (m.kind === 'progress' && m.id === id) progress.push(m);
         // A response holds the answer (`ok`) or the refusal (`error`): see crates/protocol/src/wire.rs.
-        if (m.kind === 'response' && m.id === id) res({ body: 'error' in m ? { error: m.error } : (m.ok ?? null), progress });
+        if (m.kind === 'response' && m.id === id) res({ body: 'error' in m ? { error: m.error } : JSON.parse(m.ok ?? 'null'), progress });
       };
       const request = JSON.stringify({ id, body });
       w.postMessage(file ? { request, file } : { request });

@@ -28,7 +28,7 @@ export async function installHelpers(page) {
       const id = next++;
       w.onmessage = (e) => {
         const m = JSON.parse(e.data);
-        if (m.kind === 'response' && m.id === id) res('error' in m ? { error: m.error } : (m.ok ?? null));
+        if (m.kind === 'response' && m.id === id) res('error' in m ? { error: m.error } : JSON.parse(m.ok ?? 'null'));
       };
       const request = JSON.stringify({ id, body });
       w.postMessage(file ? { request, file } : { request });

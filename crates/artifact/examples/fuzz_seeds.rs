@@ -11,9 +11,10 @@ mod corpus;
 use std::path::{Path, PathBuf};
 
 use corpus::Route;
+use stepwise_artifact::archive::{FileTree, Limits};
+use stepwise_artifact::native::fs;
+use stepwise_artifact::project;
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::tree::{FileTree, Limits};
-use stepwise_artifact::{fs, project};
 
 /// Seeds of a `.db` larger than this are left out: libFuzzer's inputs grow to the largest seed,
 /// and a big file mostly costs time in SQLite (every execution of `open` reads it three times).

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use stepwise_artifact::tree::FileTree;
+use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::{
     AnswerExpect, Artifact, ArtifactKind, Rule, Runtime, Step, Validation, Workshop, WorkshopMeta,
 };
@@ -96,7 +96,7 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
 
 fn report(name: &str, db: &Path, steps: usize) {
     let bytes = std::fs::read(db).unwrap();
-    let (file, conn) = stepwise_artifact::fs::open_workshop(db).unwrap();
+    let (file, conn) = stepwise_artifact::native::fs::open_workshop(db).unwrap();
     let zip = stepwise_artifact::text::export(&conn, &file).unwrap().to_zip().unwrap();
     let gz = gzip_len(&bytes);
     println!(
@@ -130,8 +130,10 @@ fn main() {
     for steps in [100, 300, 500] {
         let w = grown(steps, 4 << 10, 2 << 10, 16 << 10);
         let db = dir.join(format!("grown-{steps}.db"));
-        stepwise_artifact::fs::create_db_atomically(&db, |c| stepwise_artifact::write_new(c, &w, &Runtime::default()))
-            .unwrap();
+        stepwise_artifact::native::fs::create_db_atomically(&db, |c| {
+            stepwise_artifact::write_new(c, &w, &Runtime::default())
+        })
+        .unwrap();
         report(&format!("grown-{steps}"), &db, steps);
     }
     std::fs::remove_dir_all(&dir).ok();

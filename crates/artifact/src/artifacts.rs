@@ -4,10 +4,10 @@
 
 pub use stepwise_protocol::{ArtifactsView, FileItem, ManifestDoc};
 
+use crate::archive::{FileTree, Limits};
 use crate::decompile::split_documents;
 use crate::error::Result;
 use crate::model::{ArtifactKind, Step};
-use crate::tree::{FileTree, Limits};
 
 /// Largest file whose text is shown; a larger one is described by its size.
 pub const MAX_TEXT: u64 = 256 * 1024;

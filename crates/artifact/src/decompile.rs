@@ -7,10 +7,10 @@
 
 use rusqlite::Connection;
 
+use crate::archive::{FileTree, Limits};
 use crate::error::Result;
 use crate::model::{ArtifactKind, Workshop};
 use crate::text::{parse_yaml_documents, step_dir, write_workshop};
-use crate::tree::{FileTree, Limits};
 
 /// Splits a multi-document YAML text at its `---` separator lines, keeping each document's
 /// text as written. Empty documents are dropped.
@@ -98,7 +98,7 @@ pub fn decompile_workshop(w: &Workshop, out: &mut FileTree) -> Result<()> {
 /// # Errors
 /// As [`crate::text::export`] and [`decompile_workshop`].
 pub fn decompile(conn: &Connection, file: &str) -> Result<FileTree> {
-    let (w, _) = crate::open::load_checked(conn, file)?;
+    let (w, _) = crate::db::open::load_checked(conn, file)?;
     let mut out = FileTree::new();
     decompile_workshop(&w, &mut out)?;
     let exported = crate::text::export(conn, file)?;

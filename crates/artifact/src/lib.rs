@@ -6,14 +6,18 @@
 //! **runtime state** of one learner (current step, progress, check results, snapshots,
 //! workspace). This crate reads and writes all of it, natively and in the browser's worker:
 //!
-//! - [`open`] validates an untrusted file and tells a workshop from a plain SQLite database
-//!   (which the app opens as a playground); [`verify`] lists every problem it finds.
-//! - [`Workshop`] and [`Runtime`] are the typed model; [`build_file`] writes a new `.db`.
+//! - [`open_checked`] is the one way an untrusted file is opened: hardened, classified (a
+//!   workshop, an older one to migrate, or a plain SQLite database the app opens as a
+//!   playground), loaded and its digest checked; [`verify_connection`] lists every problem.
+//! - [`Workshop`] and [`Runtime`] are the typed model, read from and written to the tables by
+//!   [`db::store`]; `native::fs::build_file` builds a new `.db` from a folder.
 //! - [`text`] turns a workshop into its lossless text form (`workshop.yaml`, step folders, CSV)
 //!   and back; [`decompile`] into a human-readable tree; [`project`] does the same for any
 //!   SQLite database (`project.yaml` + `data/<table>.csv`).
 //! - [`rules`] runs a step's checks against a learner's workspace database.
 //! - [`migrate`] brings files of older format versions up to date.
+//! - [`archive`] reads zips, tars and folders as hostile input; [`csv`] is the text forms' CSV.
+//! - [`native`] (not in the browser) is everything that touches the disk.
 //!
 //! ```no_run
 //! # fn main() -> stepwise_artifact::Result<()> {
@@ -28,43 +32,35 @@
 mod error;
 mod model;
 
+pub mod archive;
 pub mod artifacts;
 pub mod csv;
+pub mod db;
 pub mod decompile;
 mod digest;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod fs;
 pub mod markdown;
-pub mod migrate;
-mod open;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 pub mod play;
 pub mod progress;
 pub mod project;
 pub mod rules;
-mod schema;
-mod sniff;
-mod store;
 pub mod text;
-pub mod tree;
-mod verify;
 
 pub use crate::error::{Error, Result};
 pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;
 
+pub use crate::db::harden::{harden, quick_check};
+pub use crate::db::inspect::{Kind, inspect, playground_tables};
+pub use crate::db::migrate;
+pub use crate::db::schema::{APPLICATION_ID, ARTIFACT_TABLES, DEFINITION_TABLES, META_TABLES, SCHEMA_VERSION};
+pub use crate::db::store::{read_runtime, read_workshop, write_new, write_runtime};
+pub use crate::db::verify::{Report, verify_connection};
+pub use crate::db::{Header, Opened, OpenedWorkshop, Playground, SNIFF_LEN, load_checked, open_checked, sniff};
 pub use crate::digest::{DIGEST_PREFIX, content_digest, sha256_hex};
 #[cfg(not(target_arch = "wasm32"))]
-pub use crate::fs::build_file;
+pub use crate::native::fs::build_file;
 #[cfg(not(target_arch = "wasm32"))]
-pub use crate::open::open_path;
-pub use crate::open::{
-    Kind, Opened, OpenedWorkshop, Playground, harden, inspect, load_checked, open_checked, playground_tables,
-    quick_check,
-};
-pub use crate::schema::{APPLICATION_ID, ARTIFACT_TABLES, DEFINITION_TABLES, META_TABLES, SCHEMA_VERSION};
-pub use crate::sniff::{Header, SNIFF_LEN, sniff};
-pub use crate::store::{read_runtime, read_workshop, write_new, write_runtime};
-#[cfg(not(target_arch = "wasm32"))]
-pub use crate::verify::verify_path;
-pub use crate::verify::{Report, verify_connection};
+pub use crate::native::{open_path, verify_path};

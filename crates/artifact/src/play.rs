@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 pub use stepwise_protocol::StepState;
 
+use crate::archive::{FileTree, Limits};
 use crate::error::{Error, Result};
-use crate::tree::{FileTree, Limits};
 use crate::{ArtifactKind, CheckResult, Progress, Rule, Runtime, Snapshot, Step, StepStatus, Unlock, Workshop};
 
 /// The unlock rule that applies to step `index`.

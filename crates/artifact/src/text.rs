@@ -8,10 +8,10 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::archive::{FileTree, Limits};
+use crate::db::schema::{RUNTIME_TABLES, is_slug};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
-use crate::schema::{RUNTIME_TABLES, is_slug};
-use crate::tree::{FileTree, Limits};
 
 /// The version of the text form this build writes and reads (`version:` in `workshop.yaml`).
 pub const TEXT_FORM_VERSION: u32 = 1;
@@ -93,7 +93,7 @@ impl ValidationDoc {
         let line = line_of(source, block, "id", &self.id);
         let err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };
         if !is_slug(&self.id) {
-            return Err(err(format!("{here}: the id must be {}", crate::schema::SLUG_RULE)));
+            return Err(err(format!("{here}: the id must be {}", crate::db::schema::SLUG_RULE)));
         }
         let stray = |fields: &[(&str, bool)]| -> Result<()> {
             match fields.iter().find(|(_, present)| *present) {
@@ -320,7 +320,11 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
     let doc: WorkshopDoc = serde_norway::from_str(&source).map_err(|e| Error::yaml(WORKSHOP_YAML, &e))?;
     let meta_err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line: None, reason };
     if !is_slug(&doc.workshop.slug) {
-        return Err(meta_err(format!("workshop.slug {:?} must be {}", doc.workshop.slug, crate::schema::SLUG_RULE)));
+        return Err(meta_err(format!(
+            "workshop.slug {:?} must be {}",
+            doc.workshop.slug,
+            crate::db::schema::SLUG_RULE
+        )));
     }
     if doc.workshop.title.trim().is_empty() {
         return Err(meta_err("workshop.title is empty".into()));
@@ -357,7 +361,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         let line = line_of(&source, block, "slug", &s.slug).or_else(|| blocks.get(k).map(|b| b.start as u64 + 1));
         let yerr = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };
         if !is_slug(&s.slug) {
-            return Err(yerr(format!("step slug {:?} must be {}", s.slug, crate::schema::SLUG_RULE)));
+            return Err(yerr(format!("step slug {:?} must be {}", s.slug, crate::db::schema::SLUG_RULE)));
         }
         if !seen.insert(s.slug.clone()) {
             return Err(yerr(format!("step {:?} is listed twice", s.slug)));
@@ -543,9 +547,9 @@ pub fn write_workshop(w: &Workshop, out: &mut FileTree) -> Result<()> {
 /// Exports a workshop database to its text form, runtime tables included.
 ///
 /// # Errors
-/// As [`crate::open::load_checked`] (a damaged workshop is not exported) and [`write_workshop`].
+/// As [`crate::db::open::load_checked`] (a damaged workshop is not exported) and [`write_workshop`].
 pub fn export(conn: &Connection, file: &str) -> Result<FileTree> {
-    let (w, _) = crate::open::load_checked(conn, file)?;
+    let (w, _) = crate::db::open::load_checked(conn, file)?;
     let mut out = FileTree::new();
     write_workshop(&w, &mut out)?;
     for table in RUNTIME_TABLES {
@@ -565,8 +569,8 @@ pub fn export(conn: &Connection, file: &str) -> Result<FileTree> {
 pub fn build(tree: &FileTree, name: &str, conn: &mut Connection) -> Result<String> {
     let parsed = parse(tree, name)?;
     let tx = conn.transaction().ctx("starting the build")?;
-    crate::store::create_schema(&tx)?;
-    let digest = crate::store::write_contents(&tx, &parsed.workshop, &Runtime::default())?;
+    crate::db::store::create_schema(&tx)?;
+    let digest = crate::db::store::write_contents(&tx, &parsed.workshop, &Runtime::default())?;
     for table in RUNTIME_TABLES {
         if let Some(csv) = parsed.runtime.get(&format!("{table}.csv")) {
             crate::project::load_table_csv(&tx, table, &format!("data/{table}.csv"), csv)

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use rusqlite::Connection;
+use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::project;
-use stepwise_artifact::tree::FileTree;
 
 fn suite() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/csv-spectrum")

@@ -9,8 +9,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use corpus::{Input, Route};
+use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::tree::{FileTree, Limits};
 use stepwise_artifact::{Error, Opened, markdown, open_path, project, verify_path};
 
 /// Runs one input through its native path; returns the error.
@@ -19,6 +19,11 @@ fn refuse(dir: &Path, input: &Input) -> Error {
     std::fs::write(&path, &input.bytes).unwrap();
     let err = match input.route {
         Route::Db => match open_path(&path) {
+            // Another program's file opens as a playground, as in the app; as a workshop,
+            // `verify` refuses it.
+            Ok(Opened::Playground(p)) if p.application_id.is_some() => {
+                verify_path(&path).expect_err("verify refuses another program's file")
+            }
             Ok(_) => panic!("{}: {} opened", input.what, input.file),
             Err(e) => e,
         },
@@ -197,6 +202,11 @@ fn bit_flips_are_refused_or_leave_the_content_intact_and_never_panic() {
                     if stepwise_artifact::read_runtime(&conn, "x").ok().as_ref() != Some(&original_runtime) {
                         tally.runtime_changed += 1;
                     }
+                }
+                // The header's application_id (bytes 68..72) flipped: another program's file, which
+                // opens as a playground and says so; it is no longer taken for a workshop.
+                Ok(Opened::Playground(p)) if (68..72).contains(&offset) && p.application_id.is_some() => {
+                    tally.refused += 1;
                 }
                 Ok(Opened::Playground(_)) => {
                     panic!("flip at {offset} ({mask:#04x}) turned the workshop into a playground")

@@ -64,7 +64,7 @@ fn text_file_is_not_sqlite() {
 #[test]
 fn zip_renamed_db_is_not_sqlite_and_says_zip() {
     let dir = tempdir();
-    let tree = stepwise_artifact::tree::FileTree::from_dir(&tiny_src(), &Default::default()).unwrap();
+    let tree = stepwise_artifact::archive::FileTree::from_dir(&tiny_src(), &Default::default()).unwrap();
     let bytes = tree.to_zip().unwrap();
     let path = file_with(dir.path(), "workshop.db", &bytes);
     let err = open_fails(&path);

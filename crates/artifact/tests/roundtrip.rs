@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use stepwise_artifact::fs::{build_file, read_tree};
+use stepwise_artifact::archive::FileTree;
+use stepwise_artifact::native::fs::{build_file, read_tree};
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::tree::FileTree;
 use stepwise_artifact::{Opened, decompile, open_path, text, verify_path};
 
 fn repo() -> PathBuf {
@@ -31,7 +31,7 @@ fn sources() -> Vec<PathBuf> {
 }
 
 fn export(db: &Path) -> FileTree {
-    let (file, conn) = stepwise_artifact::fs::open_workshop(db).unwrap();
+    let (file, conn) = stepwise_artifact::native::fs::open_workshop(db).unwrap();
     text::export(&conn, &file).unwrap()
 }
 
@@ -84,7 +84,7 @@ fn decompile_unpacks_archives_and_splits_manifests() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     build_file(&fixture("v1-tiny"), &db).unwrap();
-    let (file, conn) = stepwise_artifact::fs::open_workshop(&db).unwrap();
+    let (file, conn) = stepwise_artifact::native::fs::open_workshop(&db).unwrap();
     let out = decompile::decompile(&conn, &file).unwrap();
     let first = String::from_utf8(out.get("steps/01-first/manifests/01-pod-web.yaml").unwrap().to_vec()).unwrap();
     assert!(first.starts_with("# the web pod\n"), "comments are kept: {first}");
@@ -161,7 +161,7 @@ fn the_streamed_project_zip_is_the_zip_of_the_project_tree() {
     assert!(csv_len > 4 * 256 * 1024, "the big table is written in several pieces ({csv_len} bytes)");
     // Into memory, in 1 MiB chunks.
     let (spool, files) =
-        stepwise_artifact::project::export_zip(&conn, "shop", stepwise_artifact::tree::Spool::new()).unwrap();
+        stepwise_artifact::project::export_zip(&conn, "shop", stepwise_artifact::archive::Spool::new()).unwrap();
     assert_eq!(files, tree.len());
     assert!(spool.chunks().count() > 1, "the zip spans several chunks");
     assert!(spool.to_vec() == expected, "the streamed zip differs from the tree's zip");
@@ -173,7 +173,7 @@ fn the_streamed_project_zip_is_the_zip_of_the_project_tree() {
 #[test]
 fn a_spool_reads_back_what_was_written_and_overwritten_across_chunks() {
     use std::io::{Cursor, SeekFrom};
-    let mut spool = stepwise_artifact::tree::Spool::new();
+    let mut spool = stepwise_artifact::archive::Spool::new();
     let mut plain = Cursor::new(Vec::new());
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
     for out in [&mut spool as &mut dyn WriteSeek, &mut plain] {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::*;
 use stepwise_artifact::Error;
-use stepwise_artifact::tree::{FileTree, Limits};
+use stepwise_artifact::archive::{FileTree, Limits};
 
 /// `<src>/<rel>`, as errors name a file inside the folder being built.
 fn inside(src: &Path, rel: &str) -> String {
@@ -607,7 +607,7 @@ fn files_tar_that_is_not_a_tar() {
 fn folder_with_a_symlink_is_refused() {
     let (_dir, src) = tiny_copy();
     std::os::unix::fs::symlink("/etc/passwd", src.join("steps/01-first/files/passwd")).unwrap();
-    let err = stepwise_artifact::fs::read_tree(&src).unwrap_err();
+    let err = stepwise_artifact::native::fs::read_tree(&src).unwrap_err();
     match &err {
         Error::UnsafePath { archive, path, reason } => {
             assert_eq!(archive, &src.display().to_string());

@@ -114,10 +114,10 @@ fn sample_workshop() -> Workshop {
 }
 
 /// The `v1-tiny` fixture's text form, file by file, as the worker would receive it in a zip.
-fn tiny_tree() -> stepwise_artifact::tree::FileTree {
+fn tiny_tree() -> stepwise_artifact::archive::FileTree {
     macro_rules! files {
         ($($path:literal),* $(,)?) => {{
-            let mut t = stepwise_artifact::tree::FileTree::new();
+            let mut t = stepwise_artifact::archive::FileTree::new();
             $( t.insert($path, include_bytes!(concat!("fixtures/v1-tiny/", $path)).to_vec()).unwrap(); )*
             t
         }};
@@ -144,7 +144,7 @@ const TINY_DIGEST: &str = "sha256:87ef687c991c7539a64bbd1be200cbc2c04760fe20a713
 #[wasm_bindgen_test]
 fn builds_opens_verifies_and_exports_a_workshop_like_natively() {
     let zip = tiny_tree().to_zip().unwrap();
-    let tree = stepwise_artifact::tree::FileTree::from_zip("tiny.zip", &zip, &Default::default()).unwrap();
+    let tree = stepwise_artifact::archive::FileTree::from_zip("tiny.zip", &zip, &Default::default()).unwrap();
     let mut conn = Connection::open_in_memory().unwrap();
     let digest = stepwise_artifact::text::build(&tree, "tiny.zip", &mut conn).unwrap();
     assert_eq!(digest, TINY_DIGEST);

@@ -14,8 +14,8 @@
 
 use std::path::{Path, PathBuf};
 
+use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::rusqlite::{Connection, params};
-use stepwise_artifact::tree::FileTree;
 use stepwise_artifact::{
     AnswerExpect, Artifact, ArtifactKind, Asset, Rule, Runtime, SqlExpect, Step, Unlock, Validation, Value, Workshop,
     WorkshopMeta,
@@ -277,7 +277,7 @@ fn write_rows(path: &Path, n: u64) -> Result<(), String> {
                 let len = rng.range(4, 48) as usize;
                 Some(note(&mut rng, len))
             };
-            let created = stepwise_artifact::fs::rfc3339(
+            let created = stepwise_artifact::native::fs::rfc3339(
                 std::time::UNIX_EPOCH + std::time::Duration::from_secs(start + id * 30 + rng.below(30)),
             );
             let payload = rng.percent(30).then(|| {

@@ -151,12 +151,12 @@ fn run(command: Command) -> CliResult {
         }
         Command::Export { db, output, force } => {
             let tree = with_workshop(&db, stepwise_artifact::text::export)?;
-            stepwise_artifact::fs::write_tree(&tree, &output, force)?;
+            stepwise_artifact::native::fs::write_tree(&tree, &output, force)?;
             out(&format!("exported {} to {} ({} files)\n", db.display(), output.display(), tree.len()))
         }
         Command::Decompile { db, output, force } => {
             let tree = with_workshop(&db, stepwise_artifact::decompile::decompile)?;
-            stepwise_artifact::fs::write_tree(&tree, &output, force)?;
+            stepwise_artifact::native::fs::write_tree(&tree, &output, force)?;
             out(&format!("decompiled {} to {} ({} files)\n", db.display(), output.display(), tree.len()))
         }
         Command::Verify { db } => verify(&db),
@@ -171,7 +171,7 @@ fn with_workshop<T>(
     db: &Path,
     f: impl FnOnce(&Connection, &str) -> stepwise_artifact::Result<T>,
 ) -> Result<T, Failure> {
-    let (file, conn) = stepwise_artifact::fs::open_workshop(db)?;
+    let (file, conn) = stepwise_artifact::native::fs::open_workshop(db)?;
     Ok(f(&conn, &file)?)
 }
 
@@ -244,7 +244,7 @@ fn info(db: &Path) -> CliResult {
 }
 
 fn migrate(db: &Path, dry_run: bool) -> CliResult {
-    let (file, mut conn) = stepwise_artifact::fs::open_writable(db)?;
+    let (file, mut conn) = stepwise_artifact::native::fs::open_writable(db)?;
     let version = match stepwise_artifact::inspect(&conn, &file)? {
         stepwise_artifact::Kind::Playground => {
             return Err(Failure::new(3, format!("{file}: a plain SQLite database, not a Stepwise workshop")));
@@ -263,7 +263,7 @@ fn migrate(db: &Path, dry_run: bool) -> CliResult {
         }
         return out(&t);
     }
-    let ran = stepwise_artifact::migrate::migrate(&mut conn, &file, &stepwise_artifact::fs::now_rfc3339())?;
+    let ran = stepwise_artifact::migrate::migrate(&mut conn, &file, &stepwise_artifact::native::fs::now_rfc3339())?;
     let mut t = format!("{file}: migrated from version {version} to {}\n", stepwise_artifact::SCHEMA_VERSION);
     for name in ran {
         t.push_str(&format!("  {name}\n"));

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use stepwise_artifact::project::{self, ProjectDir};
+use stepwise_artifact::native::ProjectDir;
+use stepwise_artifact::project;
 
 use crate::{CliResult, Failure, confirm, out};
 
@@ -44,18 +45,18 @@ pub enum ProjectCommand {
 pub fn run(cmd: ProjectCommand) -> CliResult {
     match cmd {
         ProjectCommand::Export { db, output, force } => {
-            let (_, conn) = stepwise_artifact::fs::open_database(&db)?;
+            let (_, conn) = stepwise_artifact::native::fs::open_database(&db)?;
             let name = db.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
-            let files = if stepwise_artifact::fs::is_zip(&output) {
+            let files = if stepwise_artifact::native::fs::is_zip(&output) {
                 let mut files = 0;
-                stepwise_artifact::fs::write_atomically_with(&output, |file| {
+                stepwise_artifact::native::fs::write_atomically_with(&output, |file| {
                     files = project::export_zip(&conn, &name, file)?.1;
                     Ok(())
                 })?;
                 files
             } else {
                 let tree = project::export(&conn, &name)?;
-                stepwise_artifact::fs::write_tree(&tree, &output, force)?;
+                stepwise_artifact::native::fs::write_tree(&tree, &output, force)?;
                 tree.len()
             };
             out(&format!("exported {} to {} ({files} files)\n", db.display(), output.display()))

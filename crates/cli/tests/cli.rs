@@ -129,7 +129,7 @@ fn project_rebuild_asks_before_replacing_and_scripts_pass_yes() {
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("shop");
     let files = repo().join("samples/sql-joins/steps/01-welcome/files");
-    let tree = stepwise_artifact::fs::read_tree(&files).unwrap();
+    let tree = stepwise_artifact::native::fs::read_tree(&files).unwrap();
     tree.write_dir(&proj).unwrap();
     let p = proj.to_str().unwrap();
 

@@ -6,7 +6,6 @@
 //! carries an id that its progress events and its one [`Response`] repeat.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{ErrorKind, WorkerError};
 use crate::requests::{Call, RequestBody};
@@ -64,15 +63,19 @@ pub struct ByteProgress {
     pub total: Option<u64>,
 }
 
-/// The worker's answer to one [`Request`]: `{"id": 3, "ok": <the answer>}` or
+/// The worker's answer to one [`Request`]: `{"id": 3, "ok": "<JSON of the answer>"}` or
 /// `{"id": 3, "error": {"kind": …, "message": …}}`.
+///
+/// The answer travels as JSON text inside the message, decoded by the page as the type its
+/// request names: no generic JSON value is built on either side (that code would cost the first
+/// visit more than the escaping costs the wire).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// The id of the request this answers.
     pub id: u32,
-    /// The answer, as the JSON of the request's [`Call::Answer`] (absent or `null` for `()`).
+    /// The answer: the JSON text of the request's [`Call::Answer`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ok: Option<Value>,
+    pub ok: Option<String>,
     /// Why the request failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<WorkerError>,
@@ -82,7 +85,7 @@ impl Response {
     /// The response to request `id` of type `C`.
     pub fn new<C: Call>(id: u32, result: Result<C::Answer, WorkerError>) -> Response {
         match result.and_then(|answer| {
-            serde_json::to_value(answer).map_err(|e| {
+            serde_json::to_string(&answer).map_err(|e| {
                 WorkerError::new(ErrorKind::Internal, format!("The worker could not encode its answer: {e}."))
             })
         }) {
@@ -105,7 +108,7 @@ impl Response {
         if let Some(error) = self.error {
             return Err(error);
         }
-        serde_json::from_value(self.ok.unwrap_or(Value::Null)).map_err(|e| {
+        serde_json::from_str(self.ok.as_deref().unwrap_or("null")).map_err(|e| {
             WorkerError::new(
                 ErrorKind::BadRequest,
                 format!("The database worker answered in a form this page does not read (reload the page): {e}."),

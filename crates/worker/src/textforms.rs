@@ -5,7 +5,7 @@
 //! **Invariant:** a failed import or rebuild leaves the library as it was: the new database is
 //! built under a fresh name, checked, and only then named by the catalog (one transaction).
 
-use stepwise_artifact::tree::{FileTree, Limits, Spool};
+use stepwise_artifact::archive::{FileTree, Limits, Spool};
 use stepwise_artifact::{decompile, harden, project, text};
 
 use stepwise_protocol::{Added, ErrorKind, Imported, TextForm, WorkerError, ZipContents};

@@ -7,7 +7,7 @@
 //! Run by `scripts/test.sh` (worker tests), like `opfs.rs`.
 #![cfg(target_arch = "wasm32")]
 
-use stepwise_artifact::tree::FileTree;
+use stepwise_artifact::archive::FileTree;
 use stepwise_protocol::{
     Added, Entry, EntryKind, ErrorKind, Imported, QueryDone, Stored, TablePage, TextForm, WorkerError,
 };

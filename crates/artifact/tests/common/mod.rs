@@ -149,7 +149,8 @@ pub fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Every file of the folder `src`, as (relative path, bytes), sorted.
 pub fn dir_entries(src: &Path) -> Vec<(String, Vec<u8>)> {
-    let tree = stepwise_artifact::tree::FileTree::from_dir(src, &stepwise_artifact::tree::Limits::default()).unwrap();
+    let tree =
+        stepwise_artifact::archive::FileTree::from_dir(src, &stepwise_artifact::archive::Limits::default()).unwrap();
     tree.iter().map(|(p, d)| (p.to_owned(), d.to_vec())).collect()
 }
 

@@ -11,8 +11,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::tree::{FileTree, Limits};
 
 /// Which import path an input goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

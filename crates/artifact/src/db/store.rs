@@ -2,10 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::db::schema::{APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION};
 use crate::digest::{content_digest, sha256_hex};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
-use crate::schema::{APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION};
 
 /// The generator string recorded in `meta`.
 pub fn generator() -> String {

@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+use crate::archive::{FileTree, Limits};
+use crate::db::harden::{classify_sqlite, harden, quick_check};
+use crate::db::open::{Opened, open_checked};
 use crate::error::{Error, Result};
-use crate::tree::{FileTree, Limits};
+use crate::native::open_readonly;
 
 /// Whether `path` names a zip file (by extension).
 pub fn is_zip(path: &Path) -> bool {
@@ -147,29 +150,27 @@ pub fn build_file(src: &Path, out: &Path) -> Result<String> {
     create_db_atomically(out, |conn| crate::text::build(&tree, &name, conn))
 }
 
-/// Opens a workshop file read-only for export: sniffed, hardened, and checked to be a
-/// current-version workshop whose content matches its digest.
+/// Opens a workshop file for export through the one open pipeline: sniffed, hardened, and
+/// checked to be a current-version workshop whose content matches its digest. The file is
+/// never written; the connection is to a checked copy in memory.
 ///
 /// # Errors
-/// As [`crate::open_path`]; [`Error::Invalid`] for a plain database or an older version
+/// As [`crate::native::open_path`]; [`Error::Invalid`] for a plain database or an older version
 /// (naming the command that fixes it).
 pub fn open_workshop(path: &Path) -> Result<(String, Connection)> {
-    let (file, conn) = crate::open::open_readonly(path)?;
-    crate::open::harden(&conn)?;
-    match crate::open::inspect(&conn, &file)? {
-        crate::open::Kind::Workshop => {
-            crate::open::load_checked(&conn, &file)?;
-            Ok((file, conn))
-        }
-        crate::open::Kind::Playground => Err(Error::invalid(
-            file,
-            "a plain SQLite database, not a Stepwise workshop; use `stepwise project export` for it",
-        )),
-        crate::open::Kind::OlderWorkshop(v) => {
+    let (file, conn) = open_readonly(path)?;
+    match open_checked(conn, &file, "1970-01-01T00:00:00Z")? {
+        (conn, Opened::Workshop(w)) if w.migrated_from.is_none() => Ok((file, conn)),
+        (_, Opened::Workshop(w)) => {
+            let v = w.migrated_from.unwrap_or_default();
             let reason =
                 format!("format version {v} is older than this Stepwise's; run `stepwise migrate {file}` first");
             Err(Error::invalid(file, reason))
         }
+        (_, Opened::Playground(_)) => Err(Error::invalid(
+            file,
+            "a plain SQLite database, not a Stepwise workshop; use `stepwise project export` for it",
+        )),
     }
 }
 
@@ -178,11 +179,11 @@ pub fn open_workshop(path: &Path) -> Result<(String, Connection)> {
 /// # Errors
 /// As [`crate::sniff()`]; [`Error::Sqlite`] when it cannot be opened.
 pub fn open_writable(path: &Path) -> Result<(String, Connection)> {
-    let (file, conn) = crate::open::open_readonly(path)?;
+    let (file, conn) = open_readonly(path)?;
     drop(conn);
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| crate::open::classify_sqlite(&file, "opening", e))?;
-    crate::open::harden(&conn)?;
+        .map_err(|e| classify_sqlite(&file, "opening", e))?;
+    harden(&conn)?;
     Ok((file, conn))
 }
 
@@ -192,9 +193,9 @@ pub fn open_writable(path: &Path) -> Result<(String, Connection)> {
 /// # Errors
 /// As [`crate::sniff()`]; [`Error::Corrupt`] when SQLite's check fails.
 pub fn open_database(path: &Path) -> Result<(String, Connection)> {
-    let (file, conn) = crate::open::open_readonly(path)?;
-    crate::open::harden(&conn)?;
-    let problems = crate::open::quick_check(&conn, &file)?;
+    let (file, conn) = open_readonly(path)?;
+    harden(&conn)?;
+    let problems = quick_check(&conn, &file)?;
     if !problems.is_empty() {
         return Err(Error::Corrupt { file, detail: problems.join("; ") });
     }

@@ -2,12 +2,13 @@
 
 use rusqlite::Connection;
 
+use crate::archive::{FileTree, Limits};
+use crate::db::harden::{harden, quick_check};
+use crate::db::inspect::{Kind, inspect};
+use crate::db::store::{get_meta, read_runtime, read_workshop};
 use crate::digest::{content_digest, sha256_hex};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::{ArtifactKind, Workshop};
-use crate::open::{Kind, harden, inspect, quick_check};
-use crate::store::{get_meta, read_runtime, read_workshop};
-use crate::tree::{FileTree, Limits};
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,7 +57,7 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
         Ok(Kind::OlderWorkshop(v)) => {
             r.problems.push(format!(
                 "format version {v} is older than this Stepwise's {}: run `stepwise migrate {file}`",
-                crate::schema::SCHEMA_VERSION
+                crate::db::schema::SCHEMA_VERSION
             ));
             return Ok(r);
         }
@@ -73,7 +74,7 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
     // A row that passed `quick_check` but cannot be read (text that is not UTF-8: found by the
     // `open` fuzz target) is one more problem of this file, not a failure of `verify`.
     if let Err(e) = check_tables(conn, file, &mut r) {
-        match crate::open::unreadable(file, e) {
+        match crate::db::harden::unreadable(file, e) {
             Error::Corrupt { detail, .. } => r.problems.push(format!("damaged database: {detail}")),
             Error::Sqlite { context, message } => {
                 return Err(Error::Sqlite { context: format!("{file}: {context}"), message });
@@ -191,21 +192,4 @@ fn check_content(w: &Workshop, p: &mut Vec<String>) {
             }
         }
     }
-}
-
-/// Verifies a workshop file on disk without writing to it (native only).
-///
-/// # Errors
-/// When the file cannot be opened as a workshop at all (not SQLite, another program's file,
-/// too new, missing tables); every other problem is listed in the [`Report`].
-#[cfg(not(target_arch = "wasm32"))]
-pub fn verify_path(path: &std::path::Path) -> Result<Report> {
-    let (file, conn) = crate::open::open_readonly(path)?;
-    harden(&conn)?;
-    // A workshop is verified on a copy in memory: on the read-only connection SQLite would not
-    // check its CHECK constraints (see `open::checked_copy`).
-    if let Ok(Kind::Workshop) = inspect(&conn, &file) {
-        return verify_connection(&crate::open::memory_copy(&conn, &file)?, &file);
-    }
-    verify_connection(&conn, &file)
 }

@@ -10,10 +10,10 @@
 
 use rusqlite::{Connection, Transaction};
 
+use crate::db::harden::{classify_sqlite, unreadable};
+use crate::db::schema::{SCHEMA_VERSION, is_slug};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
-use crate::open::{classify_sqlite, unreadable};
-use crate::schema::{SCHEMA_VERSION, is_slug};
 
 /// One registered step from version `from` to `from + 1`.
 pub struct Migration {
@@ -185,8 +185,8 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
     }
     let workshop = Workshop { meta, steps, assets: Vec::new() };
     tx.execute_batch("DROP TABLE progress; DROP TABLE steps; DROP TABLE workshop_info;").ctx("dropping v0 tables")?;
-    crate::store::create_schema(tx)?;
-    crate::store::write_contents(tx, &workshop, &runtime)?;
+    crate::db::store::create_schema(tx)?;
+    crate::db::store::write_contents(tx, &workshop, &runtime)?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ pub const RUNTIME_TABLES: &[&str] = &["runtime_blob", "cursor", "progress", "che
 /// Bookkeeping tables.
 pub const META_TABLES: &[&str] = &["meta", "schema_history"];
 
-/// The tables of the version-0 prototype layout, which [`crate::migrate`] reads.
+/// The tables of the version-0 prototype layout, which [`crate::db::migrate`] reads.
 pub const V0_TABLES: &[&str] = &["workshop_info", "steps", "progress"];
 
 /// Every table a version-1 workshop must have.

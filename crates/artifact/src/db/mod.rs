@@ -1,0 +1,15 @@
+//! The `.db` file itself: its header ([`sniff()`]), its tables ([`schema`]), hardening and
+//! inspection of an untrusted connection, the one open pipeline ([`open_checked`]), the model
+//! read from and written to its tables ([`store`]), verification and migration.
+
+pub mod harden;
+pub mod inspect;
+pub mod migrate;
+pub mod open;
+pub mod schema;
+pub mod sniff;
+pub mod store;
+pub mod verify;
+
+pub use self::open::{Opened, OpenedWorkshop, Playground, load_checked, open_checked};
+pub use self::sniff::{Header, SNIFF_LEN, sniff};

@@ -1,0 +1,102 @@
+//! The one way to open an untrusted database: **harden → classify → (copy) → migrate → load
+//! and check the digest**, what the worker's import and open, the player, the CLI and the fuzz
+//! targets all call.
+
+use rusqlite::Connection;
+
+use crate::db::harden::{checked_copy, harden, unreadable};
+use crate::db::inspect::{Kind, inspect, playground_tables};
+use crate::db::store::{get_meta, read_runtime, read_workshop};
+use crate::digest::content_digest;
+use crate::error::{Error, Result};
+use crate::model::{Runtime, Workshop};
+
+/// A workshop that opened and passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedWorkshop {
+    /// The file's name, as given.
+    pub file: String,
+    /// Definition and artifacts.
+    pub workshop: Workshop,
+    /// The learner's runtime state.
+    pub runtime: Runtime,
+    /// The content digest, stored and recomputed (they are equal).
+    pub digest: String,
+    /// The format version the file had before it was migrated in memory, if it was older.
+    pub migrated_from: Option<i64>,
+}
+
+/// A plain SQLite database: not a workshop, opened as a playground.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playground {
+    /// The file's name, as given.
+    pub file: String,
+    /// Tables and views with their row counts (views: `None`).
+    pub tables: Vec<(String, Option<i64>)>,
+    /// Another program's `application_id`, when the file carries one (0 is a plain database).
+    pub application_id: Option<u32>,
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    /// A Stepwise workshop.
+    Workshop(Box<OpenedWorkshop>),
+    /// Any other SQLite database: a plain one, or another program's.
+    Playground(Playground),
+}
+
+/// Loads a current-version workshop from `conn` and checks its content digest.
+///
+/// # Errors
+/// [`Error::DigestMismatch`] when the content no longer matches the stored digest, and the
+/// errors of reading (see [`read_workshop`]).
+pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)> {
+    let workshop = read_workshop(conn, file).map_err(|e| unreadable(file, e))?;
+    let computed = content_digest(&workshop);
+    let stored = get_meta(conn, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
+    if stored != computed {
+        return Err(Error::DigestMismatch { file: file.to_owned(), stored, computed });
+    }
+    Ok((workshop, computed))
+}
+
+/// Opens an untrusted database the one way every caller does — the worker's import and open,
+/// the player, the CLI and the fuzz targets: **harden → classify → (copy) → migrate → load and
+/// check the digest**.
+///
+/// The caller has sniffed the file's header (see [`crate::sniff()`]) and opened `conn` on it;
+/// the connection comes back with what it holds. Another program's SQLite file (its own
+/// `application_id`) is a playground like any plain database. A workshop on a read-only
+/// connection is checked and read on a hardened copy in memory, which comes back instead:
+/// SQLite verifies no CHECK constraint of a database it opened read-only, so the copy is where
+/// they are checked. A workshop of an older format version is migrated — in place on a writable
+/// connection, on the copy otherwise — with `now` as the migration's time.
+///
+/// # Errors
+/// As [`inspect`] and [`load_checked`]; [`crate::db::migrate::migrate`]'s errors; an unreadable row
+/// is [`Error::Corrupt`] naming the file.
+pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connection, Opened)> {
+    harden(&conn)?;
+    let (kind, application_id) = match inspect(&conn, file) {
+        Ok(kind) => (kind, None),
+        Err(Error::ForeignApplication { application_id, .. }) => (Kind::Playground, Some(application_id)),
+        Err(e) => return Err(e),
+    };
+    if kind == Kind::Playground {
+        let tables = playground_tables(&conn, file)?;
+        return Ok((conn, Opened::Playground(Playground { file: file.to_owned(), tables, application_id })));
+    }
+    let mut conn = if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) { checked_copy(&conn, file)? } else { conn };
+    let migrated_from = match kind {
+        Kind::OlderWorkshop(v) => {
+            crate::db::migrate::migrate(&mut conn, file, now).map_err(|e| unreadable(file, e))?;
+            Some(v)
+        }
+        _ => None,
+    };
+    let (workshop, digest) = load_checked(&conn, file)?;
+    let runtime = read_runtime(&conn, file).map_err(|e| unreadable(file, e))?;
+    let opened = OpenedWorkshop { file: file.to_owned(), workshop, runtime, digest, migrated_from };
+    Ok((conn, Opened::Workshop(Box::new(opened))))
+}

@@ -1,0 +1,152 @@
+//! Runs a step's checks (`sql`, `answer`, `manual`, `external`) against a learner's workspace and input.
+//!
+//! [`check`] gives an [`Outcome`] a learner can read; it never panics and never changes the
+//! workspace. [`validate_rule`] finds an author's mistakes before a learner meets them, and
+//! [`run_query`] runs the learner's own SQL (the playground's SQL box) under the same limits.
+//!
+//! Every query is a single statement and runs under an instruction budget
+//! ([`QUERY_BUDGET`]), so an endless recursive CTE stops with a message instead of hanging the
+//! worker. The budget is counted in SQLite virtual-machine instructions, not time, so it behaves
+//! the same natively and in the browser.
+//!
+//! ```
+//! use stepwise_artifact::{rules, Rule, SqlExpect, Value};
+//! let mut ws = rusqlite::Connection::open_in_memory().unwrap();
+//! ws.execute_batch("CREATE TABLE customers (id INTEGER, name TEXT); INSERT INTO customers VALUES (1, 'Ada');").unwrap();
+//! let rule = Rule::Sql { query: "SELECT count(*) FROM customers".into(), expect: SqlExpect::Scalar(Value::Integer(5)) };
+//! let outcome = rules::check(&rule, &mut ws, None);
+//! assert!(!outcome.passed);
+//! assert_eq!(outcome.message, "expected 5, got 1");
+//! ```
+
+mod answer;
+mod authoring;
+mod compare;
+mod outcome;
+mod sandbox;
+#[cfg(test)]
+mod tests;
+
+use rusqlite::Connection;
+
+use self::answer::*;
+use self::authoring::*;
+use self::compare::*;
+use self::outcome::*;
+use self::sandbox::*;
+use crate::model::{AnswerExpect, Rule};
+
+pub use self::outcome::{CONFIRMED, MAX_ROWS, Outcome, QUERY_BUDGET, QueryResult};
+
+/// Runs one check and says whether it passed.
+///
+/// - `sql`: runs the rule's query on `workspace`, read-only, and compares its result with
+///   `expect` (integers and reals compare numerically, text exactly, NULL equals NULL; unordered
+///   rows compare as a multiset). `input` is ignored.
+/// - `answer`: compares `input` with `expect` after trimming and collapsing inner whitespace.
+/// - `manual`, `external`: pass when `input` is [`CONFIRMED`]; never [`Outcome::verified`].
+///
+/// `workspace` is `&mut` only to install, for the duration of the query, the instruction budget
+/// (a progress handler) and an authorizer that lets through reading only; both are removed
+/// afterwards, and replace any the caller had set.
+pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Outcome {
+    match rule {
+        Rule::Sql { query, expect } => check_sql(query, expect, workspace),
+        Rule::Answer { expect } => check_answer(expect, input),
+        Rule::Manual {} => {
+            if confirmed(input) {
+                Outcome::unverified(true, "confirmed")
+            } else {
+                Outcome::unverified(false, "confirm when you have done it")
+            }
+        }
+        Rule::External { .. } => {
+            if confirmed(input) {
+                Outcome::unverified(true, "marked as done (checked outside Stepwise, so not verified)")
+            } else {
+                Outcome::unverified(false, "checked outside Stepwise: run the spec yourself")
+            }
+        }
+    }
+}
+
+/// Checks a rule as an author wrote it, before any learner runs it.
+///
+/// # Errors
+///
+/// Every problem found, one sentence each, joined with `"; "`: an empty or unparsable query, a
+/// query with several statements or that writes, ragged expected rows, an empty `any_of`, a
+/// pattern that does not compile, an `external` rule without runner or spec.
+///
+/// ```
+/// use stepwise_artifact::{rules, AnswerExpect, Rule};
+/// let rule = Rule::Answer { expect: AnswerExpect::Pattern { regex: "(left".into() } };
+/// assert!(rules::validate_rule(&rule).unwrap_err().starts_with("the pattern does not compile"));
+/// ```
+pub fn validate_rule(rule: &Rule) -> Result<(), String> {
+    let mut problems = Vec::new();
+    match rule {
+        Rule::Sql { query, expect } => {
+            validate_query(query, &mut problems);
+            validate_sql_expect(expect, &mut problems);
+        }
+        Rule::Answer { expect: AnswerExpect::Exact { any_of, .. } } => {
+            if any_of.is_empty() {
+                problems.push("`any_of` lists no answer".to_owned());
+            }
+            for (i, a) in any_of.iter().enumerate() {
+                if normalise(a).is_empty() {
+                    problems.push(format!("answer {} of `any_of` is blank", i + 1));
+                }
+            }
+        }
+        Rule::Answer { expect: AnswerExpect::Pattern { regex } } => {
+            if regex.trim().is_empty() {
+                problems.push("the pattern is empty".to_owned());
+            } else if let Err(e) = compile_pattern(regex) {
+                problems.push(format!("the pattern does not compile: {e}"));
+            }
+        }
+        Rule::Manual {} => {}
+        Rule::External { runner, spec } => {
+            if runner.trim().is_empty() {
+                problems.push("`runner` is empty (say what runs the spec: goss, shell, kubectl…)".to_owned());
+            }
+            if spec.trim().is_empty() {
+                problems.push("`spec` is empty".to_owned());
+            }
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+}
+
+/// Runs one statement of the learner's own SQL on their workspace (writes allowed) and returns
+/// its first `max_rows` rows; a statement that returns no rows gives an empty result.
+///
+/// The statement runs under the same [`QUERY_BUDGET`] as checks. `workspace` is `&mut` only to
+/// install it (a progress handler, removed afterwards).
+///
+/// # Errors
+///
+/// A sentence for the learner: SQLite's own message verbatim when SQLite refuses or fails the
+/// statement; otherwise that the text is empty, holds several statements, or ran too long.
+///
+/// ```
+/// let mut ws = rusqlite::Connection::open_in_memory().unwrap();
+/// stepwise_artifact::rules::run_query(&mut ws, "CREATE TABLE t (x)", 10).unwrap();
+/// let r = stepwise_artifact::rules::run_query(&mut ws, "SELECT * FROM nope", 10);
+/// assert_eq!(r.unwrap_err(), "no such table: nope");
+/// ```
+pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Result<QueryResult, String> {
+    let fetched = execute(workspace, sql, Access::ReadWrite, max_rows, QUERY_BUDGET).map_err(|e| match e {
+        QueryError::Empty => "there is no statement to run".to_owned(),
+        QueryError::Several => "run one statement at a time: remove everything after the first `;`".to_owned(),
+        // Only read-only runs refuse these; say what happened all the same.
+        QueryError::Writes => "the statement would change the database".to_owned(),
+        QueryError::NoColumns => "the statement returns no columns".to_owned(),
+        QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
+        QueryError::Budget => budget_message("the statement"),
+        QueryError::Sqlite(m) => m,
+    })?;
+    Ok(fetched.into_result(max_rows))
+}
