@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark command (issue #7): measures every figure of docs/performance.md against its
+# The benchmark command: measures every figure of docs/performance.md against its
 # reference in the same run, and renders the table there. Benchmarks print figures; nothing here
 # fails on a time. In order:
 #   1. scripts/setup.sh, `cargo build --release` of stepwise and stepwise-bench, and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fuzzing command (issue 7): runs each cargo-fuzz target of fuzz/ for a set time and prints,
+# The fuzzing command: runs each cargo-fuzz target of fuzz/ for a set time and prints,
 # per target, how many inputs it ran and whether it crashed (docs/robustness.md § Fuzzing). In order:
 #   1. cargo-fuzz (cargo install at the pinned version, skipped when present) and a C++ compiler
 #      for libFuzzer (clang from apt when there is none)

@@ -48,7 +48,7 @@ pub fn App() -> Html {
         let key = prompt.pending.clone();
         html! { <DuplicateDialog {key} {prompt} {on_choose} /> }
     });
-    // A zip added by picker or drop (issue #5): what it holds, asked before it is built.
+    // A zip added by picker or drop: what it holds, asked before it is built.
     let zip = library.zip().cloned().map(|prompt| {
         let commands = commands.clone();
         let on_answer = {
@@ -103,7 +103,7 @@ fn import_from_address(commands: &Commands) {
     let Ok(search) = location.search() else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
     let Some(src) = params.get("src").filter(|s| !s.trim().is_empty()) else { return };
-    commands.import_url(crate::components::absolute(src.trim()));
+    commands.import_url(crate::hooks::absolute(src.trim()));
     params.delete("src");
     let rest = params.to_string().as_string().unwrap_or_default();
     let path = location.pathname().unwrap_or_default();

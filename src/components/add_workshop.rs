@@ -1,13 +1,13 @@
 //! Adding a workshop: a file picker, an address field, and the samples served with the app.
-//! (Dropping a file anywhere on the page is [`super::DropZone`].)
+//! (Dropping a file anywhere on the page is [`super::drop_zone::DropZone`].)
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::hooks::use_library;
+use crate::hooks::{absolute, use_library};
 
-use super::SampleList;
+use super::sample_list::SampleList;
 
 /// The "Add a workshop" panel.
 #[component]
@@ -76,10 +76,4 @@ pub fn AddWorkshop() -> Html {
             </div>
         </section>
     }
-}
-
-/// `text` resolved against the page's address (so `samples/x.db` works too).
-pub fn absolute(text: &str) -> String {
-    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    web_sys::Url::new_with_base(text, &base).map(|u| u.href()).unwrap_or_else(|_| text.to_owned())
 }

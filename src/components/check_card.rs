@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use stepwise_protocol::CheckView;
 
-use super::StepContent;
+use super::step_content::StepContent;
 
 /// What the UI sends as `input` to confirm a `manual` or `external` check (`rules::CONFIRMED`).
 pub const CONFIRMED: &str = "yes";

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::Modal;
+use super::modal::Modal;
 
 /// Props of [`ConfirmAction`].
 #[derive(Properties, PartialEq)]

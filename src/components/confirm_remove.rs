@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use stepwise_protocol::Entry;
 
-use super::Modal;
+use super::modal::Modal;
 
 /// Props of [`ConfirmRemove`].
 #[derive(Properties, PartialEq)]

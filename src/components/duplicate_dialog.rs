@@ -6,7 +6,7 @@ use crate::format::count;
 use crate::state::library::DuplicatePrompt;
 use stepwise_protocol::{DuplicateChoice, Entry};
 
-use super::Modal;
+use super::modal::Modal;
 
 /// Props of [`DuplicateDialog`].
 #[derive(Properties, PartialEq)]

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_library;
 
-use super::JobProgress;
+use super::job_progress::JobProgress;
 
 /// Every import under way (the UI stays usable meanwhile).
 #[component]

@@ -17,8 +17,15 @@ use stepwise_protocol::{
 use crate::hooks::{Commands, Route, WorkerHandle, navigate, replace};
 use crate::state::library::Job;
 
+use super::check_card::CheckCard;
+use super::confirm_action::ConfirmAction;
+use super::job_progress::JobProgress;
+use super::sql_box::SqlBox;
+use super::step_artifacts::StepArtifacts;
+use super::step_content::StepContent;
+use super::step_toc::StepToc;
 use super::step_toc::lock_icon;
-use super::{CheckCard, ConfirmAction, JobProgress, SqlBox, StepArtifacts, StepContent, StepToc};
+use super::text_form_actions::TextFormActions;
 
 /// Props of [`Player`].
 #[derive(Properties, PartialEq)]
@@ -36,7 +43,7 @@ pub struct PlayerProps {
 
 /// An action waiting for the learner's confirmation.
 #[derive(Clone, PartialEq)]
-enum Pending {
+enum Confirmation {
     ResetWorkspace(String),
     ResetProgress,
     Restore(i64, String),
@@ -71,7 +78,7 @@ pub fn Player(props: &PlayerProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let sql_result = use_state(|| None::<Result<SqlTable, String>>);
-    let pending = use_state(|| None::<Pending>);
+    let pending = use_state(|| None::<Confirmation>);
     // Kept in state: a re-render (after a dialog) must not fold the panel the learner opened.
     let tools_open = use_state(|| false);
     let id = props.entry.id.clone();
@@ -209,7 +216,7 @@ pub fn Player(props: &PlayerProps) -> Html {
             });
         })
     };
-    let ask = |p: Pending| {
+    let ask = |p: Confirmation| {
         let pending = pending.clone();
         Callback::from(move |_: MouseEvent| pending.set(Some(p.clone())))
     };
@@ -219,26 +226,26 @@ pub fn Player(props: &PlayerProps) -> Html {
             Callback::from(move |_| pending.set(None))
         };
         let (title, text, action, body) = match &p {
-            Pending::ResetWorkspace(slug) => (
+            Confirmation::ResetWorkspace(slug) => (
                 "Reset your workspace?",
                 format!("Your workspace database is replaced by the data of “{}”. Tables and views you created are lost.", step.title),
                 "Reset workspace",
                 Move::ResetWorkspace(ResetWorkspace { entry: id.clone(), step: slug.clone() }),
             ),
-            Pending::ResetProgress => (
+            Confirmation::ResetProgress => (
                 "Reset your progress?",
                 "Every step goes back to not done and your check results are forgotten. Your workspace and snapshots are kept.".to_owned(),
                 "Reset progress",
                 Move::ResetProgress(ResetProgress { entry: id.clone() }),
             ),
-            Pending::Restore(snapshot, label) => (
+            Confirmation::Restore(snapshot, label) => (
                 "Go back to this snapshot?",
                 format!("Your progress, check results and workspace go back to “{label}”. What you did since is replaced."),
                 "Go back",
                 Move::Restore(RestoreSnapshot { entry: id.clone(), snapshot: *snapshot }),
             ),
         };
-        let follow = !matches!(p, Pending::ResetWorkspace(_));
+        let follow = !matches!(p, Confirmation::ResetWorkspace(_));
         let on_confirm = {
             let (pending, request) = (pending.clone(), request.clone());
             Callback::from(move |_| {
@@ -301,7 +308,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                             aria-label={format!("Download {}", v.file_name)}>{ "Download" }</button>
                     if let Some(job) = &props.download { <JobProgress job={job.clone()} /> }
                 </div>
-                <super::TextFormActions entry={props.entry.clone()} busy={props.download.is_some()} />
+                <TextFormActions entry={props.entry.clone()} busy={props.download.is_some()} />
             </header>
             <div class="player-layout">
                 <StepToc entry={AttrValue::from(id.clone())} steps={v.steps.clone()} shown={v.index} current={v.current_step.clone()} />
@@ -347,9 +354,9 @@ pub fn Player(props: &PlayerProps) -> Html {
                         <summary>{ "Workspace, progress and snapshots" }</summary>
                         <div class="tool-actions">
                             if v.has_project && v.locked.is_none() {
-                                <button class="secondary" onclick={ask(Pending::ResetWorkspace(step.slug.clone()))}>{ "Reset my workspace to this step" }</button>
+                                <button class="secondary" onclick={ask(Confirmation::ResetWorkspace(step.slug.clone()))}>{ "Reset my workspace to this step" }</button>
                             }
-                            <button class="secondary" onclick={ask(Pending::ResetProgress)}>{ "Reset progress" }</button>
+                            <button class="secondary" onclick={ask(Confirmation::ResetProgress)}>{ "Reset progress" }</button>
                         </div>
                         <h3>{ "Snapshots" }</h3>
                         if v.snapshots.is_empty() {
@@ -360,7 +367,7 @@ pub fn Player(props: &PlayerProps) -> Html {
                                     <li>
                                         <span>{ s.label.clone() }</span>{ " " }
                                         <time class="meta" datetime={s.taken_at.clone()}>{ s.taken_at.replace('T', " ").trim_end_matches('Z').to_owned() }</time>{ " " }
-                                        <button class="secondary small" onclick={ask(Pending::Restore(s.id, s.label.clone()))}
+                                        <button class="secondary small" onclick={ask(Confirmation::Restore(s.id, s.label.clone()))}
                                                 aria-label={format!("Go back to {}", s.label)}>{ "Go back" }</button>
                                     </li>
                                 }) }

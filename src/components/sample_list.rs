@@ -3,10 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::hooks::{SamplesState, use_library, use_samples};
+use crate::hooks::{SamplesState, absolute, use_library, use_samples};
 use crate::samples::{SampleEntry, human_size};
-
-use super::add_workshop::absolute;
 
 /// Lists the sample workshops served with the app, each with an "Add" button.
 #[component]

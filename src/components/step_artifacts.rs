@@ -1,4 +1,4 @@
-//! A step's compiled artifacts under its content (issue #4), loaded when the learner opens the
+//! A step's compiled artifacts under its content, loaded when the learner opens the
 //! panel: the Kubernetes manifests one resource at a time (copy, download), the files of the
 //! file-state archive (text shown, binary described) and the educational state.
 

@@ -7,7 +7,7 @@ use crate::hooks::Route;
 use crate::state::library::Job;
 use stepwise_protocol::{Entry, EntryKind};
 
-use super::JobProgress;
+use super::job_progress::JobProgress;
 
 /// Props of [`WorkshopCard`].
 #[derive(Properties, PartialEq)]

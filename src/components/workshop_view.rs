@@ -7,7 +7,8 @@ use crate::format::{count, human_size};
 use crate::state::library::Job;
 use stepwise_protocol::{Entry, OpenedView, StepSummary};
 
-use super::JobProgress;
+use super::job_progress::JobProgress;
+use super::text_form_actions::TextFormActions;
 
 /// Props of [`WorkshopView`].
 #[derive(Properties, PartialEq)]
@@ -40,7 +41,7 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                 if let Some(job) = &props.download { <JobProgress job={job.clone()} /> }
             </div>
         </div>
-        <super::TextFormActions entry={entry.clone()} busy={props.download.is_some()} />
+        <TextFormActions entry={entry.clone()} busy={props.download.is_some()} />
         </>
     };
     match &props.view {

@@ -1,11 +1,11 @@
-//! Asks before a database is built from an added zip (issue #5): what the worker found in it.
+//! Asks before a database is built from an added zip: what the worker found in it.
 
 use yew::prelude::*;
 
 use crate::state::library::ZipPrompt;
 use stepwise_protocol::TextForm;
 
-use super::Modal;
+use super::modal::Modal;
 
 /// Props of [`ZipDialog`].
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,7 @@ use web_sys::File;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::hooks::WorkerHandle;
+use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
     Added, ByteProgress, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
     ImportZip, List, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,

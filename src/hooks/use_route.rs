@@ -12,7 +12,7 @@ pub enum Route {
     Entry(String),
     /// One step of a stored workshop: `#/w/<id>/s/<slug>`.
     Step(String, String),
-    /// The SQL playground of a stored database, by entry id (`#/p/<id>`, issue #5).
+    /// The SQL playground of a stored database, by entry id (`#/p/<id>`).
     Playground(String),
 }
 
@@ -103,6 +103,12 @@ pub fn use_route() -> Route {
         });
     }
     (*route).clone()
+}
+
+/// `text` resolved against the page's address (so `samples/x.db` works too).
+pub fn absolute(text: &str) -> String {
+    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    web_sys::Url::new_with_base(text, &base).map(|u| u.href()).unwrap_or_else(|_| text.to_owned())
 }
 
 #[cfg(test)]

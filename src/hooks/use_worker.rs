@@ -41,7 +41,7 @@ pub enum WorkerStatus {
 }
 
 /// One request waiting for its response.
-struct Pending {
+struct AwaitedReply {
     on_progress: Option<Callback<ByteProgress>>,
     reply: oneshot::Sender<Response>,
 }
@@ -50,7 +50,7 @@ struct Pending {
 struct Inner {
     worker: RefCell<Option<Worker>>,
     next_id: Cell<u32>,
-    pending: RefCell<HashMap<u32, Pending>>,
+    pending: RefCell<HashMap<u32, AwaitedReply>>,
     /// Whether `Init` was answered with `Ready`: until then requests wait in `queue`.
     open: Cell<bool>,
     queue: RefCell<Vec<JsValue>>,
@@ -98,7 +98,7 @@ impl WorkerHandle {
             Err(reason) => return Err(WorkerError::new(ErrorKind::Internal, reason)),
         };
         let (reply, answer) = oneshot::channel();
-        self.inner.pending.borrow_mut().insert(id, Pending { on_progress, reply });
+        self.inner.pending.borrow_mut().insert(id, AwaitedReply { on_progress, reply });
         if wait_for_init && !self.inner.open.get() {
             self.inner.queue.borrow_mut().push(message);
         } else {

@@ -1,4 +1,4 @@
-//! The SQL playground of a stored database at `#/p/<id>` (issue #5): its tables and views with
+//! The SQL playground of a stored database at `#/p/<id>`: its tables and views with
 //! row counts, a paged table browser sortable by column, a SQL box with the session's history,
 //! one table as CSV. Writing a workshop's definition tables needs write mode, on purpose.
 

@@ -84,7 +84,7 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
             <div class="notice">
                 <p>{ format!("It could not be opened: {message}") }</p>
                 // A workshop changed in the playground's write mode no longer matches its digest:
-                // its tables can still be looked at (issue #5).
+                // its tables can still be looked at.
                 <p><a href={Route::Playground(props.id.to_string()).href()}>{ "Open the SQL playground" }</a></p>
             </div>
         },

@@ -1,5 +1,5 @@
 // Loading a big workshop from a file until its first step shows, in the real app, against a
-// plain OPFS write of the same bytes in the same browser (issue 7, target ≤ 1.5×).
+// plain OPFS write of the same bytes in the same browser (target ≤ 1.5×).
 //
 //   node tests/bench/load.bench.mjs --dist dist --data target/bench/data [--quick]
 //

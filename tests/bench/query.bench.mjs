@@ -1,6 +1,5 @@
 // An aggregate query over the 1M-row database in the worker, against the same query in sql.js
-// (npm `sql.js`, its wasm build) in the same headless Chromium on the same `.db` (issue 7,
-// target ≤ 1.0×).
+// (npm `sql.js`, its wasm build) in the same headless Chromium on the same `.db` (target ≤ 1.0×).
 //
 //   node tests/bench/query.bench.mjs --dist dist --data target/bench/data [--quick]
 //

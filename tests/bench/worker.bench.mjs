@@ -1,4 +1,4 @@
-// The worker's latency as the page sees it (issue 7): the UI → worker → UI round trip of
+// The worker's latency as the page sees it: the UI → worker → UI round trip of
 // `select 1` (p50 and p99), and recording a passed check durably in OPFS (p50). No references:
 // the targets are absolute (≤ 2 ms / 10 ms, ≤ 2 ms).
 //

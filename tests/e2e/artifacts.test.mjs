@@ -1,4 +1,4 @@
-// The player's artifacts panel end to end (issue #4): a step's Kubernetes manifests one resource
+// The player's artifacts panel end to end: a step's Kubernetes manifests one resource
 // at a time (copy, download), its files (text shown), and what the learner knows now.
 // Headless Chromium, real worker.
 //

@@ -1,5 +1,6 @@
 // What every end-to-end test shares about the browser: Debian's Chromium, never a downloaded
-// one, with the flags this machine needs (TOOLCHAIN.md). Each test gives it a fresh profile.
+// one, with the flags this machine needs (the same as webdriver.json's). Each test gives it a
+// fresh profile.
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',

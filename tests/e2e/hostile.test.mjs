@@ -1,4 +1,4 @@
-// The hostile-input corpus through the real worker (issue #7): a library holding a workshop with
+// The hostile-input corpus through the real worker: a library holding a workshop with
 // progress (and a playground) gets every input of crates/artifact/tests/corpus/mod.rs through
 // each import path — a .db import, a workshop zip import, a project zip import and a rebuild of
 // the stored playground. After each: the error is reported with its message (naming the file

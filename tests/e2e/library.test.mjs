@@ -1,4 +1,4 @@
-// The library end to end (issue #3): add workshops by file picker, drag-and-drop, `?src=` and
+// The library end to end: add workshops by file picker, drag-and-drop, `?src=` and
 // refuse broken files; list, reopen after a reload, open, download, remove; duplicates; the
 // memory-only fallback on an insecure origin; a second tab. Headless Chromium, real worker.
 //

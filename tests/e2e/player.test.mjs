@@ -1,4 +1,4 @@
-// The player end to end (issue #4): open a workshop from the library, its table of contents and
+// The player end to end: open a workshop from the library, its table of contents and
 // step addresses, the SQL box against the learner's workspace, sql and answer checks (pass and
 // fail with the reason), locked steps, keyboard navigation, progress kept across a reload, and
 // the downloaded .db verified by the CLI (digest unchanged, progress in its runtime tables).

@@ -1,4 +1,4 @@
-// Storage full (issue #3): with the origin's quota lowered through Chromium's DevTools protocol
+// Storage full: with the origin's quota lowered through Chromium's DevTools protocol
 // (Storage.overrideQuotaForOrigin: the browser's real quota, not a mock), an import that does not
 // fit is refused with a sentence, whether its size is known up front (a picked file) or only
 // found out while writing (a download without Content-Length), and what was stored stays as it was.

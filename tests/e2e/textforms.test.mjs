@@ -1,4 +1,4 @@
-// Text forms and the SQL playground end to end (issue #5): export a workshop as YAML/CSV and
+// Text forms and the SQL playground end to end: export a workshop as YAML/CSV and
 // decompiled zips (real downloads, checked with the CLI: same bytes as `stepwise export`, same
 // digest after `stepwise build`), import zips after a preview, refuse bad zips with the file and
 // line and without changing the library, browse and query in the playground (a write to a

@@ -10,7 +10,7 @@ mod corpus;
 
 use std::path::{Path, PathBuf};
 
-use corpus::Route;
+use corpus::ImportPath;
 use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::native::fs;
 use stepwise_artifact::project;
@@ -109,13 +109,13 @@ fn main() {
     // The hostile corpus: each input to the target of its route.
     for input in corpus::corpus() {
         let target = match input.route {
-            Route::Db => "open",
-            Route::WorkshopZip => "workshop_zip",
-            Route::ProjectZip => "project_zip",
+            ImportPath::Db => "open",
+            ImportPath::WorkshopZip => "workshop_zip",
+            ImportPath::ProjectZip => "project_zip",
         };
         let name = format!("hostile-{}", input.file);
         match input.route {
-            Route::Db => put_db(&mut seeds, &name, &input.bytes, scratch.path()),
+            ImportPath::Db => put_db(&mut seeds, &name, &input.bytes, scratch.path()),
             _ => seeds.put(target, &name, &input.bytes),
         }
     }

@@ -33,11 +33,11 @@ pub fn content_digest(w: &Workshop) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a WorkshopMeta,
-        steps: Vec<StepDoc<'a>>,
+        steps: Vec<DigestStep<'a>>,
         assets: Vec<AssetDoc<'a>>,
     }
     #[derive(Serialize)]
-    struct StepDoc<'a> {
+    struct DigestStep<'a> {
         slug: &'a str,
         title: &'a str,
         minutes: Option<u32>,
@@ -64,7 +64,7 @@ pub fn content_digest(w: &Workshop) -> String {
         steps: w
             .steps
             .iter()
-            .map(|s| StepDoc {
+            .map(|s| DigestStep {
                 slug: &s.slug,
                 title: &s.title,
                 minutes: s.minutes,

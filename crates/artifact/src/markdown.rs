@@ -216,7 +216,7 @@ fn sanitise(raw: &str, images: &HashSet<String>) -> String {
     });
     builder.set_tag_attribute_value("input", "disabled", "");
     // Every input left is a task list's checkbox: without this a raw `<input>` (its other `type`
-    // dropped by the filter) became an empty text box (found by the `markdown` fuzz target).
+    // dropped by the filter) would be an empty text box.
     builder.set_tag_attribute_value("input", "type", "checkbox");
     builder.clean(raw).to_string()
 }

@@ -1,6 +1,6 @@
 //! The csv-spectrum suite (npm `csv-spectrum`, a devDependency installed by `npm ci` in
 //! `scripts/setup.sh`): every CSV goes through the project importer and comes out equal to the
-//! suite's JSON expectation, and again after a project export and rebuild (issue #5).
+//! suite's JSON expectation, and again after a project export and rebuild.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The hostile-input corpus (issue #7; `tests/corpus/mod.rs`), natively: every input is refused
+//! The hostile-input corpus (`tests/corpus/mod.rs`), natively: every input is refused
 //! with a message that names the file and what is wrong, changes nothing and never panics; plus
 //! systematic sweeps of truncations and bit flips of a workshop file, and the Markdown XSS list.
 #![cfg(not(target_arch = "wasm32"))]
@@ -8,7 +8,7 @@ mod corpus;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use corpus::{Input, Route};
+use corpus::{ImportPath, Input};
 use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Error, Opened, markdown, open_path, project, verify_path};
@@ -18,7 +18,7 @@ fn refuse(dir: &Path, input: &Input) -> Error {
     let path = dir.join(&input.file);
     std::fs::write(&path, &input.bytes).unwrap();
     let err = match input.route {
-        Route::Db => match open_path(&path) {
+        ImportPath::Db => match open_path(&path) {
             // Another program's file opens as a playground, as in the app; as a workshop,
             // `verify` refuses it.
             Ok(Opened::Playground(p)) if p.application_id.is_some() => {
@@ -27,13 +27,13 @@ fn refuse(dir: &Path, input: &Input) -> Error {
             Ok(_) => panic!("{}: {} opened", input.what, input.file),
             Err(e) => e,
         },
-        Route::WorkshopZip => {
+        ImportPath::WorkshopZip => {
             let out = dir.join("out.db");
             let Err(err) = stepwise_artifact::build_file(&path, &out) else { panic!("{}: built", input.what) };
             assert!(!out.exists(), "{}: a failed build left out.db", input.what);
             err
         }
-        Route::ProjectZip => FileTree::from_zip(&input.file, &input.bytes, &Limits::default())
+        ImportPath::ProjectZip => FileTree::from_zip(&input.file, &input.bytes, &Limits::default())
             .and_then(|tree| {
                 let mut conn = Connection::open_in_memory().unwrap();
                 project::rebuild(&tree, &mut conn).map(drop)
@@ -60,7 +60,7 @@ fn every_input_of_the_corpus_is_refused_naming_the_file_and_the_problem() {
         let dir = tempfile::tempdir().unwrap();
         let err = refuse(dir.path(), input);
         let msg = err.to_string();
-        if input.route != Route::ProjectZip {
+        if input.route != ImportPath::ProjectZip {
             assert!(msg.contains(&input.file), "{}: {msg:?} does not name {}", input.what, input.file);
         }
         for part in &input.native {

@@ -9,13 +9,13 @@ use stepwise_bench::native;
 
 #[derive(Parser)]
 #[command(name = "stepwise-bench", about = "Stepwise's benchmark data sets and native figures")]
-struct Cli {
+struct BenchCli {
     #[command(subcommand)]
-    command: Command,
+    command: BenchCommand,
 }
 
 #[derive(Subcommand)]
-enum Command {
+enum BenchCommand {
     /// Make the data sets (skips those already made by this version of the generator).
     #[command(after_help = "Example:\n  stepwise-bench gen --out target/bench/data --quick")]
     Gen {
@@ -56,8 +56,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Gen { out, quick } => match stepwise_bench::data::generate_all(&out, quick) {
+    match BenchCli::parse().command {
+        BenchCommand::Gen { out, quick } => match stepwise_bench::data::generate_all(&out, quick) {
             Ok(done) => {
                 for g in done {
                     let what = if g.made { "made" } else { "present" };
@@ -70,7 +70,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Native { dist, data, cli, work, runs, groups, list } => {
+        BenchCommand::Native { dist, data, cli, work, runs, groups, list } => {
             if list {
                 for g in native::GROUPS {
                     println!("{g}");

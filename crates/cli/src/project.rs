@@ -8,7 +8,7 @@ use stepwise_artifact::project;
 
 use crate::{CliResult, Failure, confirm, out};
 
-/// Project subcommands (ADR-0004: a project folder holds project.yaml, data/, playground.db, history.log).
+/// Project subcommands (a project folder holds project.yaml, data/, playground.db, history.log; docs/format.md § Project form).
 #[derive(Subcommand)]
 pub enum ProjectCommand {
     /// Export any SQLite database as a project: project.yaml + data/<table>.csv.

@@ -208,14 +208,14 @@ impl Backend {
         Ok(())
     }
 
-    /// Starts writing a new file `name` (not visible until [`Import::commit`]).
+    /// Starts writing a new file `name` (not visible until [`IncomingFile::commit`]).
     ///
     /// # Errors
     /// The name exists, or no slot is free.
-    pub fn begin_import(&self, name: &str, size: u64) -> Result<Import<'_>, StoreError> {
+    pub fn begin_import(&self, name: &str, size: u64) -> Result<IncomingFile<'_>, StoreError> {
         Ok(match self {
-            Backend::Opfs { util, .. } => Import::Opfs(util.create_import(name, size).map_err(|e| from_sah(&e))?),
-            Backend::Memory(util) => Import::Memory(util.create_import(name, size).map_err(|e| from_mem(&e))?),
+            Backend::Opfs { util, .. } => IncomingFile::Opfs(util.create_import(name, size).map_err(|e| from_sah(&e))?),
+            Backend::Memory(util) => IncomingFile::Memory(util.create_import(name, size).map_err(|e| from_mem(&e))?),
         })
     }
 
@@ -223,10 +223,10 @@ impl Backend {
     ///
     /// # Errors
     /// No such file, the file is open, or the pool failed.
-    pub fn begin_export(&self, name: &str) -> Result<Export<'_>, StoreError> {
+    pub fn begin_export(&self, name: &str) -> Result<OutgoingFile<'_>, StoreError> {
         Ok(match self {
-            Backend::Opfs { util, .. } => Export::Opfs(util.open_export(name).map_err(|e| from_sah(&e))?),
-            Backend::Memory(util) => Export::Memory(util.open_export(name).map_err(|e| from_mem(&e))?),
+            Backend::Opfs { util, .. } => OutgoingFile::Opfs(util.open_export(name).map_err(|e| from_sah(&e))?),
+            Backend::Memory(util) => OutgoingFile::Memory(util.open_export(name).map_err(|e| from_mem(&e))?),
         })
     }
 
@@ -251,23 +251,23 @@ fn classify_install(e: &OpfsSAHError) -> InstallFailure {
     InstallFailure::Unsupported(e.to_string())
 }
 
-/// A file being written; dropped without [`Import::commit`], it leaves nothing behind.
-pub enum Import<'a> {
+/// A file being written; dropped without [`IncomingFile::commit`], it leaves nothing behind.
+pub enum IncomingFile<'a> {
     /// Into the OPFS pool.
     Opfs(<OpfsSAHPoolUtil as DbTransfer>::Target<'a>),
     /// Into memory.
     Memory(<MemVfsUtil as DbTransfer>::Target<'a>),
 }
 
-impl Import<'_> {
+impl IncomingFile<'_> {
     /// Writes `bytes` at `offset`.
     ///
     /// # Errors
     /// The browser refused the write (storage full…).
     pub fn write_at(&mut self, offset: u64, bytes: &[u8]) -> Result<(), StoreError> {
         match self {
-            Import::Opfs(t) => t.write_at(offset, bytes).map_err(|e| from_sah(&e)),
-            Import::Memory(t) => t.write_at(offset, bytes).map_err(|e| from_mem(&e)),
+            IncomingFile::Opfs(t) => t.write_at(offset, bytes).map_err(|e| from_sah(&e)),
+            IncomingFile::Memory(t) => t.write_at(offset, bytes).map_err(|e| from_mem(&e)),
         }
     }
 
@@ -277,26 +277,26 @@ impl Import<'_> {
     /// Flushing or naming failed (the slot is reclaimed).
     pub fn commit(self) -> Result<(), StoreError> {
         match self {
-            Import::Opfs(t) => t.commit().map_err(|e| from_sah(&e)),
-            Import::Memory(t) => t.commit().map_err(|e| from_mem(&e)),
+            IncomingFile::Opfs(t) => t.commit().map_err(|e| from_sah(&e)),
+            IncomingFile::Memory(t) => t.commit().map_err(|e| from_mem(&e)),
         }
     }
 }
 
 /// A stored file being read.
-pub enum Export<'a> {
+pub enum OutgoingFile<'a> {
     /// From the OPFS pool.
     Opfs(<OpfsSAHPoolUtil as DbTransfer>::Source<'a>),
     /// From memory.
     Memory(<MemVfsUtil as DbTransfer>::Source<'a>),
 }
 
-impl Export<'_> {
+impl OutgoingFile<'_> {
     /// The file's size in bytes.
     pub fn size(&self) -> u64 {
         match self {
-            Export::Opfs(s) => s.size(),
-            Export::Memory(s) => s.size(),
+            OutgoingFile::Opfs(s) => s.size(),
+            OutgoingFile::Memory(s) => s.size(),
         }
     }
 
@@ -306,8 +306,8 @@ impl Export<'_> {
     /// The browser failed to read.
     pub fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, StoreError> {
         match self {
-            Export::Opfs(s) => s.read_at(offset, buf).map_err(|e| from_sah(&e)),
-            Export::Memory(s) => s.read_at(offset, buf).map_err(|e| from_mem(&e)),
+            OutgoingFile::Opfs(s) => s.read_at(offset, buf).map_err(|e| from_sah(&e)),
+            OutgoingFile::Memory(s) => s.read_at(offset, buf).map_err(|e| from_mem(&e)),
         }
     }
 }

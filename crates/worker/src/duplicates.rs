@@ -8,7 +8,7 @@ use stepwise_protocol::{DuplicateChoice, ErrorKind, Imported, Resolved, WorkerEr
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault};
 use crate::faults;
-use crate::library::{Library, Pending, count, stored_bytes};
+use crate::library::{Library, PendingImport, count, stored_bytes};
 
 impl Library {
     /// Answers a [`stepwise_protocol::Duplicate`]. A failed answer keeps the import pending so
@@ -33,7 +33,7 @@ impl Library {
     async fn resolve_pending(
         &mut self,
         token: &str,
-        pending: &Pending,
+        pending: &PendingImport,
         choice: DuplicateChoice,
     ) -> Result<Resolved, Fault> {
         let file_name = pending.incoming.file_name.as_str();

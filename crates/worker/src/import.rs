@@ -9,7 +9,7 @@ use crate::backend::Backend;
 use crate::catalog::{self, file_of};
 use crate::errors::{self, About, Doing, Fault};
 use crate::faults;
-use crate::library::{Library, OnProgress, Pending, count, headroom, now, stored_bytes};
+use crate::library::{Library, OnProgress, PendingImport, count, headroom, now, stored_bytes};
 use crate::source::ByteSource;
 
 impl Library {
@@ -122,8 +122,10 @@ impl Library {
             match catalog::by_slug(self.catalog()?, slug) {
                 Ok(Some(existing)) => {
                     let pending = incoming.id.clone();
-                    self.pending
-                        .insert(pending.clone(), Pending { incoming: incoming.clone(), existing: existing.id.clone() });
+                    self.pending.insert(
+                        pending.clone(),
+                        PendingImport { incoming: incoming.clone(), existing: existing.id.clone() },
+                    );
                     return Ok(Added::Duplicate(Duplicate { pending, existing, incoming }));
                 }
                 Ok(None) => {}

@@ -34,6 +34,7 @@ pub mod lock;
 pub mod player;
 pub mod playground;
 pub mod serve;
+mod session;
 
 pub mod source;
 pub mod textforms;

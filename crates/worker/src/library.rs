@@ -27,7 +27,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::backend::{Backend, InstallFailure, PoolConfig};
 use crate::catalog::{self, CATALOG, file_of};
 use crate::errors::{self, About, Doing, Fault, not_found};
-use crate::player::Session;
+use crate::session::Session;
 use crate::source::CHUNK;
 
 /// Reports progress: `(stage, done, total)`.
@@ -39,7 +39,7 @@ pub const MEMORY_REASON: &str = "This browser does not let Stepwise keep files f
      tab closes. Download a workshop to keep your progress.";
 
 /// A checked import waiting for the user's answer to "already in your library".
-pub(crate) struct Pending {
+pub(crate) struct PendingImport {
     pub(crate) incoming: Entry,
     pub(crate) existing: String,
 }
@@ -49,7 +49,7 @@ pub struct Library {
     pub(crate) backend: Backend,
     catalog: Option<Connection>,
     storage: Storage,
-    pub(crate) pending: HashMap<String, Pending>,
+    pub(crate) pending: HashMap<String, PendingImport>,
     /// The workshop being played, if any (`player.rs`).
     pub(crate) player: Option<Box<Session>>,
     /// The playground's connection to one stored file (`playground.rs`), kept open between its

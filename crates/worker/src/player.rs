@@ -5,7 +5,6 @@
 //! **Invariant:** playing never writes definition or artifact tables: only
 //! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
 
-use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Opened, Rule, Runtime, Workshop, markdown, open_checked, play, rules};
 use stepwise_protocol::{
     ArtifactsView, CheckState, CheckView, ErrorKind, PlayerView, SnapshotSummary, SqlOutcome, SqlTable, StepState,
@@ -16,19 +15,10 @@ use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, not_found};
 use crate::faults;
 use crate::library::{Library, count, now, stored_bytes};
+use crate::session::Session;
 
 /// Rows the SQL box shows.
 const SQL_BOX_ROWS: usize = 500;
-
-/// The workshop being played.
-pub struct Session {
-    entry: String,
-    file_name: String,
-    workshop: Workshop,
-    runtime: Runtime,
-    /// The learner's workspace, live (`None` until there is one).
-    workspace: Option<Connection>,
-}
 
 impl Library {
     /// The session of `id`, loading it (checked, digest included) when another or none is open.

@@ -60,23 +60,23 @@ async fn import_from<S: ByteSource>(lib: &mut Library, file: &str, source: S) ->
 }
 
 /// What an import or a duplicate's answer stored.
-trait Outcome: std::fmt::Debug {
+trait Answered: std::fmt::Debug {
     fn imported(self) -> Option<Imported>;
 }
 
-impl Outcome for Stored {
+impl Answered for Stored {
     fn imported(self) -> Option<Imported> {
         if let Stored::Imported(i) = self { Some(i) } else { None }
     }
 }
 
-impl Outcome for Resolved {
+impl Answered for Resolved {
     fn imported(self) -> Option<Imported> {
         if let Resolved::Imported(i) = self { Some(i) } else { None }
     }
 }
 
-fn imported<T: Outcome>(result: Result<T, WorkerError>) -> Entry {
+fn imported<T: Answered>(result: Result<T, WorkerError>) -> Entry {
     match result {
         Ok(outcome) => {
             let text = format!("{outcome:?}");
@@ -593,7 +593,7 @@ async fn measure_a_50_mb_import() {
     lib.close().unwrap();
 }
 
-/// The player (issue #4): every check, progress change, cursor move and workspace change is in
+/// The player: every check, progress change, cursor move and workspace change is in
 /// the stored file's runtime tables at once, and the definition's digest never changes.
 #[wasm_bindgen_test]
 async fn playing_writes_runtime_tables_only() {

@@ -65,9 +65,9 @@ pub(crate) fn unreadable(file: &str, e: Error) -> Error {
 ///
 /// SQLite keeps no CHECK constraints for a database it opened read-only (nothing could ever
 /// violate them through that connection), so `quick_check` there does not verify them: a
-/// workshop whose `blob.size` no longer matched its data opened in the CLI and was refused by
-/// the worker, whose connections are read-write (found by the `open` fuzz target). A workshop
-/// is small; a plain database (a playground, possibly gigabytes) is not copied.
+/// workshop whose `blob.size` does not match its data would open read-only and be refused on
+/// the worker's read-write connection. A workshop is small; a plain database (a playground,
+/// possibly gigabytes) is not copied.
 ///
 /// # Errors
 /// [`Error::Corrupt`] listing what `quick_check` found in the copy.

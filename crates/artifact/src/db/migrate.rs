@@ -43,8 +43,8 @@ pub fn pending(version: i64) -> &'static [Migration] {
 /// back and the file is unchanged).
 pub fn migrate(conn: &mut Connection, file: &str, now: &str) -> Result<Vec<&'static str>> {
     // Every error names the file: a failure of SQLite itself with the file's name in front, a row
-    // of the old layout that cannot be read (found by the `open` fuzz target: a v0 value stored
-    // as a blob) as damage in that file, like `open_path` says.
+    // of the old layout that cannot be read (a v0 value stored as a blob) as damage in that file,
+    // like `open_path` says.
     let sql = |context: &'static str| move |e: rusqlite::Error| classify_sqlite(file, context, e);
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql("reading user_version"))?;
     if version > SCHEMA_VERSION {

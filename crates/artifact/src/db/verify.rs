@@ -71,8 +71,8 @@ pub fn verify_connection(conn: &Connection, file: &str) -> Result<Report> {
         }
         Err(e) => return Err(e),
     }
-    // A row that passed `quick_check` but cannot be read (text that is not UTF-8: found by the
-    // `open` fuzz target) is one more problem of this file, not a failure of `verify`.
+    // A row that passed `quick_check` but cannot be read (text that is not UTF-8) is one more
+    // problem of this file, not a failure of `verify`.
     if let Err(e) = check_tables(conn, file, &mut r) {
         match crate::db::harden::unreadable(file, e) {
             Error::Corrupt { detail, .. } => r.problems.push(format!("damaged database: {detail}")),

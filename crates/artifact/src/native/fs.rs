@@ -9,7 +9,7 @@ use crate::archive::{FileTree, Limits};
 use crate::db::harden::{classify_sqlite, harden, quick_check};
 use crate::db::open::{Opened, open_checked};
 use crate::error::{Error, Result};
-use crate::native::open_readonly;
+use crate::native::open::open_readonly;
 
 /// Whether `path` names a zip file (by extension).
 pub fn is_zip(path: &Path) -> bool {

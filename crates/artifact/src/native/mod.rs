@@ -8,6 +8,5 @@ pub mod fs;
 mod open;
 mod project_dir;
 
-pub(crate) use self::open::open_readonly;
 pub use self::open::{open_path, verify_path};
 pub use self::project_dir::{OpenedProject, ProjectDir};

@@ -84,7 +84,7 @@ pub(crate) fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                         } else {
                             cell_hint(w, g, &got.columns)
                         };
-                        (false, format!("row {} differs: expected {}, got {}{why}", i + 1, Row(w), Row(g)))
+                        (false, format!("row {} differs: expected {}, got {}{why}", i + 1, RowText(w), RowText(g)))
                     }
                 }
             } else {
@@ -94,8 +94,8 @@ pub(crate) fn compare(expect: &SqlExpect, got: &Fetched) -> (bool, String) {
                         false,
                         format!(
                             "got {}, which is not among the expected rows (order does not matter); missing {}",
-                            Row(&got.rows[extra]),
-                            Row(&want[missing])
+                            RowText(&got.rows[extra]),
+                            RowText(&want[missing])
                         ),
                     ),
                 }
@@ -184,9 +184,9 @@ pub(crate) fn some(n: usize) -> String {
 }
 
 /// A row shown as an SQL tuple: `(2, 'Grace')`.
-pub(crate) struct Row<'a, T>(&'a [T]);
+pub(crate) struct RowText<'a, T>(&'a [T]);
 
-impl<T: fmt::Display> fmt::Display for Row<'_, T> {
+impl<T: fmt::Display> fmt::Display for RowText<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("(")?;
         for (i, v) in self.0.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! The hostile-input corpus (issue #7): every kind of bad input Stepwise must refuse, generated
+//! The hostile-input corpus: every kind of bad input Stepwise must refuse, generated
 //! by code from the v1-tiny fixture rather than committed as binaries.
 //!
 //! Used by `tests/hostile.rs` (natively, through `open_path`, `build_file`, `project::rebuild`)
@@ -16,7 +16,7 @@ use stepwise_artifact::rusqlite::Connection;
 
 /// Which import path an input goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
+pub enum ImportPath {
     /// A `.db` file (open / import).
     Db,
     /// A workshop text form as a zip (build / zip import).
@@ -25,12 +25,12 @@ pub enum Route {
     ProjectZip,
 }
 
-impl Route {
+impl ImportPath {
     pub fn as_str(self) -> &'static str {
         match self {
-            Route::Db => "db",
-            Route::WorkshopZip => "workshop_zip",
-            Route::ProjectZip => "project_zip",
+            ImportPath::Db => "db",
+            ImportPath::WorkshopZip => "workshop_zip",
+            ImportPath::ProjectZip => "project_zip",
         }
     }
 }
@@ -42,7 +42,7 @@ pub struct Input {
     pub what: String,
     /// Its file name (`trunc-50.db`); the messages must name it.
     pub file: String,
-    pub route: Route,
+    pub route: ImportPath,
     pub bytes: Vec<u8>,
     /// Substrings the library's error message must contain (besides the file name).
     pub native: Vec<String>,
@@ -55,7 +55,7 @@ pub struct Input {
 fn input(
     what: &str,
     file: &str,
-    route: Route,
+    route: ImportPath,
     bytes: Vec<u8>,
     native: &[&str],
     worker: &str,
@@ -228,7 +228,7 @@ pub fn shop_project() -> FileTree {
 /// The v1 fixture's bytes with progress recorded differently: the stored workshop the e2e test
 /// starts from is this fixture; these inputs must leave it as it was.
 pub fn corpus() -> Vec<Input> {
-    use Route::*;
+    use ImportPath::*;
     let tiny = tiny();
     let tree = tiny_tree();
     let len = tiny.len();
