@@ -26,7 +26,7 @@ import { installHelpers } from './workerpage.mjs';
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const faultsDist = resolve(root, process.env.STEPWISE_FAULTS_DIST ?? 'target/faults-dist');
 const corpusDir = resolve(root, process.env.STEPWISE_CORPUS ?? 'target/hostile-corpus');
-const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v1-tiny.db'));
+const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v2-tiny.db'));
 const V0 = readFileSync(join(root, 'crates/artifact/tests/fixtures/v0-intro.db'));
 
 let server, context, page, profile;

@@ -22,7 +22,7 @@ import { installHelpers } from './workerpage.mjs';
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
 const corpusDir = resolve(root, process.env.STEPWISE_CORPUS ?? 'target/hostile-corpus');
-const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v1-tiny.db'));
+const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v2-tiny.db'));
 
 let server, context, page, profile, corpus;
 

@@ -19,7 +19,7 @@ import { FLAGS } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
-const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v1-tiny.db'));
+const TINY = readFileSync(join(root, 'crates/artifact/tests/fixtures/v2-tiny.db'));
 
 let server, context, page, profile;
 

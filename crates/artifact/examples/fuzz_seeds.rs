@@ -66,7 +66,7 @@ fn main() {
 
     // Workshops: the fixtures and every sample, as a text-form zip, a .db and a project zip.
     let fixtures = corpus::fixtures();
-    let mut sources: Vec<(String, PathBuf)> = vec![("v1-tiny".into(), fixtures.join("v1-tiny"))];
+    let mut sources: Vec<(String, PathBuf)> = vec![("v2-tiny".into(), fixtures.join("v2-tiny"))];
     let mut samples: Vec<PathBuf> = std::fs::read_dir(repo.join("samples"))
         .expect("reading samples/")
         .map(|e| e.expect("a samples/ entry").path())
@@ -94,7 +94,7 @@ fn main() {
         }
     }
     // The fixtures as they are too: real files have 4096-byte pages.
-    for fixture in ["v1-tiny.db", "v0-intro.db"] {
+    for fixture in ["v2-tiny.db", "v1-tiny.db", "v0-intro.db"] {
         seeds.put("open", &format!("4k-{fixture}"), &std::fs::read(fixtures.join(fixture)).expect("reading a fixture"));
     }
 

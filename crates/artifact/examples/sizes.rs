@@ -57,6 +57,7 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
                 prose(i as u64, manifests).replace('\n', "\n    ")
             );
             Step {
+                setup: None,
                 slug: format!("step-{i}"),
                 title: format!("Step {i}"),
                 minutes: Some(10),
@@ -65,7 +66,9 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
                 validations: vec![Validation {
                     id: "answer".into(),
                     prompt: "What is the answer?".into(),
-                    hint: None,
+                    hints: Vec::new(),
+                    solution: None,
+                    feedback: None,
                     rule: Rule::Answer {
                         expect: AnswerExpect::Exact { any_of: vec!["42".into()], case_sensitive: false },
                     },
@@ -80,6 +83,7 @@ fn grown(steps: usize, markdown: usize, manifests: usize, files: usize) -> Works
         .collect();
     Workshop {
         meta: WorkshopMeta {
+            solution_after: 3,
             slug: "grown".into(),
             title: "Grown".into(),
             version: "1".into(),

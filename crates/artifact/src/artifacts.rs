@@ -120,6 +120,7 @@ mod tests {
         let mut tree = FileTree::new();
         tree.insert("README.md", "# hi\n").unwrap();
         let step = Step {
+            setup: None,
             slug: "s".into(),
             title: "S".into(),
             minutes: None,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Unlock, Validation, Workshop, WorkshopMeta};
+use crate::model::{Rule, Unlock, Validation, Workshop, WorkshopMeta};
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -25,10 +25,16 @@ pub const DIGEST_PREFIX: &str = "sha256:";
 /// definition with every artifact and asset replaced by its size and SHA-256.
 ///
 /// The canonical document is `stepwise-content-v1\n` followed by compact JSON of
-/// `{meta, steps: [{slug, title, minutes, unlock, content, validations, artifacts:
-/// [{kind, size, sha256}]}], assets: [{path, media_type, size, sha256}]}` with fields in that order
-/// and steps, validations, artifacts and assets in their stored order. It does not depend on
-/// how the `.db` is laid out (page size, row order, vacuum), only on what the author wrote.
+/// `{meta, steps: [{slug, title, minutes, unlock, content, setup?, validations: [{id, prompt,
+/// hint, hints?, rule, solution?, feedback?}], artifacts: [{kind, size, sha256}]}], assets:
+/// [{path, media_type, size, sha256}]}` with fields in that order and steps, validations,
+/// artifacts and assets in their stored order. It does not depend on how the `.db` is laid out
+/// (page size, row order, vacuum), only on what the author wrote.
+///
+/// The fields of later format versions (marked `?`, and `meta.solution_after` when not 3) are
+/// left out when unused, and a check's one hint is `hint` as in version 1 (`hints` only for
+/// several): a workshop that uses nothing newer has the same digest in every version, so a
+/// migrated file is still checked against the digest it was built with.
 pub fn content_digest(w: &Workshop) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
@@ -43,8 +49,37 @@ pub fn content_digest(w: &Workshop) -> String {
         minutes: Option<u32>,
         unlock: Option<Unlock>,
         content: &'a str,
-        validations: &'a [Validation],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        setup: Option<&'a str>,
+        validations: Vec<DigestCheck<'a>>,
         artifacts: Vec<BlobRef<'a>>,
+    }
+    #[derive(Serialize)]
+    struct DigestCheck<'a> {
+        id: &'a str,
+        prompt: &'a str,
+        hint: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hints: Option<&'a [String]>,
+        rule: &'a Rule,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        solution: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        feedback: Option<&'a str>,
+    }
+    fn check(v: &Validation) -> DigestCheck<'_> {
+        DigestCheck {
+            id: &v.id,
+            prompt: &v.prompt,
+            hint: match v.hints.as_slice() {
+                [one] => Some(one),
+                _ => None,
+            },
+            hints: (v.hints.len() > 1).then_some(v.hints.as_slice()),
+            rule: &v.rule,
+            solution: v.solution.as_deref(),
+            feedback: v.feedback.as_deref(),
+        }
     }
     #[derive(Serialize)]
     struct BlobRef<'a> {
@@ -70,7 +105,8 @@ pub fn content_digest(w: &Workshop) -> String {
                 minutes: s.minutes,
                 unlock: s.unlock,
                 content: &s.content,
-                validations: &s.validations,
+                setup: s.setup.as_deref(),
+                validations: s.validations.iter().map(check).collect(),
                 artifacts: s
                     .artifacts
                     .iter()

@@ -17,6 +17,7 @@ pub struct Workshop {
 
 /// Metadata of a workshop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorkshopMeta {
     /// Stable machine name (`sql-joins`): identifies "the same workshop" across versions.
@@ -40,14 +41,29 @@ pub struct WorkshopMeta {
     /// The unlock rule of steps that do not set their own.
     #[serde(default)]
     pub unlock: Unlock,
+    /// After this many failed attempts at a check, the learner may show its solution (0: never).
+    #[serde(default = "default_solution_after", skip_serializing_if = "is_default_solution_after")]
+    pub solution_after: u32,
 }
 
 fn default_language() -> String {
     "en".to_owned()
 }
 
+/// Failed attempts before a learner may show a check's solution, unless the author says.
+pub const DEFAULT_SOLUTION_AFTER: u32 = 3;
+
+fn default_solution_after() -> u32 {
+    DEFAULT_SOLUTION_AFTER
+}
+
+fn is_default_solution_after(n: &u32) -> bool {
+    *n == DEFAULT_SOLUTION_AFTER
+}
+
 /// When a step may be opened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unlock {
     /// Always open.
@@ -90,6 +106,9 @@ pub struct Step {
     pub unlock: Option<Unlock>,
     /// The step's Markdown, as written.
     pub content: String,
+    /// SQL run on the learner's workspace when the step is first opened (a table the step
+    /// needs, rows to fix), if any.
+    pub setup: Option<String>,
     /// Checks, in order.
     pub validations: Vec<Validation>,
     /// Compiled artifacts of this step (at most one of each kind), in kind order.
@@ -103,10 +122,30 @@ pub struct Validation {
     pub id: String,
     /// What the student is asked, shown above the check (Markdown, one paragraph).
     pub prompt: String,
-    /// A hint shown after a failed attempt.
-    pub hint: Option<String>,
+    /// Hints (Markdown), revealed one at a time after failed attempts.
+    pub hints: Vec<String>,
     /// What is checked.
     pub rule: Rule,
+    /// What passes the check, from the step's starting workspace: for `sql`, the statements
+    /// that make the query's result right; for `answer`, an accepted answer. (A `choice` check's
+    /// solution is its correct options.) Shown to a stuck learner; proven by `stepwise test`.
+    pub solution: Option<String>,
+    /// The author's own message when an `sql` check's rows do not match, shown with Stepwise's.
+    pub feedback: Option<String>,
+}
+
+impl Validation {
+    /// The solution a stuck learner may be shown: the author's `solution`, or the correct
+    /// options of a `choice` check.
+    pub fn shown_solution(&self) -> Option<String> {
+        match &self.rule {
+            Rule::Choice { options, .. } => {
+                let right: Vec<&str> = options.iter().filter(|o| o.correct).map(|o| o.text.as_str()).collect();
+                (!right.is_empty()).then(|| right.join("\n"))
+            }
+            _ => self.solution.clone(),
+        }
+    }
 }
 
 /// What a validation checks. Stored as JSON in `validation.spec`.
@@ -134,6 +173,33 @@ pub enum Rule {
         /// The spec or script, shown to the student.
         spec: String,
     },
+    /// A question with options: the learner picks one (or several, when `multiple`), and it
+    /// passes when exactly the correct options are picked.
+    Choice {
+        /// The options, in the order shown.
+        options: Vec<ChoiceOption>,
+        /// Several options may be picked (check boxes); otherwise one (radio buttons).
+        #[serde(default)]
+        multiple: bool,
+    },
+}
+
+/// One option of a `choice` check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// Stable name within the check (`a`, `left-join`); what the learner's input names.
+    pub id: String,
+    /// The option as shown (Markdown, one line).
+    pub text: String,
+    /// Whether picking it is right.
+    #[serde(default)]
+    pub correct: bool,
+    /// Shown when the learner picked it and the check failed (why it is wrong, or what else is
+    /// missing), if the author wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
 }
 
 impl Rule {
@@ -144,6 +210,7 @@ impl Rule {
             Rule::Answer { .. } => "answer",
             Rule::Manual {} => "manual",
             Rule::External { .. } => "external",
+            Rule::Choice { .. } => "choice",
         }
     }
 }
@@ -286,6 +353,19 @@ pub struct Runtime {
     pub snapshots: Vec<Snapshot>,
     /// The learner's workspace database as it is now (an SQLite image), if any.
     pub workspace: Option<Vec<u8>>,
+    /// The learner's name, as they gave it when handing their work in.
+    pub learner: Option<String>,
+    /// The steps whose `setup` SQL has run on the workspace, and when.
+    pub setups: Vec<SetupRun>,
+}
+
+/// A step's `setup` SQL ran on the learner's workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupRun {
+    /// The step.
+    pub step: String,
+    /// When (RFC 3339, UTC).
+    pub ran_at: String,
 }
 
 /// Where a learner stands on one step.
@@ -328,6 +408,15 @@ pub struct CheckResult {
     pub message: String,
     /// When (RFC 3339, UTC).
     pub checked_at: String,
+    /// Failed attempts so far.
+    #[serde(default)]
+    pub failures: u32,
+    /// How many of the check's hints the learner has opened.
+    #[serde(default)]
+    pub hints_opened: u32,
+    /// Whether the learner showed the solution.
+    #[serde(default)]
+    pub solution_shown: bool,
 }
 
 /// A point in the learner's history they can go back to.

@@ -11,7 +11,10 @@ pub use stepwise_protocol::StepState;
 
 use crate::archive::{FileTree, Limits};
 use crate::error::{Error, Result};
-use crate::{ArtifactKind, CheckResult, Progress, Rule, Runtime, Snapshot, Step, StepStatus, Unlock, Workshop};
+use crate::model::{
+    ArtifactKind, CheckResult, Progress, Rule, Runtime, SetupRun, Snapshot, Step, StepStatus, Unlock, Validation,
+    Workshop,
+};
 
 /// The unlock rule that applies to step `index`.
 pub fn unlock_rule(workshop: &Workshop, index: usize) -> Unlock {
@@ -80,7 +83,10 @@ pub fn record(
     message: &str,
     now: &str,
 ) -> bool {
-    runtime.checks.retain(|c| !(c.step == step.slug && c.validation == validation));
+    let before = runtime.checks.iter().position(|c| c.step == step.slug && c.validation == validation);
+    let before = before.map(|i| runtime.checks.remove(i));
+    let (failures, hints_opened, solution_shown) =
+        before.map_or((0, 0, false), |b| (b.failures, b.hints_opened, b.solution_shown));
     runtime.checks.push(CheckResult {
         step: step.slug.clone(),
         validation: validation.to_owned(),
@@ -88,14 +94,17 @@ pub fn record(
         input: input.map(str::to_owned),
         message: message.to_owned(),
         checked_at: now.to_owned(),
+        failures: if passed { failures } else { failures.saturating_add(1) },
+        hints_opened,
+        solution_shown,
     });
     runtime.checks.sort_by(|a, b| (&a.step, &a.validation).cmp(&(&b.step, &b.validation)));
     let all_passed = step
         .validations
         .iter()
         .all(|v| runtime.checks.iter().any(|c| c.step == step.slug && c.validation == v.id && c.passed));
-    // Only `sql` and `answer` checks are verified by Stepwise itself.
-    let verified = step.validations.iter().all(|v| matches!(v.rule, Rule::Sql { .. } | Rule::Answer { .. }));
+    // `manual` and `external` checks are the learner's word; the others Stepwise verifies.
+    let verified = step.validations.iter().all(|v| !matches!(v.rule, Rule::Manual {} | Rule::External { .. }));
     let position = runtime.progress.iter().position(|p| p.step == step.slug);
     let entry = match position {
         Some(i) => &mut runtime.progress[i],
@@ -122,6 +131,87 @@ pub fn record(
     all_passed && !was_done
 }
 
+/// The learner's help on one check: how many hints are open, whether the solution may be shown
+/// (after the workshop's number of failed attempts), and whether it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Help {
+    /// Hints opened so far.
+    pub hints_opened: u32,
+    /// Hints the learner may open now: one more after each failed attempt, never more than the
+    /// check has.
+    pub hints_available: u32,
+    /// Whether the solution may be shown now.
+    pub solution_available: bool,
+    /// Whether the learner showed it.
+    pub solution_shown: bool,
+}
+
+/// Where the learner's help on check `validation` of `step` stands.
+pub fn help(workshop: &Workshop, step: &Step, runtime: &Runtime, validation: &Validation) -> Help {
+    let result = runtime.checks.iter().find(|c| c.step == step.slug && c.validation == validation.id);
+    let failures = result.map_or(0, |c| c.failures);
+    let hints = u32::try_from(validation.hints.len()).unwrap_or(u32::MAX);
+    let after = workshop.meta.solution_after;
+    Help {
+        hints_opened: result.map_or(0, |c| c.hints_opened).min(hints),
+        hints_available: failures.min(hints),
+        solution_available: validation.shown_solution().is_some() && after > 0 && failures >= after,
+        solution_shown: result.is_some_and(|c| c.solution_shown),
+    }
+}
+
+/// Opens the next hint of check `validation` of `step`, if one is available. Returns whether
+/// anything changed.
+pub fn open_hint(workshop: &Workshop, step: &Step, runtime: &mut Runtime, validation: &Validation, now: &str) -> bool {
+    let h = help(workshop, step, runtime, validation);
+    if h.hints_opened >= h.hints_available {
+        return false;
+    }
+    match runtime.checks.iter_mut().find(|c| c.step == step.slug && c.validation == validation.id) {
+        Some(c) => {
+            c.hints_opened = h.hints_opened + 1;
+            runtime.updated_at = now.to_owned();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Records that the learner showed the solution of check `validation` of `step`, if it may be
+/// shown. Returns whether it may.
+pub fn show_solution(
+    workshop: &Workshop,
+    step: &Step,
+    runtime: &mut Runtime,
+    validation: &Validation,
+    now: &str,
+) -> bool {
+    if !help(workshop, step, runtime, validation).solution_available {
+        return false;
+    }
+    if let Some(c) = runtime.checks.iter_mut().find(|c| c.step == step.slug && c.validation == validation.id) {
+        if !c.solution_shown {
+            c.solution_shown = true;
+            runtime.updated_at = now.to_owned();
+        }
+    }
+    true
+}
+
+/// Whether step `step`'s `setup` SQL still has to run on the learner's workspace.
+pub fn setup_pending(step: &Step, runtime: &Runtime) -> bool {
+    step.setup.is_some() && !runtime.setups.iter().any(|s| s.step == step.slug)
+}
+
+/// Records that step `step`'s `setup` SQL ran on the workspace.
+pub fn record_setup(runtime: &mut Runtime, step: &str, now: &str) {
+    if !runtime.setups.iter().any(|s| s.step == step) {
+        runtime.setups.push(SetupRun { step: step.to_owned(), ran_at: now.to_owned() });
+        runtime.setups.sort_by(|a, b| a.step.cmp(&b.step));
+        runtime.updated_at = now.to_owned();
+    }
+}
+
 /// What a snapshot's `state` JSON holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotState {
@@ -131,6 +221,9 @@ pub struct SnapshotState {
     pub progress: Vec<Progress>,
     /// Check results.
     pub checks: Vec<CheckResult>,
+    /// The steps whose setup had run on the snapshot's workspace.
+    #[serde(default)]
+    pub setups: Vec<SetupRun>,
 }
 
 /// Appends a snapshot of the runtime (cursor, progress, checks, workspace) labelled `label`.
@@ -139,6 +232,7 @@ pub fn take_snapshot(runtime: &mut Runtime, label: &str, now: &str) {
         current_step: runtime.current_step.clone(),
         progress: runtime.progress.clone(),
         checks: runtime.checks.clone(),
+        setups: runtime.setups.clone(),
     };
     let id = runtime.snapshots.iter().map(|s| s.id).max().unwrap_or(0) + 1;
     runtime.snapshots.push(Snapshot {
@@ -167,6 +261,7 @@ pub fn restore_snapshot(runtime: &mut Runtime, id: i64, now: &str) -> Result<()>
     runtime.current_step = state.current_step;
     runtime.progress = state.progress;
     runtime.checks = state.checks;
+    runtime.setups = state.setups;
     runtime.updated_at = now.to_owned();
     Ok(())
 }
@@ -236,6 +331,7 @@ mod tests {
 
     fn workshop() -> Workshop {
         let step = |slug: &str, rules: Vec<Rule>| Step {
+            setup: None,
             slug: slug.into(),
             title: slug.into(),
             minutes: Some(5),
@@ -244,12 +340,20 @@ mod tests {
             validations: rules
                 .into_iter()
                 .enumerate()
-                .map(|(i, rule)| Validation { id: format!("v{i}"), prompt: String::new(), hint: None, rule })
+                .map(|(i, rule)| Validation {
+                    id: format!("v{i}"),
+                    prompt: String::new(),
+                    hints: Vec::new(),
+                    solution: None,
+                    feedback: None,
+                    rule,
+                })
                 .collect(),
             artifacts: Vec::new(),
         };
         Workshop {
             meta: WorkshopMeta {
+                solution_after: 3,
                 slug: "w".into(),
                 title: "W".into(),
                 version: "1".into(),

@@ -47,6 +47,8 @@ pub fn carry_over(old: &Runtime, new: &Workshop) -> (Runtime, Carried) {
             .collect(),
         snapshots: old.snapshots.clone(),
         workspace: old.workspace.clone(),
+        learner: old.learner.clone(),
+        setups: old.setups.iter().filter(|s| steps.contains(s.step.as_str())).cloned().collect(),
     };
     (runtime, carried)
 }
@@ -70,6 +72,7 @@ mod tests {
 
     fn step(slug: &str, checks: &[&str]) -> Step {
         Step {
+            setup: None,
             slug: slug.into(),
             title: slug.into(),
             minutes: None,
@@ -77,7 +80,14 @@ mod tests {
             content: String::new(),
             validations: checks
                 .iter()
-                .map(|id| Validation { id: (*id).into(), prompt: String::new(), hint: None, rule: Rule::Manual {} })
+                .map(|id| Validation {
+                    id: (*id).into(),
+                    prompt: String::new(),
+                    hints: Vec::new(),
+                    solution: None,
+                    feedback: None,
+                    rule: Rule::Manual {},
+                })
                 .collect(),
             artifacts: vec![],
         }
@@ -93,6 +103,9 @@ mod tests {
             completed_at: Some("t1".into()),
         };
         let result = |s: &str, v: &str| CheckResult {
+            failures: 0,
+            hints_opened: 0,
+            solution_shown: false,
             step: s.into(),
             validation: v.into(),
             passed: true,
@@ -101,6 +114,8 @@ mod tests {
             checked_at: "t1".into(),
         };
         let old = Runtime {
+            learner: None,
+            setups: Vec::new(),
             current_step: Some("gone".into()),
             updated_at: "t2".into(),
             progress: vec![done("a"), done("gone")],
@@ -110,6 +125,7 @@ mod tests {
         };
         let new = Workshop {
             meta: WorkshopMeta {
+                solution_after: 3,
                 slug: "w".into(),
                 title: "W".into(),
                 version: "2".into(),

@@ -158,12 +158,12 @@ struct Tally {
 #[test]
 fn bit_flips_are_refused_or_leave_the_content_intact_and_never_panic() {
     let tiny = corpus::tiny();
-    let original = match open_path(&corpus::fixtures().join("v1-tiny.db")).unwrap() {
+    let original = match open_path(&corpus::fixtures().join("v2-tiny.db")).unwrap() {
         Opened::Workshop(w) => w,
         Opened::Playground(_) => unreachable!(),
     };
     let original_runtime = {
-        let conn = Connection::open(corpus::fixtures().join("v1-tiny.db")).unwrap();
+        let conn = Connection::open(corpus::fixtures().join("v2-tiny.db")).unwrap();
         stepwise_artifact::read_runtime(&conn, "x").unwrap()
     };
     let page = |name: &str| (corpus::root_page(&tiny, name) - 1) * 4096;

@@ -45,7 +45,7 @@ fn v0_migrates_to_current_keeping_content_and_progress() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(history, vec![(1, "2026-11-21T00:00:00Z".to_owned())]);
+    assert_eq!(history, vec![(1, "2026-11-21T00:00:00Z".to_owned()), (2, "2026-11-21T00:00:00Z".to_owned())]);
     let rt = read_runtime(&conn, "v0").unwrap();
     drop(conn);
 
@@ -68,6 +68,41 @@ fn v0_migrates_to_current_keeping_content_and_progress() {
     // And the migrated workshop exports.
     let tree = text::export(&conn, "v0-intro.db").unwrap();
     assert!(tree.contains("steps/02-filtering-rows/content.md"));
+}
+
+#[test]
+fn v1_migrates_to_current_keeping_digest_progress_and_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy_of("v1-tiny.db", dir.path());
+    let Opened::Workshop(before) = open_path(&db).unwrap() else { panic!("not a workshop") };
+    let mut conn = Connection::open(&db).unwrap();
+    let ran = migrate(&mut conn, "v1-tiny.db", "2026-12-06T00:00:00Z").unwrap();
+    assert_eq!(ran, vec![MIGRATIONS[1].name]);
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    drop(conn);
+    assert!(verify_path(&db).unwrap().problems.is_empty());
+    let Opened::Workshop(after) = open_path(&db).unwrap() else { panic!("not a workshop") };
+    assert_eq!(after.migrated_from, None);
+    assert_eq!(after.digest, before.digest, "a workshop that uses nothing newer keeps its digest");
+    assert_eq!(after.workshop, before.workshop);
+    assert_eq!(after.runtime.progress, before.runtime.progress);
+    assert_eq!(after.runtime.checks, before.runtime.checks);
+    assert_eq!(after.workshop.steps[0].validations[0].hints, vec!["Use count(*).".to_owned()]);
+}
+
+#[test]
+fn a_changed_v1_workshop_is_refused_rather_than_migrated_under_a_new_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy_of("v1-tiny.db", dir.path());
+    Connection::open(&db).unwrap().execute_batch("UPDATE step SET title = 'Changed' WHERE slug = 'first'").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let mut conn = Connection::open(&db).unwrap();
+    let err = migrate(&mut conn, "v1-tiny.db", "2026-12-06T00:00:00Z").unwrap_err();
+    assert!(matches!(err, Error::DigestMismatch { .. }), "{err}");
+    drop(conn);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "a refused migration does not change the file");
+    assert!(matches!(open_path(&db), Err(Error::DigestMismatch { .. })));
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn file_with(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// A copy of v1-tiny.db changed with raw SQL (no hardening, no checks).
+/// A copy of v2-tiny.db changed with raw SQL (no hardening, no checks).
 fn tiny_changed(dir: &Path, sql: &str) -> PathBuf {
     let path = copy_file(&tiny_db(), dir, "changed.db");
     let conn = Connection::open(&path).unwrap();
@@ -132,7 +132,7 @@ fn newer_format_version_asks_for_an_update() {
     let path = tiny_changed(dir.path(), "PRAGMA user_version = 99;");
     let before = std::fs::read(&path).unwrap();
     let err = open_fails(&path);
-    assert!(matches!(&err, Error::TooNew { found: 99, supported: 1, .. }), "{err:?}");
+    assert!(matches!(&err, Error::TooNew { found: 99, supported: 2, .. }), "{err:?}");
     assert!(err.to_string().contains("update Stepwise"), "{err}");
     assert_unchanged(&path, &before);
 }
@@ -155,7 +155,7 @@ fn root_page(path: &Path, name: &str) -> usize {
     usize::try_from(page).unwrap()
 }
 
-/// A copy of v1-tiny.db with the root page of `name` overwritten by garbage; returns its bytes.
+/// A copy of v2-tiny.db with the root page of `name` overwritten by garbage; returns its bytes.
 fn tiny_with_garbage_page(dir: &Path, name: &str) -> (PathBuf, Vec<u8>) {
     let path = copy_file(&tiny_db(), dir, "garbage.db");
     let page = root_page(&path, name);
@@ -453,7 +453,7 @@ fn the_fixture_itself_opens() {
     // The baseline every damaged copy above starts from.
     match open_path(&tiny_db()).unwrap() {
         Opened::Workshop(w) => assert_eq!(w.migrated_from, None),
-        Opened::Playground(_) => panic!("v1-tiny.db opened as a playground"),
+        Opened::Playground(_) => panic!("v2-tiny.db opened as a playground"),
     }
     assert!(verify_path(&tiny_db()).unwrap().problems.is_empty());
 }

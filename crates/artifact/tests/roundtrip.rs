@@ -17,7 +17,7 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-/// Every workshop source: the samples and the v1 fixture.
+/// Every workshop source: the samples and the fixtures' text forms (version 1 is read too).
 fn sources() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(repo().join("samples"))
         .unwrap()
@@ -27,6 +27,7 @@ fn sources() -> Vec<PathBuf> {
     v.sort();
     assert!(v.len() >= 2, "expected at least two sample workshops, found {v:?}");
     v.push(fixture("v1-tiny"));
+    v.push(fixture("v2-tiny"));
     v
 }
 
@@ -63,7 +64,7 @@ fn build_export_build_keeps_the_digest_and_exports_are_identical() {
 
 #[test]
 fn export_keeps_the_authors_files_and_runtime_rows() {
-    let src = fixture("v1-tiny");
+    let src = fixture("v2-tiny");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     build_file(&src, &db).unwrap();
@@ -83,7 +84,7 @@ fn export_keeps_the_authors_files_and_runtime_rows() {
 fn decompile_unpacks_archives_and_splits_manifests() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    build_file(&fixture("v1-tiny"), &db).unwrap();
+    build_file(&fixture("v2-tiny"), &db).unwrap();
     let (file, conn) = stepwise_artifact::native::fs::open_workshop(&db).unwrap();
     let out = decompile::decompile(&conn, &file).unwrap();
     let first = String::from_utf8(out.get("steps/01-first/manifests/01-pod-web.yaml").unwrap().to_vec()).unwrap();
@@ -95,25 +96,46 @@ fn decompile_unpacks_archives_and_splits_manifests() {
 }
 
 #[test]
-fn the_committed_v1_fixture_still_opens_with_its_digest() {
-    // If this fails, format version 1 changed: add a migration instead of editing v1.
-    let opened = open_path(&fixture("v1-tiny.db")).unwrap();
+fn the_committed_v2_fixture_opens_with_its_digest_and_is_what_its_source_builds() {
+    // If this fails, format version 2 changed: add a migration instead of editing version 2.
+    let opened = open_path(&fixture("v2-tiny.db")).unwrap();
     let Opened::Workshop(w) = opened else { panic!("not a workshop") };
-    assert_eq!(w.digest, "sha256:87ef687c991c7539a64bbd1be200cbc2c04760fe20a713933768bab606e20300");
+    assert_eq!(w.digest, "sha256:b58893da24fd98f011fc68ab3f345824aa45da7a483d282be28444700315e793");
     assert_eq!(w.migrated_from, None);
-    assert!(verify_path(&fixture("v1-tiny.db")).unwrap().problems.is_empty());
-    let conn = Connection::open(fixture("v1-tiny.db")).unwrap();
-    let rt = stepwise_artifact::read_runtime(&conn, "v1-tiny.db").unwrap();
+    assert!(verify_path(&fixture("v2-tiny.db")).unwrap().problems.is_empty());
+    let rt = w.runtime;
     assert_eq!(rt.current_step.as_deref(), Some("second"));
     assert_eq!(rt.progress.len(), 2);
     assert_eq!(rt.checks.len(), 2);
+    assert_eq!(rt.learner.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(rt.setups.len(), 1);
+    let count = rt.checks.iter().find(|c| c.validation == "count").unwrap();
+    assert_eq!((count.failures, count.hints_opened, count.solution_shown), (2, 1, false));
+    // The committed file is the build of the committed source.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(build_file(&fixture("v2-tiny"), &dir.path().join("t.db")).unwrap(), w.digest);
+}
+
+#[test]
+fn the_committed_v1_fixture_opens_migrated_with_the_digest_it_was_built_with() {
+    // Version 1 never changes: its file opens, migrated in memory, under its original digest.
+    let opened = open_path(&fixture("v1-tiny.db")).unwrap();
+    let Opened::Workshop(w) = opened else { panic!("not a workshop") };
+    assert_eq!(w.digest, "sha256:87ef687c991c7539a64bbd1be200cbc2c04760fe20a713933768bab606e20300");
+    assert_eq!(w.migrated_from, Some(1));
+    assert_eq!(w.runtime.current_step.as_deref(), Some("second"));
+    assert_eq!(w.runtime.checks.len(), 2);
+    assert_eq!(w.workshop.steps[0].validations[0].hints, vec!["Use count(*).".to_owned()]);
+    let report = verify_path(&fixture("v1-tiny.db")).unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].contains("run `stepwise migrate"), "{:?}", report.problems);
 }
 
 #[test]
 fn digest_ignores_runtime_state_but_not_content() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let digest = build_file(&fixture("v1-tiny"), &db).unwrap();
+    let digest = build_file(&fixture("v2-tiny"), &db).unwrap();
     let conn = Connection::open(&db).unwrap();
     conn.execute(
         "UPDATE progress SET status = 'done', completed_at = '2026-02-02T00:00:00Z' WHERE step = 'second'",

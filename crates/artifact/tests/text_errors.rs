@@ -99,29 +99,29 @@ fn yaml_syntax_error_further_down_names_its_line() {
 }
 
 #[test]
-fn version_2_is_unsupported() {
+fn version_3_is_unsupported() {
     let (_dir, src) = tiny_copy();
-    edit(&src, "workshop.yaml", "version: 1\nworkshop:", "version: 2\nworkshop:");
+    edit(&src, "workshop.yaml", "version: 2\nworkshop:", "version: 3\nworkshop:");
     let err = build_fails(&src);
     match &err {
         Error::UnsupportedVersion { file, found, supported } => {
             assert_eq!(file, &inside(&src, "workshop.yaml"));
-            assert_eq!(found, "2");
-            assert_eq!(*supported, 1);
+            assert_eq!(found, "3");
+            assert_eq!(*supported, 2);
         }
         other => panic!("expected UnsupportedVersion, got {other:?}"),
     }
-    assert_mentions(&err.to_string(), &["workshop.yaml", "unsupported version 2", "version 1"]);
+    assert_mentions(&err.to_string(), &["workshop.yaml", "unsupported version 3", "version 2"]);
 }
 
 #[test]
 fn missing_version_is_named() {
     let (_dir, src) = tiny_copy();
-    edit(&src, "workshop.yaml", "version: 1\nworkshop:", "workshop:");
+    edit(&src, "workshop.yaml", "version: 2\nworkshop:", "workshop:");
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert_eq!(line, Some(1));
-    assert!(reason.contains("missing `version: 1`"), "{err}");
+    assert!(reason.contains("missing `version: 2`"), "{err}");
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn unknown_validation_kind() {
     let err = build_fails(&src);
     let (line, reason) = yaml_err(&err, &src, "workshop.yaml");
     assert_eq!(line, Some(line_of(&read(&src, "workshop.yaml"), "- id: done", 0)), "{err}");
-    assert_mentions(&reason, &["\"done\"", "unknown kind \"magic\"", "sql, answer, manual or external"]);
+    assert_mentions(&reason, &["\"done\"", "unknown kind \"magic\"", "sql, answer, choice, manual or external"]);
 }
 
 #[test]
@@ -347,14 +347,10 @@ const PROGRESS: &str = "data/progress.csv";
 #[test]
 fn csv_missing_column() {
     let (_dir, src) = tiny_copy();
-    write(
-        &src,
-        PROGRESS,
-        "step,status,started_at,completed_at\nfirst,done,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n",
-    );
+    write(&src, PROGRESS, "step,status,verified,completed_at\nfirst,done,1,2026-01-01T00:10:00Z\n");
     let err = build_fails(&src);
     let reason = csv_err(&err, &src, PROGRESS, 1);
-    assert_mentions(&reason, &["\"verified\"", "missing"]);
+    assert_mentions(&reason, &["\"started_at\"", "missing"]);
 }
 
 #[test]

@@ -78,7 +78,9 @@ fn sample_workshop() -> Workshop {
                 Validation {
                     id: "count".into(),
                     prompt: "Count the orders per customer.".into(),
-                    hint: Some("GROUP BY the customer.".into()),
+                    hints: vec!["GROUP BY the customer.".into()],
+                    solution: None,
+                    feedback: None,
                     rule: Rule::Sql {
                         query: "SELECT name, n FROM v".into(),
                         expect: SqlExpect::Rows {
@@ -93,12 +95,21 @@ fn sample_workshop() -> Workshop {
                 Validation {
                     id: "word".into(),
                     prompt: "Which join keeps unmatched rows?".into(),
-                    hint: None,
+                    hints: Vec::new(),
+                    solution: None,
+                    feedback: None,
                     rule: Rule::Answer {
                         expect: AnswerExpect::Exact { any_of: vec!["left".into()], case_sensitive: false },
                     },
                 },
-                Validation { id: "ok".into(), prompt: "Done?".into(), hint: None, rule: Rule::Manual {} },
+                Validation {
+                    id: "ok".into(),
+                    prompt: "Done?".into(),
+                    hints: Vec::new(),
+                    solution: None,
+                    feedback: None,
+                    rule: Rule::Manual {},
+                },
             ],
             artifacts: vec![
                 Artifact { kind: ArtifactKind::Manifests, data: b"kind: ConfigMap\n".to_vec() },
@@ -113,12 +124,12 @@ fn sample_workshop() -> Workshop {
     }
 }
 
-/// The `v1-tiny` fixture's text form, file by file, as the worker would receive it in a zip.
+/// The `v2-tiny` fixture's text form, file by file, as the worker would receive it in a zip.
 fn tiny_tree() -> stepwise_artifact::archive::FileTree {
     macro_rules! files {
         ($($path:literal),* $(,)?) => {{
             let mut t = stepwise_artifact::archive::FileTree::new();
-            $( t.insert($path, include_bytes!(concat!("fixtures/v1-tiny/", $path)).to_vec()).unwrap(); )*
+            $( t.insert($path, include_bytes!(concat!("fixtures/v2-tiny/", $path)).to_vec()).unwrap(); )*
             t
         }};
     }
@@ -127,7 +138,9 @@ fn tiny_tree() -> stepwise_artifact::archive::FileTree {
         "assets/dot.svg",
         "data/check_result.csv",
         "data/cursor.csv",
+        "data/learner.csv",
         "data/progress.csv",
+        "data/step_setup.csv",
         "steps/01-first/content.md",
         "steps/01-first/files/hello.txt",
         "steps/01-first/files/sub/nested.txt",
@@ -139,7 +152,7 @@ fn tiny_tree() -> stepwise_artifact::archive::FileTree {
 }
 
 /// The digest the native tests pin for the same fixture: wasm and native must agree.
-const TINY_DIGEST: &str = "sha256:87ef687c991c7539a64bbd1be200cbc2c04760fe20a713933768bab606e20300";
+const TINY_DIGEST: &str = "sha256:b58893da24fd98f011fc68ab3f345824aa45da7a483d282be28444700315e793";
 
 #[wasm_bindgen_test]
 fn builds_opens_verifies_and_exports_a_workshop_like_natively() {
@@ -166,16 +179,16 @@ fn builds_opens_verifies_and_exports_a_workshop_like_natively() {
 #[wasm_bindgen_test]
 fn refuses_bad_input_with_the_same_messages_as_natively() {
     let mut tree = tiny_tree();
-    tree.insert("workshop.yaml", b"version: 2\n".to_vec()).unwrap();
+    tree.insert("workshop.yaml", b"version: 3\n".to_vec()).unwrap();
     let mut conn = Connection::open_in_memory().unwrap();
     let err = stepwise_artifact::text::build(&tree, "bad.zip", &mut conn).unwrap_err();
-    assert_eq!(err.to_string(), "bad.zip/workshop.yaml: unsupported version 2 (this Stepwise reads version 1)");
+    assert_eq!(err.to_string(), "bad.zip/workshop.yaml: unsupported version 3 (this Stepwise reads version 2)");
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
     assert_eq!(tables, 0, "a failed build writes nothing");
 
     let header = stepwise_artifact::sniff("notes.db", b"hello, world\n", 13).unwrap_err();
     assert!(header.to_string().contains("a text file"), "{header}");
-    let fixture = include_bytes!("fixtures/v1-tiny.db");
+    let fixture = include_bytes!("fixtures/v2-tiny.db");
     let ok = stepwise_artifact::sniff("tiny.db", &fixture[..4096], fixture.len() as u64).unwrap();
     assert_eq!(ok.application_id, stepwise_artifact::APPLICATION_ID);
     let cut = stepwise_artifact::sniff("tiny.db", &fixture[..4096], 8192).unwrap_err();

@@ -318,14 +318,14 @@ pub fn workshop(steps: u32) -> Workshop {
             let mut validations = vec![Validation {
                 id: "count-rows".to_owned(),
                 prompt: format!("Create `t{i}` with three rows."),
-                hint: Some(format!("`SELECT count(*) FROM t{i}` must give 3.")),
+                hints: vec![format!("`SELECT count(*) FROM t{i}` must give 3.")], solution: None, feedback: None,
                 rule: Rule::Sql { query: format!("SELECT count(*) FROM t{i}"), expect: SqlExpect::Scalar(Value::Integer(3)) },
             }];
             if i % 2 == 0 {
                 validations.push(Validation {
                     id: "answer".to_owned(),
                     prompt: "Which keyword removes duplicate rows?".to_owned(),
-                    hint: None,
+                    hints: Vec::new(), solution: None, feedback: None,
                     rule: Rule::Answer {
                         expect: AnswerExpect::Exact { any_of: vec!["DISTINCT".to_owned()], case_sensitive: false },
                     },
@@ -335,7 +335,7 @@ pub fn workshop(steps: u32) -> Workshop {
                 validations.push(Validation {
                     id: "done".to_owned(),
                     prompt: "Tick when you have read the page.".to_owned(),
-                    hint: None,
+                    hints: Vec::new(), solution: None, feedback: None,
                     rule: Rule::Manual {},
                 });
             }
@@ -352,7 +352,7 @@ pub fn workshop(steps: u32) -> Workshop {
             }
             let state = format!("step: {i}\nknows:\n  - create table\n  - insert\ntables: [t{i}]\n");
             artifacts.push(Artifact { kind: ArtifactKind::State, data: state.into_bytes() });
-            Step {
+            Step { setup: None,
                 slug,
                 title: format!("Step {i}: tables and queries"),
                 minutes: Some(5 + i % 20),
@@ -365,6 +365,7 @@ pub fn workshop(steps: u32) -> Workshop {
         .collect();
     Workshop {
         meta: WorkshopMeta {
+            solution_after: 3,
             slug: "bench-workshop".to_owned(),
             title: "A big workshop for the benchmarks".to_owned(),
             version: format!("{GENERATOR_VERSION}.0.0"),

@@ -321,7 +321,7 @@ impl Library {
                         id: v.id.clone(),
                         kind: v.rule.kind().to_owned(),
                         prompt_html: markdown::render(&v.prompt, &w.assets),
-                        hint_html: v.hint.as_deref().map(|h| markdown::render(h, &w.assets)),
+                        hint_html: v.hints.first().map(|h| markdown::render(h, &w.assets)),
                         runner,
                         spec,
                         result: rt.checks.iter().find(|c| c.step == step.slug && c.validation == v.id).map(|c| {

@@ -28,7 +28,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v1-tiny.db");
+const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v2-tiny.db");
 const V0: &[u8] = include_bytes!("../../artifact/tests/fixtures/v0-intro.db");
 
 fn config(name: &str) -> PoolConfig {

@@ -19,7 +19,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v1-tiny.db");
+const TINY: &[u8] = include_bytes!("../../artifact/tests/fixtures/v2-tiny.db");
 
 async fn library(name: &str) -> Library {
     let config = PoolConfig { vfs_name: format!("tf-{name}"), directory: format!(".tf-{name}"), clear_on_init: true };

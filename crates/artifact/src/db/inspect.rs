@@ -53,6 +53,7 @@ pub fn inspect(conn: &Connection, file: &str) -> Result<Kind> {
         // A damaged header can claim an older version: its tables must be there to migrate.
         let needed: &[&str] = match version {
             0 => crate::db::schema::V0_TABLES,
+            1 => crate::db::schema::V1_TABLES,
             _ => {
                 return Err(Error::Corrupt {
                     file: file.to_owned(),
@@ -109,7 +110,7 @@ fn schema_objects(conn: &Connection, file: &str) -> Result<Vec<SchemaObject>> {
 
 /// What a workshop's schema holds beyond the format's own objects, one description each.
 ///
-/// A workshop holds exactly the tables and indexes of [`SCHEMA_V1`](crate::db::schema::SCHEMA_V1),
+/// A workshop holds exactly the tables and indexes of [`SCHEMA_V2`](crate::db::schema::SCHEMA_V2),
 /// with the format's own SQL: no trigger (it would run when the player records progress, and
 /// could write the definition tables), no view, no virtual table, no index of its own on the
 /// format's tables, no format table redefined (a changed `CHECK` or default would run on
@@ -148,7 +149,7 @@ fn unexpected_schema(conn: &Connection, file: &str) -> Result<Vec<String>> {
 /// The `sqlite_schema` rows of a freshly created workshop.
 fn format_schema() -> Result<Vec<SchemaObject>> {
     let conn = Connection::open_in_memory().ctx("opening memory")?;
-    conn.execute_batch(crate::db::schema::SCHEMA_V1).ctx("creating the workshop schema")?;
+    conn.execute_batch(crate::db::schema::SCHEMA_V2).ctx("creating the workshop schema")?;
     schema_objects(&conn, "the format's schema")
 }
 

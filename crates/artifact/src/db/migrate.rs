@@ -1,17 +1,24 @@
-//! Brings workshop files of older format versions up to the current one, step by step.
+//! Brings workshop files of older format versions up to the current one.
 //!
-//! Each [`Migration`] turns version `v` into `v + 1`. [`migrate`] runs every pending one, in
-//! order, inside ONE transaction, and records each in `schema_history`: either the file ends at
-//! the current version or it is left exactly as it was. [`pending`] only reads.
+//! Each [`Migration`] names a step `v → v + 1` and knows how to read the layout of version `v`
+//! into the typed model. [`migrate`] reads the file's own layout, drops its format tables, and
+//! writes the model in the current layout, inside ONE transaction, recording every step in
+//! `schema_history`: either the file ends at the current version or it is left exactly as it
+//! was. A file whose version carries a content digest is refused if the digest does not match
+//! before it is migrated, so a migration never launders a changed workshop (the digest of a
+//! workshop that uses no newer feature is the same in every version). [`pending`] only reads.
 //!
 //! Version 0 is the layout of the Stepwise prototype: a key/value `workshop_info` table, a
 //! `steps` table of Markdown with an optional exact answer, and a `progress` table of done
-//! flags. It is kept as a fixture (`tests/fixtures/v0-*.db`) so the path stays tested.
+//! flags. Version 1 had one `hint` per check and no solutions, `choice` checks, step setup or
+//! learner records. Each is kept as a fixture (`tests/fixtures/v<N>-*.db`).
 
 use rusqlite::{Connection, Transaction};
 
 use crate::db::harden::{classify_sqlite, unreadable};
-use crate::db::schema::{SCHEMA_VERSION, is_slug};
+use crate::db::schema::{SCHEMA_VERSION, V0_TABLES, V1_TABLES, is_slug};
+use crate::db::store::{create_schema, get_meta, read_runtime_of, read_workshop_of, write_contents};
+use crate::digest::content_digest;
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
 
@@ -21,13 +28,31 @@ pub struct Migration {
     pub from: i64,
     /// What it changes, recorded in `schema_history`.
     pub name: &'static str,
-    /// The change, run inside the caller's transaction.
-    pub run: fn(&Transaction<'_>, &str) -> Result<()>,
+    /// Reads a file of version `from` into the model, inside the caller's transaction.
+    pub read: fn(&Transaction<'_>, &str) -> Result<(Workshop, Runtime)>,
+    /// The format's own tables in version `from`: what the migration replaces.
+    pub tables: &'static [&'static str],
+    /// Whether version `from` stores a content digest to check before migrating.
+    pub digest: bool,
 }
 
 /// Every migration, in order. `MIGRATIONS[i].from == i`.
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { from: 0, name: "v0 prototype layout -> v1: typed STRICT schema, artifacts, digest", run: v0_to_v1 }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 0,
+        name: "v0 prototype layout -> v1: typed STRICT schema, artifacts, digest",
+        read: read_v0,
+        tables: V0_TABLES,
+        digest: false,
+    },
+    Migration {
+        from: 1,
+        name: "v1 -> v2: hints, solutions, choice checks, step setup, solution_after, learner records",
+        read: read_v1,
+        tables: V1_TABLES,
+        digest: true,
+    },
+];
 
 /// The migrations a file at `version` needs, without changing anything.
 pub fn pending(version: i64) -> &'static [Migration] {
@@ -58,11 +83,19 @@ pub fn migrate(conn: &mut Connection, file: &str, now: &str) -> Result<Vec<&'sta
     conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(sql("preparing the migration"))?;
     let result = (|| {
         let tx = conn.transaction().map_err(sql("starting the migration"))?;
+        let first = &todo[0];
+        let (workshop, runtime) = (first.read)(&tx, file).map_err(|e| unreadable(file, e))?;
+        if first.digest {
+            let stored = get_meta(&tx, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
+            let computed = content_digest(&workshop);
+            if stored != computed {
+                return Err(Error::DigestMismatch { file: file.to_owned(), stored, computed });
+            }
+        }
+        rewrite(&tx, first.tables, &workshop, &runtime).map_err(|e| unreadable(file, e))?;
         for m in todo {
-            (m.run)(&tx, file).map_err(|e| unreadable(file, e))?;
-            tx.execute_batch(&format!("PRAGMA user_version = {}", m.from + 1)).map_err(sql("setting user_version"))?;
             tx.execute(
-                "INSERT INTO schema_history (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                "INSERT OR REPLACE INTO schema_history (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 rusqlite::params![m.from + 1, m.name, now],
             )
             .map_err(sql("recording the migration"))?;
@@ -106,7 +139,53 @@ fn slugify(title: &str, taken: &mut Vec<String>) -> String {
     s
 }
 
-fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
+/// Replaces the format tables `old` with the current layout holding `workshop` and `runtime`,
+/// keeping the bookkeeping rows that are not derived (`meta` keys other than the digest and
+/// generator, `schema_history`) and any table of the file's own.
+fn rewrite(tx: &Transaction<'_>, old: &[&str], workshop: &Workshop, runtime: &Runtime) -> Result<()> {
+    let keep_meta: Vec<(String, String)> = if old.contains(&"meta") {
+        let mut stmt = tx
+            .prepare("SELECT key, value FROM meta WHERE key NOT IN ('content_digest', 'generator') ORDER BY key")
+            .ctx("reading meta")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).and_then(|r| r.collect()).ctx("reading meta")?
+    } else {
+        Vec::new()
+    };
+    let history: Vec<(i64, String, String)> = if old.contains(&"schema_history") {
+        let mut stmt =
+            tx.prepare("SELECT version, name, applied_at FROM schema_history").ctx("reading schema_history")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|r| r.collect())
+            .ctx("reading schema_history")?
+    } else {
+        Vec::new()
+    };
+    for table in old {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{table}\""))
+            .map_err(|e| Error::sqlite(format!("dropping the old table {table}"), e))?;
+    }
+    create_schema(tx)?;
+    write_contents(tx, workshop, runtime)?;
+    for (key, value) in keep_meta {
+        crate::db::store::set_meta(tx, &key, &value)?;
+    }
+    for (version, name, at) in history {
+        tx.execute(
+            "INSERT INTO schema_history (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, at],
+        )
+        .ctx("keeping schema_history")?;
+    }
+    Ok(())
+}
+
+/// Reads a version-1 file: the current reader with the columns version 1 lacks as defaults.
+fn read_v1(tx: &Transaction<'_>, file: &str) -> Result<(Workshop, Runtime)> {
+    Ok((read_workshop_of(tx, file, 1)?, read_runtime_of(tx, file, 1)?))
+}
+
+/// Reads the prototype layout.
+fn read_v0(tx: &Transaction<'_>, file: &str) -> Result<(Workshop, Runtime)> {
     let info = |key: &str| -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         tx.query_row("SELECT value FROM workshop_info WHERE key = ?1", [key], |r| r.get(0))
@@ -126,6 +205,7 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
         language: "en".into(),
         license: None,
         unlock: Unlock::AfterPrevious,
+        solution_after: DEFAULT_SOLUTION_AFTER,
     };
     let mut stmt =
         tx.prepare("SELECT position, title, markdown, answer FROM steps ORDER BY position").ctx("reading v0 steps")?;
@@ -144,8 +224,10 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
             .map(|a| Validation {
                 id: "answer".into(),
                 prompt: "Your answer".into(),
-                hint: None,
-                rule: Rule::Answer { expect: AnswerExpect::Exact { any_of: vec![a], case_sensitive: false } },
+                hints: Vec::new(),
+                rule: Rule::Answer { expect: AnswerExpect::Exact { any_of: vec![a.clone()], case_sensitive: false } },
+                solution: Some(a),
+                feedback: None,
             })
             .into_iter()
             .collect();
@@ -155,6 +237,7 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
             minutes: None,
             unlock: None,
             content: markdown,
+            setup: None,
             validations,
             artifacts: Vec::new(),
         });
@@ -183,11 +266,7 @@ fn v0_to_v1(tx: &Transaction<'_>, file: &str) -> Result<()> {
             completed_at: (done != 0).then_some(at),
         });
     }
-    let workshop = Workshop { meta, steps, assets: Vec::new() };
-    tx.execute_batch("DROP TABLE progress; DROP TABLE steps; DROP TABLE workshop_info;").ctx("dropping v0 tables")?;
-    crate::db::store::create_schema(tx)?;
-    crate::db::store::write_contents(tx, &workshop, &runtime)?;
-    Ok(())
+    Ok((Workshop { meta, steps, assets: Vec::new() }, runtime))
 }
 
 /// The version-0 layout, for building fixtures and tests.

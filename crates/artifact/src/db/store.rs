@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::db::schema::{APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION};
+use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::{content_digest, sha256_hex};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
@@ -12,9 +12,9 @@ pub fn generator() -> String {
     format!("stepwise {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Creates the version-1 schema in an empty database and sets `application_id`/`user_version`.
+/// Creates the current schema in an empty database and sets `application_id`/`user_version`.
 pub fn create_schema(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(SCHEMA_V1).ctx("creating the workshop schema")?;
+    tx.execute_batch(SCHEMA_V2).ctx("creating the workshop schema")?;
     tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"))
         .ctx("setting application_id")?;
     Ok(())
@@ -35,7 +35,7 @@ pub fn write_new(conn: &mut Connection, w: &Workshop, rt: &Runtime) -> Result<St
 }
 
 /// Writes definition, artifacts, runtime state, digest and generator into a database whose
-/// version-1 tables exist and are empty (inside the caller's transaction). Returns the digest.
+/// current tables exist and are empty (inside the caller's transaction). Returns the digest.
 ///
 /// # Errors
 /// As [`write_new`].
@@ -77,17 +77,30 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
     let m = &w.meta;
     let authors = serde_json::to_string(&m.authors).unwrap_or_else(|_| "[]".into());
     tx.execute(
-        "INSERT INTO workshop (id, slug, title, version, summary, authors, language, license, unlock)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![m.slug, m.title, m.version, m.summary, authors, m.language, m.license, m.unlock.as_str()],
+        "INSERT INTO workshop (id, slug, title, version, summary, authors, language, license, unlock, solution_after)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            m.slug,
+            m.title,
+            m.version,
+            m.summary,
+            authors,
+            m.language,
+            m.license,
+            m.unlock.as_str(),
+            m.solution_after
+        ],
     )
     .ctx("writing the workshop metadata")?;
     let mut step_stmt = tx
-        .prepare("INSERT INTO step (slug, position, title, minutes, unlock, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .prepare(
+            "INSERT INTO step (slug, position, title, minutes, unlock, content, setup) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
         .ctx("preparing steps")?;
     let mut val_stmt = tx
         .prepare(
-            "INSERT INTO validation (step, id, position, kind, prompt, hint, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO validation (step, id, position, kind, prompt, hints, spec, solution, feedback)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .ctx("preparing validations")?;
     let mut art_stmt = tx
@@ -96,12 +109,31 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
     for (i, s) in w.steps.iter().enumerate() {
         let here = format!("step {:?}", s.slug);
         step_stmt
-            .execute(params![s.slug, i as i64 + 1, s.title, s.minutes, s.unlock.map(Unlock::as_str), s.content])
+            .execute(params![
+                s.slug,
+                i as i64 + 1,
+                s.title,
+                s.minutes,
+                s.unlock.map(Unlock::as_str),
+                s.content,
+                s.setup
+            ])
             .map_err(|e| Error::sqlite(format!("writing {here}"), e))?;
         for (j, v) in s.validations.iter().enumerate() {
             let spec = serde_json::to_string(&v.rule).map_err(|e| Error::invalid(&here, e.to_string()))?;
+            let hints = serde_json::to_string(&v.hints).map_err(|e| Error::invalid(&here, e.to_string()))?;
             val_stmt
-                .execute(params![s.slug, v.id, j as i64 + 1, v.rule.kind(), v.prompt, v.hint, spec])
+                .execute(params![
+                    s.slug,
+                    v.id,
+                    j as i64 + 1,
+                    v.rule.kind(),
+                    v.prompt,
+                    hints,
+                    spec,
+                    v.solution,
+                    v.feedback
+                ])
                 .map_err(|e| Error::sqlite(format!("writing validation {:?} of {here}", v.id), e))?;
         }
         for a in &s.artifacts {
@@ -127,8 +159,11 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
 /// # Errors
 /// [`Error::Sqlite`] when a row refers to a step or validation the workshop does not have.
 pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
-    tx.execute_batch("DELETE FROM snapshot; DELETE FROM check_result; DELETE FROM progress; DELETE FROM cursor; DELETE FROM runtime_blob;")
-        .ctx("clearing runtime state")?;
+    tx.execute_batch(
+        "DELETE FROM learner; DELETE FROM step_setup; DELETE FROM snapshot; DELETE FROM check_result;
+         DELETE FROM progress; DELETE FROM cursor; DELETE FROM runtime_blob;",
+    )
+    .ctx("clearing runtime state")?;
     let workspace = rt.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
     if rt.current_step.is_some() || workspace.is_some() {
         tx.execute(
@@ -146,10 +181,23 @@ pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
     }
     for c in &rt.checks {
         tx.execute(
-            "INSERT INTO check_result (step, validation, passed, input, message, checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![c.step, c.validation, c.passed, c.input, c.message, c.checked_at],
+            "INSERT INTO check_result (step, validation, passed, input, message, checked_at, failures, hints_opened,
+             solution_shown) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                c.step,
+                c.validation,
+                c.passed,
+                c.input,
+                c.message,
+                c.checked_at,
+                c.failures,
+                c.hints_opened,
+                c.solution_shown
+            ],
         )
-        .map_err(|e| Error::sqlite(format!("writing the result of check {:?} of step {:?}", c.validation, c.step), e))?;
+        .map_err(|e| {
+            Error::sqlite(format!("writing the result of check {:?} of step {:?}", c.validation, c.step), e)
+        })?;
     }
     for s in &rt.snapshots {
         let ws = s.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
@@ -158,6 +206,14 @@ pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
             params![s.id, s.taken_at, s.label, s.state, ws],
         )
         .map_err(|e| Error::sqlite(format!("writing snapshot {}", s.id), e))?;
+    }
+    for run in &rt.setups {
+        tx.execute("INSERT INTO step_setup (step, ran_at) VALUES (?1, ?2)", params![run.step, run.ran_at])
+            .map_err(|e| Error::sqlite(format!("writing the setup record of step {:?}", run.step), e))?;
+    }
+    if let Some(name) = &rt.learner {
+        tx.execute("INSERT INTO learner (id, name, named_at) VALUES (1, ?1, ?2)", params![name, rt.updated_at])
+            .ctx("writing the learner's name")?;
     }
     Ok(())
 }
@@ -173,29 +229,74 @@ fn bad(file: &str, what: String) -> Error {
     Error::Corrupt { file: file.to_owned(), detail: what }
 }
 
+/// The SQL that reads the current layout's columns out of the tables of format `version`: the
+/// columns a version lacks are read as their defaults, so the migration reads an older file
+/// with the same code.
+struct Layout {
+    workshop: &'static str,
+    steps: &'static str,
+    validations: &'static str,
+    checks: &'static str,
+    /// Format version 2 added the `step_setup` and `learner` tables.
+    has_learner: bool,
+}
+
+fn layout(version: i64) -> Layout {
+    if version == 1 {
+        Layout {
+            workshop: "SELECT slug, title, version, summary, authors, language, license, unlock, 3 FROM workshop WHERE id = 1",
+            steps: "SELECT slug, title, minutes, unlock, content, NULL FROM step ORDER BY position",
+            validations:
+                "SELECT id, kind, prompt, CASE WHEN hint IS NULL THEN '[]' ELSE json_array(hint) END, spec, NULL, NULL
+                          FROM validation WHERE step = ?1 ORDER BY position",
+            checks: "SELECT step, validation, passed, input, message, checked_at, 0, 0, 0 FROM check_result
+                     ORDER BY step, validation",
+            has_learner: false,
+        }
+    } else {
+        Layout {
+            workshop: "SELECT slug, title, version, summary, authors, language, license, unlock, solution_after
+                       FROM workshop WHERE id = 1",
+            steps: "SELECT slug, title, minutes, unlock, content, setup FROM step ORDER BY position",
+            validations: "SELECT id, kind, prompt, hints, spec, solution, feedback FROM validation WHERE step = ?1
+                          ORDER BY position",
+            checks:
+                "SELECT step, validation, passed, input, message, checked_at, failures, hints_opened, solution_shown
+                     FROM check_result ORDER BY step, validation",
+            has_learner: true,
+        }
+    }
+}
+
 /// Reads the definition and artifacts of a workshop.
 ///
 /// # Errors
 /// [`Error::Corrupt`] for rows the schema allows but the format does not (an unparsable rule),
 /// [`Error::Sqlite`] for read failures.
 pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
+    read_workshop_of(conn, file, SCHEMA_VERSION)
+}
+
+/// [`read_workshop`] of a file in the layout of format `version` (1 or the current one).
+///
+/// # Errors
+/// As [`read_workshop`].
+pub fn read_workshop_of(conn: &Connection, file: &str, version: i64) -> Result<Workshop> {
+    let layout = layout(version);
     let meta = conn
-        .query_row(
-            "SELECT slug, title, version, summary, authors, language, license, unlock FROM workshop WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            },
-        )
+        .query_row(layout.workshop, [], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, u32>(8)?,
+            ))
+        })
         .optional()
         .ctx("reading the workshop metadata")?
         .ok_or_else(|| bad(file, "the workshop table has no row".into()))?;
@@ -211,12 +312,11 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
         language: meta.5,
         license: meta.6,
         unlock,
+        solution_after: meta.8,
     };
 
     let mut steps = Vec::new();
-    let mut stmt = conn
-        .prepare("SELECT slug, title, minutes, unlock, content FROM step ORDER BY position")
-        .ctx("reading steps")?;
+    let mut stmt = conn.prepare(layout.steps).ctx("reading steps")?;
     let mut rows = stmt.query([]).ctx("reading steps")?;
     while let Some(r) = rows.next().ctx("reading steps")? {
         let unlock: Option<String> = r.get(3).ctx("reading steps")?;
@@ -230,13 +330,12 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
             minutes: r.get(2).ctx("reading steps")?,
             unlock,
             content: r.get(4).ctx("reading steps")?,
+            setup: r.get(5).ctx("reading steps")?,
             validations: Vec::new(),
             artifacts: Vec::new(),
         });
     }
-    let mut vstmt = conn
-        .prepare("SELECT id, kind, prompt, hint, spec FROM validation WHERE step = ?1 ORDER BY position")
-        .ctx("reading validations")?;
+    let mut vstmt = conn.prepare(layout.validations).ctx("reading validations")?;
     let mut astmt = conn
         .prepare(
             "SELECT a.kind, a.sha256, b.data FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256 WHERE a.step = ?1",
@@ -257,11 +356,16 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
                     format!("validation {id:?} of step {:?} says kind {kind} but its rule is {}", s.slug, rule.kind()),
                 ));
             }
+            let hints: String = r.get(3).ctx("reading validations")?;
+            let hints: Vec<String> = serde_json::from_str(&hints)
+                .map_err(|e| bad(file, format!("validation {id:?} of step {:?} has unreadable hints: {e}", s.slug)))?;
             s.validations.push(Validation {
                 id,
                 prompt: r.get(2).ctx("reading validations")?,
-                hint: r.get(3).ctx("reading validations")?,
+                hints,
                 rule,
+                solution: r.get(5).ctx("reading validations")?,
+                feedback: r.get(6).ctx("reading validations")?,
             });
         }
         let mut rows = astmt.query([&s.slug]).ctx("reading artifacts")?;
@@ -299,6 +403,15 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
 /// # Errors
 /// [`Error::Corrupt`] for a row that refers to a missing workspace blob or has an unknown status.
 pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
+    read_runtime_of(conn, file, SCHEMA_VERSION)
+}
+
+/// [`read_runtime`] of a file in the layout of format `version` (1 or the current one).
+///
+/// # Errors
+/// As [`read_runtime`].
+pub fn read_runtime_of(conn: &Connection, file: &str, version: i64) -> Result<Runtime> {
+    let layout = layout(version);
     let blob = |sha: Option<String>| -> Result<Option<Vec<u8>>> {
         let Some(sha) = sha else { return Ok(None) };
         conn.query_row("SELECT data FROM runtime_blob WHERE sha256 = ?1", [&sha], |r| r.get(0))
@@ -338,11 +451,7 @@ pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
             completed_at: r.get(4).ctx("reading progress")?,
         });
     }
-    let mut stmt = conn
-        .prepare(
-            "SELECT step, validation, passed, input, message, checked_at FROM check_result ORDER BY step, validation",
-        )
-        .ctx("reading check results")?;
+    let mut stmt = conn.prepare(layout.checks).ctx("reading check results")?;
     rt.checks = stmt
         .query_map([], |r| {
             Ok(CheckResult {
@@ -352,6 +461,9 @@ pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
                 input: r.get(3)?,
                 message: r.get(4)?,
                 checked_at: r.get(5)?,
+                failures: r.get(6)?,
+                hints_opened: r.get(7)?,
+                solution_shown: r.get(8)?,
             })
         })
         .ctx("reading check results")?
@@ -367,6 +479,18 @@ pub fn read_runtime(conn: &Connection, file: &str) -> Result<Runtime> {
         .ctx("reading snapshots")?;
     for (id, taken_at, label, state, ws) in snaps {
         rt.snapshots.push(Snapshot { id, taken_at, label, state, workspace: blob(ws)? });
+    }
+    if layout.has_learner {
+        let mut stmt = conn.prepare("SELECT step, ran_at FROM step_setup ORDER BY step").ctx("reading setups")?;
+        rt.setups = stmt
+            .query_map([], |r| Ok(SetupRun { step: r.get(0)?, ran_at: r.get(1)? }))
+            .ctx("reading setups")?
+            .collect::<Result<_, _>>()
+            .ctx("reading setups")?;
+        rt.learner = conn
+            .query_row("SELECT name FROM learner WHERE id = 1", [], |r| r.get(0))
+            .optional()
+            .ctx("reading the learner's name")?;
     }
     Ok(rt)
 }

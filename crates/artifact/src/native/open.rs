@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use crate::db::harden::{classify_sqlite, harden, memory_copy};
+use crate::db::harden::{checked_copy, classify_sqlite, harden, memory_copy};
 use crate::db::inspect::{Kind, inspect};
 use crate::db::open::{Opened, open_checked};
 use crate::db::verify::{Report, verify_connection};
@@ -46,8 +46,32 @@ pub fn verify_path(path: &std::path::Path) -> Result<Report> {
     harden(&conn)?;
     // A workshop is verified on a copy in memory: on the read-only connection SQLite would not
     // check its CHECK constraints (see `db::harden::checked_copy`).
-    if let Ok(Kind::Workshop) = inspect(&conn, &file) {
-        return verify_connection(&memory_copy(&conn, &file)?, &file);
+    match inspect(&conn, &file) {
+        Ok(Kind::Workshop) => verify_connection(&memory_copy(&conn, &file)?, &file),
+        // An older workshop is verified as it opens, migrated on the copy, after a first
+        // problem that says how to bring the file itself up to date. What stops the migration
+        // (damage, a changed definition) is the next problem.
+        Ok(Kind::OlderWorkshop(v)) => {
+            let older = format!(
+                "format version {v} is older than this Stepwise's {}: run `stepwise migrate {file}`",
+                crate::db::schema::SCHEMA_VERSION
+            );
+            let migrated = checked_copy(&conn, &file).and_then(|mut copy| {
+                crate::db::migrate::migrate(&mut copy, &file, "1970-01-01T00:00:00Z").map(|_| copy)
+            });
+            let mut report = match migrated {
+                Ok(copy) => verify_connection(&copy, &file)?,
+                Err(e) => {
+                    let problem = match e {
+                        Error::Corrupt { detail, .. } => format!("damaged database: {detail}"),
+                        e => e.to_string(),
+                    };
+                    Report { file, digest: None, problems: vec![problem] }
+                }
+            };
+            report.problems.insert(0, older);
+            Ok(report)
+        }
+        _ => verify_connection(&conn, &file),
     }
-    verify_connection(&conn, &file)
 }

@@ -342,7 +342,9 @@ pub(crate) fn load_csv(
             }
         }
     }
-    if let Some(missing) = table.columns.iter().enumerate().find(|(i, _)| !order.contains(i)) {
+    // A column with a default may be left out: it takes its default (a text form written
+    // before the column existed still loads).
+    if let Some(missing) = table.columns.iter().enumerate().find(|(i, c)| !order.contains(i) && c.default.is_none()) {
         return Err(csv_err(
             1,
             format!("column {:?} of table {:?} is missing from the header", missing.1.name, table.name),

@@ -21,6 +21,7 @@
 
 mod answer;
 mod authoring;
+mod choice;
 mod compare;
 mod outcome;
 mod sandbox;
@@ -44,6 +45,7 @@ pub use self::outcome::{CONFIRMED, MAX_ROWS, Outcome, QUERY_BUDGET, QueryResult}
 ///   `expect` (integers and reals compare numerically, text exactly, NULL equals NULL; unordered
 ///   rows compare as a multiset). `input` is ignored.
 /// - `answer`: compares `input` with `expect` after trimming and collapsing inner whitespace.
+/// - `choice`: passes when `input` names exactly the correct options (ids separated by commas).
 /// - `manual`, `external`: pass when `input` is [`CONFIRMED`]; never [`Outcome::verified`].
 ///
 /// `workspace` is `&mut` only to install, for the duration of the query, the instruction budget
@@ -67,6 +69,7 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
                 Outcome::unverified(false, "checked outside Stepwise: run the spec yourself")
             }
         }
+        Rule::Choice { options, multiple } => self::choice::check_choice(options, *multiple, input),
     }
 }
 
@@ -108,6 +111,7 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
             }
         }
         Rule::Manual {} => {}
+        Rule::Choice { options, multiple } => self::choice::validate_choice(options, *multiple, &mut problems),
         Rule::External { runner, spec } => {
             if runner.trim().is_empty() {
                 problems.push("`runner` is empty (say what runs the spec: goss, shell, kubectl…)".to_owned());

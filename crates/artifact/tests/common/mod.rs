@@ -12,12 +12,12 @@ pub fn fixtures() -> PathBuf {
 
 /// The v1 fixture workshop file.
 pub fn tiny_db() -> PathBuf {
-    fixtures().join("v1-tiny.db")
+    fixtures().join("v2-tiny.db")
 }
 
 /// The text form the v1 fixture is built from.
 pub fn tiny_src() -> PathBuf {
-    fixtures().join("v1-tiny")
+    fixtures().join("v2-tiny")
 }
 
 /// The v0 (older format version) fixture workshop file.
@@ -47,10 +47,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A copy of the v1-tiny text form at `<tmp>/v1-tiny`, ready to be broken.
+/// A copy of the v2-tiny text form at `<tmp>/v2-tiny`, ready to be broken.
 pub fn tiny_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempdir();
-    let src = dir.path().join("v1-tiny");
+    let src = dir.path().join("v2-tiny");
     copy_dir(&tiny_src(), &src);
     (dir, src)
 }

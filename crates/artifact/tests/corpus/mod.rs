@@ -1,5 +1,5 @@
 //! The hostile-input corpus: every kind of bad input Stepwise must refuse, generated
-//! by code from the v1-tiny fixture rather than committed as binaries.
+//! by code from the v2-tiny fixture rather than committed as binaries.
 //!
 //! Used by `tests/hostile.rs` (natively, through `open_path`, `build_file`, `project::rebuild`)
 //! and by `examples/hostile_corpus.rs`, which writes the same inputs and a `corpus.json` for
@@ -78,12 +78,12 @@ pub fn fixtures() -> PathBuf {
 
 /// The bytes of the v1 fixture workshop.
 pub fn tiny() -> Vec<u8> {
-    std::fs::read(fixtures().join("v1-tiny.db")).unwrap()
+    std::fs::read(fixtures().join("v2-tiny.db")).unwrap()
 }
 
 /// The v1 fixture's text form.
 pub fn tiny_tree() -> FileTree {
-    FileTree::from_dir(&fixtures().join("v1-tiny"), &Limits::default()).unwrap()
+    FileTree::from_dir(&fixtures().join("v2-tiny"), &Limits::default()).unwrap()
 }
 
 /// `bytes` (a database) changed by `sql` on a raw, unhardened connection; returns the new bytes.
