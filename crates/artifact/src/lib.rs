@@ -14,7 +14,8 @@
 //! - [`text`] turns a workshop into its lossless text form (`workshop.yaml`, step folders, CSV)
 //!   and back; [`decompile`] into a human-readable tree; [`project`] does the same for any
 //!   SQLite database (`project.yaml` + `data/<table>.csv`).
-//! - [`rules`] runs a step's checks against a learner's workspace database.
+//! - [`rules`] runs a step's checks against a learner's workspace database; [`prove`] plays a
+//!   workshop natively and proves that every check fails before its solution and passes after.
 //! - [`migrate`] brings files of older format versions up to date.
 //! - [`archive`] reads zips, tars and folders as hostile input; [`csv`] is the text forms' CSV.
 //! - [`native`] (not in the browser) is everything that touches the disk.
@@ -44,6 +45,7 @@ pub mod native;
 pub mod play;
 pub mod progress;
 pub mod project;
+pub mod prove;
 pub mod rules;
 pub mod text;
 

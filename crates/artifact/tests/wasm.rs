@@ -152,7 +152,7 @@ fn tiny_tree() -> stepwise_artifact::archive::FileTree {
 }
 
 /// The digest the native tests pin for the same fixture: wasm and native must agree.
-const TINY_DIGEST: &str = "sha256:b58893da24fd98f011fc68ab3f345824aa45da7a483d282be28444700315e793";
+const TINY_DIGEST: &str = "sha256:4a68e33d485c4660d887e4e39aca7f89ba5687c43dbe39a2704fd62f5f5f0f85";
 
 #[wasm_bindgen_test]
 fn builds_opens_verifies_and_exports_a_workshop_like_natively() {

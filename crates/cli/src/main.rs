@@ -12,6 +12,9 @@ use clap::{Parser, Subcommand};
 use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Error, Opened};
 
+mod author;
+mod embedded;
+mod preview;
 mod project;
 
 /// Build, check and convert Stepwise workshops (one SQLite file per workshop).
@@ -83,6 +86,41 @@ enum Command {
     /// Any SQLite database as a project: project.yaml + data/<table>.csv, and back.
     #[command(subcommand)]
     Project(project::ProjectCommand),
+    /// Make a new workshop to start from: a small, complete one that builds, tests and previews.
+    #[command(
+        after_help = "Example:\n  stepwise new my-workshop && stepwise preview my-workshop\n  stepwise new cluster-101 --kind k8s"
+    )]
+    New {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
+        /// What kind of workshop: SQL checks on a workspace database, or Kubernetes manifests.
+        #[arg(long, value_enum, default_value = "sql")]
+        kind: author::Kind,
+    },
+    /// Preview a workshop in the browser while you write it: serves the app, rebuilds on save.
+    #[command(
+        after_help = "Example:\n  stepwise preview my-workshop              # open the address it prints\n  stepwise preview my-workshop --port 8123"
+    )]
+    Preview {
+        /// The workshop's folder (with workshop.yaml).
+        dir: PathBuf,
+        /// The port on 127.0.0.1 (0: any free one).
+        #[arg(long, default_value_t = 8090)]
+        port: u16,
+    },
+    /// Prove that every check can be passed: play the workshop step by step, each check failing
+    /// before its solution and passing after it (exit 1 otherwise).
+    #[command(after_help = "Example:\n  stepwise test my-workshop\n  stepwise test sql-joins.db --json")]
+    Test {
+        /// The workshop: its folder, a .zip of it, or a built .db.
+        src: PathBuf,
+        /// Print the findings as JSON (for CI).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of workshop.yaml, for editors' completion and checks.
+    #[command(after_help = "Example:\n  stepwise schema > workshop.schema.json")]
+    Schema,
 }
 
 /// An error with the exit code it maps to.
@@ -163,6 +201,10 @@ fn run(command: Command) -> CliResult {
         Command::Info { db } => info(&db),
         Command::Migrate { db, dry_run } => migrate(&db, dry_run),
         Command::Project(cmd) => project::run(cmd),
+        Command::New { dir, kind } => author::new(&dir, kind),
+        Command::Preview { dir, port } => preview::run(&dir, port),
+        Command::Test { src, json } => author::test(&src, json),
+        Command::Schema => author::schema(),
     }
 }
 
@@ -177,9 +219,14 @@ fn with_workshop<T>(
 
 fn verify(db: &Path) -> CliResult {
     let report = stepwise_artifact::verify_path(db)?;
-    if report.problems.is_empty() {
-        return out(&format!("{}: ok ({})\n", db.display(), report.digest.unwrap_or_default()));
+    let mut warnings = String::new();
+    for w in &report.warnings {
+        warnings.push_str(&format!("  warning: {w}\n"));
     }
+    if report.problems.is_empty() {
+        return out(&format!("{}: ok ({})\n{warnings}", db.display(), report.digest.unwrap_or_default()));
+    }
+    out(&warnings)?;
     let mut text = format!("{}: {} problem(s)\n", db.display(), report.problems.len());
     for p in &report.problems {
         text.push_str(&format!("  - {p}\n"));

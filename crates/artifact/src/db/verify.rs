@@ -19,6 +19,8 @@ pub struct Report {
     pub digest: Option<String>,
     /// Every problem, one sentence each; empty when the file is sound.
     pub problems: Vec<String>,
+    /// What is sound but worth the author's attention (a check without a solution).
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -150,6 +152,12 @@ fn check_tables(conn: &Connection, file: &str, r: &mut Report) -> Result<()> {
     match read_workshop(conn, file) {
         Ok(w) => {
             check_content(&w, p);
+            for (step, check) in crate::prove::without_solution(&w) {
+                r.warnings.push(format!(
+                    "check {check:?} of step {step:?} has no `solution`: a stuck learner cannot be shown one, and \
+                     `stepwise test` cannot prove it"
+                ));
+            }
             let computed = content_digest(&w);
             match get_meta(conn, "content_digest")? {
                 None => p.push("meta has no content_digest".into()),

@@ -66,7 +66,7 @@ pub fn verify_path(path: &std::path::Path) -> Result<Report> {
                         Error::Corrupt { detail, .. } => format!("damaged database: {detail}"),
                         e => e.to_string(),
                     };
-                    Report { file, digest: None, problems: vec![problem] }
+                    Report { file, digest: None, problems: vec![problem], warnings: Vec::new() }
                 }
             };
             report.problems.insert(0, older);

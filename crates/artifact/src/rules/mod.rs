@@ -154,3 +154,21 @@ pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Resu
     })?;
     Ok(fetched.into_result(max_rows))
 }
+
+/// Runs every statement of `sql` (an author's `setup` or `solution`) on `workspace`, writes
+/// allowed, under one [`QUERY_BUDGET`] for the whole script.
+///
+/// # Errors
+/// SQLite's message verbatim for the first statement that fails, or that the script ran too
+/// long; the statements before it stay applied.
+pub fn run_script(workspace: &mut Connection, sql: &str) -> Result<(), String> {
+    let guard = self::sandbox::Guard::install(workspace, QUERY_BUDGET, Access::ReadWrite);
+    let result = guard.conn.execute_batch(sql);
+    let stopped = guard.stopped.load(std::sync::atomic::Ordering::Relaxed);
+    drop(guard);
+    match result {
+        Ok(()) => Ok(()),
+        Err(_) if stopped => Err(budget_message("the script")),
+        Err(e) => Err(self::sandbox::sqlite_message(&e)),
+    }
+}

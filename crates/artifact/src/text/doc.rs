@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::schema::is_slug;
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::text::lines::{Lines, line_of};
+use crate::text::lines::{Block, line_of};
 
 /// The version of the text form this build writes (`version:` in `workshop.yaml`). Version 1
 /// (one `hint` per check, no solutions, choices or setup) is read too: it is a subset.
@@ -160,7 +160,7 @@ impl ValidationDoc {
         Ok(d)
     }
 
-    pub(crate) fn into_model(self, step: &str, source: &str, block: &Lines) -> Result<Validation> {
+    pub(crate) fn into_model(self, step: &str, source: &str, block: &Block) -> Result<Validation> {
         let here = format!("validation {:?} of step {step:?}", self.id);
         let line = line_of(source, block, "id", &self.id);
         let err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };

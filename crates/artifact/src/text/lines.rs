@@ -2,11 +2,11 @@
 //! messages that name the line.
 
 /// A range of 0-based line numbers of `workshop.yaml`: the whole file, or one step's block.
-pub(crate) type Lines = std::ops::Range<usize>;
+pub(crate) type Block = std::ops::Range<usize>;
 
 /// The line ranges of the items of the top-level `steps:` list, in order, so that a message
 /// about step k points into step k (slugs and validation ids repeat across steps).
-pub(crate) fn step_blocks(source: &str) -> Vec<Lines> {
+pub(crate) fn step_blocks(source: &str) -> Vec<Block> {
     let lines: Vec<&str> = source.lines().collect();
     let Some(start) = lines.iter().position(|l| l.trim_end() == "steps:") else { return Vec::new() };
     let mut starts = Vec::new();
@@ -33,7 +33,7 @@ pub(crate) fn step_blocks(source: &str) -> Vec<Lines> {
 }
 
 /// The 1-based line, within `lines`, of the first `key: value` (the key possibly after `- `).
-pub(crate) fn line_of(source: &str, lines: &Lines, key: &str, value: &str) -> Option<u64> {
+pub(crate) fn line_of(source: &str, lines: &Block, key: &str, value: &str) -> Option<u64> {
     source
         .lines()
         .enumerate()

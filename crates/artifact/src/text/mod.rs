@@ -13,5 +13,5 @@ mod write;
 #[cfg(feature = "schema")]
 pub use self::doc::json_schema;
 pub use self::doc::{TEXT_FORM_VERSION, WORKSHOP_YAML};
-pub use self::read::{Parsed, find_root, media_type_of, parse, parse_yaml_documents};
+pub use self::read::{Lines, Parsed, find_root, media_type_of, parse, parse_yaml_documents};
 pub use self::write::{build, export, step_dir, write_workshop};

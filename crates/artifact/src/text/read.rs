@@ -73,6 +73,10 @@ fn utf8(file: &str, bytes: &[u8]) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| Error::invalid(file, format!("not UTF-8 text: {}", e.utf8_error())))
 }
 
+/// The line in `workshop.yaml` of each check, by `(step slug, check id)`, and of each step, by
+/// `(step slug, "")`.
+pub type Lines = std::collections::BTreeMap<(String, String), u64>;
+
 /// A workshop read from its text form, with the runtime tables it carried (as CSV files).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
@@ -80,6 +84,8 @@ pub struct Parsed {
     pub workshop: Workshop,
     /// `data/<table>.csv` files, by table name.
     pub runtime: FileTree,
+    /// Where each step and check is written in `workshop.yaml`.
+    pub lines: Lines,
 }
 
 /// Finds the root of a text form inside a tree: the tree itself, or its single top-level folder
@@ -147,6 +153,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         }
     }
     let mut steps = Vec::with_capacity(doc.steps.len());
+    let mut lines = Lines::new();
     let mut seen = std::collections::HashSet::new();
     let blocks = step_blocks(&source);
     let whole = 0..source.lines().count();
@@ -174,6 +181,14 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
                     line: line_of(&source, block, "id", &v.id),
                     reason: format!("step {:?} has two validations with id {:?}", s.slug, v.id),
                 });
+            }
+        }
+        if let Some(line) = line {
+            lines.insert((s.slug.clone(), String::new()), line);
+        }
+        for v in &s.validations {
+            if let Some(line) = line_of(&source, block, "id", &v.id) {
+                lines.insert((s.slug.clone(), v.id.clone()), line);
             }
         }
         let Some(dir) = folders.remove(&s.slug) else {
@@ -221,7 +236,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
             ));
         }
     }
-    Ok(Parsed { workshop: Workshop { meta: doc.workshop, steps, assets }, runtime })
+    Ok(Parsed { workshop: Workshop { meta: doc.workshop, steps, assets }, runtime, lines })
 }
 
 /// Refuses a `version:` this build does not read before the rest is read, so that a file from a
