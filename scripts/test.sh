@@ -3,7 +3,9 @@
 #   native tests      cargo test --workspace
 #   wasm tests        crates/artifact/tests/wasm.rs in headless Chromium (wasm-bindgen-test-runner)
 #   worker tests      crates/worker/tests: the worker on real OPFS + SQLite in a dedicated worker
-#   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build)
+#   sample workshops  scripts/build-samples.sh (every samples/*/workshop.yaml must build), then
+#                     `stepwise test` on each: every check proven
+#   CLI with the app  the CLI built again after the app, so that `stepwise preview` has it inside
 #   web app build     trunk build --release --offline
 #   faults worker     the worker with fault-injection points (feature `faults`, never in dist/) and
 #                     the generated hostile-input corpus, both for the end-to-end tests
@@ -110,6 +112,15 @@ bench_smoke() {
   scripts/bench.sh --quick --no-build --no-report --bin-dir target/debug
 }
 
+# Every sample proves every check: each fails before its solution and passes after it.
+prove_samples() {
+  local sample ok=0
+  for sample in samples/*/; do
+    target/debug/stepwise test "$sample" || ok=1
+  done
+  return "$ok"
+}
+
 end_to_end() {
   STEPWISE_DIST=dist STEPWISE_EXPECT_SAMPLES=1 STEPWISE_SCREENSHOTS=target/e2e \
     node --test --test-concurrency=1 tests/e2e/*.test.mjs
@@ -123,8 +134,10 @@ stage "native tests (cargo test --workspace)" cargo test --workspace --no-fail-f
 stage "wasm tests (stepwise-artifact in headless Chromium)" wasm_tests
 stage "worker tests (OPFS + SQLite in a dedicated worker)" worker_tests
 stage "sample workshops (scripts/build-samples.sh)" scripts/build-samples.sh target/stepwise-samples
+stage "sample workshops prove every check (stepwise test)" prove_samples
 if stage "web app build (trunk build --release --offline)" trunk build --release --offline; then
   app_size
+  stage "CLI with the app inside (cargo build -p stepwise-cli)" cargo build -p stepwise-cli
   stage "fault-injection worker and hostile corpus (for the e2e tests)" faults_worker
   stage "end-to-end tests (node --test tests/e2e)" end_to_end
   stage "benchmark smoke run (scripts/bench.sh --quick)" bench_smoke

@@ -2,8 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::components::{Alerts, DropZone, DuplicateDialog, StorageBanner, TopBar, WorkerStatusLine};
-use crate::hooks::{Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_route, use_worker};
+use crate::components::{Alerts, DropZone, DuplicateDialog, PreviewBanner, StorageBanner, TopBar, WorkerStatusLine};
+use crate::hooks::{
+    Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_preview, use_route, use_worker,
+};
 use crate::pages::{LibraryPage, OtherTabPage, WorkshopPage};
 use crate::state::library::{Action, LibraryContext, LibraryState, Phase};
 use stepwise_protocol::DuplicateChoice;
@@ -16,6 +18,7 @@ pub fn App() -> Html {
     let commands = Commands::new(library.dispatcher(), worker.clone());
     let route = use_route();
     let listed = use_mut_ref(|| false);
+    let preview = use_preview(commands.clone(), matches!(status, WorkerStatus::Ready { .. }));
 
     use_effect_with((), |_| request_persistence());
     {
@@ -80,6 +83,7 @@ pub fn App() -> Html {
                 <crate::components::OfflineNotice />
                 <crate::components::UpdateBanner />
                 <StorageBanner />
+                <PreviewBanner state={preview} />
                 <main class="page">
                     <Alerts />
                     { page }

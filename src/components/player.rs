@@ -118,6 +118,19 @@ pub fn Player(props: &PlayerProps) -> Html {
         });
     }
 
+    // A rebuild under `stepwise preview` keeps the scroll position once the step shows again.
+    {
+        let shown = view.as_ref().map(|v| (v.entry.clone(), v.index));
+        use_effect_with(shown, move |shown| {
+            if shown.is_some()
+                && let Some(y) = crate::hooks::take_pending_scroll()
+                && let Some(window) = web_sys::window()
+            {
+                window.scroll_to_with_x_and_y(0.0, y);
+            }
+        });
+    }
+
     // Focus moves to the step's heading when another step is shown.
     let shown_slug = view.as_ref().map(|v| v.steps[v.index].slug.clone());
     {

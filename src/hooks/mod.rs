@@ -2,6 +2,7 @@
 
 mod use_library;
 mod use_online;
+mod use_preview;
 mod use_route;
 mod use_samples;
 mod use_service_worker;
@@ -9,6 +10,7 @@ mod use_worker;
 
 pub use use_library::{Commands, request_persistence, use_library};
 pub use use_online::use_online;
+pub use use_preview::{PreviewState, take_pending_scroll, use_preview};
 pub use use_route::{Route, absolute, navigate, replace, use_route};
 pub use use_samples::{SamplesState, use_samples};
 pub use use_service_worker::{apply_update, use_service_worker};

@@ -90,6 +90,17 @@ pub fn replace(route: &Route) {
     }
 }
 
+/// Goes to `route` in place of the current history entry (a `hashchange` follows, so the page
+/// shows it).
+pub fn redirect(route: &Route) {
+    if current() == *route {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&route.href());
+    }
+}
+
 /// The current route, updated on every `hashchange`.
 #[hook]
 pub fn use_route() -> Route {

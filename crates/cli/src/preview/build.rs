@@ -8,11 +8,11 @@ use std::sync::mpsc::Sender;
 use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
 
-/// One event for the page: `build` (a new workshop is ready) or `error` (the last save did not
+/// One event for the page: `build` (a new workshop is ready) or `broken` (the last save did not
 /// build; the last good build stays).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
-    /// `build` or `error`.
+    /// `build` or `broken`.
     pub name: &'static str,
     /// Its JSON data.
     pub data: String,
@@ -52,7 +52,7 @@ fn build_event(sequence: u64, digest: &str) -> Event {
 }
 
 fn error_event(sequence: u64, message: &str) -> Event {
-    Event { name: "error", data: serde_json::json!({ "sequence": sequence, "message": message }).to_string() }
+    Event { name: "broken", data: serde_json::json!({ "sequence": sequence, "message": message }).to_string() }
 }
 
 /// The builds and the pages listening for them.
