@@ -31,6 +31,10 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["verify"],
     &["info"],
     &["migrate"],
+    &["new"],
+    &["preview"],
+    &["test"],
+    &["schema"],
     &["project", "export"],
     &["project", "open"],
     &["project", "rebuild"],
@@ -178,4 +182,78 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn new_makes_a_workshop_that_builds_verifies_and_proves() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["sql", "k8s"] {
+        let folder = dir.path().join(format!("{kind} workshop"));
+        let o = stepwise(&["new", folder.to_str().unwrap(), "--kind", kind]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(folder.join("workshop.schema.json").exists() && folder.join(".gitignore").exists());
+        let yaml = std::fs::read_to_string(folder.join("workshop.yaml")).unwrap();
+        assert!(yaml.starts_with("# yaml-language-server: $schema=workshop.schema.json"), "{yaml}");
+        assert!(yaml.contains(&format!("slug: {kind}-workshop")), "{yaml}");
+        let db = dir.path().join(format!("{kind}.db"));
+        assert_eq!(code(&stepwise(&["build", folder.to_str().unwrap(), "-o", db.to_str().unwrap()])), 0);
+        let verify = stepwise(&["verify", db.to_str().unwrap()]);
+        assert_eq!(code(&verify), 0, "{}", stderr(&verify));
+        assert!(!String::from_utf8_lossy(&verify.stdout).contains("warning"), "every check has a solution");
+        let test = stepwise(&["test", folder.to_str().unwrap()]);
+        assert_eq!(code(&test), 0, "{}{}", String::from_utf8_lossy(&test.stdout), stderr(&test));
+        assert_eq!(code(&stepwise(&["test", db.to_str().unwrap()])), 0);
+    }
+    // Not over an existing workshop.
+    let again = stepwise(&["new", dir.path().join("sql workshop").to_str().unwrap()]);
+    assert_eq!(code(&again), 3);
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+}
+
+#[test]
+fn test_names_the_file_and_line_of_a_check_that_cannot_pass_and_one_that_proves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("w");
+    assert_eq!(code(&stepwise(&["new", folder.to_str().unwrap()])), 0);
+    let path = folder.join("workshop.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    // Unsatisfiable: no city has 3 customers. Proves nothing: empty before any solution.
+    let broken = yaml
+        .replace("            - [Lyon, 2]", "            - [Lyon, 3]")
+        .replace("query: SELECT id, name FROM paris ORDER BY id", "query: SELECT 1 WHERE 0");
+    let broken = broken.replace(
+        "        expect:\n          rows:                  # or: { scalar: 3 }, non_empty, empty\n            - [1, Ada]\n            - [4, Denis]",
+        "        expect: empty",
+    );
+    std::fs::write(&path, &broken).unwrap();
+    let o = stepwise(&["test", folder.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let file = path.display().to_string();
+    assert!(
+        text.contains(&format!("{file}:{}: step \"count-per-city\", check \"per-city\" fails after its solution", line("- id: per-city"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{file}:{}: step \"filter-rows\", check \"paris-view\" passes before its solution", line("- id: paris-view"))),
+        "{text}"
+    );
+    let json = stepwise(&["test", folder.to_str().unwrap(), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["findings"].as_array().unwrap().len(), 2, "{value}");
+    assert_eq!(value["findings"][0]["problem"], "proves_nothing");
+}
+
+#[test]
+fn the_documented_schema_is_the_one_the_parser_uses() {
+    let o = stepwise(&["schema"]);
+    assert_eq!(code(&o), 0);
+    let docs = std::fs::read_to_string(repo().join("docs/workshop.schema.json")).unwrap_or_default();
+    assert!(
+        docs == String::from_utf8_lossy(&o.stdout),
+        "docs/workshop.schema.json is not what `stepwise schema` prints: run `stepwise schema > docs/workshop.schema.json`"
+    );
+    let value: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(value["properties"]["steps"].is_object() && value["$defs"]["ValidationDoc"].is_object(), "{value}");
 }
