@@ -109,7 +109,7 @@ pub fn CheckCard(props: &CheckCardProps) -> Html {
             </p>
         }
     });
-    let hint = match (&check.hint_html, passed) {
+    let hint = match (check.help.hints_html.first(), passed) {
         (Some(hint), Some(false)) => html! {
             <details class="hint"><summary>{ "Hint" }</summary><StepContent html={AttrValue::from(hint.clone())} /></details>
         },

@@ -3,13 +3,13 @@
 
 use yew::prelude::*;
 
-use stepwise_protocol::SqlTable;
+use stepwise_protocol::{SqlTable, WorkspaceTable};
 
 /// Props of [`SqlBox`].
 #[derive(Properties, PartialEq)]
 pub struct SqlBoxProps {
-    /// The workspace's tables and views (`(name, kind)`).
-    pub tables: Vec<(String, String)>,
+    /// The workspace's tables and views.
+    pub tables: Vec<WorkspaceTable>,
     /// The last result.
     pub result: Option<Result<SqlTable, String>>,
     /// A request is running.
@@ -74,7 +74,7 @@ pub fn SqlBox(props: &SqlBoxProps) -> Html {
             <h3 id="sql-title">{ "Your workspace" }</h3>
             if !props.tables.is_empty() {
                 <p class="meta workspace-tables">
-                    { for props.tables.iter().enumerate().map(|(i, (name, kind))| html! {
+                    { for props.tables.iter().enumerate().map(|(i, WorkspaceTable { name, kind, .. })| html! {
                         <>
                             if i > 0 { { ", " } }
                             <code>{ name.clone() }</code>

@@ -2,6 +2,8 @@
 //! strikethrough and task lists, then sanitised by an allow-list (ammonia).
 //!
 //! Every workshop is untrusted input. What survives [`render`]: formatting elements, tables,
+//! GitHub's admonitions (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`) as
+//! `<aside class="admonition admonition-note">` with a title, `<details>`/`<summary>`,
 //! code blocks (`class="language-…"` only), links with `http`, `https`, `mailto` or a relative
 //! address (external ones open in a new tab with `rel="noopener noreferrer"`), and images that
 //! point into the workshop's own assets, which become `data:` URLs of the stored bytes. No
@@ -17,10 +19,19 @@
 use std::collections::HashSet;
 
 use base64::Engine as _;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::Asset;
+
+/// The only classes an `<aside>` may keep: the admonitions this renderer writes.
+const ADMONITION_CLASSES: [&str; 5] = [
+    "admonition admonition-note",
+    "admonition admonition-tip",
+    "admonition admonition-important",
+    "admonition admonition-warning",
+    "admonition admonition-caution",
+];
 
 /// Prefix of every `id` in rendered HTML.
 pub const ID_PREFIX: &str = "md-";
@@ -34,12 +45,39 @@ const IMAGE_TYPES: [&str; 7] =
 /// Images are looked up in `assets` by their path relative to the step's folder
 /// (`../../assets/images/x.svg`).
 pub fn render(markdown: &str, assets: &[Asset]) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM;
     let mut images = HashSet::new();
     let events = transform(Parser::new_ext(markdown, options), assets, &mut images);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     sanitise(&raw, &images)
+}
+
+/// Renders one line of Markdown (a choice's option) to sanitised inline HTML: as [`render`],
+/// without the paragraph around it.
+///
+/// ```
+/// assert_eq!(stepwise_artifact::markdown::render_inline("`LEFT JOIN` *keeps*", &[]), "<code>LEFT JOIN</code> <em>keeps</em>");
+/// ```
+pub fn render_inline(markdown: &str, assets: &[Asset]) -> String {
+    let html = render(markdown, assets);
+    let trimmed = html.trim_end();
+    match trimmed.strip_prefix("<p>").and_then(|rest| rest.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
+/// The title of a GitHub admonition (`> [!NOTE]`), and its class suffix.
+fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("Note", "note"),
+        BlockQuoteKind::Tip => ("Tip", "tip"),
+        BlockQuoteKind::Important => ("Important", "important"),
+        BlockQuoteKind::Warning => ("Warning", "warning"),
+        BlockQuoteKind::Caution => ("Caution", "caution"),
+    }
 }
 
 /// Rewrites links, images and headings of the parsed Markdown.
@@ -86,6 +124,17 @@ fn transform<'a>(parser: Parser<'a>, assets: &[Asset], images: &mut HashSet<Stri
                 Event::InlineHtml(tag.into())
             }
             Event::End(TagEnd::Link) => Event::InlineHtml("</a>".into()),
+            // `> [!NOTE]` and its kin, as GitHub renders them: a titled box, not a quotation.
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (title, class) = admonition(kind);
+                Event::Html(
+                    format!(
+                        "<aside class=\"admonition admonition-{class}\"><p class=\"admonition-title\">{title}</p>\n"
+                    )
+                    .into(),
+                )
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</aside>\n".into()),
             other => other,
         };
         match (&mut heading, event) {
@@ -189,6 +238,9 @@ fn sanitise(raw: &str, images: &HashSet<String>) -> String {
         .add_tags(["img", "input", "del", "s"])
         .add_tag_attributes("a", ["target"])
         .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("aside", ["class"])
+        .add_tag_attributes("p", ["class"])
+        .add_tag_attributes("details", ["open"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("img", ["title"])
         .add_tag_attributes("th", ["style"])
@@ -212,6 +264,8 @@ fn sanitise(raw: &str, images: &HashSet<String>) -> String {
             ok.then(|| value.into())
         }
         ("input", "type") => (value == "checkbox").then(|| value.into()),
+        ("aside", "class") => ADMONITION_CLASSES.contains(&value).then(|| value.into()),
+        ("p", "class") => (value == "admonition-title").then(|| value.into()),
         _ => Some(value.into()),
     });
     builder.set_tag_attribute_value("input", "disabled", "");
@@ -357,6 +411,31 @@ mod tests {
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"), "{html}");
         assert!(html.contains("<input disabled=\"\" type=\"checkbox\">"), "{html}");
+    }
+
+    #[test]
+    fn admonitions_and_details_render() {
+        let html = check("> [!WARNING]\n> This **drops** the table.\n\n> A plain quote.\n");
+        assert_eq!(
+            html,
+            "<aside class=\"admonition admonition-warning\"><p class=\"admonition-title\">Warning</p>\n\
+             <p>This <strong>drops</strong> the table.</p>\n</aside>\n<blockquote>\n<p>A plain quote.</p>\n</blockquote>\n"
+        );
+        for (marker, title) in [("NOTE", "Note"), ("TIP", "Tip"), ("IMPORTANT", "Important"), ("CAUTION", "Caution")] {
+            let html = check(&format!("> [!{marker}]\n> x\n"));
+            assert!(
+                html.contains(&format!(
+                    "admonition-{}\"><p class=\"admonition-title\">{title}</p>",
+                    marker.to_lowercase()
+                )),
+                "{html}"
+            );
+        }
+        let html = check("<details open><summary>Why?</summary>\n\nBecause.\n\n</details>\n");
+        assert_eq!(html, "<details open=\"\"><summary>Why?</summary>\n<p>Because.</p>\n</details>\n");
+        // Classes an author writes by hand survive only as the renderer's own.
+        assert_eq!(check("<aside class=\"x admonition\">a</aside>"), "<aside>a</aside>");
+        assert_eq!(check("<p class=\"evil\">a</p>"), "<p>a</p>");
     }
 
     #[test]

@@ -130,7 +130,8 @@ pub struct Validation {
     /// that make the query's result right; for `answer`, an accepted answer. (A `choice` check's
     /// solution is its correct options.) Shown to a stuck learner; proven by `stepwise test`.
     pub solution: Option<String>,
-    /// The author's own message when an `sql` check's rows do not match, shown with Stepwise's.
+    /// The author's own message when an `sql` or `answer` check fails, shown before Stepwise's
+    /// (see [`crate::rules::check_validation`]).
     pub feedback: Option<String>,
 }
 
@@ -196,8 +197,8 @@ pub struct ChoiceOption {
     /// Whether picking it is right.
     #[serde(default)]
     pub correct: bool,
-    /// Shown when the learner picked it and the check failed (why it is wrong, or what else is
-    /// missing), if the author wrote one.
+    /// Shown when the learner picks it: for a wrong option, as the reason the check fails; for
+    /// a right one, once the check passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
 }
@@ -354,9 +355,18 @@ pub struct Runtime {
     /// The learner's workspace database as it is now (an SQLite image), if any.
     pub workspace: Option<Vec<u8>>,
     /// The learner's name, as they gave it when handing their work in.
-    pub learner: Option<String>,
+    pub learner: Option<Learner>,
     /// The steps whose `setup` SQL has run on the workspace, and when.
     pub setups: Vec<SetupRun>,
+}
+
+/// Who played: the name a learner gave when handing their work in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Learner {
+    /// The name, as typed (trimmed).
+    pub name: String,
+    /// When it was given (RFC 3339, UTC).
+    pub named_at: String,
 }
 
 /// A step's `setup` SQL ran on the learner's workspace.

@@ -212,6 +212,13 @@ pub fn record_setup(runtime: &mut Runtime, step: &str, now: &str) {
     }
 }
 
+/// Forgets that the setups of step `index` and of every later step ran: the workspace was just
+/// replaced by step `index`'s project, so they run again when their steps are opened.
+pub fn forget_setups_from(workshop: &Workshop, runtime: &mut Runtime, index: usize) {
+    let later: Vec<&str> = workshop.steps.iter().skip(index).map(|s| s.slug.as_str()).collect();
+    runtime.setups.retain(|s| !later.contains(&s.step.as_str()));
+}
+
 /// What a snapshot's `state` JSON holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotState {

@@ -107,7 +107,7 @@ fn the_committed_v2_fixture_opens_with_its_digest_and_is_what_its_source_builds(
     assert_eq!(rt.current_step.as_deref(), Some("second"));
     assert_eq!(rt.progress.len(), 2);
     assert_eq!(rt.checks.len(), 2);
-    assert_eq!(rt.learner.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(rt.learner.as_ref().map(|l| l.name.as_str()), Some("Ada Lovelace"));
     assert_eq!(rt.setups.len(), 1);
     let count = rt.checks.iter().find(|c| c.validation == "count").unwrap();
     assert_eq!((count.failures, count.hints_opened, count.solution_shown), (2, 1, false));

@@ -232,11 +232,17 @@ fn test_names_the_file_and_line_of_a_check_that_cannot_pass_and_one_that_proves_
     let line = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let file = path.display().to_string();
     assert!(
-        text.contains(&format!("{file}:{}: step \"count-per-city\", check \"per-city\" fails after its solution", line("- id: per-city"))),
+        text.contains(&format!(
+            "{file}:{}: step \"count-per-city\", check \"per-city\" fails after its solution",
+            line("- id: per-city")
+        )),
         "{text}"
     );
     assert!(
-        text.contains(&format!("{file}:{}: step \"filter-rows\", check \"paris-view\" passes before its solution", line("- id: paris-view"))),
+        text.contains(&format!(
+            "{file}:{}: step \"filter-rows\", check \"paris-view\" passes before its solution",
+            line("- id: paris-view")
+        )),
         "{text}"
     );
     let json = stepwise(&["test", folder.to_str().unwrap(), "--json"]);

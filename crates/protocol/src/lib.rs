@@ -33,7 +33,10 @@ pub use crate::library::{
     Added, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView, Pong,
     Resolved, StepSummary, Storage, Stored,
 };
-pub use crate::player::{CheckState, CheckView, PlayerView, SnapshotSummary, SqlOutcome, SqlTable, StepState, TocStep};
+pub use crate::player::{
+    CheckState, CheckView, ChoiceView, CompletionView, HelpView, PlayerView, SetupNote, SnapshotSummary, SqlOutcome,
+    SqlTable, StepReport, StepState, TocStep, WorkspaceTable,
+};
 pub use crate::playground::{QueryDone, Rows, TablePage, TablesView};
 pub use crate::requests::*;
 pub use crate::textforms::{DownloadReady, TextForm, ZipContents};

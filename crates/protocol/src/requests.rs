@@ -10,7 +10,7 @@ use crate::artifacts::ArtifactsView;
 use crate::library::{
     Added, DuplicateChoice, Entry, ImportSource, Imported, OpenedEntry, Pong, Resolved, Storage, Stored,
 };
-use crate::player::{PlayerView, SqlOutcome};
+use crate::player::{CompletionView, PlayerView, SqlOutcome};
 use crate::playground::{QueryDone, TablePage, TablesView};
 use crate::textforms::{DownloadReady, TextForm, ZipContents};
 
@@ -65,6 +65,10 @@ requests! {
     Artifacts => ArtifactsView,
     RunSql => SqlOutcome,
     Check => PlayerView,
+    OpenHint => PlayerView,
+    ShowSolution => PlayerView,
+    Completion => CompletionView,
+    SetLearner => CompletionView,
     ResetWorkspace => PlayerView,
     ResetProgress => PlayerView,
     RestoreSnapshot => PlayerView,
@@ -245,6 +249,46 @@ pub struct Check {
     pub validation: String,
     /// What the learner typed, or `"yes"` to confirm a `manual` or `external` check.
     pub input: Option<String>,
+}
+
+/// Reveal the next hint of check `validation` of `step`, if a failed attempt made one ready.
+/// Recorded with the check's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenHint {
+    /// The entry's id.
+    pub entry: String,
+    /// The step's slug.
+    pub step: String,
+    /// The validation's id.
+    pub validation: String,
+}
+
+/// Show the solution of check `validation` of `step`, once enough failed attempts made it
+/// available. Recorded with the check's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowSolution {
+    /// The entry's id.
+    pub entry: String,
+    /// The step's slug.
+    pub step: String,
+    /// The validation's id.
+    pub validation: String,
+}
+
+/// The completion page of a workshop: steps done, checks verified or confirmed, help used, time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The entry's id.
+    pub entry: String,
+}
+
+/// Store the learner's name in the workshop's runtime tables, for the hand-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetLearner {
+    /// The entry's id.
+    pub entry: String,
+    /// The name, as typed (trimmed; 1 to 100 characters).
+    pub name: String,
 }
 
 /// Replace the workspace with the project of `step`'s file-state archive (the page asked the

@@ -143,6 +143,10 @@ pub async fn handle(
             let result = library.check(&r.entry, &r.step, &r.validation, r.input.as_deref());
             reply(id, &r, result)
         }
+        RequestBody::OpenHint(r) => reply(id, &r, library.open_hint(&r.entry, &r.step, &r.validation)),
+        RequestBody::ShowSolution(r) => reply(id, &r, library.show_solution(&r.entry, &r.step, &r.validation)),
+        RequestBody::Completion(r) => reply(id, &r, library.completion(&r.entry)),
+        RequestBody::SetLearner(r) => reply(id, &r, library.set_learner(&r.entry, &r.name)),
         RequestBody::ResetWorkspace(r) => reply(id, &r, library.reset_workspace(&r.entry, &r.step)),
         RequestBody::ResetProgress(r) => reply(id, &r, library.reset_progress(&r.entry)),
         RequestBody::RestoreSnapshot(r) => reply(id, &r, library.restore_snapshot(&r.entry, r.snapshot)),

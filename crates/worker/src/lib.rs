@@ -8,7 +8,8 @@
 //! - [`import`](Library::import): streamed from a `File` or a URL ([`source`]), sniffed before
 //!   anything is stored, checked and added to the [`catalog`]; a workshop already stored waits
 //!   for the user's answer ([`Library::resolve`]);
-//! - the player ([`player`]), the playground ([`playground`]), the text forms ([`textforms`]);
+//! - the player ([`player`]: a step's view in `player_view`, hints, solutions and the
+//!   completion page in `help`, the step setups in `session`), the playground ([`playground`]), the text forms ([`textforms`]);
 //! - export and removal.
 //!
 //! Refusals are the library's [`Fault`](errors::Fault)s until they leave through
@@ -28,10 +29,12 @@ mod dispatch;
 mod duplicates;
 pub mod errors;
 pub mod faults;
+mod help;
 mod import;
 mod library;
 pub mod lock;
 pub mod player;
+mod player_view;
 pub mod playground;
 pub mod serve;
 mod session;

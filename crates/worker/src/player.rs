@@ -5,16 +5,14 @@
 //! **Invariant:** playing never writes definition or artifact tables: only
 //! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
 
-use stepwise_artifact::{Opened, Rule, Runtime, Workshop, markdown, open_checked, play, rules};
-use stepwise_protocol::{
-    ArtifactsView, CheckState, CheckView, ErrorKind, PlayerView, SnapshotSummary, SqlOutcome, SqlTable, StepState,
-    TocStep, WorkerError,
-};
+use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play, rules};
+use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, not_found};
 use crate::faults;
 use crate::library::{Library, count, now, stored_bytes};
+use crate::player_view::view;
 use crate::session::Session;
 
 /// Rows the SQL box shows.
@@ -22,7 +20,7 @@ const SQL_BOX_ROWS: usize = 500;
 
 impl Library {
     /// The session of `id`, loading it (checked, digest included) when another or none is open.
-    fn session(&mut self, id: &str) -> Result<&mut Session, Fault> {
+    pub(crate) fn session(&mut self, id: &str) -> Result<&mut Session, Fault> {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
             return Ok(self.player.as_mut().expect("just checked"));
         }
@@ -69,13 +67,14 @@ impl Library {
             workshop,
             runtime,
             workspace,
+            setup_failed: None,
         }));
         Ok(())
     }
 
     /// Writes the session's runtime into its file (one transaction) and the done count into the
     /// catalog.
-    fn save(&mut self) -> Result<(), Fault> {
+    pub(crate) fn save(&mut self) -> Result<(), Fault> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
         let file_name = session.file_name.as_str();
         let mut conn = self.store().connect_existing(&file_of(&session.entry)).doing(file_name, "opening")?;
@@ -101,7 +100,8 @@ impl Library {
     }
 
     /// Opens step `step` (or the learner's current one), moving the cursor there unless it is
-    /// locked; builds the workspace from the step's project the first time one is needed.
+    /// locked; builds the workspace from the step's project the first time one is needed, and
+    /// runs the step's `setup` SQL on it the first time the step is opened.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for an unknown entry or step; the file fails its checks; storage.
@@ -130,6 +130,7 @@ impl Library {
                     changed = true;
                 }
             }
+            changed |= session.run_setup(index)?;
         }
         if changed {
             self.save()?;
@@ -195,21 +196,15 @@ impl Library {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
         let the_step = &session.workshop.steps[index];
-        let rule = &the_step
-            .validations
-            .iter()
-            .find(|v| v.id == validation)
-            .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This step has no check “{validation}”.")))?
-            .rule;
-        let outcome = match (rule, session.workspace.as_mut()) {
-            (Rule::Sql { .. }, None) => {
+        let the_validation =
+            the_step.validations.iter().find(|v| v.id == validation).ok_or_else(|| {
+                WorkerError::new(ErrorKind::NotFound, format!("This step has no check “{validation}”."))
+            })?;
+        let outcome = match session.workspace.as_mut() {
+            Some(conn) => rules::check_validation(the_validation, conn, input),
+            None => {
                 let mut empty = play::open_workspace(None).about(&session.file_name)?;
-                rules::check(rule, &mut empty, input)
-            }
-            (_, Some(conn)) => rules::check(rule, conn, input),
-            (_, None) => {
-                let mut empty = play::open_workspace(None).about(&session.file_name)?;
-                rules::check(rule, &mut empty, input)
+                rules::check_validation(the_validation, &mut empty, input)
             }
         };
         let at = now();
@@ -223,7 +218,8 @@ impl Library {
         Ok(self.view(index))
     }
 
-    /// Replaces the workspace with the project of `step`.
+    /// Replaces the workspace with the project of `step`; the setups of that step and the later
+    /// ones run again when their steps are opened (this one at once).
     ///
     /// # Errors
     /// The step has no project; its archive or project is broken; storage.
@@ -238,6 +234,8 @@ impl Library {
         session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
         session.runtime.updated_at = now();
         session.workspace = Some(conn);
+        play::forget_setups_from(&session.workshop, &mut session.runtime, index);
+        session.run_setup(index)?;
         self.save()?;
         Ok(self.view(index))
     }
@@ -285,95 +283,20 @@ impl Library {
         let file_name = session.file_name.clone();
         Ok(stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index]).about(&file_name)?)
     }
-
-    /// What the player shows for step `index` of the open session.
-    fn view(&self, index: usize) -> PlayerView {
-        let session = self.player.as_ref().expect("a session is open");
-        let (w, rt) = (&session.workshop, &session.runtime);
-        let states = play::states(w, rt);
-        let steps = w
-            .steps
-            .iter()
-            .zip(&states)
-            .map(|(s, state)| TocStep {
-                slug: s.slug.clone(),
-                title: s.title.clone(),
-                minutes: s.minutes,
-                state: *state,
-            })
-            .collect();
-        let step = &w.steps[index];
-        let locked = (states[index] == StepState::Locked).then(|| {
-            format!("“{}” opens once you have finished the step before it, “{}”.", step.title, w.steps[index - 1].title)
-        });
-        let (html, checks) = if locked.is_some() {
-            (String::new(), Vec::new())
-        } else {
-            let checks = step
-                .validations
-                .iter()
-                .map(|v| {
-                    let (runner, spec) = match &v.rule {
-                        Rule::External { runner, spec } => (Some(runner.clone()), Some(spec.clone())),
-                        _ => (None, None),
-                    };
-                    CheckView {
-                        id: v.id.clone(),
-                        kind: v.rule.kind().to_owned(),
-                        prompt_html: markdown::render(&v.prompt, &w.assets),
-                        hint_html: v.hints.first().map(|h| markdown::render(h, &w.assets)),
-                        runner,
-                        spec,
-                        result: rt.checks.iter().find(|c| c.step == step.slug && c.validation == v.id).map(|c| {
-                            CheckState { passed: c.passed, message: c.message.clone(), input: c.input.clone() }
-                        }),
-                    }
-                })
-                .collect();
-            (markdown::render(&step.content, &w.assets), checks)
-        };
-        let has_project = step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
-            && play::step_project(step).ok().flatten().is_some();
-        let has_artifacts = locked.is_none() && !step.artifacts.is_empty();
-        let workspace_tables = session
-            .workspace
-            .as_ref()
-            .and_then(|conn| {
-                let mut stmt = conn
-                    .prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name")
-                    .ok()?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).ok()?;
-                Some(rows.filter_map(Result::ok).collect())
-            })
-            .unwrap_or_default();
-        PlayerView {
-            entry: session.entry.clone(),
-            title: w.meta.title.clone(),
-            file_name: session.file_name.clone(),
-            steps,
-            index,
-            current_step: rt.current_step.clone(),
-            locked,
-            html,
-            checks,
-            has_project,
-            has_workspace: session.workspace.is_some(),
-            has_artifacts,
-            workspace_tables,
-            snapshots: rt
-                .snapshots
-                .iter()
-                .map(|s| SnapshotSummary { id: s.id, label: s.label.clone(), taken_at: s.taken_at.clone() })
-                .collect(),
-        }
-    }
 }
 
 /// The index of step `step` of `workshop`, or a [`ErrorKind::NotFound`] sentence.
-fn step_index(workshop: &Workshop, step: &str) -> Result<usize, WorkerError> {
+pub(crate) fn step_index(workshop: &Workshop, step: &str) -> Result<usize, WorkerError> {
     workshop
         .steps
         .iter()
         .position(|s| s.slug == step)
         .ok_or_else(|| WorkerError::new(ErrorKind::NotFound, format!("This workshop has no step “{step}”.")))
+}
+
+impl Library {
+    /// The view of step `index` of the open session.
+    pub(crate) fn view(&self, index: usize) -> PlayerView {
+        view(self.player.as_ref().expect("a session is open"), index)
+    }
 }

@@ -1,7 +1,11 @@
-//! The workshop being played: what the player keeps between requests.
+//! The workshop being played: what the player keeps between requests, and the step setups it
+//! runs on the learner's workspace.
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Runtime, Workshop};
+use stepwise_artifact::{Runtime, Workshop, play, rules};
+
+use crate::errors::{About, Fault};
+use crate::library::now;
 
 /// The workshop being played, loaded and checked once, its runtime state, and the learner's
 /// workspace database kept live in memory.
@@ -16,4 +20,54 @@ pub struct Session {
     pub(crate) runtime: Runtime,
     /// The learner's workspace, live (`None` until there is one).
     pub(crate) workspace: Option<Connection>,
+    /// The step whose `setup` SQL SQLite refused, and its message (not recorded: it is tried
+    /// again the next time the step is opened).
+    pub(crate) setup_failed: Option<(String, String)>,
+}
+
+impl Session {
+    /// Runs step `index`'s `setup` SQL on the workspace (made empty when there is none) if it has
+    /// not run yet: all of it or, when SQLite refuses a statement, none of it. Returns whether
+    /// the runtime changed.
+    ///
+    /// # Errors
+    /// The workspace cannot be opened or saved.
+    pub(crate) fn run_setup(&mut self, index: usize) -> Result<bool, Fault> {
+        let step = &self.workshop.steps[index];
+        if !play::setup_pending(step, &self.runtime) {
+            return Ok(false);
+        }
+        let sql = step.setup.clone().unwrap_or_default();
+        let slug = step.slug.clone();
+        if self.workspace.is_none() {
+            self.workspace = Some(play::open_workspace(None).about(&self.file_name)?);
+        }
+        let conn = self.workspace.as_mut().expect("just made");
+        let result = in_savepoint(conn, |conn| rules::run_script(conn, &sql));
+        match result {
+            Ok(()) => {
+                self.setup_failed = None;
+                self.runtime.workspace = Some(play::workspace_image(conn).about(&self.file_name)?);
+                play::record_setup(&mut self.runtime, &slug, &now());
+                Ok(true)
+            }
+            Err(message) => {
+                let shown: String = message.chars().take(200).collect();
+                self.setup_failed = Some((slug, format!("{shown} (tell the workshop's author)")));
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Runs `f` inside a savepoint, kept when it succeeds and rolled back when it fails.
+fn in_savepoint(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> Result<(), String>) -> Result<(), String> {
+    conn.execute_batch("SAVEPOINT step_setup").map_err(|e| e.to_string())?;
+    match f(conn) {
+        Ok(()) => conn.execute_batch("RELEASE step_setup").map_err(|e| e.to_string()),
+        Err(message) => {
+            let _ = conn.execute_batch("ROLLBACK TO step_setup; RELEASE step_setup");
+            Err(message)
+        }
+    }
 }

@@ -227,7 +227,7 @@ async fn damaged_and_foreign_files_are_refused_and_leave_nothing() {
 
     let e = refused(import(&mut lib, "cut.db", &TINY[..TINY.len() / 2]).await);
     assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
-    assert!(e.message.starts_with("cut.db is damaged: it is cut short (55.3 KB of the 111 KB"), "{}", e.message);
+    assert!(e.message.starts_with("cut.db is damaged: it is cut short (59.4 KB of the 119 KB"), "{}", e.message);
 
     let e = refused(import(&mut lib, "notes.db", b"just some notes\n").await);
     assert_eq!(e.kind, ErrorKind::NotSqlite);
@@ -307,7 +307,7 @@ async fn an_older_workshop_is_migrated_in_storage() {
     assert!(matches!(view, OpenedView::Workshop { .. }));
     let stored = export(&lib, &entry.id);
     assert_ne!(stored, V0, "migrated in place");
-    assert_eq!(i32::from_be_bytes([stored[60], stored[61], stored[62], stored[63]]), 1, "user_version 1");
+    assert_eq!(i32::from_be_bytes([stored[60], stored[61], stored[62], stored[63]]), 2, "user_version 2");
     lib.close().unwrap();
 }
 
@@ -602,12 +602,22 @@ async fn playing_writes_runtime_tables_only() {
     let view = lib.play(&entry.id, None).expect("plays");
     assert_eq!(view.steps[view.index].slug, "second", "resumes at the cursor");
     assert_eq!(view.steps.iter().map(|s| s.state).collect::<Vec<_>>(), [StepState::Done, StepState::Open]);
-    assert_eq!(view.checks.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["answer", "manual", "external"]);
+    assert_eq!(
+        view.checks.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+        ["answer", "choice", "manual", "external"]
+    );
 
     let view = lib.check(&entry.id, "second", "shape", Some("abc")).expect("checks");
     let failed = view.checks[0].result.clone().expect("a result");
     assert!(!failed.passed && !failed.message.is_empty(), "{failed:?}");
     lib.check(&entry.id, "second", "shape", Some("42")).unwrap();
+    let view = lib.check(&entry.id, "second", "joins", Some("inner,left")).unwrap();
+    let wrong = view.checks[1].result.clone().expect("a result");
+    assert_eq!(
+        (wrong.passed, wrong.message.as_str()),
+        (false, "An inner join keeps only rows that match. Something is missing too.")
+    );
+    lib.check(&entry.id, "second", "joins", Some("left,full")).unwrap();
     lib.check(&entry.id, "second", "done", Some("yes")).unwrap();
     let view = lib.check(&entry.id, "second", "cluster", Some("yes")).unwrap();
     assert_eq!(view.steps[1].state, StepState::Done);
@@ -638,6 +648,6 @@ async fn playing_writes_runtime_tables_only() {
     // The player resumes from the file.
     let view = lib.play(&entry.id, None).unwrap();
     assert_eq!(view.steps[view.index].slug, "first");
-    assert!(view.workspace_tables.iter().any(|(name, _)| name == "notes"));
+    assert!(view.workspace_tables.iter().any(|t| t.name == "notes"));
     lib.close().unwrap();
 }

@@ -211,9 +211,12 @@ pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
         tx.execute("INSERT INTO step_setup (step, ran_at) VALUES (?1, ?2)", params![run.step, run.ran_at])
             .map_err(|e| Error::sqlite(format!("writing the setup record of step {:?}", run.step), e))?;
     }
-    if let Some(name) = &rt.learner {
-        tx.execute("INSERT INTO learner (id, name, named_at) VALUES (1, ?1, ?2)", params![name, rt.updated_at])
-            .ctx("writing the learner's name")?;
+    if let Some(learner) = &rt.learner {
+        tx.execute(
+            "INSERT INTO learner (id, name, named_at) VALUES (1, ?1, ?2)",
+            params![learner.name, learner.named_at],
+        )
+        .ctx("writing the learner's name")?;
     }
     Ok(())
 }
@@ -488,7 +491,9 @@ pub fn read_runtime_of(conn: &Connection, file: &str, version: i64) -> Result<Ru
             .collect::<Result<_, _>>()
             .ctx("reading setups")?;
         rt.learner = conn
-            .query_row("SELECT name FROM learner WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT name, named_at FROM learner WHERE id = 1", [], |r| {
+                Ok(Learner { name: r.get(0)?, named_at: r.get(1)? })
+            })
             .optional()
             .ctx("reading the learner's name")?;
     }

@@ -14,37 +14,45 @@ fn picked(input: Option<&str>) -> Vec<&str> {
 }
 
 /// Passes when the learner picked exactly the correct options. On a failure, says what the
-/// author wrote about each wrong pick, and that a right one is missing, without naming it.
+/// author wrote about each wrong pick, and that a right one is missing, without naming it; on a
+/// pass, what the author wrote about the options picked. The message is sentences.
 pub(crate) fn check_choice(options: &[ChoiceOption], multiple: bool, input: Option<&str>) -> Outcome {
     let ids = picked(input);
     if ids.is_empty() {
-        return Outcome::verdict(false, if multiple { "pick the options that apply" } else { "pick an option" });
+        return Outcome::verdict(false, if multiple { "Pick the options that apply." } else { "Pick an option." });
     }
     if let Some(unknown) = ids.iter().find(|id| !options.iter().any(|o| o.id == **id)) {
-        return Outcome::verdict(false, format!("there is no option {unknown:?}"));
+        let shown: String = unknown.chars().take(40).collect();
+        return Outcome::verdict(false, format!("There is no option {shown:?}."));
     }
     if !multiple && ids.len() > 1 {
-        return Outcome::verdict(false, "pick one option");
+        return Outcome::verdict(false, "Pick one option.");
     }
-    let wrong: Vec<&ChoiceOption> = options.iter().filter(|o| !o.correct && ids.contains(&o.id.as_str())).collect();
+    let chosen = |o: &&ChoiceOption| ids.contains(&o.id.as_str());
+    let wrong: Vec<&ChoiceOption> = options.iter().filter(|o| !o.correct).filter(chosen).collect();
     let missing = options.iter().filter(|o| o.correct && !ids.contains(&o.id.as_str())).count();
     if wrong.is_empty() && missing == 0 {
-        return Outcome::verdict(true, "right");
+        let mut said = vec!["Right.".to_owned()];
+        said.extend(options.iter().filter(chosen).filter_map(|o| o.feedback.as_deref()).map(sentence));
+        return Outcome::verdict(true, said.join(" "));
     }
-    let mut said: Vec<String> = wrong.iter().filter_map(|o| o.feedback.clone()).collect();
+    let mut said: Vec<String> = wrong.iter().filter_map(|o| o.feedback.as_deref()).map(sentence).collect();
     if said.is_empty() && !wrong.is_empty() {
-        said.push(if wrong.len() == 1 {
-            "that option is not right".into()
-        } else {
-            "some of those are not right".into()
-        });
+        said.push(if wrong.len() == 1 { "That option is not right." } else { "Some of those are not right." }.into());
     }
     if missing > 0 && multiple {
         said.push(
-            if wrong.is_empty() { "right so far, but something is missing" } else { "and something is missing" }.into(),
+            if wrong.is_empty() { "Right so far, but something is missing." } else { "Something is missing too." }
+                .into(),
         );
     }
-    Outcome::verdict(false, said.join("; "))
+    Outcome::verdict(false, said.join(" "))
+}
+
+/// An author's feedback as a sentence: trimmed, ending with a full stop unless it has one.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ':', ')']) { text.to_owned() } else { format!("{text}.") }
 }
 
 /// An author's mistakes in a `choice` check's options.
@@ -94,19 +102,33 @@ mod tests {
 
     #[test]
     fn exactly_the_correct_options_pass() {
-        assert!(check_choice(&options(), true, Some("b, c")).passed);
+        assert_eq!(check_choice(&options(), true, Some("b, c")).message, "Right.");
         assert!(check_choice(&options(), true, Some("c,b,b")).passed);
         let o = check_choice(&options(), true, Some("a,b,c"));
         assert!(!o.passed && o.verified);
         assert_eq!(o.message, "An inner join drops them.");
-        assert_eq!(check_choice(&options(), true, Some("b")).message, "right so far, but something is missing");
+        assert_eq!(check_choice(&options(), true, Some("b")).message, "Right so far, but something is missing.");
         assert_eq!(
             check_choice(&options(), true, Some("d")).message,
-            "that option is not right; and something is missing"
+            "That option is not right. Something is missing too."
         );
-        assert_eq!(check_choice(&options(), true, None).message, "pick the options that apply");
-        assert_eq!(check_choice(&options(), true, Some("z")).message, "there is no option \"z\"");
-        assert_eq!(check_choice(&options(), false, Some("b,c")).message, "pick one option");
+        assert_eq!(
+            check_choice(&options(), true, Some("a,d,b")).message,
+            "An inner join drops them. Something is missing too."
+        );
+        assert_eq!(check_choice(&options(), true, None).message, "Pick the options that apply.");
+        assert_eq!(check_choice(&options(), true, Some("z")).message, "There is no option \"z\".");
+        assert_eq!(check_choice(&options(), false, Some("b,c")).message, "Pick one option.");
+        assert_eq!(check_choice(&options(), false, Some("")).message, "Pick an option.");
+    }
+
+    #[test]
+    fn feedback_on_the_picked_options_follows_a_pass() {
+        let mut options = options();
+        options[1].feedback = Some("Yes: a left join keeps every left row".into());
+        assert_eq!(check_choice(&options, true, Some("b,c")).message, "Right. Yes: a left join keeps every left row.");
+        let single = vec![options[0].clone(), options[1].clone()];
+        assert_eq!(check_choice(&single, false, Some("a")).message, "An inner join drops them.");
     }
 
     #[test]

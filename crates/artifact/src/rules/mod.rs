@@ -1,4 +1,4 @@
-//! Runs a step's checks (`sql`, `answer`, `manual`, `external`) against a learner's workspace and input.
+//! Runs a step's checks (`sql`, `answer`, `choice`, `manual`, `external`) against a learner's workspace and input.
 //!
 //! [`check`] gives an [`Outcome`] a learner can read; it never panics and never changes the
 //! workspace. [`validate_rule`] finds an author's mistakes before a learner meets them, and
@@ -35,7 +35,7 @@ use self::authoring::*;
 use self::compare::*;
 use self::outcome::*;
 use self::sandbox::*;
-use crate::model::{AnswerExpect, Rule};
+use crate::model::{AnswerExpect, Rule, Validation};
 
 pub use self::outcome::{CONFIRMED, MAX_ROWS, Outcome, QUERY_BUDGET, QueryResult};
 
@@ -71,6 +71,48 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
         }
         Rule::Choice { options, multiple } => self::choice::check_choice(options, *multiple, input),
     }
+}
+
+/// Runs check `validation` as [`check`] does; when an `sql` or `answer` check fails on its
+/// merits, the author's `feedback` comes first and Stepwise's message follows it.
+///
+/// ```
+/// use stepwise_artifact::{rules, AnswerExpect, Rule, Validation};
+/// let v = Validation {
+///     id: "n".into(),
+///     prompt: "How many?".into(),
+///     hints: vec![],
+///     rule: Rule::Answer { expect: AnswerExpect::Exact { any_of: vec!["5".into()], case_sensitive: false } },
+///     solution: None,
+///     feedback: Some("Count the rows of `customers`".into()),
+/// };
+/// let mut ws = rusqlite::Connection::open_in_memory().unwrap();
+/// let o = rules::check_validation(&v, &mut ws, Some("4"));
+/// assert_eq!(o.message, "Count the rows of `customers`. Not the expected answer; try again.");
+/// // An empty answer is not a wrong one.
+/// assert_eq!(rules::check_validation(&v, &mut ws, Some(" ")).message, "type an answer first");
+/// ```
+pub fn check_validation(validation: &Validation, workspace: &mut Connection, input: Option<&str>) -> Outcome {
+    let mut outcome = check(&validation.rule, workspace, input);
+    let answered = input.is_some_and(|i| !i.trim().is_empty());
+    let explained = match validation.rule {
+        Rule::Sql { .. } => true,
+        Rule::Answer { .. } => answered,
+        _ => false,
+    };
+    if let Some(feedback) = validation.feedback.as_deref().map(str::trim).filter(|f| !f.is_empty())
+        && explained
+        && outcome.verified
+        && !outcome.passed
+    {
+        let end = if feedback.ends_with(['.', '!', '?', ':', ')']) { "" } else { "." };
+        let mut rest = outcome.message.chars();
+        let first = rest.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        let rest = rest.as_str();
+        let stop = if rest.ends_with(['.', '!', '?']) { "" } else { "." };
+        outcome.message = format!("{feedback}{end} {first}{rest}{stop}");
+    }
+    outcome
 }
 
 /// Checks a rule as an author wrote it, before any learner runs it.
