@@ -102,10 +102,16 @@ else
   say installed "wasm-opt (binaryen@$BINARYEN_VERSION)"
 fi
 
-# playwright-core for the end-to-end tests (it never downloads a browser by itself), csv-spectrum
-# for the CSV reader's tests, sql.js for the query benchmark's reference (tests/bench/).
+# playwright-core for the end-to-end tests (it never downloads a browser by itself), axe-core for
+# their accessibility checks, csv-spectrum for the CSV reader's tests, sql.js for the query
+# benchmark's reference (tests/bench/); CodeMirror and esbuild for the SQL editor's bundle
+# (scripts/build-editor.mjs, run by Trunk).
 lock_stamp=node_modules/.package-lock.json
-if [ -f "$lock_stamp" ] && [ -d node_modules/playwright-core ] && [ -d node_modules/csv-spectrum ] && [ -d node_modules/sql.js ] && [ ! package-lock.json -nt "$lock_stamp" ]; then
+npm_ready=yes
+for package in playwright-core axe-core csv-spectrum sql.js esbuild @codemirror/view @codemirror/lang-sql; do
+  [ -d "node_modules/$package" ] || npm_ready=no
+done
+if [ -f "$lock_stamp" ] && [ "$npm_ready" = yes ] && [ ! package-lock.json -nt "$lock_stamp" ]; then
   say present "npm packages (package-lock.json)"
 else
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-fund --no-audit

@@ -75,6 +75,10 @@ pub fn App() -> Html {
             let key = id.clone();
             html! { <WorkshopPage {key} {id} step={Some(AttrValue::from(step))} /> }
         }
+        Route::Done(id) => {
+            let key = id.clone();
+            html! { <WorkshopPage {key} {id} done=true /> }
+        }
     };
     html! {
         <ContextProvider<LibraryContext> context={library.clone()}>

@@ -11,6 +11,7 @@
 
 mod app;
 mod components;
+mod editor;
 mod format;
 mod hooks;
 mod pages;

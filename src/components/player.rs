@@ -1,6 +1,8 @@
-//! The step player: table of contents beside the step, its checks and SQL box, previous/next
-//! (also Alt+←/Alt+→, or j/k outside text fields), reset and snapshots. Every change is saved by
-//! the worker as it happens.
+//! The step player: the table of contents, the step's text and, beside it on a wide screen
+//! (a resizable split) or under it on a narrow one, the workspace: SQL editor, results and the
+//! step's checks. Previous/next (also Alt+←/Alt+→, or j/k outside text fields), reset and
+//! snapshots, the minutes left, and the completion page after the last step. Every change is
+//! saved by the worker as it happens.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,22 +12,24 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use stepwise_protocol::{
-    Check, Entry, Play, PlayerView, ResetProgress, ResetWorkspace, RestoreSnapshot, RunSql, SqlTable, StepState,
-    WorkerError,
+    Check, Entry, OpenHint, Play, PlayerView, ResetProgress, ResetWorkspace, RestoreSnapshot, RunSql, ShowSolution,
+    SqlTable, StepState, WorkerError,
 };
 
 use crate::hooks::{Commands, Route, WorkerHandle, navigate, replace};
 use crate::state::library::Job;
 
-use super::check_card::CheckCard;
 use super::confirm_action::ConfirmAction;
 use super::job_progress::JobProgress;
-use super::sql_box::SqlBox;
+use super::player_tools::{Confirmation, PlayerTools};
+use super::splitter::{Splitter, apply_split, remembered_split};
+use super::sql_editor::Load;
 use super::step_artifacts::StepArtifacts;
 use super::step_content::StepContent;
 use super::step_toc::StepToc;
 use super::step_toc::lock_icon;
 use super::text_form_actions::TextFormActions;
+use super::workspace_pane::WorkspacePane;
 
 /// Props of [`Player`].
 #[derive(Properties, PartialEq)]
@@ -41,19 +45,13 @@ pub struct PlayerProps {
     pub download: Option<Job>,
 }
 
-/// An action waiting for the learner's confirmation.
-#[derive(Clone, PartialEq)]
-enum Confirmation {
-    ResetWorkspace(String),
-    ResetProgress,
-    Restore(i64, String),
-}
-
 /// A request answered with the player's view.
 #[derive(Clone, PartialEq)]
 enum Move {
     Play(Play),
     Check(Check),
+    Hint(OpenHint),
+    Solution(ShowSolution),
     ResetWorkspace(ResetWorkspace),
     ResetProgress(ResetProgress),
     Restore(RestoreSnapshot),
@@ -64,6 +62,8 @@ impl Move {
         match self {
             Move::Play(r) => worker.call(r).await,
             Move::Check(r) => worker.call(r).await,
+            Move::Hint(r) => worker.call(r).await,
+            Move::Solution(r) => worker.call(r).await,
             Move::ResetWorkspace(r) => worker.call(r).await,
             Move::ResetProgress(r) => worker.call(r).await,
             Move::Restore(r) => worker.call(r).await,
@@ -79,8 +79,9 @@ pub fn Player(props: &PlayerProps) -> Html {
     let busy = use_state(|| false);
     let sql_result = use_state(|| None::<Result<SqlTable, String>>);
     let pending = use_state(|| None::<Confirmation>);
-    // Kept in state: a re-render (after a dialog) must not fold the panel the learner opened.
-    let tools_open = use_state(|| false);
+    let load = use_state(|| None::<Load>);
+    let split = use_state(remembered_split);
+    let layout = use_node_ref();
     let id = props.entry.id.clone();
     let worker = props.commands.worker().clone();
 
@@ -188,6 +189,12 @@ pub fn Player(props: &PlayerProps) -> Html {
         });
     }
 
+    // The split between text and workspace, applied through the CSS object model.
+    {
+        let layout = layout.clone();
+        use_effect_with((*split, view.is_some()), move |(split, _)| apply_split(&layout, *split));
+    }
+
     let Some(v) = (*view).clone() else {
         return match &*error {
             Some(message) => {
@@ -204,6 +211,18 @@ pub fn Player(props: &PlayerProps) -> Html {
         let (request, id, slug) = (request.clone(), id.clone(), step.slug.clone());
         Callback::from(move |(validation, input): (String, Option<String>)| {
             request(Move::Check(Check { entry: id.clone(), step: slug.clone(), validation, input }), false)
+        })
+    };
+    let on_hint = {
+        let (request, id, slug) = (request.clone(), id.clone(), step.slug.clone());
+        Callback::from(move |validation: String| {
+            request(Move::Hint(OpenHint { entry: id.clone(), step: slug.clone(), validation }), false)
+        })
+    };
+    let on_solution = {
+        let (request, id, slug) = (request.clone(), id.clone(), step.slug.clone());
+        Callback::from(move |validation: String| {
+            request(Move::Solution(ShowSolution { entry: id.clone(), step: slug.clone(), validation }), false)
         })
     };
     let on_run = {
@@ -229,9 +248,18 @@ pub fn Player(props: &PlayerProps) -> Html {
             });
         })
     };
-    let ask = |p: Confirmation| {
+    // A Run button in the text or a solution: into the editor, run, and the workspace in view.
+    let on_run_sql = {
+        let load = load.clone();
+        Callback::from(move |sql: String| {
+            let serial = load.as_ref().map_or(1, |l| l.serial + 1);
+            load.set(Some(Load { serial, text: AttrValue::from(sql), run: true }));
+            reveal("workspace", false);
+        })
+    };
+    let on_ask = {
         let pending = pending.clone();
-        Callback::from(move |_: MouseEvent| pending.set(Some(p.clone())))
+        Callback::from(move |c: Confirmation| pending.set(Some(c)))
     };
     let dialog = (*pending).clone().map(|p| {
         let on_cancel = {
@@ -286,6 +314,10 @@ pub fn Player(props: &PlayerProps) -> Html {
                         { n.title.clone() }{ " →" }
                     </a>
                 }
+            } else {
+                <a class={classes!("button", if v.finished { "primary" } else { "secondary" })} href={Route::Done(id.clone()).href()}>
+                    { if v.finished { "Finish: your summary →" } else { "Your progress so far →" } }
+                </a>
             }
         </nav>
     };
@@ -294,17 +326,15 @@ pub fn Player(props: &PlayerProps) -> Html {
         Callback::from(move |_: MouseEvent| commands.download(entry.clone()))
     };
     let step_done = step.state == StepState::Done;
-    let on_tools_toggle = {
-        let tools_open = tools_open.clone();
-        Callback::from(move |e: Event| {
-            let open = e.target().and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok()).and_then(|v| v.as_bool());
-            if let Some(open) = open
-                && open != *tools_open
-            {
-                tools_open.set(open);
-            }
-        })
+    let with_sql = v.locked.is_none()
+        && (v.checks.iter().any(|c| c.kind == "sql") || v.has_workspace || v.html.contains("language-sql"));
+    let with_pane = v.locked.is_none() && (with_sql || !v.checks.is_empty());
+    let on_split = {
+        let split = split.clone();
+        Callback::from(move |value: u32| split.set(value))
     };
+    let to_workspace = Callback::from(|_: MouseEvent| reveal("workspace", true));
+    let to_text = Callback::from(|_: MouseEvent| reveal("step-title", true));
     html! {
         <article class="opened player" data-kind="workshop" aria-busy={(*busy).to_string()}>
             <header class="player-head">
@@ -323,12 +353,14 @@ pub fn Player(props: &PlayerProps) -> Html {
                 </div>
                 <TextFormActions entry={props.entry.clone()} busy={props.download.is_some()} />
             </header>
-            <div class="player-layout">
-                <StepToc entry={AttrValue::from(id.clone())} steps={v.steps.clone()} shown={v.index} current={v.current_step.clone()} />
-                <article class="step-article" aria-labelledby="step-title" data-step={step.slug.clone()}>
+            <div ref={layout} class={classes!("player-layout", with_pane.then_some("split"))}>
+                <StepToc entry={AttrValue::from(id.clone())} steps={v.steps.clone()} shown={v.index} current={v.current_step.clone()}
+                         beside_workspace={with_pane} />
+                <article id="step-text" class="step-article" aria-labelledby="step-title" data-step={step.slug.clone()}>
                     <p class="eyebrow meta">
                         { format!("Step {} of {total}", v.index + 1) }
                         if let Some(m) = step.minutes { { format!(" · about {m} min") } }
+                        if let Some(left) = v.minutes_left.filter(|m| *m > 0) { { format!(" · {left} min left in the workshop") } }
                         if step_done { <span class="done-badge">{ " · ✓ done" }</span> }
                     </p>
                     <h2 id="step-title" tabindex="-1">{ step.title.clone() }</h2>
@@ -341,56 +373,41 @@ pub fn Player(props: &PlayerProps) -> Html {
                             }
                         </div>
                     } else {
-                        <StepContent html={AttrValue::from(v.html.clone())} />
+                        <StepContent html={AttrValue::from(v.html.clone())} on_run={with_sql.then(|| on_run_sql.clone())} />
                         if v.has_artifacts {
                             <StepArtifacts entry={AttrValue::from(id.clone())} step={AttrValue::from(step.slug.clone())} worker={props.commands.worker().clone()} />
                         }
-                        if !v.checks.is_empty() {
-                            <section class="checks" aria-labelledby="checks-title">
-                                <h2 id="checks-title">{ "Checks" }</h2>
-                                if v.checks.iter().any(|c| c.kind == "sql") || v.has_workspace {
-                                    <SqlBox tables={v.workspace_tables.clone()} result={(*sql_result).clone()} busy={*busy} on_run={on_run} />
-                                }
-                                { for v.checks.iter().enumerate().map(|(i, c)| html! {
-                                    <CheckCard key={c.id.clone()} check={c.clone()} number={i + 1} busy={*busy} on_check={on_check.clone()} />
-                                }) }
-                                if step_done {
-                                    <p class="result pass step-complete" role="status">{ "✓ Step complete." }
-                                        if let Some(n) = next { { " " }<a href={Route::Step(id.clone(), n.slug.clone()).href()}>{ format!("Continue with “{}”", n.title) }</a> }
-                                    </p>
-                                }
-                            </section>
-                        }
+                    }
+                    if with_pane {
+                        <p class="jump narrow-only"><button class="link" onclick={to_workspace}>{ "↓ Go to the workspace" }</button></p>
                     }
                     { pager }
-                    <details class="tools" open={*tools_open} ontoggle={on_tools_toggle}>
-                        <summary>{ "Workspace, progress and snapshots" }</summary>
-                        <div class="tool-actions">
-                            if v.has_project && v.locked.is_none() {
-                                <button class="secondary" onclick={ask(Confirmation::ResetWorkspace(step.slug.clone()))}>{ "Reset my workspace to this step" }</button>
-                            }
-                            <button class="secondary" onclick={ask(Confirmation::ResetProgress)}>{ "Reset progress" }</button>
-                        </div>
-                        <h3>{ "Snapshots" }</h3>
-                        if v.snapshots.is_empty() {
-                            <p class="meta">{ "A snapshot is taken each time you finish a step." }</p>
-                        } else {
-                            <ol class="snapshots">
-                                { for v.snapshots.iter().rev().map(|s| html! {
-                                    <li>
-                                        <span>{ s.label.clone() }</span>{ " " }
-                                        <time class="meta" datetime={s.taken_at.clone()}>{ s.taken_at.replace('T', " ").trim_end_matches('Z').to_owned() }</time>{ " " }
-                                        <button class="secondary small" onclick={ask(Confirmation::Restore(s.id, s.label.clone()))}
-                                                aria-label={format!("Go back to {}", s.label)}>{ "Go back" }</button>
-                                    </li>
-                                }) }
-                            </ol>
-                        }
-                    </details>
-                    <p class="keys meta">{ "Keys: Alt+→ next step, Alt+← previous step (or j / k outside text fields). Ctrl+Enter runs the SQL." }</p>
+                    <PlayerTools reset_step={(v.has_project && v.locked.is_none()).then(|| step.slug.clone())}
+                                 snapshots={v.snapshots.clone()} {on_ask} />
+                    <p class="keys meta">{ "Keys: Alt+→ next step, Alt+← previous step (or j / k outside text fields). In the editor, Ctrl+Enter runs." }</p>
                 </article>
+                if with_pane {
+                    <Splitter value={*split} on_change={on_split} />
+                    <WorkspacePane view={v.clone()} {with_sql} sql_result={(*sql_result).clone()} load={(*load).clone()}
+                                   busy={*busy} {on_run} {on_run_sql} {on_check} {on_hint} {on_solution} on_back_to_text={to_text} />
+                }
             </div>
             { for dialog }
         </article>
+    }
+}
+
+/// Brings the element with `id` into view when it is not (on a narrow screen the workspace is
+/// under the text), moving the focus there when `focus`.
+fn reveal(id: &str, focus: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) else { return };
+    let rect = element.get_bounding_client_rect();
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    if focus || rect.top() > height || rect.bottom() < 0.0 {
+        element.scroll_into_view();
+    }
+    if focus && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+        let _ = element.focus();
     }
 }

@@ -1,9 +1,11 @@
-//! The player's SQL box: one statement against the learner's workspace; Ctrl/Cmd+Enter runs it;
-//! rows as a table, SQLite's own message when it fails.
+//! The player's SQL box: statements against the learner's workspace in the SQL editor, rows as
+//! a table, SQLite's own message when a statement fails.
 
 use yew::prelude::*;
 
 use stepwise_protocol::{SqlTable, WorkspaceTable};
+
+use super::sql_editor::{Load, SqlEditor};
 
 /// Props of [`SqlBox`].
 #[derive(Properties, PartialEq)]
@@ -14,35 +16,18 @@ pub struct SqlBoxProps {
     pub result: Option<Result<SqlTable, String>>,
     /// A request is running.
     pub busy: bool,
+    /// Where the editor's history is kept (one per workshop).
+    pub history_key: AttrValue,
+    /// Text to load into the editor (and maybe run).
+    #[prop_or_default]
+    pub load: Option<Load>,
     /// Run this statement.
     pub on_run: Callback<String>,
-}
-
-fn textarea_value(target: Option<web_sys::EventTarget>) -> String {
-    target.and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok()).and_then(|v| v.as_string()).unwrap_or_default()
 }
 
 /// The SQL box.
 #[component]
 pub fn SqlBox(props: &SqlBoxProps) -> Html {
-    let sql = use_state(String::new);
-    let on_input = {
-        let sql = sql.clone();
-        Callback::from(move |e: InputEvent| sql.set(textarea_value(e.target())))
-    };
-    let on_keydown = {
-        let on_run = props.on_run.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                on_run.emit(textarea_value(e.target()));
-            }
-        })
-    };
-    let on_click = {
-        let (on_run, sql) = (props.on_run.clone(), sql.clone());
-        Callback::from(move |_: MouseEvent| on_run.emit((*sql).clone()))
-    };
     let result = match &props.result {
         None => html! {},
         Some(Err(message)) => html! { <p class="result fail sql-error" role="alert">{ message.clone() }</p> },
@@ -83,10 +68,11 @@ pub fn SqlBox(props: &SqlBoxProps) -> Html {
                     }) }
                 </p>
             }
-            <label for="sql-input">{ "SQL" }<span class="meta">{ " — one statement; Ctrl+Enter (⌘+Enter) runs it" }</span></label>
-            <textarea id="sql-input" class="sql-input" rows="5" spellcheck="false" autocomplete="off"
-                      value={(*sql).clone()} oninput={on_input} onkeydown={on_keydown} />
-            <button class="run" onclick={on_click} disabled={props.busy}>{ "Run" }</button>
+            <p class="sql-label"><span id="sql-label">{ "SQL" }</span>
+                <span class="meta">{ " — Ctrl+Enter (⌘+Enter) runs the selection or everything; Ctrl+↑ / Ctrl+↓ go through what you ran" }</span></p>
+            <SqlEditor id="sql-input" labelled_by="sql-label" history_key={props.history_key.clone()}
+                       placeholder="SELECT * FROM …" schema={props.tables.clone()} load={props.load.clone()}
+                       busy={props.busy} on_run={props.on_run.clone()} />
             { result }
         </section>
     }

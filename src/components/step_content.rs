@@ -1,5 +1,10 @@
 //! A step's Markdown, already rendered and sanitised by the worker (`markdown.rs` of the
-//! artifact crate), with a Copy button on every code block.
+//! artifact crate), with a Copy button on every code block, a Run button on SQL ones when the
+//! page has a workspace to run them on, and highlighting of SQL, shell and YAML (once the
+//! editor's bundle is there).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -13,17 +18,24 @@ pub struct StepContentProps {
     /// Extra class.
     #[prop_or_default]
     pub class: Classes,
+    /// Puts an SQL code block into the editor and runs it; without it, SQL blocks have Copy only.
+    #[prop_or_default]
+    pub on_run: Option<Callback<String>>,
 }
 
 /// Puts the worker's sanitised HTML into the page.
 #[component]
 pub fn StepContent(props: &StepContentProps) -> Html {
     let node = use_node_ref();
+    // The latest `on_run`, read by the buttons when clicked (they outlive a render).
+    let on_run = use_mut_ref(|| None::<Callback<String>>);
+    *on_run.borrow_mut() = props.on_run.clone();
     {
-        let node = node.clone();
+        let (node, on_run) = (node.clone(), on_run.clone());
         use_effect_with(props.html.clone(), move |_| {
             if let Some(root) = node.cast::<web_sys::Element>() {
-                add_copy_buttons(&root);
+                add_buttons(&root, &on_run);
+                crate::editor::highlight_later(root);
             }
         });
     }
@@ -33,7 +45,12 @@ pub fn StepContent(props: &StepContentProps) -> Html {
     html! { <div ref={node} class={classes!("markdown", props.class.clone())}>{ content }</div> }
 }
 
-fn add_copy_buttons(root: &web_sys::Element) {
+/// Whether a code block is SQL (` ```sql ` or ` ```sqlite `).
+fn is_sql(pre: &web_sys::Element) -> bool {
+    pre.query_selector("code.language-sql, code.language-sqlite").ok().flatten().is_some()
+}
+
+fn add_buttons(root: &web_sys::Element, on_run: &Rc<RefCell<Option<Callback<String>>>>) {
     let Ok(blocks) = root.query_selector_all("pre") else { return };
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     for i in 0..blocks.length() {
@@ -43,25 +60,58 @@ fn add_copy_buttons(root: &web_sys::Element) {
         }
         let Ok(wrap) = document.create_element("div") else { continue };
         wrap.set_class_name("code-block");
-        let Ok(button) = document.create_element("button") else { continue };
-        button.set_class_name("copy secondary");
-        button.set_attribute("type", "button").ok();
-        button.set_attribute("aria-label", "Copy the code").ok();
-        button.set_text_content(Some("Copy"));
+        let Ok(actions) = document.create_element("div") else { continue };
+        actions.set_class_name("code-actions");
         let text = pre.text_content().unwrap_or_default();
-        let target = button.clone();
-        let on_click = Closure::<dyn Fn()>::new(move || {
-            copy_text(&text);
-            target.set_text_content(Some("Copied"));
-        });
-        button.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref()).ok();
-        on_click.forget();
+        if is_sql(&pre) && on_run.borrow().is_some() {
+            let on_run = on_run.clone();
+            let sql = text.trim_end().to_owned();
+            let button = button(&document, "run-code", "Run", "Put this SQL in the editor and run it", move |_| {
+                if let Some(run) = on_run.borrow().as_ref() {
+                    run.emit(sql.clone());
+                }
+            });
+            if let Some(b) = button {
+                actions.append_child(&b).ok();
+            }
+        }
+        let copy = {
+            let text = text.clone();
+            button(&document, "copy secondary", "Copy", "Copy the code", move |target| {
+                copy_text(&text);
+                target.set_text_content(Some("Copied"));
+            })
+        };
+        if let Some(b) = copy {
+            actions.append_child(&b).ok();
+        }
         if let Some(parent) = pre.parent_node() {
             parent.insert_before(&wrap, Some(&pre)).ok();
             wrap.append_child(&pre).ok();
-            wrap.append_child(&button).ok();
+            wrap.append_child(&actions).ok();
         }
     }
+}
+
+/// A `<button>` that calls `on_click` with itself. Its listener lives as long as the page: the
+/// button goes away with the step's HTML.
+fn button(
+    document: &web_sys::Document,
+    class: &str,
+    text: &str,
+    label: &str,
+    on_click: impl Fn(&web_sys::Element) + 'static,
+) -> Option<web_sys::Element> {
+    let button = document.create_element("button").ok()?;
+    button.set_class_name(class);
+    button.set_attribute("type", "button").ok();
+    button.set_attribute("aria-label", label).ok();
+    button.set_text_content(Some(text));
+    let target = button.clone();
+    let listener = Closure::<dyn Fn()>::new(move || on_click(&target));
+    button.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref()).ok();
+    listener.forget();
+    Some(button)
 }
 
 /// `navigator.clipboard.writeText(text)` (through `Reflect`: web-sys's binding is unstable).

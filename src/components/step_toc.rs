@@ -16,6 +16,10 @@ pub struct StepTocProps {
     pub shown: usize,
     /// The learner's current step.
     pub current: Option<String>,
+    /// The player shows a workspace beside the text: below the widest screens the contents
+    /// then sit above the text, folded.
+    #[prop_or_default]
+    pub beside_workspace: bool,
 }
 
 /// A small padlock, drawn (emoji fonts are not everywhere).
@@ -28,13 +32,21 @@ pub fn lock_icon() -> Html {
     }
 }
 
+/// Whether the screen is wide enough for the contents to stand in their own column (the width
+/// of `player.css`'s wide layout); narrower, they start folded above the text.
+fn wide_screen() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(min-width: 90.01rem)").ok().flatten()).is_none_or(|m| m.matches())
+}
+
 /// `<nav>` with one link per step.
 #[component]
 pub fn StepToc(props: &StepTocProps) -> Html {
     let done = props.steps.iter().filter(|s| s.state == StepState::Done).count();
+    // Decided once: afterwards the learner's own opening and folding stand.
+    let open = use_state(|| !props.beside_workspace || wide_screen());
     html! {
         <nav class="toc" aria-labelledby="toc-title">
-            <details open=true>
+            <details open={*open}>
                 <summary id="toc-title">
                     { "Steps " }<span class="meta">{ format!("{done} of {} done", props.steps.len()) }</span>
                 </summary>

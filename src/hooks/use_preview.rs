@@ -92,6 +92,7 @@ fn follow(entry: &Entry) {
     let hash = window.location().hash().unwrap_or_default();
     let to = match Route::parse(&hash) {
         Route::Step(_, slug) => Route::Step(entry.id.clone(), slug),
+        Route::Done(_) => Route::Done(entry.id.clone()),
         _ => Route::Entry(entry.id.clone()),
     };
     if let Ok(y) = window.scroll_y() {

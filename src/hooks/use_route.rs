@@ -1,4 +1,5 @@
-//! The page's address: `#/` is the library, `#/w/<id>` an opened database. Links are plain
+//! The page's address: `#/` is the library, `#/w/<id>` an opened database (`/s/<slug>` one of
+//! its steps, `/done` its completion page), `#/p/<id>` its playground. Links are plain
 //! `<a href="#/w/…">`, so reloading returns to the same place and the back button works.
 
 use yew::prelude::*;
@@ -12,6 +13,8 @@ pub enum Route {
     Entry(String),
     /// One step of a stored workshop: `#/w/<id>/s/<slug>`.
     Step(String, String),
+    /// The completion page of a stored workshop: `#/w/<id>/done`.
+    Done(String),
     /// The SQL playground of a stored database, by entry id (`#/p/<id>`).
     Playground(String),
 }
@@ -25,6 +28,9 @@ impl Route {
         }
         match path.strip_prefix("w/") {
             Some(id) if !id.is_empty() && !id.contains('/') => Route::Entry(js_decode(id)),
+            Some(rest) if rest.strip_suffix("/done").is_some_and(|id| !id.is_empty() && !id.contains('/')) => {
+                Route::Done(js_decode(rest.trim_end_matches("/done")))
+            }
             Some(rest) => match rest.split_once("/s/") {
                 Some((id, step)) if !id.is_empty() && !id.contains('/') && !step.is_empty() && !step.contains('/') => {
                     Route::Step(js_decode(id), js_decode(step))
@@ -41,6 +47,7 @@ impl Route {
             Route::Library => "#/".to_owned(),
             Route::Entry(id) => format!("#/w/{}", js_encode(id)),
             Route::Step(id, step) => format!("#/w/{}/s/{}", js_encode(id), js_encode(step)),
+            Route::Done(id) => format!("#/w/{}/done", js_encode(id)),
             Route::Playground(id) => format!("#/p/{}", js_encode(id)),
         }
     }
@@ -145,6 +152,10 @@ mod tests {
         assert_eq!(Route::Step("abc".into(), "x".into()).href(), "#/w/abc/s/x");
         assert_eq!(Route::parse("#/w/abc/s/"), Route::Library);
         assert_eq!(Route::parse("#/w/abc/s/x/y"), Route::Library);
+        assert_eq!(Route::parse("#/w/abc/done"), Route::Done("abc".into()));
+        assert_eq!(Route::Done("abc".into()).href(), "#/w/abc/done");
+        assert_eq!(Route::parse("#/w/done"), Route::Entry("done".into()));
+        assert_eq!(Route::parse("#/w//done"), Route::Library);
     }
 
     #[test]

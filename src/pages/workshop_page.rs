@@ -1,9 +1,10 @@
-//! One opened database at `#/w/<id>` (or one of its steps, `#/w/<id>/s/<slug>`): asks the worker
-//! to open it and shows what it holds: the player for a workshop, the tables of a playground.
+//! One opened database at `#/w/<id>` (or one of its steps, `#/w/<id>/s/<slug>`, or a workshop's
+//! completion page, `#/w/<id>/done`): asks the worker to open it and shows what it holds: the
+//! player for a workshop, the tables of a playground.
 
 use yew::prelude::*;
 
-use crate::components::{Player, WorkshopView};
+use crate::components::{Completion, Player, WorkshopView};
 use crate::hooks::{Route, use_library};
 use crate::state::library::Phase;
 use stepwise_protocol::{Entry, ErrorKind, Open, OpenedView};
@@ -18,6 +19,9 @@ pub struct WorkshopPageProps {
     /// The step the address names (`#/w/<id>/s/<slug>`), for a workshop.
     #[prop_or_default]
     pub step: Option<AttrValue>,
+    /// The address names the workshop's completion page (`#/w/<id>/done`).
+    #[prop_or_default]
+    pub done: bool,
 }
 
 // One per page; boxing the opened view would buy nothing.
@@ -65,6 +69,9 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
     let body = match &*opening {
         Opening::Loading => html! {
             <div class="opened skeleton" aria-busy="true"><p class="meta">{ "Opening…" }</p></div>
+        },
+        Opening::Opened(entry, OpenedView::Workshop { .. }) if props.done => html! {
+            <Completion entry={entry.clone()} commands={commands.clone()} download={library.download_of(&entry.id).cloned()} />
         },
         Opening::Opened(entry, OpenedView::Workshop { .. }) => html! {
             <Player entry={entry.clone()} step={props.step.clone()} commands={commands.clone()}

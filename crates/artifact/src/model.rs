@@ -130,8 +130,8 @@ pub struct Validation {
     /// that make the query's result right; for `answer`, an accepted answer. (A `choice` check's
     /// solution is its correct options.) Shown to a stuck learner; proven by `stepwise test`.
     pub solution: Option<String>,
-    /// The author's own message when an `sql` or `answer` check fails, shown before Stepwise's
-    /// (see [`crate::rules::check_validation`]).
+    /// The author's own message when an `sql` or `answer` check fails, shown with Stepwise's
+    /// (see [`crate::rules::shows_feedback`]).
     pub feedback: Option<String>,
 }
 

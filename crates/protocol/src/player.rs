@@ -34,6 +34,9 @@ pub struct CheckState {
     pub passed: bool,
     /// The reason, for the learner.
     pub message: String,
+    /// The author's own feedback on this failure, as sanitised HTML, when it applies.
+    #[serde(default)]
+    pub feedback_html: Option<String>,
     /// What the learner submitted.
     pub input: Option<String>,
 }
@@ -161,8 +164,11 @@ pub struct SqlTable {
     pub rows: Vec<Vec<Option<String>>>,
     /// Whether more rows were returned than kept.
     pub truncated: bool,
-    /// Whether the statement changed the workspace (it was saved).
+    /// Whether the statements changed the workspace (it was saved).
     pub changed: bool,
+    /// How many statements ran (the rows are the last one's that returns columns).
+    #[serde(default)]
+    pub statements: u32,
 }
 
 /// Answer to [`crate::RunSql`]: the rows, or SQLite's message (verbatim) when the statement

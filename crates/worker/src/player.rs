@@ -138,8 +138,8 @@ impl Library {
         Ok(self.view(index))
     }
 
-    /// Runs the learner's statement on the workspace (an empty one is made if there is none) and
-    /// saves the workspace when the statement changed it.
+    /// Runs the learner's statements on the workspace (an empty one is made if there is none)
+    /// and saves the workspace when they changed it.
     ///
     /// # Errors
     /// Storage errors; SQLite's refusal of the statement is the `Err` of the inner result.
@@ -151,14 +151,14 @@ impl Library {
         }
         let conn = session.workspace.as_mut().expect("just made");
         let (changes, schema) = (conn.total_changes(), play::schema_version(conn));
-        let result = rules::run_query(conn, sql, SQL_BOX_ROWS);
+        let result = rules::run_statements(conn, sql, SQL_BOX_ROWS);
         let changed = conn.total_changes() != changes || play::schema_version(conn) != schema;
         if changed {
             session.runtime.workspace = Some(play::workspace_image(conn).about(&file_name)?);
             session.runtime.updated_at = now();
             self.save()?;
         }
-        Ok(result.map(|r| SqlTable {
+        Ok(result.map(|(r, statements)| SqlTable {
             columns: r.columns,
             rows: r
                 .rows
@@ -175,6 +175,7 @@ impl Library {
                 .collect(),
             truncated: r.truncated,
             changed,
+            statements: u32::try_from(statements).unwrap_or(u32::MAX),
         }))
     }
 
@@ -201,10 +202,10 @@ impl Library {
                 WorkerError::new(ErrorKind::NotFound, format!("This step has no check “{validation}”."))
             })?;
         let outcome = match session.workspace.as_mut() {
-            Some(conn) => rules::check_validation(the_validation, conn, input),
+            Some(conn) => rules::check(&the_validation.rule, conn, input),
             None => {
                 let mut empty = play::open_workspace(None).about(&session.file_name)?;
-                rules::check_validation(the_validation, &mut empty, input)
+                rules::check(&the_validation.rule, &mut empty, input)
             }
         };
         let at = now();

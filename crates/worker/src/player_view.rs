@@ -2,7 +2,7 @@
 //! player request answers with. Reads the session; changes nothing.
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Rule, Validation, Workshop, completion, markdown, play};
+use stepwise_artifact::{Rule, Validation, Workshop, completion, markdown, play, rules};
 use stepwise_protocol::{
     CheckState, CheckView, ChoiceView, HelpView, PlayerView, SetupNote, SnapshotSummary, StepState, TocStep,
     WorkspaceTable,
@@ -103,7 +103,14 @@ fn check_view(session: &Session, index: usize, v: &Validation) -> CheckView {
         help,
         runner,
         spec,
-        result: result.map(|c| CheckState { passed: c.passed, message: c.message.clone(), input: c.input.clone() }),
+        result: result.map(|c| CheckState {
+            passed: c.passed,
+            message: c.message.clone(),
+            feedback_html: rules::shows_feedback(v, c.passed, &c.message, c.input.as_deref())
+                .then(|| v.feedback.as_deref().map(|f| markdown::render(f, &w.assets)))
+                .flatten(),
+            input: c.input.clone(),
+        }),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Runs a step's checks (`sql`, `answer`, `choice`, `manual`, `external`) against a learner's workspace and input.
+//! Runs a step's checks (`sql`, `answer`, `choice`, `manual`, `external`) against a learner's
+//! workspace and input.
 //!
 //! [`check`] gives an [`Outcome`] a learner can read; it never panics and never changes the
 //! workspace. [`validate_rule`] finds an author's mistakes before a learner meets them, and
@@ -73,8 +74,9 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
     }
 }
 
-/// Runs check `validation` as [`check`] does; when an `sql` or `answer` check fails on its
-/// merits, the author's `feedback` comes first and Stepwise's message follows it.
+/// Whether the author's `feedback` of `validation` goes with a result that says `message`: an
+/// `sql` or `answer` check that failed on its merits, not a broken check, a check stopped by the
+/// budget, or an empty answer. The player shows the feedback, as Markdown, with the reason.
 ///
 /// ```
 /// use stepwise_artifact::{rules, AnswerExpect, Rule, Validation};
@@ -84,35 +86,21 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
 ///     hints: vec![],
 ///     rule: Rule::Answer { expect: AnswerExpect::Exact { any_of: vec!["5".into()], case_sensitive: false } },
 ///     solution: None,
-///     feedback: Some("Count the rows of `customers`".into()),
+///     feedback: Some("Count the rows of `customers`.".into()),
 /// };
 /// let mut ws = rusqlite::Connection::open_in_memory().unwrap();
-/// let o = rules::check_validation(&v, &mut ws, Some("4"));
-/// assert_eq!(o.message, "Count the rows of `customers`. Not the expected answer; try again.");
-/// // An empty answer is not a wrong one.
-/// assert_eq!(rules::check_validation(&v, &mut ws, Some(" ")).message, "type an answer first");
+/// let wrong = rules::check(&v.rule, &mut ws, Some("4"));
+/// assert!(rules::shows_feedback(&v, wrong.passed, &wrong.message, Some("4")));
+/// let empty = rules::check(&v.rule, &mut ws, Some(" "));
+/// assert!(!rules::shows_feedback(&v, empty.passed, &empty.message, Some(" ")), "an empty answer is not a wrong one");
 /// ```
-pub fn check_validation(validation: &Validation, workspace: &mut Connection, input: Option<&str>) -> Outcome {
-    let mut outcome = check(&validation.rule, workspace, input);
-    let answered = input.is_some_and(|i| !i.trim().is_empty());
+pub fn shows_feedback(validation: &Validation, passed: bool, message: &str, input: Option<&str>) -> bool {
     let explained = match validation.rule {
-        Rule::Sql { .. } => true,
-        Rule::Answer { .. } => answered,
+        Rule::Sql { .. } => !message.starts_with(BROKEN_PREFIX) && !message.starts_with(STOPPED_PREFIX),
+        Rule::Answer { .. } => input.is_some_and(|i| !i.trim().is_empty()),
         _ => false,
     };
-    if let Some(feedback) = validation.feedback.as_deref().map(str::trim).filter(|f| !f.is_empty())
-        && explained
-        && outcome.verified
-        && !outcome.passed
-    {
-        let end = if feedback.ends_with(['.', '!', '?', ':', ')']) { "" } else { "." };
-        let mut rest = outcome.message.chars();
-        let first = rest.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-        let rest = rest.as_str();
-        let stop = if rest.ends_with(['.', '!', '?']) { "" } else { "." };
-        outcome.message = format!("{feedback}{end} {first}{rest}{stop}");
-    }
-    outcome
+    explained && !passed && validation.feedback.as_deref().is_some_and(|f| !f.trim().is_empty())
 }
 
 /// Checks a rule as an author wrote it, before any learner runs it.
@@ -195,6 +183,39 @@ pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Resu
         QueryError::Sqlite(m) => m,
     })?;
     Ok(fetched.into_result(max_rows))
+}
+
+/// Runs the learner's SQL in the player: every statement in order, writes allowed, under one
+/// [`QUERY_BUDGET`]. Returns the first `max_rows` rows of the last statement that returns
+/// columns (a `SELECT` after an `INSERT` shows its rows) and how many statements ran.
+///
+/// # Errors
+///
+/// A sentence for the learner: SQLite's own message verbatim (prefixed with the statement's
+/// number when it is not the first), that the text holds no statement, or that it ran too long.
+/// The statements before a failing one stay applied, as in any SQL console.
+///
+/// ```
+/// let mut ws = rusqlite::Connection::open_in_memory().unwrap();
+/// let (r, n) = stepwise_artifact::rules::run_statements(&mut ws, "CREATE TABLE t (x); INSERT INTO t VALUES (1), (2); SELECT count(*) AS n FROM t;", 10).unwrap();
+/// assert_eq!((r.columns, n), (vec!["n".to_owned()], 3));
+/// let e = stepwise_artifact::rules::run_statements(&mut ws, "INSERT INTO t VALUES (3); SELECT * FROM nope", 10);
+/// assert_eq!(e.unwrap_err(), "statement 2: no such table: nope");
+/// ```
+pub fn run_statements(workspace: &mut Connection, sql: &str, max_rows: usize) -> Result<(QueryResult, usize), String> {
+    match self::sandbox::execute_all(workspace, sql, max_rows, QUERY_BUDGET) {
+        Ok((fetched, ran)) => Ok((fetched.into_result(max_rows), ran)),
+        Err((QueryError::Empty, _)) => Err("there is no statement to run".to_owned()),
+        Err((QueryError::Budget, n)) => Err(budget_message(if n > 1 { "the statements" } else { "the statement" })),
+        Err((e, n)) => {
+            let message = match e {
+                QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
+                QueryError::Sqlite(m) => m,
+                other => format!("{other:?}"),
+            };
+            Err(if n > 1 { format!("statement {n}: {message}") } else { message })
+        }
+    }
 }
 
 /// Runs every statement of `sql` (an author's `setup` or `solution`) on `workspace`, writes

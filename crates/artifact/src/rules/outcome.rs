@@ -51,7 +51,7 @@ impl Outcome {
     }
 
     pub(crate) fn broken(what: &str) -> Self {
-        Outcome::unverified(false, format!("this check is broken ({what}); please tell the workshop author"))
+        Outcome::unverified(false, format!("{BROKEN_PREFIX}({what}); please tell the workshop author"))
     }
 }
 
@@ -70,9 +70,15 @@ pub(crate) fn confirmed(input: Option<&str>) -> bool {
     input.is_some_and(|s| s.trim().eq_ignore_ascii_case(CONFIRMED))
 }
 
+/// How the message of a broken check starts (the author's mistake, not the learner's).
+pub(crate) const BROKEN_PREFIX: &str = "this check is broken ";
+/// How the message of a check stopped by the budget starts.
+pub(crate) const STOPPED_PREFIX: &str = "the check was stopped";
+
 pub(crate) fn budget_message(what: &str) -> String {
+    let verb = if what.ends_with('s') { "were" } else { "was" };
     format!(
-        "{what} was stopped: it ran for more than {} million steps (an endless recursive query, \
+        "{what} {verb} stopped: it ran for more than {} million steps (an endless recursive query, \
          or a join without a condition?)",
         QUERY_BUDGET / 1_000_000
     )

@@ -145,6 +145,11 @@ pub(crate) fn fetch(conn: &Connection, sql: &str, access: Access, keep: usize) -
             return Err(QueryError::NoColumns);
         }
     }
+    rows_of(&mut stmt, keep)
+}
+
+/// Runs one prepared statement, keeping its first `keep` rows and counting all of them.
+fn rows_of(stmt: &mut Statement<'_>, keep: usize) -> Result<Fetched, QueryError> {
     let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
     let width = columns.len();
     let mut rows = Vec::new();
@@ -162,6 +167,54 @@ pub(crate) fn fetch(conn: &Connection, sql: &str, access: Access, keep: usize) -
         total += 1;
     }
     Ok(Fetched { columns, rows, total })
+}
+
+/// Runs every statement of `sql` in order, writes allowed, under one budget of `budget`
+/// instructions for all of them. Returns the rows of the last statement that has columns (or
+/// of the last one, when none has) and how many statements ran; on a failure, the error and
+/// the 1-based number of the statement that failed (those before it stay applied).
+pub(crate) fn execute_all(
+    conn: &mut Connection,
+    sql: &str,
+    keep: usize,
+    budget: u64,
+) -> Result<(Fetched, usize), (QueryError, usize)> {
+    let guard = Guard::install(conn, budget, Access::ReadWrite);
+    let mut batch = Batch::new(guard.conn, sql);
+    let mut shown: Option<Fetched> = None;
+    let mut ran = 0;
+    let result = loop {
+        let mut stmt = match batch.next() {
+            Ok(Some(s)) => s,
+            Ok(None) => break Ok(()),
+            Err(e) => {
+                ran += 1;
+                break Err(QueryError::Sqlite(sqlite_message(&e)));
+            }
+        };
+        ran += 1;
+        match rows_of(&mut stmt, keep) {
+            Ok(fetched) if !fetched.columns.is_empty() || shown.as_ref().is_none_or(|s| s.columns.is_empty()) => {
+                shown = Some(fetched)
+            }
+            Ok(_) => {}
+            Err(e) => break Err(e),
+        }
+    };
+    drop(batch);
+    let stopped = guard.stopped.load(Ordering::Relaxed);
+    let refused = guard.refused.lock().map(|mut r| r.take()).unwrap_or(None);
+    drop(guard);
+    let failed = ran.max(1);
+    match (result, refused) {
+        (Ok(()), _) => match shown {
+            Some(fetched) => Ok((fetched, ran)),
+            None => Err((QueryError::Empty, 0)),
+        },
+        (Err(QueryError::Sqlite(_)), _) if stopped => Err((QueryError::Budget, failed)),
+        (Err(QueryError::Sqlite(_)), Some(refused)) => Err((refused, failed)),
+        (Err(e), _) => Err((e, failed)),
+    }
 }
 
 /// SQLite's own message, without the decoration rusqlite adds around it.

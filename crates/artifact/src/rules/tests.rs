@@ -473,3 +473,51 @@ fn validate_rule_finds_authoring_mistakes() {
         Err("`runner` is empty (say what runs the spec: goss, shell, kubectl…); `spec` is empty".into())
     );
 }
+
+#[test]
+fn run_statements_runs_a_script_and_shows_the_last_rows() {
+    let mut ws = workspace();
+    let (r, n) = run_statements(
+        &mut ws,
+        "INSERT INTO customers (name) VALUES ('Barbara'); SELECT count(*) AS n FROM customers; DELETE FROM customers WHERE name = 'x';",
+        10,
+    )
+    .unwrap();
+    assert_eq!((r.columns, r.rows, n), (vec!["n".to_owned()], vec![vec![i(4)]], 3), "the last rows, not the DELETE's");
+    let (r, n) = run_statements(&mut ws, "-- nothing but\nUPDATE customers SET score = 1", 10).unwrap();
+    assert_eq!((r.columns.len(), n), (0, 1));
+    assert_eq!(run_statements(&mut ws, "  -- a comment", 10).unwrap_err(), "there is no statement to run");
+    assert_eq!(
+        run_statements(&mut ws, "SELECT 1; SELECT * FROM nope; SELECT 3", 10).unwrap_err(),
+        "statement 2: no such table: nope"
+    );
+    let endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n";
+    let e = run_statements(&mut ws, &format!("SELECT 1; {endless}"), 10).unwrap_err();
+    assert!(e.starts_with("the statements were stopped"), "{e}");
+}
+
+#[test]
+fn feedback_goes_with_failures_on_their_merits_only() {
+    let mut ws = workspace();
+    let with_feedback = |rule: Rule| crate::model::Validation {
+        id: "v".into(),
+        prompt: String::new(),
+        hints: vec![],
+        rule,
+        solution: None,
+        feedback: Some("Think of the Londoners.".into()),
+    };
+    let wrong = with_feedback(sql("SELECT count(*) FROM customers", SqlExpect::Scalar(i(9))));
+    let o = check(&wrong.rule, &mut ws, None);
+    assert!(shows_feedback(&wrong, o.passed, &o.message, None));
+    assert!(!shows_feedback(&wrong, true, "correct", None));
+    let endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n";
+    let stopped = with_feedback(sql(endless, SqlExpect::Scalar(i(1))));
+    let o = check(&stopped.rule, &mut ws, None);
+    assert!(!o.verified && !shows_feedback(&stopped, o.passed, &o.message, None), "{}", o.message);
+    let broken = with_feedback(sql("DELETE FROM customers", SqlExpect::NonEmpty));
+    let o = check(&broken.rule, &mut ws, None);
+    assert!(!o.verified && !shows_feedback(&broken, o.passed, &o.message, None), "{}", o.message);
+    let manual = with_feedback(Rule::Manual {});
+    assert!(!shows_feedback(&manual, false, "confirm when you have done it", None));
+}

@@ -105,7 +105,7 @@ pub(crate) struct ValidationDoc {
     /// `answer`, an accepted answer. Shown to a stuck learner, proven by `stepwise test`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) solution: Option<String>,
-    /// `sql` and `answer`: your own message when the learner's result is wrong, shown before
+    /// `sql` and `answer`: your own message when the learner's result is wrong, shown with
     /// Stepwise's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) feedback: Option<String>,
