@@ -95,8 +95,8 @@ pub fn App() -> Html {
                 <footer class="page-footer">
                     <WorkerStatusLine {status} />
                 </footer>
-                { for duplicate }
-                { for zip }
+                if let Some(duplicate) = duplicate { { duplicate } }
+                if let Some(zip) = zip { { zip } }
                 <DropZone />
             </ContextProvider<WorkerHandle>>
         </ContextProvider<LibraryContext>>

@@ -1,4 +1,5 @@
-//! Invariants of the workspace that Cargo itself can tell: which package may link SQLite.
+//! Invariants of the workspace that Cargo and the sources can tell: which package may link SQLite,
+//! that no file imports one that imports it back, and how the page writes its optional parts.
 //!
 //! Read from `cargo metadata` (the resolved graph, every feature on, for the browser's target),
 //! not from a search of the built wasm.
@@ -92,6 +93,34 @@ fn no_file_imports_a_file_that_imports_it_back() {
     made.insert("a".to_owned(), BTreeSet::from(["b".to_owned()]));
     made.insert("b".to_owned(), BTreeSet::from(["a".to_owned()]));
     assert_eq!(imports::circles(&made).len(), 1);
+}
+
+/// Yew matches a parent's unkeyed children from the end, and `{ for x }` adds as many children as
+/// `x` holds: an optional part written that way shifts its siblings when it comes or goes, and
+/// Yew rebuilds them (losing their state: an open panel, the editor). An optional part is
+/// written `if let Some(x) = x { … }`, which is always one child.
+#[test]
+fn optional_parts_of_the_page_do_not_shift_their_siblings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let bare = line.trim().strip_prefix("{ for ").and_then(|rest| rest.strip_suffix(" }"));
+                    if bare.is_some_and(|x| x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "write these as `if let Some(x) = x {{ {{ x }} }}`:\n{}", found.join("\n"));
 }
 
 /// Reading a crate's files for the modules they import.

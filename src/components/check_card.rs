@@ -141,7 +141,7 @@ pub fn CheckCard(props: &CheckCardProps) -> Html {
             <h3 id={heading_id}>{ format!("Check {}", props.number) }<span class="meta kind">{ format!(" · {}", check.kind) }</span></h3>
             <StepContent html={AttrValue::from(check.prompt_html.clone())} class="prompt" />
             { control }
-            { for result }
+            if let Some(result) = result { { result } }
             { help(props, passed == Some(true)) }
         </section>
     }

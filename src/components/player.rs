@@ -78,6 +78,8 @@ pub fn Player(props: &PlayerProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let sql_result = use_state(|| None::<Result<SqlTable, String>>);
+    // How many answers the editor has had (tests wait for the next one).
+    let runs = use_state(|| 0_u32);
     let pending = use_state(|| None::<Confirmation>);
     let load = use_state(|| None::<Load>);
     let split = use_state(remembered_split);
@@ -228,13 +230,16 @@ pub fn Player(props: &PlayerProps) -> Html {
     let on_run = {
         let (worker, id, busy, sql_result, request, slug) =
             (worker.clone(), id.clone(), busy.clone(), sql_result.clone(), request.clone(), step.slug.clone());
+        let runs = runs.clone();
         Callback::from(move |sql: String| {
             let (worker, id, busy, sql_result, request, slug) =
                 (worker.clone(), id.clone(), busy.clone(), sql_result.clone(), request.clone(), slug.clone());
+            let runs = runs.clone();
             busy.set(true);
             spawn_local(async move {
                 let answer = worker.call(RunSql { entry: id.clone(), sql }).await;
                 busy.set(false);
+                runs.set(*runs + 1);
                 match answer {
                     Ok(result) => {
                         let changed = matches!(&result, Ok(t) if t.changed);
@@ -388,11 +393,11 @@ pub fn Player(props: &PlayerProps) -> Html {
                 </article>
                 if with_pane {
                     <Splitter value={*split} on_change={on_split} />
-                    <WorkspacePane view={v.clone()} {with_sql} sql_result={(*sql_result).clone()} load={(*load).clone()}
+                    <WorkspacePane view={v.clone()} {with_sql} sql_result={(*sql_result).clone()} runs={*runs} load={(*load).clone()}
                                    busy={*busy} {on_run} {on_run_sql} {on_check} {on_hint} {on_solution} on_back_to_text={to_text} />
                 }
             </div>
-            { for dialog }
+            if let Some(dialog) = dialog { { dialog } }
         </article>
     }
 }

@@ -14,6 +14,9 @@ pub struct SqlBoxProps {
     pub tables: Vec<WorkspaceTable>,
     /// The last result.
     pub result: Option<Result<SqlTable, String>>,
+    /// How many results there have been (on the page as `data-runs`, for tests to wait on).
+    #[prop_or_default]
+    pub runs: u32,
     /// A request is running.
     pub busy: bool,
     /// Where the editor's history is kept (one per workshop).
@@ -32,12 +35,18 @@ pub fn SqlBox(props: &SqlBoxProps) -> Html {
         None => html! {},
         Some(Err(message)) => html! { <p class="result fail sql-error" role="alert">{ message.clone() }</p> },
         Some(Ok(table)) if table.columns.is_empty() => html! {
-            <p class="result pass" role="status">{ if table.changed { "Done: your workspace was changed and saved." } else { "Done." } }</p>
+            <p class="result pass" role="status">{ match (table.statements > 1, table.changed) {
+                (true, true) => format!("Done: {} statements ran, and your workspace was changed and saved.", table.statements),
+                (true, false) => format!("Done: {} statements ran.", table.statements),
+                (false, true) => "Done: your workspace was changed and saved.".to_owned(),
+                (false, false) => "Done.".to_owned(),
+            } }</p>
         },
         Some(Ok(table)) => html! {
             <div class="sql-result" role="status">
-                <p class="meta">{ format!("{} row{}{}", table.rows.len(), if table.rows.len() == 1 { "" } else { "s" },
-                    if table.truncated { " (first ones shown)" } else { "" }) }</p>
+                <p class="meta">{ format!("{} row{}{}{}", table.rows.len(), if table.rows.len() == 1 { "" } else { "s" },
+                    if table.truncated { " (first ones shown)" } else { "" },
+                    if table.statements > 1 { format!(", from the last of {} statements", table.statements) } else { String::new() }) }</p>
                 <div class="table-scroll">
                     <table>
                         <thead><tr>{ for table.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }</tr></thead>
@@ -55,7 +64,7 @@ pub fn SqlBox(props: &SqlBoxProps) -> Html {
         },
     };
     html! {
-        <section class="sql-box" aria-labelledby="sql-title">
+        <section class="sql-box" aria-labelledby="sql-title" data-runs={props.runs.to_string()}>
             <h3 id="sql-title">{ "Your workspace" }</h3>
             if !props.tables.is_empty() {
                 <p class="meta workspace-tables">

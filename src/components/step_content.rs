@@ -40,9 +40,12 @@ pub fn StepContent(props: &StepContentProps) -> Html {
         });
     }
     // The worker sanitised it with an allow-list (no script, no event attributes, no
-    // javascript:/data: links): see stepwise_artifact::markdown.
-    let content = Html::from_html_unchecked(props.html.clone());
-    html! { <div ref={node} class={classes!("markdown", props.class.clone())}>{ content }</div> }
+    // javascript:/data: links): see stepwise_artifact::markdown. It goes in as one element, so
+    // the code blocks `add_buttons` wraps are never among the raw nodes Yew takes out one by
+    // one when the HTML changes. The classes are this page's own names.
+    let classes = classes!("markdown", props.class.clone()).to_string();
+    let content = Html::from_html_unchecked(AttrValue::from(format!("<div class=\"{classes}\">{}</div>", props.html)));
+    html! { <div ref={node} class="markdown-host">{ content }</div> }
 }
 
 /// Whether a code block is SQL (` ```sql ` or ` ```sqlite `).

@@ -108,7 +108,7 @@ pub fn TextFormActions(props: &TextFormActionsProps) -> Html {
                 }
                 <a class="button" href={Route::Playground(entry.id.clone()).href()}>{ "Open the SQL playground" }</a>
             </div>
-            { for confirm }
+            if let Some(confirm) = confirm { { confirm } }
         </div>
     }
 }

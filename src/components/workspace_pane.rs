@@ -20,6 +20,8 @@ pub struct WorkspacePaneProps {
     pub with_sql: bool,
     /// The editor's last result.
     pub sql_result: Option<Result<SqlTable, String>>,
+    /// How many results the editor has had.
+    pub runs: u32,
     /// Text to load into the editor (and maybe run).
     pub load: Option<Load>,
     /// A request is running.
@@ -56,9 +58,9 @@ pub fn WorkspacePane(props: &WorkspacePaneProps) -> Html {
     html! {
         <aside id="workspace" class="workspace-pane" aria-label="Workspace" tabindex="-1">
             <p class="jump narrow-only"><button class="link" onclick={props.on_back_to_text.clone()}>{ "↑ Back to the text" }</button></p>
-            { for setup }
+            if let Some(setup) = setup { { setup } }
             if props.with_sql {
-                <SqlBox tables={v.workspace_tables.clone()} result={props.sql_result.clone()} busy={props.busy}
+                <SqlBox tables={v.workspace_tables.clone()} result={props.sql_result.clone()} runs={props.runs} busy={props.busy}
                         history_key={AttrValue::from(v.entry.clone())} load={props.load.clone()} on_run={props.on_run.clone()} />
             }
             if !v.checks.is_empty() {

@@ -38,6 +38,26 @@ const theme = EditorView.theme({
   '.cm-completionDetail': { color: 'var(--muted)', fontStyle: 'normal', marginLeft: '0.5rem' },
 });
 
+/**
+ * Typing over a selection: left to the browser, it would keep the replaced text's colour as a
+ * `style` attribute, which the page's Content-Security-Policy refuses (and reports). The editor
+ * makes the change itself instead, through the same input handlers (closing brackets) a typed
+ * character goes through.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const { from, to } = view.state.selection.main;
+    if (event.inputType !== 'insertText' || !event.data || from === to || view.composing) return false;
+    event.preventDefault();
+    const text = event.data;
+    const insert = () => view.state.update(view.state.replaceSelection(text), { userEvent: 'input.type', scrollIntoView: true });
+    if (!view.state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, text, insert))) {
+      view.dispatch(insert());
+    }
+    return true;
+  },
+});
+
 /** Statements kept in a box's history (newest last). */
 const HISTORY_LIMIT = 50;
 
@@ -121,6 +141,7 @@ export function createEditor(parent, options) {
         placeholder(options.placeholder ?? ''),
         EditorView.lineWrapping,
         theme,
+        typeOverSelection,
         EditorView.contentAttributes.of(content),
         keymap.of([
           { key: 'Mod-Enter', run, preventDefault: true },

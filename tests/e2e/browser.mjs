@@ -17,3 +17,16 @@ export async function launch(chromium, profile, options = {}) {
     ...options,
   });
 }
+
+/**
+ * Replaces the text of the SQL editor (`#sql-input`) with `sql` as typing would: select all,
+ * then insert the text. (Playwright's `fill` on an editable element goes through
+ * `execCommand`, which writes `style` attributes that the page's Content-Security-Policy
+ * refuses.)
+ */
+export async function typeSql(page, sql) {
+  const editor = page.locator('#sql-input');
+  await editor.click();
+  await editor.press('Control+A');
+  await page.keyboard.insertText(sql);
+}

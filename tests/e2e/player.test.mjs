@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { launch, typeSql } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -49,6 +49,11 @@ async function onStep(slug) {
   await page.waitForSelector('article.player[aria-busy="false"]', WAIT);
 }
 const check = (id) => page.locator(`section.check[data-check="${id}"]`);
+// Below the widest screens the contents start folded above the text: open them to click a step.
+async function openContents() {
+  if (!(await page.locator('nav.toc ol.steps').isVisible())) await page.locator('nav.toc summary').click();
+}
+const editorReady = () => page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
 
 function cli() {
   const path = resolve(root, process.env.STEPWISE_CLI ?? 'target/release/stepwise');
@@ -112,12 +117,13 @@ test('a locked step says why; the next button waits until the step is done', asy
 });
 
 test('the SQL box runs SQL on the workspace; checks pass and fail with their reason', async () => {
+  await editorReady();
   const sql = page.locator('#sql-input');
-  await sql.fill('SELECT * FROM nope');
+  await typeSql(page, 'SELECT * FROM nope');
   await sql.press('Control+Enter');
   await page.waitForSelector('.sql-box .sql-error', WAIT);
   assert.equal((await page.textContent('.sql-box .sql-error')).trim(), 'no such table: nope');
-  await sql.fill('SELECT id, name FROM customers ORDER BY id');
+  await typeSql(page, 'SELECT id, name FROM customers ORDER BY id');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForSelector('.sql-result table', WAIT);
   assert.match(await page.textContent('.sql-result thead'), /id.*name/);
@@ -126,9 +132,9 @@ test('the SQL box runs SQL on the workspace; checks pass and fail with their rea
   await check('london-customers').getByRole('button', { name: 'Check' }).click();
   await page.waitForSelector('section.check[data-check="london-customers"] .result.fail', WAIT);
   assert.match(await check('london-customers').locator('.result').textContent(), /no such table: london_customers/);
-  assert.ok(await check('london-customers').locator('details.hint').count() === 1, 'a hint after a failure');
+  assert.equal(await check('london-customers').getByRole('button', { name: 'Show hint 1 of 3' }).count(), 1, 'a hint after a failure');
 
-  await sql.fill("CREATE VIEW london_customers AS SELECT id, name FROM customers WHERE city = 'London'");
+  await typeSql(page, "CREATE VIEW london_customers AS SELECT id, name FROM customers WHERE city = 'London'");
   await sql.press('Control+Enter');
   await page.waitForSelector('.sql-box .result.pass', WAIT);
   await page.waitForSelector('.workspace-tables >> text=london_customers', WAIT);
@@ -145,7 +151,7 @@ test('the SQL box runs SQL on the workspace; checks pass and fail with their rea
   await answer.getByRole('button', { name: 'Check' }).click();
   await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
   await page.waitForSelector('.step-complete', WAIT);
-  await page.waitForSelector('nav.toc li.done >> text=Welcome and the data', WAIT);
+  await page.waitForSelector('nav.toc li.done >> text=Welcome and the data', { state: 'attached', ...WAIT });
   assert.equal(await page.locator('nav.toc li.locked').count(), SQL_JOINS.steps - 2, 'the next step opened');
   assert.match(await page.textContent('.player-progress'), /1 of 8 steps done/);
   await shot('player');
@@ -166,6 +172,7 @@ test('keyboard and links move between steps; focus goes to the heading; back wor
   await onStep('welcome');
   await page.goBack();
   await onStep('inner-join');
+  await openContents();
   await page.locator('nav.toc a', { hasText: 'Welcome and the data' }).click();
   await onStep('welcome');
 });
@@ -177,7 +184,8 @@ test('a reload comes back to the same step, answers, progress and workspace', as
   assert.match(await check('london-customers').locator('.result').textContent(), /Passed/);
   assert.equal(await check('deleted-product-order').getByLabel('Your answer').inputValue(), ' 105 ');
   await page.waitForSelector('.workspace-tables >> text=london_customers', WAIT);
-  await page.locator('#sql-input').fill('SELECT count(*) AS n FROM london_customers');
+  await editorReady();
+  await typeSql(page, 'SELECT count(*) AS n FROM london_customers');
   await page.locator('#sql-input').press('Control+Enter');
   await page.waitForSelector('.sql-result td >> text=2', WAIT);
   // The library's address opens the learner's current step.
@@ -186,7 +194,7 @@ test('a reload comes back to the same step, answers, progress and workspace', as
   await page.waitForSelector('ul.library', WAIT);
   await page.locator('ul.library a', { hasText: SQL_JOINS.title }).first().click();
   await onStep('welcome');
-  await page.waitForSelector('nav.toc li.done >> text=Welcome and the data', WAIT);
+  await page.waitForSelector('nav.toc li.done >> text=Welcome and the data', { state: 'attached', ...WAIT });
 });
 
 test('reset workspace and snapshots ask first, then do what they say', async () => {
@@ -214,15 +222,22 @@ test('reset workspace and snapshots ask first, then do what they say', async () 
   assert.match(await check('london-customers').locator('.result').textContent(), /Passed/);
 });
 
-test('on a small laptop or phone screen the contents fold above the step', async () => {
+test('on a small laptop or phone screen the contents fold above the step and the workspace follows the text', async () => {
   await page.setViewportSize({ width: 700, height: 800 });
   const toc = await page.locator('nav.toc').boundingBox();
   const step = await page.locator('#step-title').boundingBox();
+  const workspace = await page.locator('#workspace').boundingBox();
   assert.ok(toc.y < step.y && toc.width > 600, `the contents sit above the step: ${JSON.stringify({ toc, step })}`);
+  assert.ok(workspace.y > step.y && workspace.width > 600, `the workspace comes after the text: ${JSON.stringify(workspace)}`);
+  await openContents();
   await page.locator('nav.toc summary').click();
   assert.equal(await page.locator('nav.toc ol.steps').isVisible(), false, 'the contents fold away');
+  // A quick way between text and workspace.
+  await page.getByRole('button', { name: '↓ Go to the workspace' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'workspace', null, WAIT);
+  await page.getByRole('button', { name: '↑ Back to the text' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'step-title', null, WAIT);
   await shot('player-narrow');
-  await page.locator('nav.toc summary').click();
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 

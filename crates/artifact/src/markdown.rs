@@ -7,7 +7,7 @@
 //! code blocks (`class="language-…"` only), links with `http`, `https`, `mailto` or a relative
 //! address (external ones open in a new tab with `rel="noopener noreferrer"`), and images that
 //! point into the workshop's own assets, which become `data:` URLs of the stored bytes. No
-//! scripts, no event attributes, no `style`, no forms, frames, objects or `base`; any other image
+//! scripts, no event attributes, no `style` (table alignment becomes an `align-*` class), no forms, frames, objects or `base`; any other image
 //! becomes its alt text; heading ids are prefixed with [`ID_PREFIX`] so they cannot clobber the
 //! page's own ids.
 //!
@@ -272,7 +272,20 @@ fn sanitise(raw: &str, images: &HashSet<String>) -> String {
     // Every input left is a task list's checkbox: without this a raw `<input>` (its other `type`
     // dropped by the filter) would be an empty text box.
     builder.set_tag_attribute_value("input", "type", "checkbox");
-    builder.clean(raw).to_string()
+    alignment_classes(&builder.clean(raw).to_string())
+}
+
+/// Table alignment as classes (`align-left`, `align-center`, `align-right`): the page's
+/// Content-Security-Policy allows no `style` attribute, so any other is dropped. The HTML is
+/// ammonia's output, where `style` survives only on `th` and `td`, holding `text-align` alone.
+fn alignment_classes(html: &str) -> String {
+    static ALIGN: std::sync::LazyLock<regex_lite::Regex> = std::sync::LazyLock::new(|| {
+        regex_lite::Regex::new(r#" style="text-align:\s*(left|center|right)\s*;?""#).expect("a valid pattern")
+    });
+    static OTHER: std::sync::LazyLock<regex_lite::Regex> =
+        std::sync::LazyLock::new(|| regex_lite::Regex::new(r#" style="[^"]*""#).expect("a valid pattern"));
+    let classed = ALIGN.replace_all(html, r#" class="align-$1""#);
+    OTHER.replace_all(&classed, "").into_owned()
 }
 
 #[cfg(test)]
@@ -407,7 +420,12 @@ mod tests {
     fn markdown_features_render() {
         let html = check("| a | b |\n|:-:|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n");
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains("<th style=\"text-align:center\">a</th>"), "{html}");
+        assert!(html.contains("<th class=\"align-center\">a</th>"), "{html}");
+        assert!(!html.contains("style="), "the page allows no style attribute: {html}");
+        let raw = check(
+            "<table><tr><td style=\"text-align: justify; color: red\">x</td><td style=\"text-align:right\">y</td></tr></table>",
+        );
+        assert!(raw.contains("<td>x</td><td class=\"align-right\">y</td>"), "{raw}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"), "{html}");
         assert!(html.contains("<input disabled=\"\" type=\"checkbox\">"), "{html}");

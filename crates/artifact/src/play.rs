@@ -296,7 +296,7 @@ pub fn step_project(step: &Step) -> Result<Option<FileTree>> {
 /// [`Error::Sqlite`] when the image is not a database SQLite accepts.
 pub fn open_workspace(image: Option<&[u8]>) -> Result<Connection> {
     let mut conn = Connection::open_in_memory().map_err(|e| Error::sqlite("opening the workspace", e))?;
-    crate::harden(&conn)?;
+    crate::db::harden::harden(&conn)?;
     if let Some(image) = image {
         conn.deserialize_read_exact(MAIN_DB, image, image.len(), false)
             .map_err(|e| Error::sqlite("loading the workspace", e))?;

@@ -130,7 +130,7 @@ impl Library {
                     changed = true;
                 }
             }
-            changed |= session.run_setup(index)?;
+            changed |= session.run_setup(index, &now())?;
         }
         if changed {
             self.save()?;
@@ -236,7 +236,7 @@ impl Library {
         session.runtime.updated_at = now();
         session.workspace = Some(conn);
         play::forget_setups_from(&session.workshop, &mut session.runtime, index);
-        session.run_setup(index)?;
+        session.run_setup(index, &now())?;
         self.save()?;
         Ok(self.view(index))
     }

@@ -5,7 +5,6 @@ use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Runtime, Workshop, play, rules};
 
 use crate::errors::{About, Fault};
-use crate::library::now;
 
 /// The workshop being played, loaded and checked once, its runtime state, and the learner's
 /// workspace database kept live in memory.
@@ -27,12 +26,12 @@ pub struct Session {
 
 impl Session {
     /// Runs step `index`'s `setup` SQL on the workspace (made empty when there is none) if it has
-    /// not run yet: all of it or, when SQLite refuses a statement, none of it. Returns whether
-    /// the runtime changed.
+    /// not run yet: all of it or, when SQLite refuses a statement, none of it; recorded as run at
+    /// `now`. Returns whether the runtime changed.
     ///
     /// # Errors
     /// The workspace cannot be opened or saved.
-    pub(crate) fn run_setup(&mut self, index: usize) -> Result<bool, Fault> {
+    pub(crate) fn run_setup(&mut self, index: usize, now: &str) -> Result<bool, Fault> {
         let step = &self.workshop.steps[index];
         if !play::setup_pending(step, &self.runtime) {
             return Ok(false);
@@ -48,7 +47,7 @@ impl Session {
             Ok(()) => {
                 self.setup_failed = None;
                 self.runtime.workspace = Some(play::workspace_image(conn).about(&self.file_name)?);
-                play::record_setup(&mut self.runtime, &slug, &now());
+                play::record_setup(&mut self.runtime, &slug, now);
                 Ok(true)
             }
             Err(message) => {

@@ -36,7 +36,7 @@ pub(crate) fn check_sql(query: &str, expect: &SqlExpect, workspace: &mut Connect
             } else {
                 ""
             };
-            return Outcome::verdict(false, format!("the query failed: {m}{hint}"));
+            return Outcome::verdict(false, format!("{QUERY_FAILED_PREFIX}{m}{hint}"));
         }
     };
     let (passed, message) = compare(expect, &fetched);

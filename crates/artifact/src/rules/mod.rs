@@ -75,8 +75,9 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
 }
 
 /// Whether the author's `feedback` of `validation` goes with a result that says `message`: an
-/// `sql` or `answer` check that failed on its merits, not a broken check, a check stopped by the
-/// budget, or an empty answer. The player shows the feedback, as Markdown, with the reason.
+/// `sql` check whose rows do not match (not one whose query failed, was stopped or is broken),
+/// or a wrong `answer` (not an empty one). The player shows the feedback, as Markdown, with the
+/// reason.
 ///
 /// ```
 /// use stepwise_artifact::{rules, AnswerExpect, Rule, Validation};
@@ -96,7 +97,9 @@ pub fn check(rule: &Rule, workspace: &mut Connection, input: Option<&str>) -> Ou
 /// ```
 pub fn shows_feedback(validation: &Validation, passed: bool, message: &str, input: Option<&str>) -> bool {
     let explained = match validation.rule {
-        Rule::Sql { .. } => !message.starts_with(BROKEN_PREFIX) && !message.starts_with(STOPPED_PREFIX),
+        Rule::Sql { .. } => {
+            ![BROKEN_PREFIX, STOPPED_PREFIX, QUERY_FAILED_PREFIX].iter().any(|p| message.starts_with(p))
+        }
         Rule::Answer { .. } => input.is_some_and(|i| !i.trim().is_empty()),
         _ => false,
     };

@@ -72,6 +72,9 @@ pub(crate) fn confirmed(input: Option<&str>) -> bool {
 
 /// How the message of a broken check starts (the author's mistake, not the learner's).
 pub(crate) const BROKEN_PREFIX: &str = "this check is broken ";
+/// How the message of an `sql` check whose query SQLite refused starts (a missing table or
+/// column: Stepwise's own words say what to do).
+pub(crate) const QUERY_FAILED_PREFIX: &str = "the query failed: ";
 /// How the message of a check stopped by the budget starts.
 pub(crate) const STOPPED_PREFIX: &str = "the check was stopped";
 

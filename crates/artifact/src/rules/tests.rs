@@ -518,6 +518,9 @@ fn feedback_goes_with_failures_on_their_merits_only() {
     let broken = with_feedback(sql("DELETE FROM customers", SqlExpect::NonEmpty));
     let o = check(&broken.rule, &mut ws, None);
     assert!(!o.verified && !shows_feedback(&broken, o.passed, &o.message, None), "{}", o.message);
+    let missing = with_feedback(sql("SELECT count(*) FROM nowhere", SqlExpect::Scalar(i(1))));
+    let o = check(&missing.rule, &mut ws, None);
+    assert!(!shows_feedback(&missing, o.passed, &o.message, None), "Stepwise's words say what is missing");
     let manual = with_feedback(Rule::Manual {});
     assert!(!shows_feedback(&manual, false, "confirm when you have done it", None));
 }
