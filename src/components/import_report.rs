@@ -29,7 +29,7 @@ pub fn ImportReport() -> Html {
                     <span class="carried">{ " " }{ carried }</span>
                 }
             </p>
-            <button class="quiet small" onclick={on_dismiss} aria-label="Dismiss this message">{ "OK" }</button>
+            <button class="quiet small" onclick={on_dismiss}>{ "OK" }<span class="visually-hidden">{ ", dismiss this message" }</span></button>
         </div>
     }
 }

@@ -41,9 +41,10 @@ fn sample(entry: &SampleEntry, commands: &crate::hooks::Commands) -> Html {
             };
             html! {
                 <li>
-                    <button class="sample-add" onclick={on_add} data-sample={entry.name.clone()}
-                            aria-label={format!("Add the sample {}", entry.name)}>
-                        { format!("Add {}", entry.name) }
+                    // The name screen readers give is the visible text, continued (speech input
+                    // users say what they see).
+                    <button class="sample-add" onclick={on_add} data-sample={entry.name.clone()}>
+                        { format!("Add {}", entry.name) }<span class="visually-hidden">{ " (a sample workshop)" }</span>
                     </button>
                     <span class="meta">
                         if let Some(bytes) = entry.bytes { { format!("{} · ", human_size(bytes)) } }

@@ -65,6 +65,8 @@ fn add_buttons(root: &web_sys::Element, on_run: &Rc<RefCell<Option<Callback<Stri
         wrap.set_class_name("code-block");
         let Ok(actions) = document.create_element("div") else { continue };
         actions.set_class_name("code-actions");
+        // A long line scrolls the block sideways: keyboard users reach it too.
+        pre.set_attribute("tabindex", "0").ok();
         let text = pre.text_content().unwrap_or_default();
         if is_sql(&pre) && on_run.borrow().is_some() {
             let on_run = on_run.clone();

@@ -2,12 +2,13 @@
 //! row counts, a paged table browser sortable by column, a SQL box with the session's history,
 //! one table as CSV. Writing a workshop's definition tables needs write mode, on purpose.
 
-use web_sys::HtmlTextAreaElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::{Commands, Route, use_library};
-use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables};
+use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables, WorkspaceTable};
+
+use crate::components::sql_editor::{Load, SqlEditor};
 
 use super::library_page::set_title;
 
@@ -85,7 +86,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let tables = use_state(|| None::<Result<(Vec<(String, Option<i64>)>, Vec<String>), String>>);
     let browse = use_state(|| None::<Browse>);
     let page = use_state(|| None::<Result<Page, String>>);
-    let sql = use_state(String::new);
+    let load = use_state(|| None::<Load>);
     let write = use_state(|| false);
     let running = use_state(|| false);
     let outcome = use_state(|| None::<QueryState>);
@@ -128,18 +129,11 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     }
 
     let run = {
-        let (sql, write, running, outcome, history, commands, id) = (
-            sql.clone(),
-            write.clone(),
-            running.clone(),
-            outcome.clone(),
-            history.clone(),
-            commands.clone(),
-            id.clone(),
-        );
+        let (write, running, outcome, history, commands, id) =
+            (write.clone(), running.clone(), outcome.clone(), history.clone(), commands.clone(), id.clone());
         let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
-        Callback::from(move |()| {
-            let text = (*sql).trim().to_owned();
+        Callback::from(move |sql: String| {
+            let text = sql.trim().to_owned();
             if text.is_empty() || *running {
                 return;
             }
@@ -169,30 +163,6 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             });
         })
     };
-    let on_input = {
-        let sql = sql.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                sql.set(area.value());
-            }
-        })
-    };
-    let on_keydown = {
-        let run = run.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                run.emit(());
-            }
-        })
-    };
-    let on_submit = {
-        let run = run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            run.emit(());
-        })
-    };
     let on_write = {
         let write = write.clone();
         Callback::from(move |e: Event| {
@@ -203,6 +173,14 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     };
     let is_workshop = entry.as_ref().is_some_and(|e| e.kind == EntryKind::Workshop);
 
+    // Table names for the editor's completion.
+    let schema: Vec<WorkspaceTable> = match &*tables {
+        Some(Ok((list, _))) => list
+            .iter()
+            .map(|(name, _)| WorkspaceTable { name: name.clone(), kind: "table".to_owned(), columns: Vec::new() })
+            .collect(),
+        _ => Vec::new(),
+    };
     let table_list = match &*tables {
         None => html! { <p class="meta" aria-busy="true">{ "Reading the tables…" }</p> },
         Some(Err(message)) => html! { <p class="notice">{ format!("The tables could not be read: {message}") }</p> },
@@ -347,29 +325,29 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                     <div class="pg-main">
                         <section aria-labelledby="pg-query-title">
                             <h2 id="pg-query-title">{ "SQL" }</h2>
-                            <form class="pg-query" onsubmit={on_submit}>
-                                <label for="pg-sql" class="visually-hidden">{ "SQL statement" }</label>
-                                <textarea id="pg-sql" rows="4" spellcheck="false" value={(*sql).clone()}
-                                          placeholder="SELECT * FROM …   (Ctrl+Enter runs)"
-                                          oninput={on_input} onkeydown={on_keydown} />
-                                <div class="view-actions">
-                                    <button type="submit" class="primary" disabled={*running}>{ "Run" }</button>
-                                    if is_workshop {
-                                        <label class="write-mode">
-                                            <input type="checkbox" checked={*write} onchange={on_write} />
-                                            { " Write mode: allow changing the workshop's definition" }
-                                        </label>
-                                    }
-                                </div>
-                            </form>
+                            <div class="pg-query">
+                                <p class="meta">{ "One statement; Ctrl+Enter (⌘+Enter) runs the selection or everything; Ctrl+↑ / Ctrl+↓ go through what you ran." }</p>
+                                <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("p/{id}")}
+                                           placeholder="SELECT * FROM …" schema={schema} load={(*load).clone()}
+                                           busy={*running} on_run={run} />
+                                if is_workshop {
+                                    <label class="write-mode">
+                                        <input type="checkbox" checked={*write} onchange={on_write} />
+                                        { " Write mode: allow changing the workshop's definition" }
+                                    </label>
+                                }
+                            </div>
                             { result }
                             if !history.is_empty() {
                                 <details class="pg-history" open=true>
                                     <summary>{ "History" }</summary>
                                     <ol>
                                         { for history.iter().map(|h| {
-                                            let (sql, h2) = (sql.clone(), h.clone());
-                                            let reuse = Callback::from(move |_: MouseEvent| sql.set(h2.clone()));
+                                            let (load, h2) = (load.clone(), h.clone());
+                                            let reuse = Callback::from(move |_: MouseEvent| {
+                                                let serial = load.as_ref().map_or(1, |l| l.serial + 1);
+                                                load.set(Some(Load { serial, text: AttrValue::from(h2.clone()), run: false }));
+                                            });
                                             html! { <li><button class="linkish" onclick={reuse}><code>{ h.clone() }</code></button></li> }
                                         }) }
                                     </ol>

@@ -416,7 +416,7 @@ test('without OPFS (an insecure origin) a banner says progress will not be kept;
     await p.setInputFiles('#add-file', K8S.file);
     await p.waitForSelector(`li.card >> text=${K8S.title}`, WAIT);
     // "Try the sample": the app fetches its own sample by URL.
-    await p.getByRole('button', { name: 'Add the sample sql-joins' }).click();
+    await p.getByRole('button', { name: 'Add sql-joins (a sample workshop)' }).click();
     await p.waitForSelector(`li.card >> text=${SQL_JOINS.title}`, WAIT);
     assert.equal(await p.locator('ul.library > li.card').count(), 2);
     mkdirSync(shots, { recursive: true });
