@@ -107,6 +107,8 @@ async function importSample(t, page, url) {
 /** Offline: opens the workshop, passes an answer check, and finds the progress after a reload. */
 async function playOffline(page, title) {
   await page.getByRole('link', { name: `Open ${title}` }).first().click();
+  // The SQL editor's bundle comes from the cache too.
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
   const answer = page.locator('section.check[data-check="deleted-product-order"]');
   await answer.getByLabel('Your answer').fill('105');
   await answer.getByRole('button', { name: 'Check' }).click();
@@ -114,6 +116,7 @@ async function playOffline(page, title) {
   await page.reload();
   await appStarted(page);
   await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
   assert.equal(await answer.getByLabel('Your answer').inputValue(), '105', 'the answer is still there');
 }
 

@@ -39,9 +39,9 @@ pub fn run(dir: &Path, port: u16) -> CliResult {
             ),
         ));
     }
-    let server = tiny_http::Server::http(("127.0.0.1", port))
+    let server = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| Failure::new(4, format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let port = server.local_addr().map_or(port, |a| a.port());
     {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "http://127.0.0.1:{port}/?preview");
