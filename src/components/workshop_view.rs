@@ -1,5 +1,5 @@
-//! An opened database: a workshop's title, summary and steps with done marks, or a plain
-//! database's tables with row counts. (The step player and the playground come later.)
+//! An opened database that is not played: a plain database's tables with row counts and the
+//! way to its playground (a workshop's summary and steps, for a view of one without the player).
 
 use yew::prelude::*;
 
@@ -69,7 +69,6 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                     <ol class="steps" aria-labelledby="steps-title">
                         { for steps.iter().map(|step| step_item(step, current_step.as_deref())) }
                     </ol>
-                    <p class="meta">{ "The step player comes in a later version of Stepwise." }</p>
                 </article>
             }
         }
@@ -79,9 +78,11 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                     <p class="eyebrow meta">{ format!("SQLite database · {} · {}", entry.file_name, human_size(entry.bytes)) }</p>
                     <h1>{ entry.title.clone() }</h1>
                     <p class="summary">
-                        { "This file is a plain SQLite database, not a workshop. The playground to browse \
-                           and query it comes later; here are its tables." }
+                        { "This file is a plain SQLite database, not a workshop. Browse its tables and views \
+                           and run SQL on it in the playground." }
                     </p>
+                    <p><a class="button primary" href={crate::hooks::Route::Playground(entry.id.clone()).href()}>
+                        { "Browse and query it" }</a></p>
                     { actions }
                 </header>
                 <h2 id="tables-title">{ "Tables" }</h2>
@@ -95,7 +96,9 @@ pub fn WorkshopView(props: &WorkshopViewProps) -> Html {
                                 <tr>
                                     <th scope="row"><code>{ name.clone() }</code></th>
                                     <td class="num">
-                                        if let Some(n) = rows { { n.to_string() } } else { <span class="meta">{ "view" }</span> }
+                                        if let Some(n) = rows { { n.to_string() } } else {
+                                            <span class="meta" title="No row count: a view, or a virtual table this app cannot read">{ "—" }</span>
+                                        }
                                     </td>
                                 </tr>
                             }) }

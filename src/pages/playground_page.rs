@@ -6,7 +6,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::{Commands, Route, use_library};
-use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables, WorkspaceTable};
+use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables, TablesView, WorkspaceTable};
 
 use crate::components::sql_editor::{Load, SqlEditor};
 
@@ -70,9 +70,9 @@ fn cells(columns: &[String], rows: &Rows) -> Html {
     }
 }
 
-async fn load_tables(commands: &Commands, id: &str) -> Result<(Vec<(String, Option<i64>)>, Vec<String>), String> {
+async fn load_tables(commands: &Commands, id: &str) -> Result<TablesView, String> {
     match commands.worker().call(Tables { entry: id.to_owned() }).await {
-        Ok(view) => Ok((view.tables, view.protected)),
+        Ok(view) => Ok(view),
         Err(error) => Err(error.message),
     }
 }
@@ -83,13 +83,15 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let (library, commands) = use_library();
     let id = props.id.to_string();
     let entry = library.entries.iter().flatten().find(|e| e.id == id).cloned();
-    let tables = use_state(|| None::<Result<(Vec<(String, Option<i64>)>, Vec<String>), String>>);
+    let tables = use_state(|| None::<Result<TablesView, String>>);
     let browse = use_state(|| None::<Browse>);
     let page = use_state(|| None::<Result<Page, String>>);
     let load = use_state(|| None::<Load>);
     let write = use_state(|| false);
     let running = use_state(|| false);
     let outcome = use_state(|| None::<QueryState>);
+    // How many answers queries have had (on the page as `data-runs`, for tests to wait on).
+    let runs = use_state(|| 0_u32);
     let history = use_state(Vec::<String>::new);
     let changed_digest = use_state(|| false);
     let reload = use_state(|| 0u32);
@@ -131,7 +133,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let run = {
         let (write, running, outcome, history, commands, id) =
             (write.clone(), running.clone(), outcome.clone(), history.clone(), commands.clone(), id.clone());
-        let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
+        let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
         Callback::from(move |sql: String| {
             let text = sql.trim().to_owned();
             if text.is_empty() || *running {
@@ -143,10 +145,11 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             history.set(past);
             let (running, outcome, commands, id, write) =
                 (running.clone(), outcome.clone(), commands.clone(), id.clone(), *write);
-            let (changed_digest, reload) = (changed_digest.clone(), reload.clone());
+            let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
             spawn_local(async move {
                 let answer = commands.worker().call(Query { entry: id, sql: text, write }).await;
                 running.set(false);
+                runs.set(*runs + 1);
                 outcome.set(Some(match answer {
                     Ok(QueryDone { columns, rows, truncated, changed, digest_changed }) => {
                         if digest_changed {
@@ -175,7 +178,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
 
     // Table names for the editor's completion.
     let schema: Vec<WorkspaceTable> = match &*tables {
-        Some(Ok((list, _))) => list
+        Some(Ok(view)) => view
+            .tables
             .iter()
             .map(|(name, _)| WorkspaceTable { name: name.clone(), kind: "table".to_owned(), columns: Vec::new() })
             .collect(),
@@ -184,7 +188,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let table_list = match &*tables {
         None => html! { <p class="meta" aria-busy="true">{ "Reading the tables…" }</p> },
         Some(Err(message)) => html! { <p class="notice">{ format!("The tables could not be read: {message}") }</p> },
-        Some(Ok((list, protected))) => html! {
+        Some(Ok(TablesView { tables: list, protected, views })) => html! {
             <ul class="pg-tables" aria-label="Tables and views">
                 { for list.iter().map(|(name, rows)| {
                     let select = {
@@ -218,7 +222,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                                 },
                             } }
                             if locked { <span class="meta lock" title="Part of the workshop's definition: read-only unless write mode is on">{ "definition" }</span> }
-                            if rows.is_some() {
+                            if rows.is_some() || views.contains(name) {
                                 <button class="quiet small" onclick={csv} aria-label={format!("Download {name} as CSV")}>{ "CSV" }</button>
                             }
                         </li>
@@ -325,7 +329,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                     <div class="pg-main">
                         <section aria-labelledby="pg-query-title">
                             <h2 id="pg-query-title">{ "SQL" }</h2>
-                            <div class="pg-query">
+                            <div class="pg-query" data-runs={runs.to_string()}>
                                 <p class="meta">{ "One statement; Ctrl+Enter (⌘+Enter) runs the selection or everything; Ctrl+↑ / Ctrl+↓ go through what you ran." }</p>
                                 <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("p/{id}")}
                                            placeholder="SELECT * FROM …" schema={schema} load={(*load).clone()}

@@ -19,13 +19,13 @@ export async function launch(chromium, profile, options = {}) {
 }
 
 /**
- * Replaces the text of the SQL editor (`#sql-input`) with `sql` as typing would: select all,
+ * Replaces the text of the SQL editor (`#sql-input`, or `selector`) with `sql` as typing would: select all,
  * then insert the text. (Playwright's `fill` on an editable element goes through
  * `execCommand`, which writes `style` attributes that the page's Content-Security-Policy
  * refuses.)
  */
-export async function typeSql(page, sql) {
-  const editor = page.locator('#sql-input');
+export async function typeSql(page, sql, selector = '#sql-input') {
+  const editor = page.locator(selector);
   await editor.click();
   await editor.press('Control+A');
   await page.keyboard.insertText(sql);

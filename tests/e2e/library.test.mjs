@@ -220,7 +220,9 @@ test('a plain SQLite file is stored too and opens with its tables and row counts
   const rows = await page.$$eval('table.tables tbody tr', (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()));
   assert.ok(rows.includes('customers 3'), rows.join(' | '));
   assert.ok(rows.includes('orders 0'), rows.join(' | '));
-  assert.ok(rows.includes('names view'), rows.join(' | '));
+  assert.ok(rows.includes('names —'), rows.join(' | '));
+  assert.match(await page.textContent('article.opened .summary'), /Browse its tables and views and run SQL on it in the playground/);
+  assert.equal(await page.getByRole('link', { name: 'Browse and query it' }).count(), 1);
   await shot('playground');
   await page.goBack();
   await libraryReady();

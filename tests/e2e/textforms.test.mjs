@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS } from './browser.mjs';
+import { FLAGS, typeSql } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -80,10 +80,11 @@ async function shot(name, scheme) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 async function query(sql) {
-  await page.fill('#pg-sql', sql);
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  const before = await page.getAttribute('.pg-query', 'data-runs');
+  await typeSql(page, sql, '#pg-sql');
   await page.press('#pg-sql', 'Control+Enter');
-  await page.waitForFunction(() => document.querySelector('.query-error, .query-done')
-    && !document.querySelector('.pg-query button[type="submit"][disabled]'), null, WAIT);
+  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
 }
 /** Adds a zip by the file picker and answers the preview; returns the dialog's text. */
 async function addZip(path, answer = 'Build and add') {
@@ -237,7 +238,7 @@ test('a query runs with Ctrl+Enter, errors come as SQLite says them, history reu
   await query('SELECT * FROM nowhere');
   assert.equal(await page.textContent('.query-error'), 'no such table: nowhere');
   await page.click('.pg-history li:nth-child(2) button');
-  assert.equal(await page.inputValue('#pg-sql'), 'SELECT count(*) AS rows FROM n WHERE x <= 10');
+  await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent === 'SELECT count(*) AS rows FROM n WHERE x <= 10', null, WAIT);
 });
 
 test('the playground of a workshop refuses writing its definition until write mode is on', async () => {

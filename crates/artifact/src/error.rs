@@ -253,3 +253,45 @@ impl<T> SqlContext<T> for std::result::Result<T, rusqlite::Error> {
         self.map_err(|e| Error::sqlite(context, e))
     }
 }
+
+/// Characters of a name or value from a file that a message quotes before cutting it short.
+pub const SHOWN_CHARS: usize = 60;
+
+/// A name or value from a file, for a message: quoted and escaped as `{:?}` writes it, and cut
+/// after [`SHOWN_CHARS`] characters with its length, so a hostile name never floods a message.
+///
+/// ```
+/// use stepwise_artifact::Shown;
+/// assert_eq!(Shown("orders").to_string(), "\"orders\"");
+/// let long = "x".repeat(100_000);
+/// assert_eq!(Shown(&long).to_string(), format!("\"{}\"… (100000 bytes)", "x".repeat(60)));
+/// ```
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.char_indices().nth(SHOWN_CHARS) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
+        }
+    }
+}
+
+/// Names for a message: each [`Shown`], the first eight, then how many more.
+pub fn shown_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut out: Vec<String> = names.iter().take(8).map(|n| Shown(n).to_string()).collect();
+    if names.len() > 8 {
+        out.push(format!("and {} more", names.len() - 8));
+    }
+    out.join(", ")
+}
+
+/// A message of SQLite's (which echoes names and tokens of the statement), cut after 300
+/// characters.
+pub fn clipped(message: &str) -> String {
+    match message.char_indices().nth(300) {
+        None => message.to_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &message[..cut], message.len()),
+    }
+}

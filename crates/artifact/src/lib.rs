@@ -50,7 +50,7 @@ pub mod prove;
 pub mod rules;
 pub mod text;
 
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, Shown, clipped, shown_list};
 pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;

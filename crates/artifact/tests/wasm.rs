@@ -67,12 +67,14 @@ fn sample_workshop() -> Workshop {
             language: "en".into(),
             license: Some("CC-BY-4.0".into()),
             unlock: Unlock::AfterPrevious,
+            solution_after: 3,
         },
         steps: vec![Step {
             slug: "inner-join".into(),
             title: "Inner join".into(),
             minutes: Some(10),
             unlock: None,
+            setup: None,
             content: "# Inner join\n\nRows that match on both sides.\n".into(),
             validations: vec![
                 Validation {

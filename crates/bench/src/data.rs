@@ -81,9 +81,11 @@ impl DataSet {
         }
     }
 
-    /// What the stamp file says about a file made by this generator.
+    /// What the stamp file says about a file made by this generator, for this format version (a
+    /// workshop of an older version would need migrating first).
     fn stamp(self, size: u64) -> String {
-        format!("stepwise-bench data v{GENERATOR_VERSION} {} {size}\n", self.file_name())
+        let format = stepwise_artifact::SCHEMA_VERSION;
+        format!("stepwise-bench data v{GENERATOR_VERSION} format {format} {} {size}\n", self.file_name())
     }
 
     /// Makes the data set at `path` (through a temporary file renamed into place).

@@ -13,6 +13,10 @@ pub struct TablesView {
     /// Which of them are a workshop's definition or artifact tables (read-only unless write
     /// mode is on).
     pub protected: Vec<String>,
+    /// Which of them are views (no row count, but browsable and downloadable); the others
+    /// without a count are virtual tables this SQLite cannot read.
+    #[serde(default)]
+    pub views: Vec<String>,
 }
 
 /// Answer to [`crate::BrowseTable`]: one page of a table or view.

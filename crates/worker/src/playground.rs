@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use stepwise_artifact::rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use stepwise_artifact::rusqlite::types::ValueRef;
 use stepwise_artifact::rusqlite::{Connection, params};
-use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Value, harden};
+use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Shown, Value, clipped, harden};
 
 use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, TablePage, TablesView, WorkerError};
 
@@ -104,8 +104,12 @@ impl Library {
         let (conn, file_name, kind) = self.playground_conn(id)?;
         let tables = stepwise_artifact::playground_tables(&conn, &file_name).about(&file_name)?;
         let protected = if kind == EntryKind::Workshop { protected_tables() } else { Vec::new() };
+        let views: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .doing(&file_name, "reading")?;
         self.keep_playground(id, conn);
-        Ok(TablesView { tables, protected })
+        Ok(TablesView { tables, protected, views })
     }
 
     /// One page of a table, `ORDER BY` the chosen column (or rowid), `LIMIT`/`OFFSET`.
@@ -123,7 +127,7 @@ impl Library {
     ) -> Result<TablePage, WorkerError> {
         let (conn, file_name, _) = self.playground_conn(id)?;
         let fail = |e: stepwise_artifact::rusqlite::Error| {
-            WorkerError::new(ErrorKind::Internal, format!("{file_name}: reading {table}: {e}"))
+            WorkerError::new(ErrorKind::Internal, format!("{file_name}: reading {}: {}", Shown(table), clipped(&e.to_string())))
         };
         let known: bool = conn
             .query_row(
@@ -134,7 +138,7 @@ impl Library {
             .map_err(fail)?
             > 0;
         if !known {
-            return Err(WorkerError::new(ErrorKind::NotFound, format!("{file_name} has no table {table:?}.")));
+            return Err(WorkerError::new(ErrorKind::NotFound, format!("{file_name} has no table {}.", Shown(table))));
         }
         let from = quote(table);
         let columns: Vec<String> = {
@@ -145,7 +149,7 @@ impl Library {
         let order = match order_by {
             Some(c) if columns.iter().any(|k| k == c) => format!("ORDER BY {} {direction}", quote(c)),
             Some(c) => {
-                return Err(WorkerError::new(ErrorKind::NotFound, format!("{table} has no column {c:?}.")));
+                return Err(WorkerError::new(ErrorKind::NotFound, format!("{} has no column {}.", Shown(table), Shown(c))));
             }
             None => format!("ORDER BY rowid {direction}"),
         };
@@ -240,24 +244,14 @@ impl Library {
         })
     }
 
-    /// One table as project-form CSV (header and rows; NULL apart from `""`).
+    /// One table or view as CSV for people: a header, then every row in key order, NULL an
+    /// empty field apart from `""` (see `project::relation_csv`).
     ///
     /// # Errors
-    /// [`ErrorKind::NotFound`]; what the project form cannot hold.
+    /// [`ErrorKind::NotFound`]; SQLite's error (a virtual table it cannot read).
     pub fn table_csv(&self, id: &str, table: &str) -> Result<Vec<u8>, WorkerError> {
         let (conn, file_name, _) = self.playground_conn(id)?;
-        let csv = stepwise_artifact::project::table_csv(&conn, table).about(&file_name)?;
-        let csv = match csv {
-            Some(csv) => csv,
-            None => {
-                // No rows: the header alone.
-                let stmt =
-                    conn.prepare(&format!("SELECT * FROM {} LIMIT 0", quote(table))).doing(&file_name, "reading")?;
-                let mut line = String::new();
-                stepwise_artifact::csv::write_record(&mut line, stmt.column_names().map(Some));
-                line.into_bytes()
-            }
-        };
+        let csv = stepwise_artifact::project::relation_csv(&conn, table).about(&file_name)?;
         self.keep_playground(id, conn);
         Ok(csv)
     }

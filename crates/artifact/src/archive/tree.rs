@@ -7,19 +7,29 @@
 //! while reading; the writers are pure functions of the tree, so the same tree always gives the
 //! same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::archive::limits::{check_path, unsafe_path};
 use crate::error::Result;
 
 /// A set of files by relative, `/`-separated path, sorted by path.
 ///
-/// Directories are implied by the paths of the files they hold; an empty directory cannot be
-/// represented.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Directories are implied by the paths of the files they hold. The readers also note the
+/// folders they met (an empty one included), so a folder where a file is expected can be told
+/// from a missing file; two trees are equal when their files are.
+#[derive(Debug, Clone, Default)]
 pub struct FileTree {
     pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) folders: BTreeSet<String>,
 }
+
+impl PartialEq for FileTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.files == other.files
+    }
+}
+
+impl Eq for FileTree {}
 
 impl FileTree {
     /// An empty tree.
@@ -52,6 +62,23 @@ impl FileTree {
             self.insert(&format!("{prefix}{path}"), data)?;
         }
         Ok(())
+    }
+
+    /// Notes the folder at `path`, which a reader met (it may be empty).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnsafePath`] when `path` is refused by [`check_path`].
+    pub fn insert_folder(&mut self, path: &str) -> Result<()> {
+        let path = check_path("tree", path.trim_end_matches('/'))?;
+        self.folders.insert(path);
+        Ok(())
+    }
+
+    /// Whether `path` is a folder: one a reader met, or one that holds files.
+    pub fn is_folder(&self, path: &str) -> bool {
+        let prefix = format!("{path}/");
+        self.folders.contains(path) || self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
     }
 
     /// The contents of the file at `path`, if there is one.
@@ -103,7 +130,13 @@ impl FileTree {
             .take_while(|(k, _)| k.starts_with(&start))
             .map(|(k, v)| (k[start.len()..].to_owned(), v.clone()))
             .collect();
-        FileTree { files }
+        let folders = self
+            .folders
+            .range(start.clone()..)
+            .take_while(|k| k.starts_with(&start))
+            .map(|k| k[start.len()..].to_owned())
+            .collect();
+        FileTree { files, folders }
     }
 
     /// Sorted names of the immediate sub-folders of folder `prefix` (`""` is the root).

@@ -208,6 +208,7 @@ impl FileTree {
                 (path, is_dir)
             };
             if is_dir {
+                tree.insert_folder(&path)?;
                 continue;
             }
             let mut file = zip.by_index(index).map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;

@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::csv::reader::Field;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 
 /// How a column's values are written in CSV (`encoding:` in `project.yaml`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,24 +87,24 @@ pub fn decode_cell(field: &Field, encoding: Encoding, file: &str, line: u64, col
         return Ok(Value::Null);
     }
     let err =
-        |reason: String| Error::Csv { file: file.to_owned(), line, reason: format!("column {column:?}: {reason}") };
+        |reason: String| Error::Csv { file: file.to_owned(), line, reason: format!("column {}: {reason}", Shown(column)) };
     let text = field.text.as_str();
     match encoding {
         Encoding::Text => Ok(Value::Text(text.to_owned())),
         Encoding::Base64 => BASE64.decode(text).map(Value::Blob).map_err(|e| err(format!("not valid base64 ({e})"))),
         Encoding::Tagged => {
             let Some((tag, body)) = text.split_once(':') else {
-                return Err(err(format!("{text:?} has no type tag; tagged values start with i:, r:, t: or b:")));
+                return Err(err(format!("{} has no type tag; tagged values start with i:, r:, t: or b:", Shown(text))));
             };
             match tag {
-                "i" => body.parse::<i64>().map(Value::Integer).map_err(|_| err(format!("{body:?} is not an integer"))),
+                "i" => body.parse::<i64>().map(Value::Integer).map_err(|_| err(format!("{} is not an integer", Shown(body)))),
                 "r" => match body.parse::<f64>() {
                     Ok(x) if !x.is_nan() => Ok(Value::Real(x)),
-                    _ => Err(err(format!("{body:?} is not a real number"))),
+                    _ => Err(err(format!("{} is not a real number", Shown(body)))),
                 },
                 "t" => Ok(Value::Text(body.to_owned())),
                 "b" => BASE64.decode(body).map(Value::Blob).map_err(|e| err(format!("not valid base64 ({e})"))),
-                other => Err(err(format!("unknown type tag {other:?}; use i:, r:, t: or b:"))),
+                other => Err(err(format!("unknown type tag {}; use i:, r:, t: or b:", Shown(other)))),
             }
         }
     }

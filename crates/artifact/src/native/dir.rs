@@ -95,6 +95,7 @@ impl DirWalk<'_> {
             if kind.is_symlink() {
                 return Err(unsafe_path(self.archive, &path, "symbolic links are not followed"));
             } else if kind.is_dir() {
+                tree.insert_folder(&path)?;
                 self.walk(&full, &format!("{path}/"), tree)?;
             } else if kind.is_file() {
                 let file = std::fs::File::open(&full).map_err(|e| Error::io(&full, e))?;

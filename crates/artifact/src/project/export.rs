@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 use std::io::{Seek, Write};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension as _};
 use rusqlite::types::{Value, ValueRef};
 
 use crate::archive::{FileTree, ZipStream};
 use crate::csv::{self, Affinity, Encoding, TypeCounts};
-use crate::error::{Error, Result, SqlContext as _};
+use crate::error::{Error, Result, Shown, SqlContext as _};
 use crate::project::file::*;
 use crate::project::names::*;
 use crate::project::rebuild::load_csv;
@@ -79,9 +79,14 @@ pub(crate) fn export_into(
             continue;
         }
         if leading_words(sql, 2).get(1).map(String::as_str) == Some("VIRTUAL") {
+            let module = virtual_module(sql).unwrap_or_else(|| "?".to_owned());
             return Err(Error::invalid(
                 name,
-                format!("table {table:?} is a virtual table; the project form cannot hold it"),
+                format!(
+                    "table {} is a virtual table of the module {}, which the project form cannot hold",
+                    Shown(table),
+                    Shown(&module)
+                ),
             ));
         }
         let (mut def, all_columns) = describe_table(conn, table, sql)?;
@@ -160,7 +165,7 @@ pub(crate) struct ColumnInfo {
 
 /// The table's definition and its insertable columns (generated ones left out).
 pub(crate) fn describe_table(conn: &Connection, table: &str, sql: &str) -> Result<(TableDef, Vec<ColumnInfo>)> {
-    let context = format!("reading table {table:?}");
+    let context = format!("reading table {}", Shown(table));
     let (strict, without_rowid): (bool, bool) = conn
         .query_row("SELECT strict, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1", [table], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -221,13 +226,40 @@ pub(crate) fn describe_table(conn: &Connection, table: &str, sql: &str) -> Resul
         without_rowid,
         primary_key: if composite { keyed.iter().map(|c| c.name.clone()).collect() } else { Vec::new() },
         sql: Some(sql.to_owned()),
+        sequence: sequence_of(conn, table)?,
     };
     Ok((def, columns))
 }
 
+/// The `sqlite_sequence` counter of `table`, when it has one (an `AUTOINCREMENT` table that
+/// has held a row).
+fn sequence_of(conn: &Connection, table: &str) -> Result<Option<i64>> {
+    let exists: bool = conn
+        .query_row("SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'", [], |r| {
+            r.get(0)
+        })
+        .ctx("reading the schema")?;
+    if !exists {
+        return Ok(None);
+    }
+    let context = format!("reading the AUTOINCREMENT counter of {}", Shown(table));
+    let value: Option<rusqlite::types::Value> = conn
+        .query_row("SELECT seq FROM sqlite_sequence WHERE name = ?1", [table], |r| r.get(0))
+        .optional()
+        .ctx(&context)?;
+    match value {
+        None => Ok(None),
+        Some(rusqlite::types::Value::Integer(n)) => Ok(Some(n)),
+        Some(_) => Err(Error::invalid(
+            "sqlite_sequence",
+            format!("the counter of table {} is not a whole number", Shown(table)),
+        )),
+    }
+}
+
 /// The foreign keys of `table`.
 pub(crate) fn relationships(conn: &Connection, table: &str) -> Result<Vec<Relationship>> {
-    let context = format!("reading the foreign keys of {table:?}");
+    let context = format!("reading the foreign keys of {}", Shown(table));
     let mut stmt = conn
         .prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
         .ctx(&context)?;
@@ -275,7 +307,7 @@ pub(crate) fn runtime_encoding(declared: &str) -> Encoding {
 
 pub(crate) fn table_sql(conn: &Connection, table: &str) -> Result<String> {
     conn.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
-        .ctx(&format!("reading table {table:?}"))
+        .ctx(&format!("reading table {}", Shown(table)))
 }
 
 /// One table of `conn` as project-form CSV, or `None` when it has no rows: how a workshop's
@@ -283,7 +315,7 @@ pub(crate) fn table_sql(conn: &Connection, table: &str) -> Result<String> {
 pub fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
     let rows: i64 = conn
         .query_row(&format!("SELECT count(*) FROM {}", quote_ident(table)), [], |r| r.get(0))
-        .ctx(&format!("counting the rows of {table:?}"))?;
+        .ctx(&format!("counting the rows of {}", Shown(table)))?;
     if rows == 0 {
         return Ok(None);
     }
@@ -297,6 +329,66 @@ pub fn table_csv(conn: &Connection, table: &str) -> Result<Option<Vec<u8>>> {
         ));
     }
     Ok(Some(bytes))
+}
+
+/// A table or view of `conn` as CSV for people (a spreadsheet, a grade book): the header, then
+/// every row — a table's in key or rowid order, a view's ordered by all its columns so that the
+/// same view always gives the same file. NULL is an empty field and `""` an empty text, as in
+/// the project form; numbers as SQLite prints them; a blob in base64.
+///
+/// # Errors
+/// [`Error::Invalid`] when `name` is neither a table nor a view; SQLite's error otherwise (a
+/// virtual table whose module this SQLite lacks).
+pub fn relation_csv(conn: &Connection, name: &str) -> Result<Vec<u8>> {
+    let context = format!("reading {}", Shown(name));
+    let kind: Option<String> = conn
+        .query_row("SELECT type FROM sqlite_schema WHERE name = ?1 AND type IN ('table', 'view')", [name], |r| r.get(0))
+        .optional()
+        .ctx(&context)?;
+    let Some(kind) = kind else {
+        return Err(Error::invalid(name, "is neither a table nor a view of this database"));
+    };
+    let q = quote_ident(name);
+    let columns: Vec<String> = {
+        let stmt = conn.prepare(&format!("SELECT * FROM {q} LIMIT 0")).ctx(&context)?;
+        stmt.column_names().into_iter().map(str::to_owned).collect()
+    };
+    let order = if kind == "view" {
+        (1..=columns.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+    } else {
+        let keys: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+            .and_then(|mut s| s.query_map([name], |r| r.get(0))?.collect())
+            .ctx(&context)?;
+        if keys.is_empty() { "rowid".to_owned() } else { keys.iter().map(|k| quote_ident(k)).collect::<Vec<_>>().join(", ") }
+    };
+    let sql = if order.is_empty() { format!("SELECT * FROM {q}") } else { format!("SELECT * FROM {q} ORDER BY {order}") };
+    let mut stmt = match conn.prepare(&sql) {
+        Ok(stmt) => stmt,
+        // A table whose rowid is hidden behind columns of that name: in stored order.
+        Err(_) => conn.prepare(&format!("SELECT * FROM {q}")).ctx(&context)?,
+    };
+    let mut out = String::new();
+    crate::csv::write_record(&mut out, columns.iter().map(|c| Some(c.as_str())));
+    let mut rows = stmt.query([]).ctx(&context)?;
+    let mut cells: Vec<Option<String>> = Vec::with_capacity(columns.len());
+    while let Some(row) = rows.next().ctx(&context)? {
+        cells.clear();
+        for i in 0..columns.len() {
+            cells.push(match row.get_ref(i).ctx(&context)? {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                rusqlite::types::ValueRef::Real(x) => Some(x.to_string()),
+                rusqlite::types::ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                rusqlite::types::ValueRef::Blob(b) => {
+                    use base64::Engine as _;
+                    Some(base64::engine::general_purpose::STANDARD.encode(b))
+                }
+            });
+        }
+        crate::csv::write_record(&mut out, cells.iter().map(Option::as_deref));
+    }
+    Ok(out.into_bytes())
 }
 
 /// Loads `bytes` (the CSV written by [`table_csv`]) into the existing, empty `table`.
@@ -319,7 +411,7 @@ pub(crate) fn export_rows(
     path: &str,
 ) -> Result<()> {
     let table = def.name.clone();
-    let context = format!("reading the rows of {table:?}");
+    let context = format!("reading the rows of {}", Shown(&table));
     let q = quote_ident(&table);
     // Pick the encodings from typeof() counts, in one pass over the table.
     if !columns.is_empty() {
@@ -364,7 +456,7 @@ pub(crate) fn export_rows(
             .ok_or_else(|| {
                 Error::invalid(
                     PROJECT_YAML,
-                    format!("table {table:?} hides its rowid behind columns rowid, _rowid_ and oid"),
+                    format!("table {} hides its rowid behind columns rowid, _rowid_ and oid", Shown(&table)),
                 )
             })?
             .to_owned()
@@ -407,8 +499,9 @@ pub(crate) fn export_rows(
                         Error::invalid(
                             PROJECT_YAML,
                             format!(
-                                "table {table:?}, row {row_number}, column {:?}: value cannot be written as {}",
-                                columns[i].name,
+                                "table {}, row {row_number}, column {}: value cannot be written as {}",
+                                Shown(&table),
+                                Shown(&columns[i].name),
                                 encoding.as_str()
                             ),
                         )
@@ -434,7 +527,7 @@ pub(crate) fn utf8_cell<'t>(t: &'t [u8], table: &str, row: u64, column: &str) ->
     std::str::from_utf8(t).map_err(|_| {
         Error::invalid(
             PROJECT_YAML,
-            format!("table {table:?}, row {row}, column {column:?}: text that is not valid UTF-8"),
+            format!("table {}, row {row}, column {}: text that is not valid UTF-8", Shown(table), Shown(column)),
         )
     })
 }

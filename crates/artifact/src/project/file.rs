@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::archive::check_path;
 use crate::csv::Encoding;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 use crate::project::names::*;
 
 /// The name of the project description inside a project.
@@ -75,6 +75,10 @@ pub struct TableDef {
     /// The exact `CREATE TABLE`; authoritative when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql: Option<String>,
+    /// For a table declared `AUTOINCREMENT`: the largest id it ever handed out (its row in
+    /// `sqlite_sequence`), kept so that a rebuilt table never reuses the id of a deleted row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
 }
 
 /// One column of a table in `project.yaml`.
@@ -231,9 +235,9 @@ impl TableDef {
                 return Err(Error::invalid(
                     PROJECT_YAML,
                     format!(
-                        "table {:?} needs `file:` (its name cannot be a file name), e.g. file: {}",
-                        self.name,
-                        safe_file_stem(&self.name) + ".csv"
+                        "table {} needs `file:` (its name cannot be a file name), e.g. file: {}",
+                        Shown(&self.name),
+                        Shown(&(safe_file_stem(&self.name) + ".csv"))
                     ),
                 ));
             }
@@ -241,7 +245,7 @@ impl TableDef {
         if file.contains('/') || check_path(PROJECT_YAML, &file).is_err() {
             return Err(Error::invalid(
                 PROJECT_YAML,
-                format!("table {:?}: file {file:?} must be a plain file name inside data/", self.name),
+                format!("table {}: file {} must be a plain file name inside data/", Shown(&self.name), Shown(&file)),
             ));
         }
         Ok(format!("data/{file}"))

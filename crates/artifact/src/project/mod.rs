@@ -8,9 +8,11 @@ mod names;
 mod rebuild;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod sqlite_features_tests;
 
 pub(crate) use self::export::load_table_csv;
-pub use self::export::{export, export_zip, table_csv};
+pub use self::export::{export, export_zip, relation_csv, table_csv};
 pub use self::file::{
     ColumnDef, Endpoint, IndexDef, NamedSql, PROJECT_YAML, ProjectFile, ProjectMeta, Relationship, Summary, TableDef,
     TableRows, VERSION,

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension as _};
 
 use crate::archive::FileTree;
 use crate::csv::{self, Encoding, Field};
-use crate::error::{Error, Result, SqlContext as _};
+use crate::error::{Error, Result, Shown, SqlContext as _, shown_list};
 use crate::project::file::*;
 use crate::project::names::*;
 
@@ -51,30 +51,43 @@ pub(crate) fn check_project(project: &ProjectFile, tree: &FileTree) -> Result<()
     let bad = |reason: String| Err(Error::invalid(PROJECT_YAML, reason));
     let mut names = HashSet::new();
     let mut files = HashMap::new();
+    // SQLite tells names apart ignoring the case of ASCII letters only (`Ä` and `ä` are two).
     for table in &project.tables {
-        if !names.insert(table.name.to_lowercase()) {
-            return bad(format!("table {:?} is listed twice", table.name));
+        if !names.insert(table.name.to_ascii_lowercase()) {
+            return bad(format!("table {} is listed twice", Shown(&table.name)));
         }
         if table.columns.is_empty() {
-            return bad(format!("table {:?} has no columns", table.name));
+            return bad(format!("table {} has no columns", Shown(&table.name)));
         }
         let mut cols = HashSet::new();
         for c in &table.columns {
-            if !cols.insert(c.name.to_lowercase()) {
-                return bad(format!("table {:?}: column {:?} is listed twice", table.name, c.name));
+            if !cols.insert(c.name.to_ascii_lowercase()) {
+                return bad(format!("table {}: column {} is listed twice", Shown(&table.name), Shown(&c.name)));
             }
         }
         for k in &table.primary_key {
-            if !cols.contains(&k.to_lowercase()) {
+            if !cols.contains(&k.to_ascii_lowercase()) {
                 return bad(format!(
-                    "table {:?}: primary_key names {k:?}, which is not one of its columns",
-                    table.name
+                    "table {}: primary_key names {}, which is not one of its columns",
+                    Shown(&table.name),
+                    Shown(k)
                 ));
             }
         }
         let path = table.data_path()?;
         if let Some(other) = files.insert(path.to_lowercase(), table.name.clone()) {
-            return bad(format!("tables {other:?} and {:?} both use {path}", table.name));
+            return bad(format!("tables {} and {} both use {path}", Shown(&other), Shown(&table.name)));
+        }
+        if tree.is_folder(&path) {
+            return Err(Error::invalid(path, "is a folder; a table's data is one CSV file"));
+        }
+        if tree.get(&path).is_none()
+            && let Some((other, _)) = tree.iter().find(|(p, _)| p.to_lowercase() == path.to_lowercase())
+        {
+            return Err(Error::invalid(
+                other,
+                format!("is the data of table {} with other capitals: name it {path}", Shown(&table.name)),
+            ));
         }
     }
     for (path, _) in tree.subtree("data").iter() {
@@ -126,6 +139,11 @@ pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
         lines_by_table.insert(table.name.clone(), (path, lines));
         summary.tables.push(TableRows { name: table.name.clone(), rows });
     }
+    for table in &project.tables {
+        if let Some(sequence) = table.sequence {
+            set_sequence(&tx, table, sequence)?;
+        }
+    }
     for index in &project.indexes {
         let sql = match &index.sql {
             Some(sql) => sql.clone(),
@@ -167,20 +185,20 @@ pub(crate) fn create_table(conn: &Connection, table: &TableDef, relationships: &
     let disagree = |what: String| {
         Err(Error::invalid(
             PROJECT_YAML,
-            format!("table {:?}: the columns listed disagree with its sql: {what}", table.name),
+            format!("table {}: the columns listed disagree with its sql: {what}", Shown(&table.name)),
         ))
     };
     let listed: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let real: Vec<&str> = actual.iter().map(|c| c.0.as_str()).collect();
     if listed != real {
-        return disagree(format!("listed [{}], sql has [{}]", listed.join(", "), real.join(", ")));
+        return disagree(format!("listed [{}], sql has [{}]", shown_list(listed), shown_list(real)));
     }
     for (col, (name, type_, not_null, _)) in table.columns.iter().zip(&actual) {
         if &col.type_ != type_ {
-            return disagree(format!("column {name:?} is listed with type {:?}, sql says {type_:?}", col.type_));
+            return disagree(format!("column {} is listed with type {}, sql says {}", Shown(name), Shown(&col.type_), Shown(type_)));
         }
         if col.not_null != *not_null {
-            return disagree(format!("column {name:?} is listed with not_null: {}, sql says {not_null}", col.not_null));
+            return disagree(format!("column {} is listed with not_null: {}, sql says {not_null}", Shown(name), col.not_null));
         }
     }
     let mut keyed: Vec<&(String, String, bool, i64)> = actual.iter().filter(|c| c.3 > 0).collect();
@@ -189,8 +207,8 @@ pub(crate) fn create_table(conn: &Connection, table: &TableDef, relationships: &
     if table.key_columns() != sql_key {
         return disagree(format!(
             "primary key listed as [{}], sql has [{}]",
-            table.key_columns().join(", "),
-            sql_key.join(", ")
+            shown_list(table.key_columns()),
+            shown_list(sql_key)
         ));
     }
     Ok(())
@@ -238,8 +256,9 @@ pub(crate) fn generate_create_table(table: &TableDef, relationships: &[Relations
                     return Err(Error::invalid(
                         PROJECT_YAML,
                         format!(
-                            "relationship from {:?}: unknown action {a:?}; use no action, restrict, set null, set default or cascade",
-                            rel.from.table
+                            "relationship from {}: unknown action {}; use no action, restrict, set null, set default or cascade",
+                            Shown(&rel.from.table),
+                            Shown(&a)
                         ),
                     ));
                 }
@@ -263,10 +282,35 @@ pub(crate) fn generate_create_table(table: &TableDef, relationships: &[Relations
     Ok(sql)
 }
 
+/// Puts back the `AUTOINCREMENT` counter of `table` (after its rows, which moved it to their
+/// largest id).
+fn set_sequence(conn: &Connection, table: &TableDef, sequence: i64) -> Result<()> {
+    let has_counter: bool = conn
+        .query_row("SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'", [], |r| {
+            r.get(0)
+        })
+        .ctx("reading the schema")?;
+    if !has_counter || !has_word(table.sql.as_deref().unwrap_or(""), "AUTOINCREMENT") {
+        return Err(Error::invalid(
+            PROJECT_YAML,
+            format!("table {}: `sequence` needs a table declared with AUTOINCREMENT in its sql", Shown(&table.name)),
+        ));
+    }
+    let context = format!("setting the AUTOINCREMENT counter of {}", Shown(&table.name));
+    let updated = conn
+        .execute("UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1", rusqlite::params![table.name, sequence])
+        .ctx(&context)?;
+    if updated == 0 {
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)", rusqlite::params![table.name, sequence])
+            .ctx(&context)?;
+    }
+    Ok(())
+}
+
 /// Runs `sql`, which must be one `CREATE` of the `kind` object named `name`, and checks that it
 /// created exactly that.
 pub(crate) fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str) -> Result<()> {
-    let refuse = |reason: String| Err(Error::invalid(PROJECT_YAML, format!("{kind} {name:?}: {reason}")));
+    let refuse = |reason: String| Err(Error::invalid(PROJECT_YAML, format!("{kind} {}: {reason}", Shown(name))));
     let words = leading_words(sql, 3);
     let keyword = kind.to_ascii_uppercase();
     let shape_ok = words.first().map(String::as_str) == Some("CREATE")
@@ -275,11 +319,21 @@ pub(crate) fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str
                 && words.get(1).map(String::as_str) == Some("UNIQUE")
                 && words.get(2) == Some(&keyword)));
     if !shape_ok {
-        return refuse(format!("sql must be a single CREATE {keyword} statement, found {:?}", words.join(" ")));
+        if words.get(1).map(String::as_str) == Some("VIRTUAL") {
+            let module = virtual_module(sql).unwrap_or_else(|| "?".to_owned());
+            return refuse(format!(
+                "sql creates a virtual table of the module {}, which the project form cannot hold",
+                Shown(&module)
+            ));
+        }
+        return refuse(format!("sql must be a single CREATE {keyword} statement, found {}", Shown(&words.join(" "))));
     }
+    // SQLite's own objects (`sqlite_sequence`, made with the first AUTOINCREMENT table) do not
+    // count.
     let count = |conn: &Connection| -> Result<(i64, i64)> {
         conn.query_row(
-            "SELECT count(*), count(CASE WHEN name = ?2 THEN 1 END) FROM sqlite_schema WHERE type = ?1",
+            "SELECT count(*), count(CASE WHEN name = ?2 THEN 1 END) FROM sqlite_schema \
+             WHERE type = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
             [kind, name],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -299,7 +353,7 @@ pub(crate) fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str
     drop(stmt);
     let after = count(conn)?;
     if after.0 != before.0 + 1 || after.1 != 1 {
-        return refuse(format!("sql does not create the {kind} {name:?} (it must create exactly that {kind})"));
+        return refuse(format!("sql does not create the {kind} {} (it must create exactly that {kind})", Shown(name)));
     }
     Ok(())
 }
@@ -316,11 +370,11 @@ pub(crate) fn load_csv(
     let csv_err = |line: u64, reason: String| Error::Csv { file: path.to_owned(), line, reason };
     let mut reader = csv::Reader::new(path, bytes)?;
     let mut fields: Vec<Field> = Vec::new();
-    let all = table.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    let all = shown_list(table.columns.iter().map(|c| c.name.as_str()));
     if reader.read_record(&mut fields)?.is_none() {
         return Err(csv_err(
             1,
-            format!("the file is empty; it needs a header row with the columns of {:?}: {all}", table.name),
+            format!("the file is empty; it needs a header row with the columns of {}: {all}", Shown(&table.name)),
         ));
     }
     // Map the header onto the table's columns.
@@ -335,8 +389,9 @@ pub(crate) fn load_csv(
                 return Err(csv_err(
                     1,
                     format!(
-                        "the header has column {:?}, which table {:?} does not have (its columns: {all})",
-                        f.text, table.name
+                        "the header has column {}, which table {} does not have (its columns: {all})",
+                        Shown(&f.text),
+                        Shown(&table.name)
                     ),
                 ));
             }
@@ -403,13 +458,13 @@ pub(crate) fn check_foreign_keys(conn: &Connection, lines: &LinesByTable) -> Res
     let Some((table, rowid, parent)) = first else {
         return Ok(());
     };
-    let reason = format!("this row of {table:?} refers to a row of {parent:?} that does not exist");
+    let reason = format!("this row of {} refers to a row of {} that does not exist", Shown(&table), Shown(&parent));
     match lines.get(&table) {
         Some((path, by_rowid)) => match rowid.and_then(|id| by_rowid.iter().find(|(r, _)| *r == id)) {
             Some((_, line)) => Err(Error::Csv { file: path.clone(), line: *line, reason }),
             None => Err(Error::invalid(
                 path.clone(),
-                format!("a row of {table:?} refers to a row of {parent:?} that does not exist"),
+                format!("a row of {} refers to a row of {} that does not exist", Shown(&table), Shown(&parent)),
             )),
         },
         None => Err(Error::invalid(PROJECT_YAML, reason)),

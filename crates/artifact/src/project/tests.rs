@@ -255,7 +255,7 @@ fn table_sql_must_create_that_table() {
         ("CREATE TABLE other (a TEXT)", "does not create the table \\\"t\\\""),
         ("CREATE TABLE t (a TEXT); CREATE TABLE u (b)", "more than one statement"),
         ("CREATE TABLE t (a INTEGER)", "type \\\"TEXT\\\", sql says \\\"INTEGER\\\""),
-        ("CREATE TABLE t (a TEXT, b TEXT)", "listed [a], sql has [a, b]"),
+        ("CREATE TABLE t (a TEXT, b TEXT)", "listed [\\\"a\\\"], sql has [\\\"a\\\", \\\"b\\\"]"),
         ("CREATE TEMP TABLE t (a TEXT)", "single CREATE TABLE"),
     ] {
         let err = with_sql(sql);

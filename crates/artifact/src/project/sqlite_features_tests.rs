@@ -1,0 +1,175 @@
+//! SQLite's own features through the project form: AUTOINCREMENT counters, names SQLite tells
+//! apart, virtual tables refused by their module, data that is a folder or has other capitals,
+//! and hostile names quoted short.
+
+use rusqlite::Connection;
+
+use crate::archive::FileTree;
+use crate::error::Error;
+use crate::project::names::{Token, has_word, tokens, virtual_module};
+use crate::project::*;
+
+fn schema(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+fn sequences(conn: &Connection) -> Vec<(String, i64)> {
+    let mut stmt = conn.prepare("SELECT name, seq FROM sqlite_sequence ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+fn rebuilt(tree: &FileTree) -> Result<Connection, Error> {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::harden(&conn).unwrap();
+    rebuild(tree, &mut conn)?;
+    Ok(conn)
+}
+
+#[test]
+fn autoincrement_tables_come_back_with_their_counters() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE plain (x);
+         CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
+         CREATE TABLE \"old logs\" (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT);
+         CREATE TABLE never (id INTEGER PRIMARY KEY AUTOINCREMENT);
+         INSERT INTO notes (body) VALUES ('a'), ('b'), ('c');
+         DELETE FROM notes WHERE id = 3;
+         INSERT INTO \"old logs\" (line) VALUES ('x'), ('y');
+         DELETE FROM \"old logs\";
+         INSERT INTO plain VALUES (1);",
+    )
+    .unwrap();
+    let tree = export(&conn, "seq").unwrap();
+    let yaml = String::from_utf8(tree.get("project.yaml").unwrap().to_vec()).unwrap();
+    assert!(yaml.contains("sequence: 3"), "{yaml}");
+    assert!(yaml.contains("sequence: 2"), "{yaml}");
+    let back = rebuilt(&tree).unwrap();
+    assert_eq!(schema(&back), schema(&conn));
+    assert_eq!(sequences(&back), sequences(&conn));
+    assert_eq!(export(&back, "seq").unwrap(), tree, "exported again, the same project");
+    // A deleted row's id is not handed out again.
+    back.execute("INSERT INTO notes (body) VALUES ('d')", []).unwrap();
+    assert_eq!(back.query_row("SELECT max(id) FROM notes", [], |r| r.get::<_, i64>(0)).unwrap(), 4);
+
+    // `sequence` on a table without AUTOINCREMENT is the author's mistake, said as such.
+    let mut wrong = tree.clone();
+    let yaml = yaml.replacen("sql: CREATE TABLE plain (x)", "sequence: 9\n  sql: CREATE TABLE plain (x)", 1);
+    wrong.insert("project.yaml", yaml.clone()).unwrap();
+    let e = rebuilt(&wrong).unwrap_err().to_string();
+    assert!(e.contains("table \"plain\": `sequence` needs a table declared with AUTOINCREMENT"), "{e}\n{yaml}");
+}
+
+#[test]
+fn names_sqlite_tells_apart_stay_apart() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE \"Ä\" (x TEXT); CREATE TABLE \"ä\" (\"Ö\" TEXT, \"ö\" TEXT);
+         CREATE TABLE [my table] (`col umn` INTEGER PRIMARY KEY, \"q\"\"x\" ANY) STRICT, WITHOUT ROWID;
+         INSERT INTO \"Ä\" VALUES ('upper'); INSERT INTO \"ä\" VALUES ('o', 'p'); INSERT INTO [my table] VALUES (1, 2.5);",
+    )
+    .unwrap();
+    let tree = export(&conn, "names").unwrap();
+    let back = rebuilt(&tree).unwrap();
+    assert_eq!(schema(&back), schema(&conn));
+    let v: String = back.query_row("SELECT \"ö\" FROM \"ä\"", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, "p");
+}
+
+#[test]
+fn a_virtual_table_is_refused_by_its_module() {
+    let yaml = "version: 1\nproject: {name: x}\ntables:\n  - name: places\n    columns: [{name: id, type: ''}]\n    sql: CREATE VIRTUAL TABLE places USING rtree(id, x0, x1)\n";
+    let mut tree = FileTree::new();
+    tree.insert("project.yaml", yaml).unwrap();
+    let e = rebuilt(&tree).unwrap_err().to_string();
+    assert!(e.contains("table \"places\": sql creates a virtual table of the module \"rtree\""), "{e}");
+    assert_eq!(virtual_module("CREATE VIRTUAL TABLE \"a USING b\" USING fts5(x, content = 'docs')").as_deref(), Some("fts5"));
+    assert_eq!(virtual_module("create virtual table t using \"My_Mod\"(x)").as_deref(), Some("my_mod"));
+    assert!(has_word("CREATE TABLE t (id INTEGER PRIMARY KEY /* no */ AUTOINCREMENT)", "AUTOINCREMENT"));
+    assert!(!has_word("CREATE TABLE t (\"autoincrement\" TEXT, c TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT", "AUTOINCREMENT"));
+    assert_eq!(
+        tokens("[a]]b] 'it''s' \"x\"\"y\" `z`"),
+        vec![
+            Token::Name("a".into()),
+            Token::Punct(']'),
+            Token::Word("B".into()),
+            Token::Punct(']'),
+            Token::Text("it's".into()),
+            Token::Name("x\"y".into()),
+            Token::Name("z".into())
+        ]
+    );
+}
+
+#[test]
+fn data_that_is_a_folder_or_has_other_capitals_is_refused() {
+    let yaml = "version: 1\nproject: {name: x}\ntables:\n  - name: t\n    columns: [{name: a, type: TEXT}]\n";
+    // A folder with a file in it, as a zip or a folder on disk brings it.
+    let mut tree = FileTree::new();
+    tree.insert("project.yaml", yaml).unwrap();
+    tree.insert("data/t.csv/part.csv", "a\nx\n").unwrap();
+    let e = rebuilt(&tree).unwrap_err().to_string();
+    assert!(e.starts_with("data/t.csv: is a folder; a table's data is one CSV file"), "{e}");
+    // An empty folder: only the reader saw it.
+    let mut tree = FileTree::new();
+    tree.insert("project.yaml", yaml).unwrap();
+    tree.insert_folder("data/t.csv/").unwrap();
+    assert!(rebuilt(&tree).unwrap_err().to_string().contains("is a folder"));
+    let zip = {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut bytes);
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("project.yaml", opts).unwrap();
+        std::io::Write::write_all(&mut w, yaml.as_bytes()).unwrap();
+        w.add_directory("data/t.csv/", opts).unwrap();
+        w.finish().unwrap();
+        bytes.into_inner()
+    };
+    let from_zip = FileTree::from_zip("p.zip", &zip, &crate::archive::Limits::default()).unwrap();
+    assert!(rebuilt(&from_zip).unwrap_err().to_string().contains("data/t.csv: is a folder"));
+    // Other capitals: not silently an empty table.
+    let mut tree = FileTree::new();
+    tree.insert("project.yaml", yaml).unwrap();
+    tree.insert("data/T.csv", "a\nx\n").unwrap();
+    let e = rebuilt(&tree).unwrap_err().to_string();
+    assert!(e.starts_with("data/T.csv: is the data of table \"t\" with other capitals: name it data/t.csv"), "{e}");
+}
+
+#[test]
+fn a_hostile_name_is_quoted_short() {
+    let long = "n".repeat(1 << 20);
+    let yaml = format!(
+        "version: 1\nproject: {{name: x}}\ntables:\n  - name: {long}\n    columns: [{{name: a, type: TEXT}}]\n  - name: {long}\n    columns: [{{name: a, type: TEXT}}]\n"
+    );
+    let mut tree = FileTree::new();
+    tree.insert("project.yaml", yaml.clone()).unwrap();
+    let e = rebuilt(&tree).unwrap_err().to_string();
+    assert!(e.len() < 300 && e.contains("needs `file:`") && e.contains("(1048576 bytes)"), "{}", &e[..200.min(e.len())]);
+    let yaml = yaml.replacen("    columns", "    file: a.csv\n    columns", 1).replacen("TEXT}]\n  - name", "TEXT}]\n  - name", 1);
+    let yaml = {
+        let at = yaml.rfind("    columns").unwrap();
+        format!("{}    file: b.csv\n{}", &yaml[..at], &yaml[at..])
+    };
+    tree.insert("project.yaml", yaml).unwrap();
+    let e = rebuilt(&tree).unwrap_err().to_string();
+    assert!(e.len() < 300, "{} bytes: {}", e.len(), &e[e.len() - 200..]);
+    assert!(e.contains("is listed twice") && e.contains("(1048576 bytes)"), "{e}");
+}
+
+#[test]
+fn any_table_or_view_downloads_as_csv() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE t (x, y TEXT);
+         INSERT INTO t VALUES (2, 'b'), (1, NULL), (1.5, ''), (x'0102', 'blob');
+         CREATE VIEW v AS SELECT y, x FROM t WHERE x < 2;",
+    )
+    .unwrap();
+    let table = String::from_utf8(relation_csv(&conn, "t").unwrap()).unwrap();
+    assert_eq!(table, "x,y\n2,b\n1,\n1.5,\"\"\nAQI=,blob\n", "an untyped column of numbers, in rowid order");
+    let view = String::from_utf8(relation_csv(&conn, "v").unwrap()).unwrap();
+    assert_eq!(view, "y,x\n,1\n\"\",1.5\n", "a view, ordered by its columns");
+    let e = relation_csv(&conn, "nope").unwrap_err().to_string();
+    assert!(e.contains("is neither a table nor a view"), "{e}");
+}
