@@ -37,6 +37,7 @@ pub mod archive;
 pub mod artifacts;
 pub mod completion;
 pub mod csv;
+pub mod import;
 pub mod db;
 pub mod decompile;
 mod digest;

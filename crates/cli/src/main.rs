@@ -36,6 +36,22 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Bring in a Killercoda scenario (a folder or .zip with index.json) or a Google Codelab
+    /// (claat Markdown): a workshop .db, and what of the source it cannot show.
+    #[command(
+        after_help = "Example:\n  stepwise import my-scenario/ -o my-scenario.db\n  stepwise import codelab.md -o codelab.db --text-form codelab/"
+    )]
+    Import {
+        /// The source: a Killercoda scenario folder or .zip, or a Codelab's .md file (its images
+        /// are read from beside it).
+        src: PathBuf,
+        /// The .db to write (replaced atomically if it exists).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also write the workshop's text form to this new folder, to keep in Git.
+        #[arg(long)]
+        text_form: Option<PathBuf>,
+    },
     /// Export a workshop .db to its lossless text form (a folder or a .zip).
     #[command(after_help = "Example:\n  stepwise export sql-joins.db -o sql-joins/      # or -o sql-joins.zip")]
     Export {
@@ -196,6 +212,24 @@ fn run(command: Command) -> CliResult {
             let tree = with_workshop(&db, stepwise_artifact::decompile::decompile)?;
             stepwise_artifact::native::fs::write_tree(&tree, &output, force)?;
             out(&format!("decompiled {} to {} ({} files)\n", db.display(), output.display(), tree.len()))
+        }
+        Command::Import { src, output, text_form } => {
+            let imported = stepwise_artifact::native::fs::import_file(&src, &output)?;
+            if let Some(dir) = text_form {
+                stepwise_artifact::native::fs::write_tree(&imported.text_form, &dir, false)?;
+            }
+            let mut text = format!(
+                "imported {} ({}) to {} ({}): {} step(s)\n",
+                src.display(),
+                imported.kind.name(),
+                output.display(),
+                imported.digest,
+                imported.steps
+            );
+            for line in &imported.report {
+                text.push_str(&format!("  not carried: {line}\n"));
+            }
+            out(&text)
         }
         Command::Verify { db } => verify(&db),
         Command::Info { db } => info(&db),

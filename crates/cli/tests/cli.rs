@@ -26,6 +26,7 @@ fn stderr(o: &Output) -> String {
 
 const SUBCOMMANDS: &[&[&str]] = &[
     &["build"],
+    &["import"],
     &["export"],
     &["decompile"],
     &["verify"],
@@ -262,4 +263,36 @@ fn the_documented_schema_is_the_one_the_parser_uses() {
     );
     let value: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(value["properties"]["steps"].is_object() && value["$defs"]["ValidationDoc"].is_object(), "{value}");
+}
+
+#[test]
+fn import_brings_in_a_codelab_with_its_images_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("img")).unwrap();
+    std::fs::write(dir.path().join("img/venn.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+    let md = dir.path().join("joins.md");
+    std::fs::write(
+        &md,
+        "id: joins\nsummary: Joins.\nauthor: Ada\ncategories: sql\n\n# Joins\n\n## First\nDuration: 1:30\n\n![Venn](img/venn.svg)\n\nPositive\n: Run it.\n\n## Second\n\nDone.\n",
+    )
+    .unwrap();
+    let db = dir.path().join("joins.db");
+    let form = dir.path().join("joins-text");
+    let o = stepwise(&["import", md.to_str().unwrap(), "-o", db.to_str().unwrap(), "--text-form", form.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(code(&o), 0, "{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text.contains("(Codelab)") && text.contains("2 step(s)"), "{text}");
+    assert!(text.contains("  not carried: joins.md: the header's categories"), "{text}");
+    assert!(form.join("assets/img/venn.svg").is_file() && form.join("workshop.yaml").is_file());
+    assert_eq!(code(&stepwise(&["verify", db.to_str().unwrap()])), 0);
+    // The text form builds to the same digest: an author can go on from it in Git.
+    let again = dir.path().join("again.db");
+    let built = stepwise(&["build", form.to_str().unwrap(), "-o", again.to_str().unwrap()]);
+    let digest = |s: &str| s.split("(sha256:").nth(1).map(|d| d[..64].to_owned());
+    assert_eq!(digest(&String::from_utf8_lossy(&built.stdout)), digest(&text));
+    // A source that is neither says so in one line.
+    std::fs::write(dir.path().join("notes.md"), "# Just notes\n").unwrap();
+    let o = stepwise(&["import", dir.path().join("notes.md").to_str().unwrap(), "-o", db.to_str().unwrap()]);
+    assert_ne!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is neither a Killercoda scenario"));
 }

@@ -150,6 +150,73 @@ pub fn build_file(src: &Path, out: &Path) -> Result<String> {
     create_db_atomically(out, |conn| crate::text::build(&tree, &name, conn))
 }
 
+/// What [`import_file`] made.
+#[derive(Debug)]
+pub struct ImportedFile {
+    /// What the source was.
+    pub kind: crate::import::SourceKind,
+    /// The content digest of the workshop written.
+    pub digest: String,
+    /// Its steps.
+    pub steps: usize,
+    /// What of the source it could not carry, one line each.
+    pub report: Vec<String>,
+    /// The workshop's text form (to keep in Git).
+    pub text_form: FileTree,
+}
+
+/// Imports a Killercoda scenario (a folder or zip) or a Codelab (`.md`, its local images read
+/// from beside it) into the workshop `.db` `out`, built and checked as `stepwise build` does.
+///
+/// # Errors
+/// What reading the source, [`crate::import::import`] and [`crate::text::build`] report; `out`
+/// is left untouched on error.
+pub fn import_file(src: &Path, out: &Path) -> Result<ImportedFile> {
+    let name = src.display().to_string();
+    let is_markdown = src.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let tree = if is_markdown { markdown_with_images(src)? } else { read_tree(src)? };
+    let imported = crate::import::import(&tree, &name)?;
+    let mut text_form = FileTree::new();
+    crate::text::write_workshop(&imported.workshop, &mut text_form)?;
+    let digest = create_db_atomically(out, |conn| crate::text::build(&text_form, &name, conn))?;
+    Ok(ImportedFile {
+        kind: imported.kind,
+        digest,
+        steps: imported.workshop.steps.len(),
+        report: imported.report,
+        text_form,
+    })
+}
+
+/// A Markdown file and the local images it names (below its own folder), as a tree.
+fn markdown_with_images(path: &Path) -> Result<FileTree> {
+    let limits = Limits::default();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(Error::invalid(path.display().to_string(), "is too large for a Markdown file"));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "codelab.md".to_owned());
+    let mut tree = FileTree::new();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    tree.insert(&name, bytes)?;
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut total = 0u64;
+    for image in crate::import::local_images(&text) {
+        let Some(rel) = crate::import::resolve(&name, &image) else { continue };
+        let full = folder.join(&rel);
+        let Ok(meta) = std::fs::symlink_metadata(&full) else { continue };
+        if !meta.is_file() || meta.len() > limits.max_file_size || tree.contains(&rel) {
+            continue;
+        }
+        total += meta.len();
+        if total > limits.max_total_size {
+            return Err(Error::invalid(path.display().to_string(), "names more image bytes than a workshop may hold"));
+        }
+        tree.insert(&rel, std::fs::read(&full).map_err(|e| Error::io(&full, e))?)?;
+    }
+    Ok(tree)
+}
+
 /// Opens a workshop file for export through the one open pipeline: sniffed, hardened, and
 /// checked to be a current-version workshop whose content matches its digest. The file is
 /// never written; the connection is to a checked copy in memory.
