@@ -60,7 +60,8 @@ pub fn AddWorkshop() -> Html {
                 <button class="primary" onclick={on_choose}>{ "Choose a file…" }</button>
                 <input ref={picker} id="add-file" class="visually-hidden" type="file" multiple=true tabindex="-1"
                        aria-label="Workshop file to add" onchange={on_picked} />
-                <span class="meta">{ "or drop a " }<code>{ ".db" }</code>{ " file (or a " }<code>{ ".zip" }</code>{ " of a workshop or project) anywhere on this page." }</span>
+                <span class="meta">{ "or drop a " }<code>{ ".db" }</code>{ " file anywhere on this page; a " }<code>{ ".zip" }</code>
+                    { " of a workshop, a project or a Killercoda scenario, or a Codelab's " }<code>{ ".md" }</code>{ ", is built into one." }</span>
             </div>
             <form class="add-url" onsubmit={on_submit}>
                 <label for="add-url">{ "Or give the address of a " }<code>{ ".db" }</code>{ " file" }</label>

@@ -28,10 +28,19 @@ pub fn ZipDialog(props: &ZipDialogProps) -> Html {
         let on_answer = props.on_answer.clone();
         Callback::from(move |()| on_answer.emit(false))
     };
-    let (what, item_head, count_head) = match contents.form {
-        TextForm::Project => ("a project (project.yaml and CSV data)", "Table", "Rows"),
-        _ => ("a workshop in its text form (workshop.yaml)", "Step", "Artifacts"),
+    let (what, item_head, count_head) = match (contents.form, &contents.source) {
+        (TextForm::Project, _) => ("a project (project.yaml and CSV data)".to_owned(), "Table", "Rows"),
+        (_, Some(source)) => (format!("a {source}, imported as a workshop"), "Step", "Artifacts"),
+        _ => ("a workshop in its text form (workshop.yaml)".to_owned(), "Step", "Artifacts"),
     };
+    let not_carried = (!contents.not_carried.is_empty()).then(|| {
+        html! {
+            <details class="not-carried" open={contents.not_carried.len() <= 5}>
+                <summary>{ format!("Not carried over ({})", contents.not_carried.len()) }</summary>
+                <ul>{ for contents.not_carried.iter().map(|line| html! { <li>{ line.clone() }</li> }) }</ul>
+            </details>
+        }
+    });
     html! {
         <Modal labelled_by="zip-title" described_by="zip-text" {on_cancel}>
             <h2 id="zip-title">{ format!("Build “{}” from {}?", contents.title, contents.name) }</h2>
@@ -47,6 +56,7 @@ pub fn ZipDialog(props: &ZipDialogProps) -> Html {
                         </tbody>
                     </table>
                 </div>
+                if let Some(list) = not_carried { { list } }
                 <p class="meta">{ "Stepwise builds a new database from it and checks it; nothing stored changes if it fails." }</p>
             </div>
             <div class="dialog-actions">

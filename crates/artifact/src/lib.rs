@@ -37,10 +37,10 @@ pub mod archive;
 pub mod artifacts;
 pub mod completion;
 pub mod csv;
-pub mod import;
 pub mod db;
 pub mod decompile;
 mod digest;
+pub mod import;
 pub mod markdown;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

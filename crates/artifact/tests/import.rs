@@ -158,13 +158,18 @@ fn a_killercoda_scenario_becomes_a_workshop() {
     assert!(step1.contains("![Tables of the shop](../../assets/step1/schema.png)"), "{step1}");
     assert!(!step1.contains("{{"), "{step1}");
     let step2 = &w.steps[2].content;
-    assert!(step2.contains("Count them with `SELECT count(*) FROM customers;` inside `sqlite3 /root/shop.db`."), "{step2}");
+    assert!(
+        step2.contains("Count them with `SELECT count(*) FROM customers;` inside `sqlite3 /root/shop.db`."),
+        "{step2}"
+    );
     assert!(step2.contains("```sql\nSELECT count(*) FROM customers;\n```\n\n</details>"), "{step2}");
     assert!(w.steps[3].content.contains("```sql\nCREATE VIEW"), "highlighted lines dropped");
     assert!(w.steps[3].content.contains("(http://localhost:8080/paris)"));
     // verify → an external check with the script; scripts and host assets in the step's files.
     match &w.steps[1].validations[0].rule {
-        Rule::External { runner, spec } => assert_eq!((runner.as_str(), spec.as_str()), ("bash", "#!/bin/bash\ntest -s /root/shop.db\n")),
+        Rule::External { runner, spec } => {
+            assert_eq!((runner.as_str(), spec.as_str()), ("bash", "#!/bin/bash\ntest -s /root/shop.db\n"))
+        }
         other => panic!("{other:?}"),
     }
     let files = |i: usize| {
@@ -176,7 +181,14 @@ fn a_killercoda_scenario_becomes_a_workshop() {
     assert_eq!(w.assets.len(), 1);
     // What could not be carried is said, one line each.
     let report = imported.report.join("\n");
-    for said in ["lab machine (\"ubuntu\")", "`interface`", "background script", "foreground script", "\"nothing-*.txt\" matches no file", "port"] {
+    for said in [
+        "lab machine (\"ubuntu\")",
+        "`interface`",
+        "background script",
+        "foreground script",
+        "\"nothing-*.txt\" matches no file",
+        "port",
+    ] {
         assert!(report.contains(said), "{said}:\n{report}");
     }
     assert!(stepwise_artifact::prove::without_solution(&w).is_empty(), "external checks need no solution");
@@ -194,7 +206,10 @@ fn a_codelab_becomes_a_workshop() {
     let steps: Vec<(&str, Option<u32>)> = w.steps.iter().map(|s| (s.slug.as_str(), s.minutes)).collect();
     assert_eq!(steps, [("overview", Some(2)), ("inner-join", Some(6)), ("left-join", Some(4))]);
     let overview = &w.steps[0].content;
-    assert!(overview.contains("> [!TIP]\n> Every query here runs on the sample database; press **Run**."), "{overview}");
+    assert!(
+        overview.contains("> [!TIP]\n> Every query here runs on the sample database; press **Run**."),
+        "{overview}"
+    );
     assert!(overview.contains("![Venn diagram of an inner join](../../assets/img/venn.png)"), "{overview}");
     assert!(overview.contains("[Download the data](https://example.org/shop.zip)") && !overview.contains("<button>"));
     assert!(!overview.contains("Duration"), "{overview}");

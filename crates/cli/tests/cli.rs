@@ -278,7 +278,8 @@ fn import_brings_in_a_codelab_with_its_images_and_says_what_it_left_out() {
     .unwrap();
     let db = dir.path().join("joins.db");
     let form = dir.path().join("joins-text");
-    let o = stepwise(&["import", md.to_str().unwrap(), "-o", db.to_str().unwrap(), "--text-form", form.to_str().unwrap()]);
+    let o =
+        stepwise(&["import", md.to_str().unwrap(), "-o", db.to_str().unwrap(), "--text-form", form.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(code(&o), 0, "{text}{}", String::from_utf8_lossy(&o.stderr));
     assert!(text.contains("(Codelab)") && text.contains("2 step(s)"), "{text}");

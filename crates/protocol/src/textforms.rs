@@ -27,6 +27,12 @@ pub struct ZipContents {
     pub items: Vec<(String, u64)>,
     /// One sentence: `8 steps, 12 artifacts` or `3 tables, 47 rows`.
     pub counts: String,
+    /// A workshop of another player brought in (`Killercoda scenario`, `Codelab`): what it was.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// What of that source Stepwise cannot show, one line each (`file: what`).
+    #[serde(default)]
+    pub not_carried: Vec<String>,
 }
 
 /// A file made in the worker for the page to save: a `blob:` URL the worker revokes on the next

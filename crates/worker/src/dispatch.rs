@@ -170,7 +170,7 @@ async fn import(
             let blob = file.ok_or_else(|| {
                 WorkerError::new(ErrorKind::BadRequest, format!("No file came with the import of {name}."))
             })?;
-            if blobs::is_zip(name, &blob) {
+            if blobs::is_zip(name, &blob) || textforms::is_markdown(name) {
                 let bytes = blobs::read_all(&blob, name)?;
                 return Ok(Stored::ZipFound(textforms::preview(name, &bytes)?));
             }

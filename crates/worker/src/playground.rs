@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use stepwise_artifact::rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use stepwise_artifact::rusqlite::types::ValueRef;
 use stepwise_artifact::rusqlite::{Connection, params};
-use stepwise_artifact::{ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Shown, Value, clipped, harden};
+use stepwise_artifact::{
+    ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Shown, Value, clipped, harden,
+};
 
 use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, TablePage, TablesView, WorkerError};
 
@@ -127,7 +129,10 @@ impl Library {
     ) -> Result<TablePage, WorkerError> {
         let (conn, file_name, _) = self.playground_conn(id)?;
         let fail = |e: stepwise_artifact::rusqlite::Error| {
-            WorkerError::new(ErrorKind::Internal, format!("{file_name}: reading {}: {}", Shown(table), clipped(&e.to_string())))
+            WorkerError::new(
+                ErrorKind::Internal,
+                format!("{file_name}: reading {}: {}", Shown(table), clipped(&e.to_string())),
+            )
         };
         let known: bool = conn
             .query_row(
@@ -149,7 +154,10 @@ impl Library {
         let order = match order_by {
             Some(c) if columns.iter().any(|k| k == c) => format!("ORDER BY {} {direction}", quote(c)),
             Some(c) => {
-                return Err(WorkerError::new(ErrorKind::NotFound, format!("{} has no column {}.", Shown(table), Shown(c))));
+                return Err(WorkerError::new(
+                    ErrorKind::NotFound,
+                    format!("{} has no column {}.", Shown(table), Shown(c)),
+                ));
             }
             None => format!("ORDER BY rowid {direction}"),
         };

@@ -6,7 +6,7 @@
 //! built under a fresh name, checked, and only then named by the catalog (one transaction).
 
 use stepwise_artifact::archive::{FileTree, Limits, Spool};
-use stepwise_artifact::{decompile, harden, project, text};
+use stepwise_artifact::{decompile, harden, import, project, text};
 
 use stepwise_protocol::{Added, ErrorKind, Imported, TextForm, WorkerError, ZipContents};
 
@@ -21,7 +21,7 @@ const PROJECT_YAML: &str = "project.yaml";
 /// `sql-joins.zip` → `sql-joins`.
 fn stem(name: &str) -> &str {
     let lower = name.to_ascii_lowercase();
-    for ext in [".zip", ".db", ".sqlite", ".sqlite3"] {
+    for ext in [".zip", ".db", ".sqlite", ".sqlite3", ".md"] {
         if lower.ends_with(ext) {
             return &name[..name.len() - ext.len()];
         }
@@ -33,32 +33,67 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A zip read and recognised: which form, and the tree rooted at its marker file.
+/// A file the library builds a database from instead of storing it as it is: a zip (of a
+/// text form, a project or another player's workshop) or a Codelab's Markdown.
+pub fn is_markdown(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".md")
+}
+
+/// A zip read and recognised: which form, the tree rooted at its marker file, and for another
+/// player's workshop what it was and what did not carry over.
 pub struct ReadZip {
     form: TextForm,
     tree: FileTree,
+    imported: Option<(import::SourceKind, Vec<String>)>,
 }
 
-/// Reads a zip's entries (path checks, limits) and finds `workshop.yaml` or `project.yaml`.
+/// Reads a zip's entries (path checks, limits), or a Markdown file alone, and finds
+/// `workshop.yaml`, `project.yaml`, or a Killercoda scenario or Codelab to import (then `tree`
+/// is the imported workshop's text form).
 ///
 /// # Errors
-/// [`ErrorKind::Invalid`] naming the zip and the refused entry, or saying neither file is there.
+/// [`ErrorKind::Invalid`] naming the zip and the refused entry, a mistake of the source to
+/// import, or saying none of them is there.
 pub fn read_zip(name: &str, bytes: &[u8]) -> Result<ReadZip, Fault> {
-    let tree = FileTree::from_zip(name, bytes, &Limits::default()).in_zip(name)?;
+    let limits = Limits::default();
+    let tree = if is_markdown(name) {
+        let mut tree = FileTree::new();
+        if bytes.len() as u64 > limits.max_file_size {
+            return Err(Fault::Answer(WorkerError::new(
+                ErrorKind::Invalid,
+                format!("{name} is too large for a Markdown file. Nothing was stored."),
+            )));
+        }
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        tree.insert(file, bytes.to_vec()).in_zip(name)?;
+        tree
+    } else {
+        FileTree::from_zip(name, bytes, &limits).in_zip(name)?
+    };
     // The text form is parsed from the whole tree (`text::parse` finds the root itself).
     if text::find_root(&tree, name, WORKSHOP_YAML).is_ok() {
-        return Ok(ReadZip { form: TextForm::Workshop, tree });
+        return Ok(ReadZip { form: TextForm::Workshop, tree, imported: None });
     }
-    match text::find_root(&tree, name, PROJECT_YAML) {
-        Ok(root) => Ok(ReadZip { form: TextForm::Project, tree: root }),
-        Err(_) => Err(Fault::Answer(WorkerError::new(
-            ErrorKind::Invalid,
-            format!(
-                "{name} holds neither a workshop ({WORKSHOP_YAML}) nor a project ({PROJECT_YAML}) at its top or in \
-                 a single top-level folder. Nothing was stored."
-            ),
-        ))),
+    if let Ok(root) = text::find_root(&tree, name, PROJECT_YAML) {
+        return Ok(ReadZip { form: TextForm::Project, tree: root, imported: None });
     }
+    if import::detect(&tree).is_some() {
+        let imported = import::import(&tree, name).in_zip(name)?;
+        let mut text_form = FileTree::new();
+        text::write_workshop(&imported.workshop, &mut text_form).in_zip(name)?;
+        return Ok(ReadZip {
+            form: TextForm::Workshop,
+            tree: text_form,
+            imported: Some((imported.kind, imported.report)),
+        });
+    }
+    Err(Fault::Answer(WorkerError::new(
+        ErrorKind::Invalid,
+        format!(
+            "{name} holds no workshop ({WORKSHOP_YAML}), project ({PROJECT_YAML}), Killercoda scenario \
+             (index.json) or Codelab (Markdown with claat's id: header). Nothing was stored."
+        ),
+    )))
 }
 
 /// What a zip holds, without building anything.
@@ -84,7 +119,19 @@ fn contents(name: &str, bytes: &[u8]) -> Result<ZipContents, Fault> {
                 plural(items.len() as u64, "step", "steps"),
                 plural(artifacts, "artifact", "artifacts")
             );
-            Ok(ZipContents { name: name.to_owned(), form: TextForm::Workshop, title: w.meta.title, items, counts })
+            let (source, not_carried) = match zip.imported {
+                Some((kind, report)) => (Some(kind.name().to_owned()), report),
+                None => (None, Vec::new()),
+            };
+            Ok(ZipContents {
+                name: name.to_owned(),
+                form: TextForm::Workshop,
+                title: w.meta.title,
+                items,
+                counts,
+                source,
+                not_carried,
+            })
         }
     }
 }
@@ -101,6 +148,8 @@ fn project_contents(name: &str, tree: &FileTree) -> Result<ZipContents, Fault> {
         title,
         items: summary.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
         counts: summary.counts(),
+        source: None,
+        not_carried: Vec::new(),
     })
 }
 

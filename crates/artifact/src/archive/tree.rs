@@ -78,7 +78,8 @@ impl FileTree {
     /// Whether `path` is a folder: one a reader met, or one that holds files.
     pub fn is_folder(&self, path: &str) -> bool {
         let prefix = format!("{path}/");
-        self.folders.contains(path) || self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
+        self.folders.contains(path)
+            || self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
     }
 
     /// The contents of the file at `path`, if there is one.

@@ -86,8 +86,11 @@ pub fn decode_cell(field: &Field, encoding: Encoding, file: &str, line: u64, col
     if field.is_null() {
         return Ok(Value::Null);
     }
-    let err =
-        |reason: String| Error::Csv { file: file.to_owned(), line, reason: format!("column {}: {reason}", Shown(column)) };
+    let err = |reason: String| Error::Csv {
+        file: file.to_owned(),
+        line,
+        reason: format!("column {}: {reason}", Shown(column)),
+    };
     let text = field.text.as_str();
     match encoding {
         Encoding::Text => Ok(Value::Text(text.to_owned())),
@@ -97,7 +100,10 @@ pub fn decode_cell(field: &Field, encoding: Encoding, file: &str, line: u64, col
                 return Err(err(format!("{} has no type tag; tagged values start with i:, r:, t: or b:", Shown(text))));
             };
             match tag {
-                "i" => body.parse::<i64>().map(Value::Integer).map_err(|_| err(format!("{} is not an integer", Shown(body)))),
+                "i" => body
+                    .parse::<i64>()
+                    .map(Value::Integer)
+                    .map_err(|_| err(format!("{} is not an integer", Shown(body)))),
                 "r" => match body.parse::<f64>() {
                     Ok(x) if !x.is_nan() => Ok(Value::Real(x)),
                     _ => Err(err(format!("{} is not a real number", Shown(body)))),

@@ -24,9 +24,11 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*duratio
 static ENVIRONMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*environments?:\s*(.*)$").expect("valid"));
 static BUTTON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<button>\s*(\[[^\]]*\]\([^)]*\))\s*</button>").expect("valid"));
-static ASIDE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?is)<aside(?:\s+class\s*=\s*"(positive|negative)")?\s*>(.*?)</aside>"#).expect("valid"));
-static VIDEO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)<video\s+id\s*=\s*"([^"]+)"\s*>\s*</video>"#).expect("valid"));
+static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<aside(?:\s+class\s*=\s*"(positive|negative)")?\s*>(.*?)</aside>"#).expect("valid")
+});
+static VIDEO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)<video\s+id\s*=\s*"([^"]+)"\s*>\s*</video>"#).expect("valid"));
 static SURVEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<form>(.*?)</form>").expect("valid"));
 static SURVEY_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<name>(.*?)</name>").expect("valid"));
 static SURVEY_VALUE: LazyLock<Regex> =
@@ -84,7 +86,10 @@ pub(crate) fn import(tree: &FileTree, file: &str, name: &str) -> Result<Imported
         }
     }
     if get("status").is_some_and(|s| !s.eq_ignore_ascii_case("published")) {
-        report.push(format!("{file}: the codelab's status is {}, not Published", Shown(&get("status").unwrap_or_default())));
+        report.push(format!(
+            "{file}: the codelab's status is {}, not Published",
+            Shown(&get("status").unwrap_or_default())
+        ));
     }
     let authors: Vec<String> = get("authors")
         .or_else(|| get("author"))
@@ -113,7 +118,11 @@ pub(crate) fn import(tree: &FileTree, file: &str, name: &str) -> Result<Imported
             sections.push((h.trim().to_owned(), Vec::new()));
             continue;
         }
-        if !in_code && title.is_none() && sections.is_empty() && let Some(h) = line.strip_prefix("# ") {
+        if !in_code
+            && title.is_none()
+            && sections.is_empty()
+            && let Some(h) = line.strip_prefix("# ")
+        {
             title = Some(h.trim().to_owned());
             continue;
         }
@@ -211,7 +220,8 @@ fn rewrite(markdown: &str, file: &str, step: &str, images: &mut Images<'_>) -> S
     let mut text = BUTTON.replace_all(markdown, "$1").into_owned();
     text = ASIDE
         .replace_all(&text, |c: &regex_lite::Captures<'_>| {
-            let kind = if c.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("negative")) { "WARNING" } else { "TIP" };
+            let kind =
+                if c.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("negative")) { "WARNING" } else { "TIP" };
             admonition(kind, c[2].trim())
         })
         .into_owned();
@@ -290,7 +300,9 @@ fn rewrite(markdown: &str, file: &str, step: &str, images: &mut Images<'_>) -> S
         images.report.push(format!("{file}: step {}: {embeds} embedded video(s) become links", Shown(step)));
     }
     if surveys > 0 {
-        images.report.push(format!("{file}: step {}: {surveys} survey(s) become a question and its answers", Shown(step)));
+        images
+            .report
+            .push(format!("{file}: step {}: {surveys} survey(s) become a question and its answers", Shown(step)));
     }
     cleaned.join("\n").trim_end().to_owned() + "\n"
 }

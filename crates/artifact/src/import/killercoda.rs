@@ -137,7 +137,8 @@ pub(crate) fn import(tree: &FileTree, root: &str, name: &str) -> Result<Imported
             .filter(|t| !t.trim().is_empty())
             .or(heading.clone())
             .unwrap_or_else(|| fallback_title.clone());
-        let body = if page.title.as_deref().is_none_or(|t| t.trim().is_empty()) && heading.is_some() { body } else { raw };
+        let body =
+            if page.title.as_deref().is_none_or(|t| t.trim().is_empty()) && heading.is_some() { body } else { raw };
         let file = text_path.unwrap_or("index.json");
         let content = {
             let mut images = Images { tree, root, assets: &mut assets, report: &mut report };
@@ -147,7 +148,9 @@ pub(crate) fn import(tree: &FileTree, root: &str, name: &str) -> Result<Imported
         let step_slug = unique_slug(&base, &format!("step-{}", i + 1), &mut used);
 
         let mut files = FileTree::new();
-        for (what, script) in [("verify", &page.verify), ("background", &page.background), ("foreground", &page.foreground)] {
+        for (what, script) in
+            [("verify", &page.verify), ("background", &page.background), ("foreground", &page.foreground)]
+        {
             let Some(script) = script else { continue };
             let bytes = tree
                 .get(&format!("{root}{script}"))
@@ -170,7 +173,8 @@ pub(crate) fn import(tree: &FileTree, root: &str, name: &str) -> Result<Imported
                 hints: Vec::new(),
                 rule: Rule::External {
                     runner: "bash".to_owned(),
-                    spec: String::from_utf8_lossy(tree.get(&format!("{root}{script}")).unwrap_or_default()).into_owned(),
+                    spec: String::from_utf8_lossy(tree.get(&format!("{root}{script}")).unwrap_or_default())
+                        .into_owned(),
                 },
                 solution: None,
                 feedback: None,
@@ -279,9 +283,9 @@ fn rewrite(markdown: &str, file: &str, images: &mut Images<'_>) -> String {
         },
     );
     if execs > 0 {
-        images.report.push(format!(
-            "{file}: {execs} command(s) marked to run in Killercoda's terminal: shown as code to copy"
-        ));
+        images
+            .report
+            .push(format!("{file}: {execs} command(s) marked to run in Killercoda's terminal: shown as code to copy"));
     }
     if traffic {
         images.report.push(format!(
@@ -305,16 +309,18 @@ fn host_assets(
         for asset in list {
             let target = asset.target.as_deref().unwrap_or("/root").trim_matches('/');
             let target = if target == "~" { "root" } else { target.trim_start_matches("~/") };
-            let matched: Vec<(String, Vec<u8>)> = source
-                .iter()
-                .filter(|(p, _)| glob(&asset.file, p))
-                .map(|(p, d)| (p.to_owned(), d.to_vec()))
-                .collect();
+            let matched: Vec<(String, Vec<u8>)> =
+                source.iter().filter(|(p, _)| glob(&asset.file, p)).map(|(p, d)| (p.to_owned(), d.to_vec())).collect();
             if matched.is_empty() {
                 report.push(format!("index.json: the asset {} matches no file of assets/", Shown(&asset.file)));
             }
             for (path, data) in matched {
-                let at = [host_dir.as_str(), target, path.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("/");
+                let at = [host_dir.as_str(), target, path.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
                 files.insert(&at, data)?;
             }
         }

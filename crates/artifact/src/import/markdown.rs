@@ -82,7 +82,10 @@ pub(crate) fn outside_code(
         let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
         match &open {
             Some(opening) => {
-                if marker.len() >= opening.len() && marker.starts_with(&opening[..1]) && trimmed[marker.len()..].trim().is_empty() {
+                if marker.len() >= opening.len()
+                    && marker.starts_with(&opening[..1])
+                    && trimmed[marker.len()..].trim().is_empty()
+                {
                     open = None;
                 }
                 out.push_str(body);
@@ -135,9 +138,8 @@ pub(crate) struct Images<'a> {
 impl Images<'_> {
     /// `line` of the Markdown file `file` (relative to the root), its images rewritten.
     pub(crate) fn rewrite(&mut self, file: &str, line: &str) -> String {
-        let line = MD_IMAGE
-            .replace_all(line, |c: &regex_lite::Captures<'_>| self.image(file, &c[1], &c[2]))
-            .into_owned();
+        let line =
+            MD_IMAGE.replace_all(line, |c: &regex_lite::Captures<'_>| self.image(file, &c[1], &c[2])).into_owned();
         HTML_IMAGE
             .replace_all(&line, |c: &regex_lite::Captures<'_>| {
                 let (mut src, mut alt) = (String::new(), String::new());

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::io::{Seek, Write};
 
-use rusqlite::{Connection, OptionalExtension as _};
 use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension as _};
 
 use crate::archive::{FileTree, ZipStream};
 use crate::csv::{self, Affinity, Encoding, TypeCounts};
@@ -235,9 +235,11 @@ pub(crate) fn describe_table(conn: &Connection, table: &str, sql: &str) -> Resul
 /// has held a row).
 fn sequence_of(conn: &Connection, table: &str) -> Result<Option<i64>> {
     let exists: bool = conn
-        .query_row("SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'",
+            [],
+            |r| r.get(0),
+        )
         .ctx("reading the schema")?;
     if !exists {
         return Ok(None);
@@ -360,9 +362,14 @@ pub fn relation_csv(conn: &Connection, name: &str) -> Result<Vec<u8>> {
             .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
             .and_then(|mut s| s.query_map([name], |r| r.get(0))?.collect())
             .ctx(&context)?;
-        if keys.is_empty() { "rowid".to_owned() } else { keys.iter().map(|k| quote_ident(k)).collect::<Vec<_>>().join(", ") }
+        if keys.is_empty() {
+            "rowid".to_owned()
+        } else {
+            keys.iter().map(|k| quote_ident(k)).collect::<Vec<_>>().join(", ")
+        }
     };
-    let sql = if order.is_empty() { format!("SELECT * FROM {q}") } else { format!("SELECT * FROM {q} ORDER BY {order}") };
+    let sql =
+        if order.is_empty() { format!("SELECT * FROM {q}") } else { format!("SELECT * FROM {q} ORDER BY {order}") };
     let mut stmt = match conn.prepare(&sql) {
         Ok(stmt) => stmt,
         // A table whose rowid is hidden behind columns of that name: in stored order.

@@ -7,9 +7,9 @@ mod file;
 mod names;
 mod rebuild;
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
 mod sqlite_features_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 pub(crate) use self::export::load_table_csv;
 pub use self::export::{export, export_zip, relation_csv, table_csv};

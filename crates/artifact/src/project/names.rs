@@ -49,9 +49,7 @@ pub(crate) fn tokens(sql: &str) -> Vec<Token> {
     while let Some((i, c)) = chars.next() {
         match c {
             c if c.is_whitespace() => {}
-            '-' if sql[i..].starts_with("--") => {
-                while chars.next_if(|(_, c)| *c != '\n').is_some() {}
-            }
+            '-' if sql[i..].starts_with("--") => while chars.next_if(|(_, c)| *c != '\n').is_some() {},
             '/' if sql[i..].starts_with("/*") => {
                 chars.next();
                 let mut last = ' ';

@@ -195,10 +195,19 @@ pub(crate) fn create_table(conn: &Connection, table: &TableDef, relationships: &
     }
     for (col, (name, type_, not_null, _)) in table.columns.iter().zip(&actual) {
         if &col.type_ != type_ {
-            return disagree(format!("column {} is listed with type {}, sql says {}", Shown(name), Shown(&col.type_), Shown(type_)));
+            return disagree(format!(
+                "column {} is listed with type {}, sql says {}",
+                Shown(name),
+                Shown(&col.type_),
+                Shown(type_)
+            ));
         }
         if col.not_null != *not_null {
-            return disagree(format!("column {} is listed with not_null: {}, sql says {not_null}", Shown(name), col.not_null));
+            return disagree(format!(
+                "column {} is listed with not_null: {}, sql says {not_null}",
+                Shown(name),
+                col.not_null
+            ));
         }
     }
     let mut keyed: Vec<&(String, String, bool, i64)> = actual.iter().filter(|c| c.3 > 0).collect();
@@ -286,9 +295,11 @@ pub(crate) fn generate_create_table(table: &TableDef, relationships: &[Relations
 /// largest id).
 fn set_sequence(conn: &Connection, table: &TableDef, sequence: i64) -> Result<()> {
     let has_counter: bool = conn
-        .query_row("SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'",
+            [],
+            |r| r.get(0),
+        )
         .ctx("reading the schema")?;
     if !has_counter || !has_word(table.sql.as_deref().unwrap_or(""), "AUTOINCREMENT") {
         return Err(Error::invalid(
@@ -301,8 +312,11 @@ fn set_sequence(conn: &Connection, table: &TableDef, sequence: i64) -> Result<()
         .execute("UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1", rusqlite::params![table.name, sequence])
         .ctx(&context)?;
     if updated == 0 {
-        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)", rusqlite::params![table.name, sequence])
-            .ctx(&context)?;
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+            rusqlite::params![table.name, sequence],
+        )
+        .ctx(&context)?;
     }
     Ok(())
 }

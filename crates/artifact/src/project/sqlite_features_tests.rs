@@ -84,10 +84,16 @@ fn a_virtual_table_is_refused_by_its_module() {
     tree.insert("project.yaml", yaml).unwrap();
     let e = rebuilt(&tree).unwrap_err().to_string();
     assert!(e.contains("table \"places\": sql creates a virtual table of the module \"rtree\""), "{e}");
-    assert_eq!(virtual_module("CREATE VIRTUAL TABLE \"a USING b\" USING fts5(x, content = 'docs')").as_deref(), Some("fts5"));
+    assert_eq!(
+        virtual_module("CREATE VIRTUAL TABLE \"a USING b\" USING fts5(x, content = 'docs')").as_deref(),
+        Some("fts5")
+    );
     assert_eq!(virtual_module("create virtual table t using \"My_Mod\"(x)").as_deref(), Some("my_mod"));
     assert!(has_word("CREATE TABLE t (id INTEGER PRIMARY KEY /* no */ AUTOINCREMENT)", "AUTOINCREMENT"));
-    assert!(!has_word("CREATE TABLE t (\"autoincrement\" TEXT, c TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT", "AUTOINCREMENT"));
+    assert!(!has_word(
+        "CREATE TABLE t (\"autoincrement\" TEXT, c TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT",
+        "AUTOINCREMENT"
+    ));
     assert_eq!(
         tokens("[a]]b] 'it''s' \"x\"\"y\" `z`"),
         vec![
@@ -145,8 +151,16 @@ fn a_hostile_name_is_quoted_short() {
     let mut tree = FileTree::new();
     tree.insert("project.yaml", yaml.clone()).unwrap();
     let e = rebuilt(&tree).unwrap_err().to_string();
-    assert!(e.len() < 300 && e.contains("needs `file:`") && e.contains("(1048576 bytes)"), "{}", &e[..200.min(e.len())]);
-    let yaml = yaml.replacen("    columns", "    file: a.csv\n    columns", 1).replacen("TEXT}]\n  - name", "TEXT}]\n  - name", 1);
+    assert!(
+        e.len() < 300 && e.contains("needs `file:`") && e.contains("(1048576 bytes)"),
+        "{}",
+        &e[..200.min(e.len())]
+    );
+    let yaml = yaml.replacen("    columns", "    file: a.csv\n    columns", 1).replacen(
+        "TEXT}]\n  - name",
+        "TEXT}]\n  - name",
+        1,
+    );
     let yaml = {
         let at = yaml.rfind("    columns").unwrap();
         format!("{}    file: b.csv\n{}", &yaml[..at], &yaml[at..])
