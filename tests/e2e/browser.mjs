@@ -1,6 +1,8 @@
 // What every end-to-end test shares about the browser: Debian's Chromium, never a downloaded
 // one, with the flags this machine needs (the same as webdriver.json's). Each test gives it a
 // fresh profile.
+import { execFileSync } from 'node:child_process';
+
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -29,4 +31,14 @@ export async function typeSql(page, sql, selector = '#sql-input') {
   await editor.click();
   await editor.press('Control+A');
   await page.keyboard.insertText(sql);
+}
+
+/** Writes a zip of `files` ({path: text}) with Python's zipfile (which keeps `../` names). */
+export function makeZip(path, files) {
+  execFileSync('python3', ['-c', `
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for name, text in json.loads(sys.argv[2]).items():
+        z.writestr(name, text)
+`, path, JSON.stringify(files)]);
 }

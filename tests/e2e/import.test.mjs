@@ -6,7 +6,6 @@
 //
 //   node --test tests/e2e/import.test.mjs   # after trunk build
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS } from './browser.mjs';
+import { FLAGS, makeZip } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -24,15 +23,6 @@ const WAIT = { timeout: 60_000 };
 let server, context, page, profile, work;
 const problems = [];
 
-/** Writes a zip of `files` ({path: text}) with Python's zipfile (which keeps `../` names). */
-function makeZip(path, files) {
-  execFileSync('python3', ['-c', `
-import json, sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w') as z:
-    for name, text in json.loads(sys.argv[2]).items():
-        z.writestr(name, text)
-`, path, JSON.stringify(files)]);
-}
 
 const SCENARIO = {
   'index.json': JSON.stringify({

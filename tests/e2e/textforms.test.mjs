@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS, typeSql } from './browser.mjs';
+import { FLAGS, makeZip, typeSql } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -30,15 +30,6 @@ const problems = [];
 
 const run = (...args) => execFileSync(cli, args, { encoding: 'utf8' });
 const digestOf = (text) => text.match(/sha256:[0-9a-f]{64}/)?.[0];
-/** Writes a zip of `files` ({path: text}) with Python's zipfile (which keeps `../` names). */
-function makeZip(path, files) {
-  execFileSync('python3', ['-c', `
-import json, sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w') as z:
-    for name, text in json.loads(sys.argv[2]).items():
-        z.writestr(name, text)
-`, path, JSON.stringify(files)]);
-}
 
 const cards = () => page.locator('ul.library > li.card');
 async function cardCount(n) {
