@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // In cascade order: base first (custom properties, type, buttons), then each screen.
-const SHEETS = ['base', 'library', 'dialogs', 'opened', 'playground', 'player', 'code', 'completion', 'artifacts'];
+const SHEETS = ['base', 'library', 'dialogs', 'opened', 'playground', 'player', 'code', 'completion', 'artifacts', 'class'];
 
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
 const joined = SHEETS.map((name) => readFileSync(resolve(source, 'static/css', `${name}.css`), 'utf8')).join('\n');

@@ -63,6 +63,7 @@ pub fn App() -> Html {
     });
     let page = match route {
         Route::Library => html! { <LibraryPage /> },
+        Route::Class => html! { <crate::pages::ClassPage /> },
         Route::Entry(id) => {
             let key = id.clone();
             html! { <WorkshopPage {key} {id} /> }

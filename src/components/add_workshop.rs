@@ -16,14 +16,7 @@ pub fn AddWorkshop() -> Html {
     let picker = use_node_ref();
     let address = use_node_ref();
 
-    let on_choose = {
-        let picker = picker.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = picker.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
+    let on_choose = opens_picker(&picker);
     let on_picked = {
         let commands = commands.clone();
         Callback::from(move |event: Event| {
@@ -77,4 +70,14 @@ pub fn AddWorkshop() -> Html {
             </div>
         </section>
     }
+}
+
+/// A button's click that opens the hidden file input `picker` (a styled button in its place).
+pub(crate) fn opens_picker(picker: &NodeRef) -> Callback<MouseEvent> {
+    let picker = picker.clone();
+    Callback::from(move |_: MouseEvent| {
+        if let Some(input) = picker.cast::<HtmlInputElement>() {
+            input.click();
+        }
+    })
 }

@@ -1,5 +1,5 @@
-//! Dropping files anywhere on the page adds them to the library; an overlay says so while a
-//! file is dragged over the page.
+//! Dropping files anywhere on the page adds them to the library (on the class view, the class
+//! reads them instead); an overlay says so while a file is dragged over the page.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::DragEvent;
 use yew::prelude::*;
 
-use crate::hooks::{Route, navigate, use_library};
+use crate::hooks::{Route, current, navigate, use_library, use_route};
 
 fn carries_files(event: &DragEvent) -> bool {
     event.data_transfer().is_some_and(|dt| dt.types().includes(&"Files".into(), 0))
@@ -19,6 +19,7 @@ fn carries_files(event: &DragEvent) -> bool {
 #[component]
 pub fn DropZone() -> Html {
     let (_, commands) = use_library();
+    let on_class = use_route() == Route::Class;
     let over = use_state(|| false);
     {
         let set = over.setter();
@@ -63,6 +64,10 @@ pub fn DropZone() -> Html {
                             return;
                         }
                         event.prevent_default();
+                        // The class view reads dropped hand-ins itself, into memory.
+                        if current() == Route::Class {
+                            return;
+                        }
                         navigate(&Route::Library);
                         for i in 0..files.length() {
                             if let Some(file) = files.get(i) {
@@ -77,7 +82,7 @@ pub fn DropZone() -> Html {
     }
     html! {
         <div class={classes!("drop-overlay", (*over).then_some("visible"))} aria-hidden="true">
-            <p>{ "Drop the file to add it to your library" }</p>
+            <p>{ if on_class { "Drop the hand-ins to read them into the class" } else { "Drop the file to add it to your library" } }</p>
         </div>
     }
 }

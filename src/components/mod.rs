@@ -1,8 +1,9 @@
 //! The page's building blocks, one component per file, named for what users see.
 
-mod add_workshop;
+pub(crate) mod add_workshop;
 mod alerts;
 mod check_card;
+pub(crate) mod class_table;
 mod completion;
 mod confirm_action;
 mod confirm_remove;

@@ -1,4 +1,4 @@
-//! The bar across the top of every page: the app's name, a way back to the library.
+//! The bar across the top of every page: the app's name, the library and the class view.
 
 use yew::prelude::*;
 
@@ -12,6 +12,7 @@ pub fn TopBar() -> Html {
             <a class="brand" href={Route::Library.href()}>{ "Stepwise" }</a>
             <nav aria-label="Main">
                 <a href={Route::Library.href()}>{ "Library" }</a>
+                <a href={Route::Class.href()}>{ "Class" }</a>
             </nav>
         </header>
     }

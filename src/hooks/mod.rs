@@ -11,7 +11,7 @@ mod use_worker;
 pub use use_library::{Commands, request_persistence, use_library};
 pub use use_online::use_online;
 pub use use_preview::{PreviewState, take_pending_scroll, use_preview};
-pub use use_route::{Route, absolute, navigate, replace, use_route};
+pub use use_route::{Route, absolute, current, navigate, replace, use_route};
 pub use use_samples::{SamplesState, use_samples};
 pub use use_service_worker::{apply_update, use_service_worker};
 pub use use_worker::{WorkerHandle, WorkerStatus, use_worker};

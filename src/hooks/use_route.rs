@@ -1,5 +1,6 @@
 //! The page's address: `#/` is the library, `#/w/<id>` an opened database (`/s/<slug>` one of
-//! its steps, `/done` its completion page), `#/p/<id>` its playground. Links are plain
+//! its steps, `/done` its completion page), `#/p/<id>` its playground, `#/class` the teacher's
+//! class view. Links are plain
 //! `<a href="#/w/…">`, so reloading returns to the same place and the back button works.
 
 use yew::prelude::*;
@@ -17,12 +18,17 @@ pub enum Route {
     Done(String),
     /// The SQL playground of a stored database, by entry id (`#/p/<id>`).
     Playground(String),
+    /// The teacher's class view: hand-ins read in memory (`#/class`).
+    Class,
 }
 
 impl Route {
     /// Reads a `location.hash` (`#/w/abc`).
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
+        if path == "class" {
+            return Route::Class;
+        }
         if let Some(id) = path.strip_prefix("p/").filter(|id| !id.is_empty() && !id.contains('/')) {
             return Route::Playground(js_decode(id));
         }
@@ -49,6 +55,7 @@ impl Route {
             Route::Step(id, step) => format!("#/w/{}/s/{}", js_encode(id), js_encode(step)),
             Route::Done(id) => format!("#/w/{}/done", js_encode(id)),
             Route::Playground(id) => format!("#/p/{}", js_encode(id)),
+            Route::Class => "#/class".to_owned(),
         }
     }
 }
@@ -73,7 +80,8 @@ fn js_encode(text: &str) -> String {
     text.to_owned()
 }
 
-fn current() -> Route {
+/// The route of the address as it is now.
+pub fn current() -> Route {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     Route::parse(&hash)
 }

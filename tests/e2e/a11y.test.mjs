@@ -143,3 +143,17 @@ test('the completion page', async () => {
   await noViolations('the completion page (dark)');
   await page.emulateMedia({ colorScheme: 'light' });
 });
+
+test('the class view, a row opened, light and dark', async () => {
+  await page.goto(`${server.url}#/class`);
+  await page.waitForSelector('article.class-page', WAIT);
+  await noViolations('the empty class view');
+  await page.setInputFiles('#class-files', SAMPLE);
+  await page.waitForSelector('table.class-table', WAIT);
+  await page.locator('table.class-table tbody th button').first().click();
+  await page.waitForSelector('tr.class-answers', WAIT);
+  await noViolations('the class view');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await noViolations('the class view (dark)');
+  await page.emulateMedia({ colorScheme: 'light' });
+});

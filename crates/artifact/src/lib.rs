@@ -35,6 +35,7 @@ mod model;
 
 pub mod archive;
 pub mod artifacts;
+pub mod class;
 pub mod completion;
 pub mod csv;
 pub mod db;

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod artifacts;
+mod class;
 mod error;
 mod library;
 mod player;
@@ -28,6 +29,9 @@ mod textforms;
 pub mod wire;
 
 pub use crate::artifacts::{ArtifactsView, FileItem, ManifestDoc};
+pub use crate::class::{
+    AnswerView, ClassRow, ClassStep, ClassView, Flag, HandIn, HandInRead, HandInStep, Mark, SortKey, Unread,
+};
 pub use crate::error::{ErrorKind, WorkerError};
 pub use crate::library::{
     Added, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView, Pong,

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::artifacts::ArtifactsView;
+use crate::class::{ClassView, HandInRead};
 use crate::library::{
     Added, DuplicateChoice, Entry, ImportSource, Imported, OpenedEntry, Pong, Resolved, Storage, Stored,
 };
@@ -72,6 +73,10 @@ requests! {
     ResetWorkspace => PlayerView,
     ResetProgress => PlayerView,
     RestoreSnapshot => PlayerView,
+    ReadHandIn => HandInRead,
+    ClassSummary => ClassView,
+    ClassCsv => DownloadReady,
+    ClearClass => (),
 }
 
 /// Is the worker alive? Answered at once, even while another request runs.
@@ -316,3 +321,24 @@ pub struct RestoreSnapshot {
     /// The snapshot's id.
     pub snapshot: i64,
 }
+
+/// Read the handed-in `.db` posted beside the request into the class (the worker's memory only:
+/// nothing is stored). A file that is not a hand-in is refused with one line and listed in
+/// [`ClassView::unread`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadHandIn {
+    /// The file's name.
+    pub name: String,
+}
+
+/// The class as read so far: learners × steps, totals and flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSummary {}
+
+/// Make the class table downloadable as CSV (for a grade book).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassCsv {}
+
+/// Forget every hand-in read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearClass {}

@@ -8,6 +8,7 @@ use stepwise_protocol::{Call, ErrorKind, ImportSource, Pong, RequestBody, Respon
 
 use crate::backend::PoolConfig;
 use crate::blobs::{self, Downloads};
+use crate::class::{self, Class};
 use crate::errors;
 use crate::library::{Library, OnProgress};
 use crate::lock::{LockOutcome, acquire_forever};
@@ -32,11 +33,18 @@ pub struct State {
     pub downloads: Downloads,
     /// This worker holds [`STORAGE_LOCK`] (until it ends).
     pub lock_held: bool,
+    /// The teacher's class, in memory.
+    pub class: Class,
 }
 
 impl Default for State {
     fn default() -> Self {
-        State { storage: StorageState::NotReady, downloads: Downloads::default(), lock_held: false }
+        State {
+            storage: StorageState::NotReady,
+            downloads: Downloads::default(),
+            lock_held: false,
+            class: Class::default(),
+        }
     }
 }
 
@@ -60,8 +68,23 @@ pub async fn handle(
     file: Option<Blob>,
     progress: OnProgress<'_>,
 ) -> Response {
-    if let RequestBody::Init(request) = &body {
-        return reply(id, request, init(state).await);
+    match &body {
+        RequestBody::Init(request) => return reply(id, request, init(state).await),
+        // The class lives in memory: it needs no storage.
+        RequestBody::ReadHandIn(r) => {
+            let bytes = blobs::posted(file, &r.name).and_then(|blob| {
+                class::check_size(&r.name, blob.size())?;
+                blobs::read_all(&blob, &r.name)
+            });
+            return reply(id, r, state.class.read(&r.name, bytes));
+        }
+        RequestBody::ClassSummary(r) => return reply(id, r, Ok(state.class.summary())),
+        RequestBody::ClassCsv(r) => return reply(id, r, state.class.csv(&mut state.downloads)),
+        RequestBody::ClearClass(r) => {
+            state.class.clear();
+            return reply(id, r, Ok(()));
+        }
+        _ => {}
     }
     let library = match &mut state.storage {
         StorageState::Ready(library) => library,
@@ -74,7 +97,11 @@ pub async fn handle(
     let downloads = &mut state.downloads;
     match body {
         RequestBody::Ping(r) => reply(id, &r, Ok(pong())),
-        RequestBody::Init(_) => unreachable!("handled above"),
+        RequestBody::Init(_)
+        | RequestBody::ReadHandIn(_)
+        | RequestBody::ClassSummary(_)
+        | RequestBody::ClassCsv(_)
+        | RequestBody::ClearClass(_) => unreachable!("handled above"),
         RequestBody::List(r) => reply(id, &r, library.list()),
         RequestBody::Import(r) => {
             let result = import(library, &r.source, file, progress).await;

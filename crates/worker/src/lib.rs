@@ -25,6 +25,7 @@
 pub mod backend;
 mod blobs;
 pub mod catalog;
+mod class;
 mod dispatch;
 mod duplicates;
 pub mod errors;
