@@ -106,11 +106,16 @@ fn row(index: usize, r: &ClassRow, view: &ClassView, open: bool, on_toggle: &Cal
         Callback::from(move |_: MouseEvent| on_toggle.emit(index))
     };
     let steps = &r.hand_in.steps;
-    let cells = view.steps.iter().zip(&r.marks).map(|(column, mark)| {
-        let own = steps.iter().find(|s| s.slug == column.slug);
-        let (hints, solutions) = own.map_or((0, 0), |s| (s.hints_opened, s.solutions_shown));
-        mark_cell(*mark, hints, solutions, &column.title)
-    });
+    let cells: Vec<Html> = view
+        .steps
+        .iter()
+        .zip(&r.marks)
+        .map(|(column, mark)| {
+            let own = steps.iter().find(|s| s.slug == column.slug);
+            let (hints, solutions) = own.map_or((0, 0), |s| (s.hints_opened, s.solutions_shown));
+            mark_cell(*mark, hints, solutions, &column.title)
+        })
+        .collect();
     let last = r.hand_in.last_activity.as_deref().map(|at| at.replace('T', " ").trim_end_matches('Z').to_owned());
     html! {
         <>
@@ -123,7 +128,7 @@ fn row(index: usize, r: &ClassRow, view: &ClassView, open: bool, on_toggle: &Cal
             <td class="num">{ format!("{} / {}", r.done, steps.len()) }</td>
             <td class="num">{ format!("{} · {}", r.hints_opened, r.solutions_shown) }</td>
             <td class="when">{ last.unwrap_or_default() }</td>
-            { for cells }
+            { cells }
         </tr>
         if open { { answers(&r.hand_in, view.steps.len()) } }
         </>

@@ -284,7 +284,7 @@ fn plain_sqlite_database_opens_as_playground() {
 
 #[test]
 fn a_virtual_table_of_a_module_this_sqlite_lacks_still_lets_the_file_open_as_a_playground() {
-    // The browser's SQLite has no FTS5 or R*Tree (.cargo/config.toml), and no SQLite has another
+    // The browser's SQLite has no R*Tree (.cargo/config.toml), and no SQLite has another
     // program's modules: such a table is listed without a count, and the rest can be explored.
     let dir = tempdir();
     let path = dir.path().join("search.db");

@@ -151,3 +151,28 @@ async fn a_project_rebuild_swaps_the_stored_file() {
     let csv = lib.table_csv(&second.id, "t").expect("csv");
     assert_eq!(String::from_utf8(csv).unwrap().replace("\r\n", "\n"), "a\nx\n\"\"\n");
 }
+
+#[wasm_bindgen_test]
+async fn an_fts5_table_is_searched_and_round_trips_through_the_project_form() {
+    let mut lib = library("fts5").await;
+    let project = zip_of(&[
+        (
+            "project.yaml",
+            "version: 1\nproject:\n  name: search\ntables:\n  - name: notes\n    columns:\n      - name: body\n        type: ''\n    rowid: true\n    sql: CREATE VIRTUAL TABLE notes USING fts5(body, tokenize = 'porter')\n",
+        ),
+        ("data/notes.csv", "rowid,body\n7,tables joined by keys\n12,an index speeds searches\n"),
+    ]);
+    let first = entry(lib.import_zip("search.zip", &project, &mut |_, _, _| {}).await);
+    let hits = lib.query(&first.id, "SELECT rowid FROM notes WHERE notes MATCH 'join'", false).expect("FTS5 answers");
+    assert_eq!(hits.rows, vec![vec![Some("7".to_owned())]]);
+    lib.query(&first.id, "INSERT INTO notes (rowid, body) VALUES (20, 'searching again')", false).expect("writable");
+    let (zip, _) = lib.export_text(&first.id, TextForm::Project, &mut |_, _, _| {}).expect("exported");
+    let tree = FileTree::from_zip("p.zip", &zip.to_vec(), &Default::default()).expect("zip reads");
+    let csv =
+        tree.iter().find(|(p, _)| p.ends_with("data/notes.csv")).map(|(_, b)| String::from_utf8(b.to_vec()).unwrap());
+    assert_eq!(
+        csv.as_deref(),
+        Some("rowid,body\n7,tables joined by keys\n12,an index speeds searches\n20,searching again\n")
+    );
+    assert!(!tree.iter().any(|(p, _)| p.contains("notes_data")), "no shadow table");
+}

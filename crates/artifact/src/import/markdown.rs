@@ -8,7 +8,6 @@ use regex_lite::Regex;
 
 use crate::archive::FileTree;
 use crate::error::Shown;
-use crate::import::Report;
 use crate::model::Asset;
 use crate::text::media_type_of;
 
@@ -132,7 +131,7 @@ pub(crate) struct Images<'a> {
     /// The workshop's assets so far (by path).
     pub assets: &'a mut Vec<Asset>,
     /// What could not be carried.
-    pub report: &'a mut Report,
+    pub report: &'a mut Vec<String>,
 }
 
 impl Images<'_> {

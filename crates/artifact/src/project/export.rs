@@ -12,6 +12,7 @@ use crate::archive::{FileTree, ZipStream};
 use crate::csv::{self, Affinity, Encoding, TypeCounts};
 use crate::error::{Error, Result, Shown, SqlContext as _};
 use crate::project::file::*;
+use crate::project::fts5;
 use crate::project::names::*;
 use crate::project::rebuild::load_csv;
 
@@ -73,23 +74,44 @@ pub(crate) fn export_into(
     add(".gitignore", &mut |w| w.write_all(b"*.db\n").map_err(|e| write_error(".gitignore", &e)))?;
     let mut used_files: HashSet<String> = HashSet::new();
     // The tables in schema order (project.yaml lists them so), each with its data file.
-    let mut tables: Vec<(TableDef, Vec<ColumnInfo>, String)> = Vec::new();
+    let mut tables: Vec<(TableDef, Vec<ColumnInfo>, Option<String>)> = Vec::new();
+    // An FTS5 table's shadow tables are SQLite's: it makes them again with the table.
+    let shadows = fts5::shadow_tables(conn)?;
     for (table, sql) in &schema_objects(conn, "table")? {
-        if table.to_ascii_lowercase().starts_with("sqlite_") {
+        if table.to_ascii_lowercase().starts_with("sqlite_") || shadows.contains(table) {
             continue;
         }
+        let mut has_rows = true;
+        let mut rowid = false;
         if leading_words(sql, 2).get(1).map(String::as_str) == Some("VIRTUAL") {
             let module = virtual_module(sql).unwrap_or_else(|| "?".to_owned());
-            return Err(Error::invalid(
-                name,
-                format!(
-                    "table {} is a virtual table of the module {}, which the project form cannot hold",
-                    Shown(table),
-                    Shown(&module)
-                ),
-            ));
+            match (module.as_str(), fts5::content(sql)) {
+                ("fts5", fts5::Content::Own) => rowid = true,
+                ("fts5", fts5::Content::External(_)) => has_rows = false,
+                ("fts5", fts5::Content::None) => {
+                    return Err(Error::invalid(
+                        name,
+                        format!(
+                            "table {} is a contentless FTS5 table (content=''): it keeps no text, so its rows \
+                             cannot be written out",
+                            Shown(table)
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        name,
+                        format!(
+                            "table {} is a virtual table of the module {}, which the project form cannot hold",
+                            Shown(table),
+                            Shown(&module)
+                        ),
+                    ));
+                }
+            }
         }
         let (mut def, all_columns) = describe_table(conn, table, sql)?;
+        def.rowid = rowid;
         project.relationships.extend(relationships(conn, table)?);
         let stem = if is_safe_file_name(table) && used_files.insert(table.to_lowercase()) {
             table.clone()
@@ -104,14 +126,15 @@ pub(crate) fn export_into(
             def.file = Some(format!("{stem}.csv"));
             stem
         };
-        tables.push((def, all_columns, format!("data/{stem}.csv")));
+        tables.push((def, all_columns, has_rows.then(|| format!("data/{stem}.csv"))));
     }
     // The data files in path order, as a zip of the tree holds them.
-    let mut order: Vec<usize> = (0..tables.len()).collect();
+    let mut order: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].2.is_some()).collect();
     order.sort_by(|&a, &b| tables[a].2.cmp(&tables[b].2));
     for i in order {
         let (def, columns, path) = &mut tables[i];
-        add(path.as_str(), &mut |w| export_rows(conn, def, columns, &mut *w, path))?;
+        let path = path.as_deref().unwrap_or_default();
+        add(path, &mut |w| export_rows(conn, def, columns, &mut *w, path))?;
     }
     project.tables = tables.into_iter().map(|(def, _, _)| def).collect();
     for (index, sql) in schema_objects(conn, "index")? {
@@ -227,6 +250,7 @@ pub(crate) fn describe_table(conn: &Connection, table: &str, sql: &str) -> Resul
         primary_key: if composite { keyed.iter().map(|c| c.name.clone()).collect() } else { Vec::new() },
         sql: Some(sql.to_owned()),
         sequence: sequence_of(conn, table)?,
+        rowid: false,
     };
     Ok((def, columns))
 }
@@ -469,9 +493,16 @@ pub(crate) fn export_rows(
             .to_owned()
     };
     let mut out = String::with_capacity(CSV_PIECE + 4096);
-    csv::write_record(&mut out, columns.iter().map(|c| Some(c.name.as_str())));
-    let list = columns.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>().join(", ");
+    let rowid = def.rowid && !def.without_rowid;
+    let header = rowid.then_some(ROWID).into_iter().chain(columns.iter().map(|c| c.name.as_str()));
+    csv::write_record(&mut out, header.map(Some));
+    let mut list = columns.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>();
+    if rowid {
+        list.insert(0, order.clone());
+    }
+    let list = list.join(", ");
     let mut stmt = conn.prepare(&format!("SELECT {list} FROM {q} ORDER BY {order}")).ctx(&context)?;
+    let skip = usize::from(rowid);
     let mut rows = stmt.query([]).ctx(&context)?;
     let encodings: Vec<Encoding> = def.columns.iter().map(|c| c.encoding).collect();
     let mut row_number: u64 = 0;
@@ -480,11 +511,15 @@ pub(crate) fn export_rows(
     // spends its time here and in deflate).
     while let Some(row) = rows.next().ctx(&context)? {
         row_number += 1;
+        if rowid {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{}", row.get::<_, i64>(0).ctx(&context)?);
+        }
         for (i, encoding) in encodings.iter().enumerate() {
-            if i > 0 {
+            if i + skip > 0 {
                 out.push(',');
             }
-            let value = row.get_ref(i).ctx(&context)?;
+            let value = row.get_ref(i + skip).ctx(&context)?;
             let utf8 = |t| utf8_cell(t, &table, row_number, &columns[i].name);
             match (encoding, value) {
                 (_, ValueRef::Null) => {}

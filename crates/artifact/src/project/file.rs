@@ -50,6 +50,9 @@ pub struct ProjectMeta {
     pub description: Option<String>,
 }
 
+/// The header of the rowid column in the data file of a table with `rowid: true`.
+pub(crate) const ROWID: &str = "rowid";
+
 /// One table of `project.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,6 +82,10 @@ pub struct TableDef {
     /// `sqlite_sequence`), kept so that a rebuilt table never reuses the id of a deleted row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
+    /// The data file's first column is `rowid`, each row's rowid (an FTS5 table's rowids name
+    /// its documents, so they are kept).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rowid: bool,
 }
 
 /// One column of a table in `project.yaml`.

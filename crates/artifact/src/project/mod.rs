@@ -4,6 +4,7 @@
 
 mod export;
 mod file;
+mod fts5;
 mod names;
 mod rebuild;
 #[cfg(all(test, not(target_arch = "wasm32")))]

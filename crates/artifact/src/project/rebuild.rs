@@ -9,6 +9,7 @@ use crate::archive::FileTree;
 use crate::csv::{self, Encoding, Field};
 use crate::error::{Error, Result, Shown, SqlContext as _, shown_list};
 use crate::project::file::*;
+use crate::project::fts5;
 use crate::project::names::*;
 
 /// What [`rebuild`] would create from `tree`: the tables and their row counts.
@@ -142,6 +143,12 @@ pub fn rebuild(tree: &FileTree, conn: &mut Connection) -> Result<Summary> {
     for table in &project.tables {
         if let Some(sequence) = table.sequence {
             set_sequence(&tx, table, sequence)?;
+        }
+        // An external-content FTS5 table indexes its content table, loaded above.
+        if let Some(sql) = table.sql.as_deref().filter(|sql| fts5::is_fts5(sql))
+            && matches!(fts5::content(sql), fts5::Content::External(_))
+        {
+            fts5::reindex(&tx, &table.name)?;
         }
     }
     for index in &project.indexes {
@@ -332,7 +339,9 @@ pub(crate) fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str
             || (kind == "index"
                 && words.get(1).map(String::as_str) == Some("UNIQUE")
                 && words.get(2) == Some(&keyword)));
-    if !shape_ok {
+    // An FTS5 table is the one virtual table the project form holds.
+    let fts5_table = kind == "table" && words.get(1).map(String::as_str) == Some("VIRTUAL") && fts5::is_fts5(sql);
+    if !shape_ok && !fts5_table {
         if words.get(1).map(String::as_str) == Some("VIRTUAL") {
             let module = virtual_module(sql).unwrap_or_else(|| "?".to_owned());
             return refuse(format!(
@@ -342,12 +351,13 @@ pub(crate) fn create_object(conn: &Connection, kind: &str, name: &str, sql: &str
         }
         return refuse(format!("sql must be a single CREATE {keyword} statement, found {}", Shown(&words.join(" "))));
     }
-    // SQLite's own objects (`sqlite_sequence`, made with the first AUTOINCREMENT table) do not
-    // count.
+    // SQLite's own objects (`sqlite_sequence`, made with the first AUTOINCREMENT table, and the
+    // shadow tables of an FTS5 table) do not count.
     let count = |conn: &Connection| -> Result<(i64, i64)> {
         conn.query_row(
             "SELECT count(*), count(CASE WHEN name = ?2 THEN 1 END) FROM sqlite_schema \
-             WHERE type = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+             WHERE type = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN \
+             (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')",
             [kind, name],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -394,6 +404,10 @@ pub(crate) fn load_csv(
     // Map the header onto the table's columns.
     let mut order: Vec<usize> = Vec::with_capacity(fields.len());
     for f in &fields {
+        if table.rowid && f.text == ROWID && !order.contains(&ROWID_AT) {
+            order.push(ROWID_AT);
+            continue;
+        }
         match table.columns.iter().position(|c| c.name == f.text) {
             Some(i) if order.contains(&i) => {
                 return Err(csv_err(1, format!("column {:?} appears twice in the header", f.text)));
@@ -419,9 +433,17 @@ pub(crate) fn load_csv(
             format!("column {:?} of table {:?} is missing from the header", missing.1.name, table.name),
         ));
     }
+    if table.rowid && !order.contains(&ROWID_AT) {
+        return Err(csv_err(
+            1,
+            format!("the header needs a {ROWID} column: table {} keeps its rowids", Shown(&table.name)),
+        ));
+    }
     let width = order.len();
-    let encodings: Vec<Encoding> = order.iter().map(|&i| table.columns[i].encoding).collect();
-    let names: Vec<&str> = order.iter().map(|&i| table.columns[i].name.as_str()).collect();
+    let encodings: Vec<Encoding> =
+        order.iter().map(|&i| if i == ROWID_AT { Encoding::Text } else { table.columns[i].encoding }).collect();
+    let names: Vec<&str> =
+        order.iter().map(|&i| if i == ROWID_AT { ROWID } else { table.columns[i].name.as_str() }).collect();
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({})",
         quote_ident(&table.name),
@@ -438,6 +460,10 @@ pub(crate) fn load_csv(
         }
         for (i, (field, encoding)) in fields.iter().zip(&encodings).enumerate() {
             let bound = match encoding {
+                _ if order[i] == ROWID_AT => match field.as_opt().map(str::parse::<i64>) {
+                    Some(Ok(id)) => stmt.raw_bind_parameter(i + 1, id),
+                    _ => return Err(csv_err(line, format!("the {ROWID} must be a whole number"))),
+                },
                 Encoding::Text => stmt.raw_bind_parameter(i + 1, field.as_opt()),
                 _ => stmt.raw_bind_parameter(i + 1, csv::decode_cell(field, *encoding, path, line, names[i])?),
             };
@@ -451,6 +477,9 @@ pub(crate) fn load_csv(
     }
     Ok(rows)
 }
+
+/// Where the rowid column stands in a header's mapping onto a table's columns.
+const ROWID_AT: usize = usize::MAX;
 
 /// SQLite's own message for an error, without rusqlite's decoration.
 pub(crate) fn sqlite_message(e: &rusqlite::Error) -> String {

@@ -187,3 +187,71 @@ fn any_table_or_view_downloads_as_csv() {
     let e = relation_csv(&conn, "nope").unwrap_err().to_string();
     assert!(e.contains("is neither a table nor a view"), "{e}");
 }
+
+/// Rows of `sql` as text, for comparing two databases.
+fn rows(conn: &Connection, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect::<Result<Vec<_>, _>>()
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn fts5_tables_come_back_with_their_rowids_and_answer_the_same_searches() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT);
+         INSERT INTO docs VALUES (1, 'Joins', 'an inner join keeps matching rows'),
+                                 (4, 'Views', 'a view is a stored query'), (9, 'Nulls', NULL);
+         CREATE VIRTUAL TABLE notes USING fts5(title, body, tokenize = 'porter unicode61');
+         INSERT INTO notes (rowid, title, body) VALUES (10, 'Joining', 'tables joined by keys'),
+                                                       (25, 'Indexes', 'an index speeds searches'), (26, 'Empty', NULL);
+         INSERT INTO notes (rowid, title, body) VALUES (30, 'gone', 'deleted later');
+         DELETE FROM notes WHERE rowid = 30;
+         CREATE VIRTUAL TABLE \"doc search\" USING fts5(title, body, content = 'docs', content_rowid = 'id');
+         INSERT INTO \"doc search\" (\"doc search\") VALUES ('rebuild');",
+    )
+    .unwrap();
+    let tree = export(&conn, "search").unwrap();
+    let yaml = String::from_utf8(tree.get("project.yaml").unwrap().to_vec()).unwrap();
+    assert!(!yaml.contains("notes_data") && !yaml.contains("notes_content"), "no shadow table:\n{yaml}");
+    assert!(yaml.contains("rowid: true"), "{yaml}");
+    let csv = String::from_utf8(tree.get("data/notes.csv").unwrap().to_vec()).unwrap();
+    assert!(csv.starts_with("rowid,title,body\n10,Joining,"), "{csv}");
+    assert!(tree.get("data/doc search.csv").is_none(), "an external-content table has no rows of its own");
+
+    let back = rebuilt(&tree).unwrap();
+    assert_eq!(schema(&back), schema(&conn), "the same schema, shadow tables made again by SQLite");
+    for sql in [
+        "SELECT rowid, title, body FROM notes ORDER BY rowid",
+        "SELECT rowid, title FROM notes WHERE notes MATCH 'join' ORDER BY rank",
+        "SELECT rowid, highlight(\"doc search\", 1, '[', ']') FROM \"doc search\" WHERE \"doc search\" MATCH 'stored OR inner' ORDER BY rowid",
+    ] {
+        assert_eq!(rows(&back, sql), rows(&conn, sql), "{sql}");
+    }
+    assert_eq!(rows(&back, "SELECT rowid FROM notes WHERE notes MATCH 'join'"), [["Integer(10)".to_owned()]]);
+    assert_eq!(export(&back, "search").unwrap(), tree, "exported again, the same project");
+    // The rebuilt table takes new rows as FTS5 does.
+    back.execute("INSERT INTO notes (title, body) VALUES ('More', 'joins again')", []).unwrap();
+
+    // A data file whose rowid is not a whole number is refused with its line.
+    let mut wrong = tree.clone();
+    wrong.insert("data/notes.csv", csv.replacen("\n10,", "\nten,", 1)).unwrap();
+    let e = rebuilt(&wrong).unwrap_err().to_string();
+    assert!(e.contains("data/notes.csv") && e.contains("rowid must be a whole number"), "{e}");
+}
+
+#[test]
+fn a_contentless_fts5_table_is_refused_for_the_text_it_does_not_keep() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE tokens USING fts5(word, content = ''); INSERT INTO tokens (rowid, word) VALUES (1, 'x');",
+    )
+    .unwrap();
+    let e = export(&conn, "cl").unwrap_err().to_string();
+    assert!(e.contains("table \"tokens\" is a contentless FTS5 table"), "{e}");
+}
