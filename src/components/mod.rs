@@ -26,6 +26,7 @@ mod step_content;
 mod step_toc;
 mod storage_banner;
 mod storage_usage;
+pub(crate) mod table_structure;
 mod text_form_actions;
 mod top_bar;
 mod update_banner;

@@ -1,6 +1,6 @@
 //! The SQL playground of a stored database at `#/p/<id>`: its tables and views with
-//! row counts, a paged table browser sortable by column, a SQL box with the session's history,
-//! one table as CSV. Writing a workshop's definition tables needs write mode, on purpose.
+//! row counts, a paged table browser sortable by column with the table's structure (schema panel),
+//! a SQL box with the session's history, one table as CSV. Writing a workshop's definition tables needs write mode, on purpose.
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -9,6 +9,7 @@ use crate::hooks::{Commands, Route, use_library};
 use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables, TablesView, WorkspaceTable};
 
 use crate::components::sql_editor::{Load, SqlEditor};
+use crate::components::table_structure::TableStructurePanel;
 
 use super::library_page::set_title;
 
@@ -362,6 +363,9 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                             <h2 id="pg-browse-title">
                                 { browse.as_ref().map_or_else(|| "Rows".to_owned(), |b| format!("Rows of {}", b.table)) }
                             </h2>
+                            if let Some(b) = &*browse {
+                                <TableStructurePanel entry={id.clone()} table={b.table.clone()} />
+                            }
                             { browser }
                         </section>
                     </div>

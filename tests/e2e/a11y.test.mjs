@@ -130,9 +130,11 @@ test('the playground', async () => {
   await page.goto(page.url().replace(/#\/w\/([^/]+).*$/, '#/p/$1'));
   await page.waitForSelector('.playground .pg-side button, .playground .pg-side a', WAIT);
   await page.locator('.playground .pg-side button, .playground .pg-side a').first().click();
-  await page.waitForSelector('.playground table', WAIT);
+  await page.waitForSelector('.playground table.result', WAIT);
   await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
-  await noViolations('the playground');
+  await page.locator('details.pg-structure > summary').click();
+  await page.waitForSelector('details.pg-structure[open] table.structure-columns', WAIT);
+  await noViolations('the playground, with the schema panel open');
 });
 
 test('the completion page', async () => {

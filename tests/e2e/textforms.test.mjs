@@ -268,6 +268,16 @@ test('a table downloads as project CSV; a project exports and rebuilds after a c
   const exported = readFileSync(csv.path, 'utf8');
   assert.match(exported, /^id,name,note\r?\n/);
   assert.match(exported, /a ""quoted"", text/);
+  // The schema panel of a table with a foreign key, and its CREATE statement.
+  await page.click('.pg-tables li[data-table="orders"] button.linkish');
+  const panel = page.locator('details.pg-structure[data-table="orders"]');
+  await panel.waitFor(WAIT);
+  assert.match(await panel.locator('summary').textContent(), /Structure of orders \(table\): 2 columns, 1 foreign key/);
+  await panel.locator('summary').click();
+  assert.match(await panel.textContent(), /customer → customers\(id\)/);
+  assert.match(await panel.locator('.structure-sql').last().textContent(), /CREATE TABLE orders/);
+  await page.click('.pg-tables li[data-table="names"] button.linkish');
+  await page.waitForSelector('details.pg-structure[data-table="names"] >> text=Structure of names (view): 1 column', WAIT);
   await query("INSERT INTO customers(name) VALUES ('Temporary')");
   await page.goBack();
   await page.waitForSelector('article.opened', WAIT);

@@ -25,6 +25,7 @@ mod library;
 mod player;
 mod playground;
 mod requests;
+mod structure;
 mod textforms;
 pub mod wire;
 
@@ -43,5 +44,6 @@ pub use crate::player::{
 };
 pub use crate::playground::{QueryDone, Rows, TablePage, TablesView};
 pub use crate::requests::*;
+pub use crate::structure::{ColumnView, ForeignKeyView, IndexView, StructureView, TriggerView};
 pub use crate::textforms::{DownloadReady, TextForm, ZipContents};
 pub use crate::wire::{ByteProgress, FromWorker, Request, Response};

@@ -13,6 +13,7 @@ use crate::library::{
 };
 use crate::player::{CompletionView, PlayerView, SqlOutcome};
 use crate::playground::{QueryDone, TablePage, TablesView};
+use crate::structure::StructureView;
 use crate::textforms::{DownloadReady, TextForm, ZipContents};
 
 /// A request, and the type of its answer.
@@ -60,6 +61,7 @@ requests! {
     RebuildProject => Imported,
     Tables => TablesView,
     BrowseTable => TablePage,
+    TableStructure => StructureView,
     Query => QueryDone,
     TableCsv => DownloadReady,
     Play => PlayerView,
@@ -342,3 +344,13 @@ pub struct ClassCsv {}
 /// Forget every hand-in read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClearClass {}
+
+/// What a table or view of a stored database is made of: columns, keys, indexes, triggers and
+/// its `CREATE` statement (the playground's schema panel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableStructure {
+    /// The entry's id.
+    pub entry: String,
+    /// The table's or view's name.
+    pub table: String,
+}

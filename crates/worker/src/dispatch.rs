@@ -152,6 +152,7 @@ pub async fn handle(
             reply(id, &r, result)
         }
         RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
+        RequestBody::TableStructure(r) => reply(id, &r, library.structure(&r.entry, &r.table)),
         RequestBody::BrowseTable(r) => {
             let result = library.browse(&r.entry, &r.table, r.offset, r.limit, r.order_by.as_deref(), r.descending);
             reply(id, &r, result)

@@ -14,7 +14,7 @@ use stepwise_artifact::{
     ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Shown, Value, clipped, harden,
 };
 
-use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, TablePage, TablesView, WorkerError};
+use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, StructureView, TablePage, TablesView, WorkerError};
 
 use crate::catalog::file_of;
 use crate::errors::{About, Doing, Fault};
@@ -96,6 +96,17 @@ impl Library {
         } else {
             let _ = conn.close();
         }
+    }
+
+    /// What a table or view is made of (the schema panel).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`]; no such table or view; SQLite's error.
+    pub fn structure(&self, id: &str, table: &str) -> Result<StructureView, WorkerError> {
+        let (conn, file_name, _) = self.playground_conn(id)?;
+        let result = stepwise_artifact::db::structure::structure(&conn, table).about(&file_name);
+        self.keep_playground(id, conn);
+        Ok(result?)
     }
 
     /// Tables and views with row counts, and which are protected.

@@ -9,6 +9,7 @@ pub mod open;
 pub mod schema;
 pub mod sniff;
 pub mod store;
+pub mod structure;
 pub mod verify;
 
 pub use self::open::{Opened, OpenedWorkshop, Playground, load_checked, open_checked};
