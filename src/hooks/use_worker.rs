@@ -54,6 +54,8 @@ struct Inner {
     /// Whether `Init` was answered with `Ready`: until then requests wait in `queue`.
     open: Cell<bool>,
     queue: RefCell<Vec<JsValue>>,
+    /// Stops the running worker and starts a new one (set by [`use_worker`]).
+    restart: RefCell<Option<Rc<dyn Fn()>>>,
 }
 
 /// Sends requests to the worker; cheap to clone, equal when it is the same worker.
@@ -146,6 +148,19 @@ impl WorkerHandle {
         }
     }
 
+    /// Stops the worker at once, whatever it is doing (a statement that runs too long), and starts
+    /// a new one on the same storage: every waiting request is answered with an error, then the
+    /// new worker opens the storage and requests go on. What the worker kept in memory (the
+    /// class view's hand-ins, the last download's URL) is gone; what is stored is not: SQLite's
+    /// journal undoes a write the stop cut short.
+    pub fn restart(&self) {
+        let restart = self.inner.restart.borrow().clone();
+        if let Some(restart) = restart {
+            self.inner.open.set(false);
+            restart();
+        }
+    }
+
     /// Answers every waiting request with `reason` (the worker is gone).
     fn fail_all(&self, reason: &str) {
         self.inner.queue.borrow_mut().clear();
@@ -212,20 +227,31 @@ pub fn use_worker() -> (WorkerStatus, WorkerHandle) {
         let set = status.setter();
         let handle = (*handle).clone();
         use_effect_with((), move |_| {
-            let running = match start(handle, set.clone()) {
-                Ok(running) => Some(running),
-                Err(reason) => {
-                    set.set(WorkerStatus::Failed(reason));
-                    None
+            let running: Rc<RefCell<Option<Running>>> = Rc::new(RefCell::new(None));
+            let launch = {
+                let (running, handle, set) = (running.clone(), handle.clone(), set.clone());
+                move || {
+                    // The old worker first: dropping it terminates it and fails what it owed.
+                    let after_stop = running.borrow_mut().take().is_some();
+                    set.set(WorkerStatus::Starting);
+                    match start(handle.clone(), set.clone(), after_stop) {
+                        Ok(started) => *running.borrow_mut() = Some(started),
+                        Err(reason) => set.set(WorkerStatus::Failed(reason)),
+                    }
                 }
             };
-            move || drop(running)
+            launch();
+            *handle.inner.restart.borrow_mut() = Some(Rc::new(launch));
+            move || {
+                handle.inner.restart.borrow_mut().take();
+                drop(running.borrow_mut().take());
+            }
         });
     }
     ((*status).clone(), (*handle).clone())
 }
 
-fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Running, String> {
+fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bool) -> Result<Running, String> {
     let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
     *handle.inner.worker.borrow_mut() = Some(worker.clone());
 
@@ -237,7 +263,7 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Runn
             match serde_json::from_str::<FromWorker>(&text) {
                 Ok(FromWorker::Started) => {
                     let (handle, set) = (handle.clone(), set.clone());
-                    yew::platform::spawn_local(open_storage(handle, set));
+                    yew::platform::spawn_local(open_storage(handle, set, after_stop));
                 }
                 Ok(FromWorker::FailedToStart { reason }) => {
                     handle.fail_all("The database worker could not load.");
@@ -264,8 +290,8 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) -> Result<Runn
 }
 
 /// Sends `Init`, then (once the storage is open) posts the queued requests and pings.
-async fn open_storage(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>) {
-    match handle.call(Init {}).await {
+async fn open_storage(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bool) {
+    match handle.call(Init { after_stop }).await {
         Ok(storage) => {
             handle.open();
             set.set(WorkerStatus::Ready { storage: storage.clone(), version: None });

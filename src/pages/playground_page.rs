@@ -6,7 +6,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::hooks::{Commands, Route, use_library};
-use stepwise_protocol::{BrowseTable, EntryKind, Query, QueryDone, Rows, TableCsv, Tables, TablesView, WorkspaceTable};
+use stepwise_protocol::{
+    BrowseTable, EntryKind, ErrorKind, QUERY_SECONDS, Query, QueryDone, Rows, TableCsv, Tables, TablesView,
+    WorkerError, WorkspaceTable,
+};
 
 use crate::components::sql_editor::{Load, SqlEditor};
 use crate::components::table_structure::TableStructurePanel;
@@ -96,6 +99,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let history = use_state(Vec::<String>::new);
     let changed_digest = use_state(|| false);
     let reload = use_state(|| 0u32);
+    // Stop was pressed for the statement that runs: its answer says so.
+    let stop_asked = use_mut_ref(|| false);
     let ready = matches!(library.phase, crate::state::library::Phase::Ready(_));
 
     {
@@ -135,6 +140,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
         let (write, running, outcome, history, commands, id) =
             (write.clone(), running.clone(), outcome.clone(), history.clone(), commands.clone(), id.clone());
         let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
+        let stop_asked = stop_asked.clone();
         Callback::from(move |sql: String| {
             let text = sql.trim().to_owned();
             if text.is_empty() || *running {
@@ -147,8 +153,17 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             let (running, outcome, commands, id, write) =
                 (running.clone(), outcome.clone(), commands.clone(), id.clone(), *write);
             let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
+            let stop_asked = stop_asked.clone();
+            *stop_asked.borrow_mut() = false;
             spawn_local(async move {
                 let answer = commands.worker().call(Query { entry: id, sql: text, write }).await;
+                let answer = match answer {
+                    Err(_) if std::mem::take(&mut *stop_asked.borrow_mut()) => Err(WorkerError::new(
+                        ErrorKind::Internal,
+                        "Stopped. The database worker was restarted; what is stored is as it was before the statement.",
+                    )),
+                    other => other,
+                };
                 running.set(false);
                 runs.set(*runs + 1);
                 outcome.set(Some(match answer {
@@ -165,6 +180,13 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                     Err(error) => QueryState::Error(error.message),
                 }));
             });
+        })
+    };
+    let on_stop = {
+        let (commands, stop_asked) = (commands.clone(), stop_asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            *stop_asked.borrow_mut() = true;
+            commands.worker().restart();
         })
     };
     let on_write = {
@@ -331,10 +353,16 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                         <section aria-labelledby="pg-query-title">
                             <h2 id="pg-query-title">{ "SQL" }</h2>
                             <div class="pg-query" data-runs={runs.to_string()}>
-                                <p class="meta">{ "One statement; Ctrl+Enter (⌘+Enter) runs the selection or everything; Ctrl+↑ / Ctrl+↓ go through what you ran." }</p>
+                                <p class="meta">{ format!("One statement; Ctrl+Enter (⌘+Enter) runs the selection or everything; Ctrl+↑ / Ctrl+↓ go through what you ran. A statement stops by itself after {QUERY_SECONDS} s.") }</p>
                                 <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("p/{id}")}
                                            placeholder="SELECT * FROM …" schema={schema} load={(*load).clone()}
                                            busy={*running} on_run={run} />
+                                if *running {
+                                    <p class="pg-running" role="status">
+                                        <span class="meta">{ format!("Running… it stops by itself after {QUERY_SECONDS} s.") }</span>
+                                        <button class="small" onclick={on_stop}>{ "Stop" }</button>
+                                    </p>
+                                }
                                 if is_workshop {
                                     <label class="write-mode">
                                         <input type="checkbox" checked={*write} onchange={on_write} />

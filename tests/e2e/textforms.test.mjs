@@ -232,6 +232,22 @@ test('a query runs with Ctrl+Enter, errors come as SQLite says them, history reu
   await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent === 'SELECT count(*) AS rows FROM n WHERE x <= 10', null, WAIT);
 });
 
+test('a runaway query can be stopped while it runs, and the next query runs', async () => {
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  const before = await page.getAttribute('.pg-query', 'data-runs');
+  await typeSql(page, 'SELECT count(*) FROM n a, n b', '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  await stop.waitFor(WAIT);
+  assert.match(await page.textContent('.pg-running'), /stops by itself after 30 s/);
+  await stop.click();
+  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
+  assert.match(await page.textContent('.query-error'), /^Stopped\. The database worker was restarted/);
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await query('SELECT count(*) AS rows FROM n WHERE x <= 10');
+  assert.match(await page.textContent('.query-result'), /10/);
+});
+
 test('the playground of a workshop refuses writing its definition until write mode is on', async () => {
   await home();
   await openCard('Your first deployment');

@@ -42,7 +42,7 @@ pub use crate::player::{
     CheckState, CheckView, ChoiceView, CompletionView, HelpView, PlayerView, SetupNote, SnapshotSummary, SqlOutcome,
     SqlTable, StepReport, StepState, TocStep, WorkspaceTable,
 };
-pub use crate::playground::{QueryDone, Rows, TablePage, TablesView};
+pub use crate::playground::{QUERY_SECONDS, QueryDone, Rows, TablePage, TablesView};
 pub use crate::requests::*;
 pub use crate::structure::{ColumnView, ForeignKeyView, IndexView, StructureView, TriggerView};
 pub use crate::textforms::{DownloadReady, TextForm, ZipContents};

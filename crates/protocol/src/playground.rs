@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Seconds a playground statement may run before the worker stops it (the page says so beside
+/// its Run button).
+pub const QUERY_SECONDS: u32 = 30;
+
 /// Rows for a table in the page: cells as text, `None` for NULL; a blob as `<blob N bytes>`.
 pub type Rows = Vec<Vec<Option<String>>>;
 

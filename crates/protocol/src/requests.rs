@@ -88,7 +88,12 @@ pub struct Ping {}
 /// Open the storage (OPFS, or memory when OPFS cannot be used). Sent once after
 /// [`crate::FromWorker::Started`]; every other request waits for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Init {}
+pub struct Init {
+    /// This tab stopped its previous worker (Stop): wait for it to let go of the storage
+    /// instead of taking its lock for another tab's.
+    #[serde(default)]
+    pub after_stop: bool,
+}
 
 /// Every stored database, most recently opened (or added) first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

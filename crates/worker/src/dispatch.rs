@@ -69,7 +69,7 @@ pub async fn handle(
     progress: OnProgress<'_>,
 ) -> Response {
     match &body {
-        RequestBody::Init(request) => return reply(id, request, init(state).await),
+        RequestBody::Init(request) => return reply(id, request, init(state, request.after_stop).await),
         // The class lives in memory: it needs no storage.
         RequestBody::ReadHandIn(r) => {
             let bytes = blobs::posted(file, &r.name).and_then(|blob| {
@@ -215,13 +215,13 @@ async fn import(
 }
 
 /// Takes the storage lock, then opens the library (OPFS, or memory with a reason).
-async fn init(state: &mut State) -> Result<Storage, WorkerError> {
+async fn init(state: &mut State, after_stop: bool) -> Result<Storage, WorkerError> {
     if let StorageState::Ready(library) = &state.storage {
         return Ok(library.storage().clone());
     }
     // Refused before: the other tab may have closed since, so ask again.
     if !state.lock_held {
-        match acquire_forever(STORAGE_LOCK).await {
+        match acquire_forever(STORAGE_LOCK, after_stop).await {
             LockOutcome::Held => state.lock_held = true,
             LockOutcome::Unsupported => {}
             LockOutcome::Taken => {

@@ -18,8 +18,9 @@ pub enum LockOutcome {
     Unsupported,
 }
 
-/// Asks for the exclusive lock `name` without waiting, and keeps it forever when granted.
-pub async fn acquire_forever(name: &str) -> LockOutcome {
+/// Asks for the exclusive lock `name` and keeps it forever when granted: at once or not at all,
+/// or (`wait`) as soon as its holder lets go (this tab's previous worker, being stopped).
+pub async fn acquire_forever(name: &str, wait: bool) -> LockOutcome {
     let global = js_sys::global();
     let locks = Reflect::get(&global, &"navigator".into())
         .and_then(|nav| Reflect::get(&nav, &"locks".into()))
@@ -46,7 +47,9 @@ pub async fn acquire_forever(name: &str) -> LockOutcome {
         }
     });
     let options = Object::new();
-    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    if !wait {
+        let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    }
     if request.call3(&locks, &name.into(), &options, &callback).is_err() {
         return LockOutcome::Unsupported;
     }

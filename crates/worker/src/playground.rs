@@ -14,7 +14,10 @@ use stepwise_artifact::{
     ARTIFACT_TABLES, DEFINITION_TABLES, Error as FormatError, META_TABLES, Shown, Value, clipped, harden,
 };
 
-use stepwise_protocol::{EntryKind, ErrorKind, QueryDone, Rows, StructureView, TablePage, TablesView, WorkerError};
+use stepwise_artifact::rules::QueryStop;
+use stepwise_protocol::{
+    EntryKind, ErrorKind, QUERY_SECONDS, QueryDone, Rows, StructureView, TablePage, TablesView, WorkerError,
+};
 
 use crate::catalog::file_of;
 use crate::errors::{About, Doing, Fault};
@@ -229,7 +232,19 @@ impl Library {
             }));
         }
         let before = conn.total_changes();
-        let result = stepwise_artifact::rules::run_query(&mut conn, sql, QUERY_ROWS);
+        // A time limit the user sees beside the Run button, rather than a count of instructions:
+        // a heavy but honest query on a big file runs; a join without a condition stops.
+        let deadline = js_sys::Date::now() + f64::from(QUERY_SECONDS) * 1000.0;
+        let result = stepwise_artifact::rules::run_query_until(&mut conn, sql, QUERY_ROWS, move || {
+            js_sys::Date::now() > deadline
+        })
+        .map_err(|stop| match stop {
+            QueryStop::Stopped => format!(
+                "Stopped after {QUERY_SECONDS} seconds: the statement ran too long. A join without a condition \
+                 multiplies the rows of its tables; add a WHERE or a LIMIT."
+            ),
+            QueryStop::Failed(message) => message,
+        });
         let _ = conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
         let changed = conn.total_changes().saturating_sub(before);
         let result = match result {

@@ -516,8 +516,8 @@ async fn the_memory_fallback_works_the_same_way() {
 
 #[wasm_bindgen_test]
 async fn a_second_owner_of_the_storage_lock_is_told() {
-    assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Held);
-    assert_eq!(acquire_forever("stepwise-test-lock").await, LockOutcome::Taken);
+    assert_eq!(acquire_forever("stepwise-test-lock", false).await, LockOutcome::Held);
+    assert_eq!(acquire_forever("stepwise-test-lock", false).await, LockOutcome::Taken);
 }
 
 /// Figures for the report, not a check: a 50 MB database imported through the runtime (copy

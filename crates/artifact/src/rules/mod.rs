@@ -175,7 +175,13 @@ pub fn validate_rule(rule: &Rule) -> Result<(), String> {
 /// assert_eq!(r.unwrap_err(), "no such table: nope");
 /// ```
 pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Result<QueryResult, String> {
-    let fetched = execute(workspace, sql, Access::ReadWrite, max_rows, QUERY_BUDGET).map_err(|e| match e {
+    let fetched = execute(workspace, sql, Access::ReadWrite, max_rows, QUERY_BUDGET).map_err(query_message)?;
+    Ok(fetched.into_result(max_rows))
+}
+
+/// A sentence for the user about a statement that did not run.
+fn query_message(e: QueryError) -> String {
+    match e {
         QueryError::Empty => "there is no statement to run".to_owned(),
         QueryError::Several => "run one statement at a time: remove everything after the first `;`".to_owned(),
         // Only read-only runs refuse these; say what happened all the same.
@@ -184,8 +190,37 @@ pub fn run_query(workspace: &mut Connection, sql: &str, max_rows: usize) -> Resu
         QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
         QueryError::Budget => budget_message("the statement"),
         QueryError::Sqlite(m) => m,
-    })?;
-    Ok(fetched.into_result(max_rows))
+    }
+}
+
+/// Why a playground statement did not give rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryStop {
+    /// `stop` said so (the caller's time limit).
+    Stopped,
+    /// A sentence for the user, as [`run_query`] gives it.
+    Failed(String),
+}
+
+/// Runs one statement as [`run_query`] does, without the instruction budget: `stop` is asked
+/// every thousand SQLite instructions whether to stop, so the caller keeps a time limit the user
+/// can see (the playground's) instead of a count of instructions.
+///
+/// # Errors
+/// [`QueryStop::Stopped`] when `stop` stopped it; [`QueryStop::Failed`] as [`run_query`].
+pub fn run_query_until(
+    workspace: &mut Connection,
+    sql: &str,
+    max_rows: usize,
+    stop: impl FnMut() -> bool + Send + 'static,
+) -> Result<QueryResult, QueryStop> {
+    let fetched =
+        self::sandbox::execute_until(workspace, sql, Access::ReadWrite, max_rows, u64::MAX, Some(Box::new(stop)));
+    match fetched {
+        Ok(fetched) => Ok(fetched.into_result(max_rows)),
+        Err(QueryError::Budget) => Err(QueryStop::Stopped),
+        Err(e) => Err(QueryStop::Failed(query_message(e))),
+    }
 }
 
 /// Runs the learner's SQL in the player: every statement in order, writes allowed, under one
@@ -228,7 +263,7 @@ pub fn run_statements(workspace: &mut Connection, sql: &str, max_rows: usize) ->
 /// SQLite's message verbatim for the first statement that fails, or that the script ran too
 /// long; the statements before it stay applied.
 pub fn run_script(workspace: &mut Connection, sql: &str) -> Result<(), String> {
-    let guard = self::sandbox::Guard::install(workspace, QUERY_BUDGET, Access::ReadWrite);
+    let guard = self::sandbox::Guard::install(workspace, QUERY_BUDGET, Access::ReadWrite, None);
     let result = guard.conn.execute_batch(sql);
     let stopped = guard.stopped.load(std::sync::atomic::Ordering::Relaxed);
     drop(guard);

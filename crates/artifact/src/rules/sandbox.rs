@@ -114,7 +114,23 @@ pub(crate) fn execute(
     keep: usize,
     budget: u64,
 ) -> Result<Fetched, QueryError> {
-    let guard = Guard::install(conn, budget, access);
+    execute_until(conn, sql, access, keep, budget, None)
+}
+
+/// What else may stop a statement: asked every [`BUDGET_STRIDE`] instructions (a time limit the
+/// caller keeps, a Stop it was asked for).
+pub(crate) type StopWhen = Box<dyn FnMut() -> bool + Send>;
+
+/// As [`execute`], also stopping when `stop` says so ([`QueryError::Budget`] either way).
+pub(crate) fn execute_until(
+    conn: &mut Connection,
+    sql: &str,
+    access: Access,
+    keep: usize,
+    budget: u64,
+    stop: Option<StopWhen>,
+) -> Result<Fetched, QueryError> {
+    let guard = Guard::install(conn, budget, access, stop);
     let result = fetch(guard.conn, sql, access, keep);
     let stopped = guard.stopped.load(Ordering::Relaxed);
     let refused = guard.refused.lock().map(|mut r| r.take()).unwrap_or(None);
@@ -179,7 +195,7 @@ pub(crate) fn execute_all(
     keep: usize,
     budget: u64,
 ) -> Result<(Fetched, usize), (QueryError, usize)> {
-    let guard = Guard::install(conn, budget, Access::ReadWrite);
+    let guard = Guard::install(conn, budget, Access::ReadWrite, None);
     let mut batch = Batch::new(guard.conn, sql);
     let mut shown: Option<Fetched> = None;
     let mut ran = 0;
@@ -240,7 +256,12 @@ pub(crate) struct Guard<'c> {
 }
 
 impl<'c> Guard<'c> {
-    pub(crate) fn install(conn: &'c mut Connection, instructions: u64, access: Access) -> Self {
+    pub(crate) fn install(
+        conn: &'c mut Connection,
+        instructions: u64,
+        access: Access,
+        mut until: Option<StopWhen>,
+    ) -> Self {
         let stopped = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stopped);
         let allowed = instructions / BUDGET_STRIDE;
@@ -251,7 +272,7 @@ impl<'c> Guard<'c> {
             stride,
             Some(move || {
                 calls += 1;
-                let stop = calls > allowed;
+                let stop = calls > allowed || until.as_mut().is_some_and(|until| until());
                 if stop {
                     flag.store(true, Ordering::Relaxed);
                 }

@@ -524,3 +524,26 @@ fn feedback_goes_with_failures_on_their_merits_only() {
     let manual = with_feedback(Rule::Manual {});
     assert!(!shows_feedback(&manual, false, "confirm when you have done it", None));
 }
+
+#[test]
+fn a_playground_statement_stops_when_its_caller_says_so_and_not_by_the_instruction_budget() {
+    let mut ws = Connection::open_in_memory().unwrap();
+    ws.execute_batch("CREATE TABLE n (x); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) INSERT INTO n SELECT x FROM c;")
+        .unwrap();
+    // A join without a condition: 8 billion rows. Stopped after ~100,000 instructions.
+    let mut asked = 0;
+    let stopped = run_query_until(&mut ws, "SELECT count(*) FROM n a, n b, n c", 10, move || {
+        asked += 1;
+        asked > 100
+    });
+    assert_eq!(stopped.unwrap_err(), QueryStop::Stopped);
+    // Past the checks' budget of instructions when nothing stops it: 4 million rows counted.
+    let counted = run_query_until(&mut ws, "SELECT count(*) FROM n a, n b", 10, || false).unwrap();
+    assert_eq!(counted.rows[0][0], Value::Integer(4_000_000));
+    assert!(matches!(run_query(&mut ws, "SELECT count(*) FROM n a, n b, n c", 10), Err(m) if m.contains("stopped")));
+    // The connection is usable after a stop, and SQLite's own errors come through.
+    assert_eq!(
+        run_query_until(&mut ws, "SELECT * FROM nowhere", 10, || false).unwrap_err(),
+        QueryStop::Failed("no such table: nowhere".to_owned())
+    );
+}
