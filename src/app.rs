@@ -112,8 +112,13 @@ fn import_from_address(commands: &Commands) {
     let Ok(search) = location.search() else { return };
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
     let Some(src) = params.get("src").filter(|s| !s.trim().is_empty()) else { return };
+    // `&sql=`: the database's playground opens with the statement run once it is stored.
+    if let Some(sql) = params.get("sql").filter(|s| !s.trim().is_empty()) {
+        crate::shared_query::wait_for_database(&sql);
+    }
     commands.import_url(crate::hooks::absolute(src.trim()));
     params.delete("src");
+    params.delete("sql");
     let rest = params.to_string().as_string().unwrap_or_default();
     let path = location.pathname().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();

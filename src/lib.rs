@@ -16,6 +16,7 @@ mod format;
 mod hooks;
 mod pages;
 pub mod samples;
+mod shared_query;
 pub mod state;
 
 pub use crate::app::App;

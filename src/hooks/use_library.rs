@@ -7,6 +7,7 @@ use web_sys::File;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::hooks::Route;
 use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
     Added, ByteProgress, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
@@ -116,9 +117,12 @@ impl Commands {
             let request = ResolveDuplicate { pending: prompt.pending, choice };
             let added = match this.worker.call_with(id, request, None, Some(this.on_progress())).await {
                 Ok(Resolved::Imported(imported)) => Ok(Added::Imported(imported)),
-                // Cancelled: nothing was stored.
+                // Cancelled: nothing was stored; a shared query goes to the copy already stored.
                 Ok(Resolved::Cancelled) => {
                     this.dispatch.dispatch(Action::Finished(id));
+                    if crate::shared_query::database_stored(&prompt.existing.id) {
+                        crate::hooks::navigate(&Route::Playground(prompt.existing.id.clone()));
+                    }
                     return;
                 }
                 Err(error) => Err(error),
@@ -133,6 +137,9 @@ impl Commands {
         match answer {
             Ok(Added::Imported(imported)) => {
                 let (entry, carried) = (imported.entry, imported.carried);
+                if crate::shared_query::database_stored(&entry.id) {
+                    crate::hooks::navigate(&Route::Playground(entry.id.clone()));
+                }
                 self.dispatch.dispatch(Action::Imported { job: id, entry, carried, replaced });
                 // A replaced workshop may have had another id: the worker's list is the truth.
                 self.refresh();
@@ -142,6 +149,7 @@ impl Commands {
                 self.dispatch.dispatch(Action::Duplicate(DuplicatePrompt { job: id, pending, existing, incoming }));
             }
             Err(mut error) => {
+                crate::shared_query::forget();
                 // The worker may have explained CORS already; otherwise say what it may be.
                 if let (ErrorKind::Network, Some(hint)) = (error.kind, hint)
                     && !error.message.contains("CORS")

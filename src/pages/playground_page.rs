@@ -111,6 +111,15 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             }
         });
     }
+    // A statement shared in the address (`?src=…&sql=…`) runs once the editor is there.
+    {
+        let (load, id) = (load.clone(), id.clone());
+        use_effect_with((id.clone(), ready), move |_| {
+            if ready && let Some(sql) = crate::shared_query::take_for(&id) {
+                load.set(Some(Load { serial: 1, text: AttrValue::from(sql), run: true }));
+            }
+        });
+    }
     if let Some(entry) = &entry {
         set_title(&format!("Playground: {} — Stepwise", entry.title));
     }

@@ -350,6 +350,23 @@ test('a file with an FTS5 table opens in the playground, answers full-text searc
   await cardCount(5);
 });
 
+test('a link with ?src= and &sql= adds the database and opens its playground with the statement run', async () => {
+  // Another port: another origin, so a library of its own (the link's first visit).
+  const shared = await serve(dist, 0, { files: { 'data/shop.sqlite': readFileSync(join(work, 'shop.sqlite')) } });
+  try {
+    const sql = "SELECT count(*) AS customers FROM customers WHERE note IS NOT NULL";
+    await page.goto(`${shared.url}?src=data/shop.sqlite&sql=${encodeURIComponent(sql)}`);
+    await page.waitForSelector('article.playground', WAIT);
+    await page.waitForFunction(() => document.querySelector('.pg-query')?.getAttribute('data-runs') === '1', null, WAIT);
+    assert.match(await page.textContent('.query-result'), /customers\s*2/);
+    assert.doesNotMatch(page.url(), /sql=|src=/, 'the address is clean');
+    assert.match(page.url(), /#\/p\//);
+  } finally {
+    await page.goto(`${server.url}#/`);
+    await shared.close();
+  }
+});
+
 test('no uncaught errors', () => {
   assert.deepEqual(problems, []);
 });
