@@ -15,6 +15,7 @@ mod editor;
 mod format;
 mod hooks;
 mod pages;
+mod result_text;
 pub mod samples;
 mod shared_query;
 pub mod state;

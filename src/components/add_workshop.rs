@@ -15,6 +15,7 @@ pub fn AddWorkshop() -> Html {
     let (_, commands) = use_library();
     let picker = use_node_ref();
     let address = use_node_ref();
+    let new_name = use_node_ref();
 
     let on_choose = opens_picker(&picker);
     let on_picked = {
@@ -46,6 +47,20 @@ pub fn AddWorkshop() -> Html {
         })
     };
 
+    let on_new = {
+        let (commands, new_name) = (commands.clone(), new_name.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(input) = new_name.cast::<HtmlInputElement>() else { return };
+            let name = input.value().trim().to_owned();
+            if name.is_empty() {
+                return;
+            }
+            commands.new_database(name);
+            input.set_value("");
+        })
+    };
+
     html! {
         <section class="add" aria-labelledby="add-title">
             <h2 id="add-title">{ "Add a workshop" }</h2>
@@ -62,6 +77,14 @@ pub fn AddWorkshop() -> Html {
                     <input ref={address} id="add-url" type="url" inputmode="url" autocomplete="url"
                            placeholder="https://example.org/workshop.db" required=true />
                     <button type="submit">{ "Add from address" }</button>
+                </div>
+            </form>
+            <form class="add-url add-new" onsubmit={on_new}>
+                <label for="add-new">{ "Or start an empty SQLite database, to build tables in the playground" }</label>
+                <div class="add-url-row">
+                    <input ref={new_name} id="add-new" type="text" autocomplete="off" maxlength="100"
+                           placeholder="my-database" required=true />
+                    <button type="submit">{ "Create" }</button>
                 </div>
             </form>
             <div class="add-samples">

@@ -17,6 +17,7 @@ mod offline_notice;
 mod player;
 mod player_tools;
 mod preview_banner;
+pub(crate) mod result_grid;
 mod sample_list;
 mod splitter;
 mod sql_box;

@@ -7,11 +7,11 @@ use web_sys::File;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::hooks::Route;
+use super::use_route::{Route, navigate};
 use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
     Added, ByteProgress, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
-    ImportZip, List, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
+    ImportZip, List, NewDatabase, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
 };
 
 use crate::state::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt};
@@ -60,6 +60,25 @@ impl Commands {
         let name = file.name();
         let source = ImportSource::File { name: name.clone(), bytes: file.size() as u64 };
         self.import(source, Some(file), name);
+    }
+
+    /// Creates an empty database named `name` and opens its playground.
+    pub fn new_database(&self, name: String) {
+        let this = self.clone();
+        spawn_local(async move {
+            let id = this.worker.next_id();
+            this.dispatch.dispatch(Action::Started(Job {
+                id,
+                kind: JobKind::Import,
+                label: name.clone(),
+                progress: None,
+            }));
+            let answer = this.worker.call_with(id, NewDatabase { name: name.clone() }, None, None).await;
+            if let Ok(Added::Imported(imported)) = &answer {
+                navigate(&Route::Playground(imported.entry.id.clone()));
+            }
+            this.imported(id, &name, answer, None, false);
+        });
     }
 
     /// Fetches and stores a database from an absolute URL.
@@ -121,7 +140,7 @@ impl Commands {
                 Ok(Resolved::Cancelled) => {
                     this.dispatch.dispatch(Action::Finished(id));
                     if crate::shared_query::database_stored(&prompt.existing.id) {
-                        crate::hooks::navigate(&Route::Playground(prompt.existing.id.clone()));
+                        navigate(&Route::Playground(prompt.existing.id.clone()));
                     }
                     return;
                 }
@@ -138,7 +157,7 @@ impl Commands {
             Ok(Added::Imported(imported)) => {
                 let (entry, carried) = (imported.entry, imported.carried);
                 if crate::shared_query::database_stored(&entry.id) {
-                    crate::hooks::navigate(&Route::Playground(entry.id.clone()));
+                    navigate(&Route::Playground(entry.id.clone()));
                 }
                 self.dispatch.dispatch(Action::Imported { job: id, entry, carried, replaced });
                 // A replaced workshop may have had another id: the worker's list is the truth.

@@ -11,6 +11,7 @@ use stepwise_protocol::{
     WorkerError, WorkspaceTable,
 };
 
+use crate::components::result_grid::{CopyResult, body_rows};
 use crate::components::sql_editor::{Load, SqlEditor};
 use crate::components::table_structure::TableStructurePanel;
 
@@ -333,6 +334,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                         { format!("{} row{}", rows.len(), if rows.len() == 1 { "" } else { "s" }) }
                         { if *truncated { " (only the first ones are shown)" } else { "" } }
                     </p>
+                    <CopyResult columns={columns.clone()} rows={rows.clone()} />
                     { cells(columns, rows) }
                 }
             </div>
@@ -422,17 +424,5 @@ mod tests {
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(1_000_000), "1,000,000");
-    }
-}
-
-/// The `<tr>`s of a result: NULL shown as such, apart from the text "NULL".
-fn body_rows(rows: &[Vec<Option<String>>]) -> Html {
-    html! {
-        { for rows.iter().map(|row| html! {
-            <tr>{ for row.iter().map(|cell| match cell {
-                Some(text) => html! { <td>{ text.clone() }</td> },
-                None => html! { <td class="null">{ "NULL" }</td> },
-            }) }</tr>
-        }) }
     }
 }

@@ -232,6 +232,25 @@ test('a query runs with Ctrl+Enter, errors come as SQLite says them, history reu
   await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent === 'SELECT count(*) AS rows FROM n WHERE x <= 10', null, WAIT);
 });
 
+test('results align numbers right, mark NULL, fold long text and copy as CSV or Markdown', async () => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await query("SELECT x, NULL AS empty, 'a | b' AS text, printf('%.300c', 'y') AS long FROM n WHERE x <= 2");
+  const result = page.locator('.query-result');
+  assert.equal(await result.locator('tbody tr:first-child td.num').textContent(), '1');
+  assert.equal(await result.locator('tbody tr:first-child td.null').textContent(), 'NULL');
+  const long = result.locator('tbody tr:first-child td.long');
+  assert.match(await long.locator('summary').textContent(), /^y{120}… \(300 characters\)$/);
+  await long.locator('summary').click();
+  assert.equal((await long.locator('.whole').textContent()).length, 300);
+  await result.getByRole('button', { name: 'Copy as Markdown' }).click();
+  await page.waitForSelector('.copy-result >> text=Copied as Markdown.', WAIT);
+  const markdown = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(markdown, /^\| x \| empty \| text \| long \|\n\| ---: \| --- \| --- \| --- \|\n\| 1 \| NULL \| a \\\| b \| y{300} \|\n/);
+  await result.getByRole('button', { name: 'Copy as CSV' }).click();
+  await page.waitForSelector('.copy-result >> text=Copied as CSV.', WAIT);
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^x,empty,text,long\r\n1,,a \| b,y{300}\r\n2,/);
+});
+
 test('a runaway query can be stopped while it runs, and the next query runs', async () => {
   await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
   const before = await page.getAttribute('.pg-query', 'data-runs');
@@ -365,6 +384,27 @@ test('a link with ?src= and &sql= adds the database and opens its playground wit
     await page.goto(`${server.url}#/`);
     await shared.close();
   }
+});
+
+test('an empty database starts from the library and takes tables in its playground', async () => {
+  await home();
+  await page.fill('#add-new', 'scratch');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.waitForSelector('article.playground', WAIT);
+  assert.equal(await page.textContent('article.playground h1'), 'scratch.db');
+  await page.waitForSelector('.pg-tables', { state: 'attached', ...WAIT });
+  await query('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+  await page.waitForSelector('.pg-tables li[data-table="notes"]', WAIT);
+  await query("INSERT INTO notes (body) VALUES ('first')");
+  await page.waitForFunction(() => document.querySelector('.pg-tables li[data-table="notes"] .num')?.textContent === '1', null, WAIT);
+  await home();
+  await cardCount(6);
+  await page.fill('#add-new', 'a/b');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.waitForSelector('.alert >> text=without / or', WAIT);
+  await idle();
+  await cardCount(6);
+  await dismissAll();
 });
 
 test('no uncaught errors', () => {

@@ -58,6 +58,7 @@ requests! {
     ExportText => DownloadReady,
     PreviewZip => ZipContents,
     ImportZip => Added,
+    NewDatabase => Added,
     RebuildProject => Imported,
     Tables => TablesView,
     BrowseTable => TablePage,
@@ -358,4 +359,12 @@ pub struct TableStructure {
     pub entry: String,
     /// The table's or view's name.
     pub table: String,
+}
+
+/// Create an empty SQLite database in the library, named `name` (`.db` is added unless it ends
+/// in a database extension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDatabase {
+    /// Its name.
+    pub name: String,
 }

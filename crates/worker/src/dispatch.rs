@@ -151,6 +151,10 @@ pub async fn handle(
             };
             reply(id, &r, result)
         }
+        RequestBody::NewDatabase(r) => {
+            let result = library.new_database(&r.name).await;
+            reply(id, &r, result)
+        }
         RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
         RequestBody::TableStructure(r) => reply(id, &r, library.structure(&r.entry, &r.table)),
         RequestBody::BrowseTable(r) => {

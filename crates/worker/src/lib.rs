@@ -34,6 +34,7 @@ mod help;
 mod import;
 mod library;
 pub mod lock;
+mod new_database;
 pub mod player;
 mod player_view;
 pub mod playground;
