@@ -62,17 +62,18 @@ impl Commands {
         self.import(source, Some(file), name);
     }
 
+    /// Shows the import `id` of `label` as running.
+    fn import_started(&self, id: u32, label: &str) {
+        let label = label.to_owned();
+        self.dispatch.dispatch(Action::Started(Job { id, kind: JobKind::Import, label, progress: None }));
+    }
+
     /// Creates an empty database named `name` and opens its playground.
     pub fn new_database(&self, name: String) {
         let this = self.clone();
         spawn_local(async move {
             let id = this.worker.next_id();
-            this.dispatch.dispatch(Action::Started(Job {
-                id,
-                kind: JobKind::Import,
-                label: name.clone(),
-                progress: None,
-            }));
+            this.import_started(id, &name);
             let answer = this.worker.call_with(id, NewDatabase { name: name.clone() }, None, None).await;
             if let Ok(Added::Imported(imported)) = &answer {
                 navigate(&Route::Playground(imported.entry.id.clone()));
@@ -92,12 +93,7 @@ impl Commands {
         let this = self.clone();
         spawn_local(async move {
             let id = this.worker.next_id();
-            this.dispatch.dispatch(Action::Started(Job {
-                id,
-                kind: JobKind::Import,
-                label: label.clone(),
-                progress: None,
-            }));
+            this.import_started(id, &label);
             let hint = cross_origin_hint(&source);
             let answer = this.worker.call_with(id, Import { source }, file.clone(), Some(this.on_progress())).await;
             let added = match answer {
@@ -126,12 +122,7 @@ impl Commands {
             let label = prompt.incoming.file_name.clone();
             let id = this.worker.next_id();
             if choice != DuplicateChoice::Cancel {
-                this.dispatch.dispatch(Action::Started(Job {
-                    id,
-                    kind: JobKind::Import,
-                    label: label.clone(),
-                    progress: None,
-                }));
+                this.import_started(id, &label);
             }
             let request = ResolveDuplicate { pending: prompt.pending, choice };
             let added = match this.worker.call_with(id, request, None, Some(this.on_progress())).await {
@@ -190,12 +181,7 @@ impl Commands {
         spawn_local(async move {
             let id = this.worker.next_id();
             let label = prompt.contents.name.clone();
-            this.dispatch.dispatch(Action::Started(Job {
-                id,
-                kind: JobKind::Import,
-                label: label.clone(),
-                progress: None,
-            }));
+            this.import_started(id, &label);
             let request = ImportZip { name: label.clone() };
             let answer = this.worker.call_with(id, request, Some(prompt.file), Some(this.on_progress())).await;
             this.imported(id, &label, answer, None, false);
