@@ -19,6 +19,7 @@ mod player_tools;
 mod preview_banner;
 pub(crate) mod result_grid;
 mod sample_list;
+pub(crate) mod saved_queries;
 mod splitter;
 mod sql_box;
 pub(crate) mod sql_editor;

@@ -12,6 +12,7 @@ use stepwise_protocol::{
 };
 
 use crate::components::result_grid::{CopyResult, body_rows};
+use crate::components::saved_queries::SavedQueries;
 use crate::components::sql_editor::{Load, SqlEditor};
 use crate::components::table_structure::TableStructurePanel;
 
@@ -199,6 +200,13 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             commands.worker().restart();
         })
     };
+    let on_pick_saved = {
+        let load = load.clone();
+        Callback::from(move |sql: String| {
+            let serial = load.as_ref().map_or(1, |l| l.serial + 1);
+            load.set(Some(Load { serial, text: AttrValue::from(sql), run: false }));
+        })
+    };
     let on_write = {
         let write = write.clone();
         Callback::from(move |e: Event| {
@@ -359,6 +367,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                     <nav class="pg-side" aria-labelledby="pg-tables-title">
                         <h2 id="pg-tables-title">{ "Tables" }</h2>
                         { table_list }
+                        <SavedQueries entry={id.clone()} last={history.first().map(|h| AttrValue::from(h.clone()))}
+                                      on_pick={on_pick_saved} />
                     </nav>
                     <div class="pg-main">
                         <section aria-labelledby="pg-query-title">

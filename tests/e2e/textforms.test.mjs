@@ -251,6 +251,19 @@ test('results align numbers right, mark NULL, fold long text and copy as CSV or 
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^x,empty,text,long\r\n1,,a \| b,y{300}\r\n2,/);
 });
 
+test('a statement saved by name comes back into the editor, also after a reload, and can be removed', async () => {
+  await query('SELECT max(sq) AS top FROM n');
+  await page.fill('#pg-save-name', 'Top square');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForSelector('.pg-saved li >> text=Top square', WAIT);
+  await page.reload();
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  await page.click('.pg-saved li button.linkish >> text=Top square');
+  await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent === 'SELECT max(sq) AS top FROM n', null, WAIT);
+  await page.getByRole('button', { name: 'Remove the saved query Top square' }).click();
+  await page.waitForSelector('.pg-saved >> text=None yet', WAIT);
+});
+
 test('a runaway query can be stopped while it runs, and the next query runs', async () => {
   await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
   const before = await page.getAttribute('.pg-query', 'data-runs');
