@@ -255,3 +255,32 @@ fn a_contentless_fts5_table_is_refused_for_the_text_it_does_not_keep() {
     let e = export(&conn, "cl").unwrap_err().to_string();
     assert!(e.contains("table \"tokens\" is a contentless FTS5 table"), "{e}");
 }
+
+#[test]
+fn stored_generated_columns_collations_and_every_quoting_come_back_as_written() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE `Bücher Liste` (
+           [book id] INTEGER PRIMARY KEY,
+           \"Titel\" TEXT COLLATE NOCASE NOT NULL CHECK (length(\"Titel\") > 0),
+           price_cents INTEGER DEFAULT (100 * 2),
+           price REAL GENERATED ALWAYS AS (price_cents / 100.0) STORED,
+           shelf TEXT GENERATED ALWAYS AS (upper(substr(\"Titel\", 1, 1))) VIRTUAL
+         );
+         CREATE INDEX \"by title\" ON `Bücher Liste` (\"Titel\" COLLATE NOCASE DESC);
+         INSERT INTO `Bücher Liste` ([book id], \"Titel\", price_cents) VALUES (3, 'emma', 1250), (7, 'Ulysses', NULL);
+         INSERT INTO `Bücher Liste` (\"Titel\") VALUES ('anna');",
+    )
+    .unwrap();
+    let tree = export(&conn, "books").unwrap();
+    let back = rebuilt(&tree).unwrap();
+    assert_eq!(schema(&back), schema(&conn));
+    let sql =
+        "SELECT [book id], \"Titel\", price_cents, price, shelf, typeof(price) FROM `Bücher Liste` ORDER BY \"Titel\"";
+    assert_eq!(rows(&back, sql), rows(&conn, sql), "NOCASE order, stored and virtual generated values");
+    assert_eq!(
+        rows(&back, "SELECT count(*) FROM `Bücher Liste` WHERE \"Titel\" = 'EMMA'"),
+        [["Integer(1)".to_owned()]]
+    );
+    assert_eq!(export(&back, "books").unwrap(), tree);
+}
