@@ -36,6 +36,7 @@ mod worker_status;
 mod workshop_card;
 mod workshop_view;
 mod workspace_pane;
+pub(crate) mod workspace_playground;
 mod zip_dialog;
 
 pub use add_workshop::AddWorkshop;

@@ -15,6 +15,7 @@ use crate::components::result_grid::{CopyResult, body_rows};
 use crate::components::saved_queries::SavedQueries;
 use crate::components::sql_editor::{Load, SqlEditor};
 use crate::components::table_structure::TableStructurePanel;
+use crate::components::workspace_playground::WorkspacePlayground;
 
 use super::library_page::set_title;
 
@@ -94,6 +95,8 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let page = use_state(|| None::<Result<Page, String>>);
     let load = use_state(|| None::<Load>);
     let write = use_state(|| false);
+    // In a workshop: the learner's workspace (true) or the workshop file's own tables.
+    let on_workspace = use_state(|| true);
     let running = use_state(|| false);
     let outcome = use_state(|| None::<QueryState>);
     // How many answers queries have had (on the page as `data-runs`, for tests to wait on).
@@ -199,6 +202,10 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             *stop_asked.borrow_mut() = true;
             commands.worker().restart();
         })
+    };
+    let (to_workspace, to_file) = {
+        let (a, b) = (on_workspace.clone(), on_workspace.clone());
+        (Callback::from(move |_: Event| a.set(true)), Callback::from(move |_: Event| b.set(false)))
     };
     let on_pick_saved = {
         let load = load.clone();
@@ -363,7 +370,19 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                         </p>
                     }
                 </header>
-                <div class="pg-layout">
+                if is_workshop {
+                    <fieldset class="pg-target">
+                        <legend class="visually-hidden">{ "What to query" }</legend>
+                        <label><input type="radio" name="pg-target" checked={*on_workspace} onchange={to_workspace} />
+                            { " Your workspace (the tables you work on in the steps)" }</label>
+                        <label><input type="radio" name="pg-target" checked={!*on_workspace} onchange={to_file} />
+                            { " The workshop file's own tables" }</label>
+                    </fieldset>
+                }
+                if is_workshop && *on_workspace {
+                    <WorkspacePlayground entry={id.clone()} />
+                } else {
+                <div class="pg-layout" data-target="file">
                     <nav class="pg-side" aria-labelledby="pg-tables-title">
                         <h2 id="pg-tables-title">{ "Tables" }</h2>
                         { table_list }
@@ -419,6 +438,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                         </section>
                     </div>
                 </div>
+                }
             </article>
         </>
     }

@@ -128,6 +128,9 @@ test('a confirmation dialog, a locked step and a choice check', async () => {
 
 test('the playground', async () => {
   await page.goto(page.url().replace(/#\/w\/([^/]+).*$/, '#/p/$1'));
+  await page.waitForSelector('.pg-layout[data-target="workspace"] .pg-tables li', WAIT);
+  await noViolations("the playground on the learner's workspace");
+  await page.getByLabel("The workshop file's own tables").check();
   await page.waitForSelector('.playground .pg-side button, .playground .pg-side a', WAIT);
   await page.locator('.playground .pg-side button, .playground .pg-side a').first().click();
   await page.waitForSelector('.playground table.result', WAIT);

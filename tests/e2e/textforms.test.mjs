@@ -284,6 +284,9 @@ test('the playground of a workshop refuses writing its definition until write mo
   await home();
   await openCard('Your first deployment');
   await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  // A workshop's playground starts on the learner's workspace; the file is the other choice.
+  await page.waitForSelector('.pg-layout[data-target="workspace"]', WAIT);
+  await page.getByLabel("The workshop file's own tables").check();
   await page.waitForSelector('.pg-tables li[data-table="step"]', WAIT);
   await query('SELECT count(*) AS n FROM step');
   assert.match(await page.textContent('.query-result table'), /4/);
@@ -418,6 +421,27 @@ test('an empty database starts from the library and takes tables in its playgrou
   await idle();
   await cardCount(6);
   await dismissAll();
+});
+
+test("a workshop's playground queries the learner's workspace, and what it makes is kept", async () => {
+  await home();
+  await openCard('SQL joins in eight steps');
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  // The workspace a learner starts the workshop with: its sample tables.
+  await page.waitForSelector('.pg-layout[data-target="workspace"] .pg-tables li[data-table="customers"]', WAIT);
+  assert.equal(await page.locator('.pg-tables li[data-table="step"]').count(), 0, 'the workshop file is the other view');
+  await query("CREATE TABLE tried (x); INSERT INTO tried VALUES (1), (2); SELECT count(*) AS n FROM tried");
+  assert.match(await page.textContent('.query-result'), /n\s*2/);
+  await page.waitForSelector('.pg-tables li[data-table="tried"]', WAIT);
+  await page.click('.pg-tables li[data-table="tried"] button');
+  await page.waitForFunction(() => document.querySelector('.query-done')?.textContent === '2 rows'
+    && document.querySelector('#pg-sql')?.textContent.startsWith('SELECT * FROM "tried"'), null, WAIT);
+  await page.click('.pg-tables li[data-table="customers"] button');
+  await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent.startsWith('SELECT * FROM "customers"')
+    && /^\d+ rows?$/.test(document.querySelector('.query-done')?.textContent ?? ''), null, WAIT);
+  await page.reload();
+  await page.waitForSelector('.pg-layout[data-target="workspace"] .pg-tables li[data-table="tried"]', WAIT);
+  await page.goto(`${server.url}#/`);
 });
 
 test('no uncaught errors', () => {
