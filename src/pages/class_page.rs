@@ -46,14 +46,19 @@ pub fn ClassPage() -> Html {
     let picker = use_node_ref();
     use_effect_with((), |_| set_title("Class · Stepwise"));
 
+    // Whether a reading runs: the drop listener keeps the first render's callback, so this
+    // lives outside the state it would see stale.
+    let busy_reading = use_mut_ref(|| false);
     // Reads `files` one by one into the worker's class, then asks for the summary.
     let read = {
         let (commands, view, reading) = (commands.clone(), view.clone(), reading.clone());
+        let busy_reading = busy_reading.clone();
         Callback::from(move |files: Vec<File>| {
-            if files.is_empty() || reading.is_some() {
+            if files.is_empty() || std::mem::replace(&mut *busy_reading.borrow_mut(), true) {
                 return;
             }
             let (commands, view, reading) = (commands.clone(), view.clone(), reading.clone());
+            let busy_reading = busy_reading.clone();
             spawn_local(async move {
                 let worker = commands.worker().clone();
                 let total = files.len() as u32;
@@ -69,6 +74,7 @@ pub fn ClassPage() -> Html {
                     Err(error) => commands.alert("The class", &error),
                 }
                 reading.set(None);
+                *busy_reading.borrow_mut() = false;
             });
         })
     };
