@@ -61,6 +61,20 @@ pub fn App() -> Html {
         let key = format!("zip{}", prompt.job);
         html! { <crate::components::ZipDialog {key} {prompt} {on_answer} /> }
     });
+    // A data file added by picker or drop: its preview, before a database is made of it.
+    let data = library.data_prompt().cloned().map(|prompt| {
+        let on_done = {
+            let (commands, prompt) = (commands.clone(), prompt.clone());
+            Callback::from(move |done| commands.data_answered(&prompt, Some(done)))
+        };
+        let on_cancel = {
+            let (commands, prompt) = (commands.clone(), prompt.clone());
+            Callback::from(move |()| commands.data_answered(&prompt, None))
+        };
+        let key = format!("data{}", prompt.job);
+        let (file, preview) = (prompt.file, prompt.preview);
+        html! { <crate::components::data_dialog::DataDialog {key} {file} {preview} {on_done} {on_cancel} /> }
+    });
     let page = match route {
         Route::Library => html! { <LibraryPage /> },
         Route::Class => html! { <crate::pages::ClassPage /> },
@@ -98,6 +112,7 @@ pub fn App() -> Html {
                 </footer>
                 if let Some(duplicate) = duplicate { { duplicate } }
                 if let Some(zip) = zip { { zip } }
+                if let Some(data) = data { { data } }
                 <DropZone />
             </ContextProvider<WorkerHandle>>
         </ContextProvider<LibraryContext>>

@@ -7,6 +7,8 @@ pub(crate) mod class_table;
 mod completion;
 mod confirm_action;
 mod confirm_remove;
+pub(crate) mod data_dialog;
+pub(crate) mod data_import;
 mod drop_zone;
 mod duplicate_dialog;
 mod import_progress;

@@ -15,6 +15,9 @@ pub struct ModalProps {
     pub described_by: Option<AttrValue>,
     /// Escape was pressed.
     pub on_cancel: Callback<()>,
+    /// Wider than a question (a preview with a table).
+    #[prop_or_default]
+    pub wide: bool,
     /// The dialog's content: a heading, text and buttons.
     pub children: Html,
 }
@@ -52,7 +55,7 @@ pub fn Modal(props: &ModalProps) -> Html {
         })
     };
     html! {
-        <dialog ref={dialog} class="modal" aria-labelledby={props.labelled_by.clone()}
+        <dialog ref={dialog} class={classes!("modal", props.wide.then_some("wide"))} aria-labelledby={props.labelled_by.clone()}
                 aria-describedby={props.described_by.clone()} oncancel={on_cancel}>
             { props.children.clone() }
         </dialog>

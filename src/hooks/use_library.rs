@@ -10,11 +10,11 @@ use yew::prelude::*;
 use super::use_route::{Route, navigate};
 use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
-    Added, ByteProgress, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
+    Added, ByteProgress, DataImported, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
     ImportZip, List, NewDatabase, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
 };
 
-use crate::state::library::{Action, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt};
+use crate::state::library::{Action, DataPrompt, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt};
 
 /// The library's commands; cheap to clone into callbacks.
 #[derive(Clone, PartialEq)]
@@ -107,6 +107,14 @@ impl Commands {
                     }
                     return;
                 }
+                // A data file: preview it before writing it.
+                Ok(Stored::DataFound(preview)) => {
+                    match file {
+                        Some(file) => this.dispatch.dispatch(Action::DataFound(DataPrompt { job: id, preview, file })),
+                        None => this.dispatch.dispatch(Action::Finished(id)),
+                    }
+                    return;
+                }
                 Err(error) => Err(error),
             };
             this.imported(id, &label, added, hint.as_deref(), false);
@@ -186,6 +194,18 @@ impl Commands {
             let answer = this.worker.call_with(id, request, Some(prompt.file), Some(this.on_progress())).await;
             this.imported(id, &label, answer, None, false);
         });
+    }
+
+    /// Closes the preview of a data file; `done`: its rows went into a new database, which is
+    /// listed and opened in its playground.
+    pub fn data_answered(&self, prompt: &DataPrompt, done: Option<DataImported>) {
+        self.dispatch.dispatch(Action::DataAnswered(prompt.job));
+        if let Some(done) = done {
+            navigate(&Route::Playground(done.entry.id.clone()));
+            let job = self.worker.next_id();
+            self.dispatch.dispatch(Action::Imported { job, entry: done.entry, carried: None, replaced: false });
+            self.refresh();
+        }
     }
 
     /// Prepares a text form of a stored database and saves it.

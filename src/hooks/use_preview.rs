@@ -81,6 +81,7 @@ async fn load(commands: &Commands) -> Result<Entry, WorkerError> {
             }
         }
         Stored::ZipFound(_) => return Err(WorkerError::new(ErrorKind::Internal, "the preview served a zip")),
+        Stored::DataFound(_) => return Err(WorkerError::new(ErrorKind::Internal, "the preview served a data file")),
     };
     commands.refresh();
     Ok(entry)

@@ -11,6 +11,7 @@ use stepwise_protocol::{
     WorkerError, WorkspaceTable,
 };
 
+use crate::components::data_import::DataImport;
 use crate::components::result_grid::{CopyResult, body_rows};
 use crate::components::saved_queries::SavedQueries;
 use crate::components::sql_editor::{Load, SqlEditor};
@@ -18,6 +19,7 @@ use crate::components::table_structure::TableStructurePanel;
 use crate::components::workspace_playground::WorkspacePlayground;
 
 use super::library_page::set_title;
+use crate::format::grouped;
 
 /// Rows per page of the table browser.
 const PAGE: u32 = 50;
@@ -49,19 +51,6 @@ struct Page {
 enum QueryState {
     Rows { columns: Vec<String>, rows: Rows, truncated: bool, changed: u64 },
     Error(String),
-}
-
-/// `1234567` → `1,234,567`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn cells(columns: &[String], rows: &Rows) -> Html {
@@ -223,6 +212,19 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
         })
     };
     let is_workshop = entry.as_ref().is_some_and(|e| e.kind == EntryKind::Workshop);
+    // Tables rows of a data file may be added to (not views, not virtual tables).
+    let data_tables: Vec<String> = match &*tables {
+        Some(Ok(view)) => view.tables.iter().filter(|(_, rows)| rows.is_some()).map(|(n, _)| n.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let on_data = {
+        let (browse, reload, commands) = (browse.clone(), reload.clone(), commands.clone());
+        Callback::from(move |done: stepwise_protocol::DataImported| {
+            reload.set(*reload + 1);
+            browse.set(Some(Browse { table: done.table, ..Browse::default() }));
+            commands.refresh();
+        })
+    };
 
     // Table names for the editor's completion.
     let schema: Vec<WorkspaceTable> = match &*tables {
@@ -386,6 +388,9 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                     <nav class="pg-side" aria-labelledby="pg-tables-title">
                         <h2 id="pg-tables-title">{ "Tables" }</h2>
                         { table_list }
+                        if !is_workshop {
+                            <DataImport entry={id.clone()} tables={data_tables} on_done={on_data} />
+                        }
                         <SavedQueries entry={id.clone()} last={history.first().map(|h| AttrValue::from(h.clone()))}
                                       on_pick={on_pick_saved} />
                     </nav>
@@ -441,18 +446,5 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                 }
             </article>
         </>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1_000_000), "1,000,000");
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use stepwise_protocol::{ByteProgress, Entry, Storage, WorkerError, ZipContents};
+use stepwise_protocol::{ByteProgress, DataPreview, Entry, Storage, WorkerError, ZipContents};
 
 /// The handle components get from the context.
 pub type LibraryContext = UseReducerHandle<LibraryState>;
@@ -85,6 +85,17 @@ pub struct ZipPrompt {
     pub file: web_sys::File,
 }
 
+/// A data file (CSV, TSV, JSON) the user added, waiting in its preview for "Import".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataPrompt {
+    /// The preview's request id.
+    pub job: u32,
+    /// What the worker read in it.
+    pub preview: DataPreview,
+    /// The file itself, sent again to write it.
+    pub file: web_sys::File,
+}
+
 /// What the last finished import did, shown once under the add controls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
@@ -124,6 +135,8 @@ pub struct LibraryState {
     pub estimate: Option<Estimate>,
     /// Zips waiting for the user's confirmation, asked one at a time.
     pub zips: Vec<ZipPrompt>,
+    /// Data files waiting in their preview, one at a time.
+    pub data: Vec<DataPrompt>,
     next_alert: u32,
 }
 
@@ -138,6 +151,7 @@ impl Default for LibraryState {
             report: None,
             estimate: None,
             zips: Vec::new(),
+            data: Vec::new(),
             next_alert: 1,
         }
     }
@@ -200,6 +214,10 @@ pub enum Action {
     ZipFound(ZipPrompt),
     /// The user answered the zip question of this job.
     ZipAnswered(u32),
+    /// An added file was data: preview it before writing it.
+    DataFound(DataPrompt),
+    /// The data preview of this job was closed (imported or cancelled).
+    DataAnswered(u32),
 }
 
 impl Reducible for LibraryState {
@@ -274,6 +292,12 @@ impl Reducible for LibraryState {
                 next.zips.push(prompt);
             }
             Action::ZipAnswered(job) => next.zips.retain(|z| z.job != job),
+            Action::DataFound(prompt) => {
+                next.jobs.retain(|j| j.id != prompt.job);
+                next.data.retain(|d| d.job != prompt.job);
+                next.data.push(prompt);
+            }
+            Action::DataAnswered(job) => next.data.retain(|d| d.job != job),
         }
         Rc::new(next)
     }
@@ -288,6 +312,11 @@ impl LibraryState {
     /// The zip question to ask now (the oldest).
     pub fn zip(&self) -> Option<&ZipPrompt> {
         self.zips.first()
+    }
+
+    /// The data file to preview now (the oldest).
+    pub fn data_prompt(&self) -> Option<&DataPrompt> {
+        self.data.first()
     }
 
     /// The duplicate question to ask now (the oldest).

@@ -17,6 +17,7 @@
 //! - [`rules`] runs a step's checks against a learner's workspace database; [`prove`] plays a
 //!   workshop natively and proves that every check fails before its solution and passes after.
 //! - [`migrate`] brings files of older format versions up to date.
+//! - [`tabular`] reads CSV, TSV and JSON data files into tables, after a preview.
 //! - [`archive`] reads zips, tars and folders as hostile input; [`csv`] is the text forms' CSV.
 //! - [`native`] (not in the browser) is everything that touches the disk.
 //!
@@ -50,6 +51,7 @@ pub mod progress;
 pub mod project;
 pub mod prove;
 pub mod rules;
+pub mod tabular;
 pub mod text;
 
 pub use crate::error::{Error, Result, Shown, clipped, shown_list};

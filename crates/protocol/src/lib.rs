@@ -20,6 +20,7 @@
 
 mod artifacts;
 mod class;
+mod data;
 mod error;
 mod library;
 mod player;
@@ -33,9 +34,10 @@ pub use crate::artifacts::{ArtifactsView, FileItem, ManifestDoc};
 pub use crate::class::{
     AnswerView, ClassRow, ClassStep, ClassView, Flag, HandIn, HandInRead, HandInStep, Mark, SortKey, Unread,
 };
+pub use crate::data::{ColumnType, DataColumn, DataFormat, DataOptions, DataPreview};
 pub use crate::error::{ErrorKind, WorkerError};
 pub use crate::library::{
-    Added, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView, Pong,
+    Added, DataImported, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView, Pong,
     Resolved, StepSummary, Storage, Stored,
 };
 pub use crate::player::{

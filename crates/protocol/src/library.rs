@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::DataPreview;
 use crate::textforms::ZipContents;
 
 /// The worker's own version, answer to [`crate::Ping`].
@@ -127,6 +128,9 @@ pub enum Stored {
     /// The file is a zip (by its name or its first bytes): what it holds. The page asks, then
     /// sends [`crate::ImportZip`] with the same file.
     ZipFound(ZipContents),
+    /// The file is data (CSV, TSV or JSON, by its name): what it holds. The page asks, then
+    /// sends [`crate::ImportData`] with the same file.
+    DataFound(DataPreview),
 }
 
 /// Answer to [`crate::ImportZip`]: stored, or waiting for the duplicate question.
@@ -187,4 +191,15 @@ pub struct OpenedEntry {
     pub entry: Entry,
     /// What it holds.
     pub view: OpenedView,
+}
+
+/// Answer to [`crate::ImportData`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataImported {
+    /// The database written to (new, or the one named in the request).
+    pub entry: Entry,
+    /// The table written to.
+    pub table: String,
+    /// Rows written.
+    pub rows: u64,
 }

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::artifacts::ArtifactsView;
 use crate::class::{ClassView, HandInRead};
+use crate::data::{ColumnType, DataOptions, DataPreview};
 use crate::library::{
-    Added, DuplicateChoice, Entry, ImportSource, Imported, OpenedEntry, Pong, Resolved, Storage, Stored,
+    Added, DataImported, DuplicateChoice, Entry, ImportSource, Imported, OpenedEntry, Pong, Resolved, Storage, Stored,
 };
 use crate::player::{CompletionView, PlayerView, SqlOutcome};
 use crate::playground::{QueryDone, TablePage, TablesView};
@@ -59,6 +60,8 @@ requests! {
     PreviewZip => ZipContents,
     ImportZip => Added,
     NewDatabase => Added,
+    PreviewData => DataPreview,
+    ImportData => DataImported,
     RebuildProject => Imported,
     Tables => TablesView,
     BrowseTable => TablePage,
@@ -367,4 +370,33 @@ pub struct TableStructure {
 pub struct NewDatabase {
     /// Its name.
     pub name: String,
+}
+
+/// Read the data file (CSV, TSV, JSON) posted beside the request and say what it holds,
+/// writing nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewData {
+    /// The file's name.
+    pub name: String,
+    /// The delimiter and header as the user set them (`None`: detect).
+    #[serde(default)]
+    pub options: DataOptions,
+}
+
+/// Write the data file posted beside the request into a table: of `entry` (a plain database),
+/// or of a new database named after the file. All rows or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportData {
+    /// The file's name.
+    pub name: String,
+    /// The database to write into; `None`: a new one.
+    pub entry: Option<String>,
+    /// The table to create, or to add rows to.
+    pub table: String,
+    /// Add the rows to the existing table `table` instead of creating it.
+    pub append: bool,
+    /// How to read the file, as the preview showed it.
+    pub options: DataOptions,
+    /// The type of each column, as the user left them in the preview (empty: as detected).
+    pub types: Vec<ColumnType>,
 }

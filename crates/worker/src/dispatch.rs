@@ -4,11 +4,14 @@
 use web_sys::Blob;
 
 use stepwise_protocol::wire::STORAGE_LOCK;
-use stepwise_protocol::{Call, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError};
+use stepwise_protocol::{
+    Call, DataOptions, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError,
+};
 
 use crate::backend::PoolConfig;
 use crate::blobs::{self, Downloads};
 use crate::class::{self, Class};
+use crate::data;
 use crate::errors;
 use crate::library::{Library, OnProgress};
 use crate::lock::{LockOutcome, acquire_forever};
@@ -155,6 +158,26 @@ pub async fn handle(
             let result = library.new_database(&r.name).await;
             reply(id, &r, result)
         }
+        RequestBody::PreviewData(r) => {
+            let result = blobs::posted(file, &r.name)
+                .and_then(|blob| {
+                    data::check_size(&r.name, blob.size())?;
+                    blobs::read_all(&blob, &r.name)
+                })
+                .and_then(|bytes| data::preview(&r.name, &bytes, r.options));
+            reply(id, &r, result)
+        }
+        RequestBody::ImportData(r) => {
+            let bytes = blobs::posted(file, &r.name).and_then(|blob| {
+                data::check_size(&r.name, blob.size())?;
+                blobs::read_all(&blob, &r.name)
+            });
+            let result = match bytes {
+                Ok(bytes) => library.import_data(&r, &bytes).await,
+                Err(e) => Err(e),
+            };
+            reply(id, &r, result)
+        }
         RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
         RequestBody::TableStructure(r) => reply(id, &r, library.structure(&r.entry, &r.table)),
         RequestBody::BrowseTable(r) => {
@@ -205,6 +228,11 @@ async fn import(
             if blobs::is_zip(name, &blob) || textforms::is_markdown(name) {
                 let bytes = blobs::read_all(&blob, name)?;
                 return Ok(Stored::ZipFound(textforms::preview(name, &bytes)?));
+            }
+            if stepwise_artifact::tabular::is_data_name(name) {
+                data::check_size(name, blob.size())?;
+                let bytes = blobs::read_all(&blob, name)?;
+                return Ok(Stored::DataFound(data::preview(name, &bytes, DataOptions::default())?));
             }
             let source = BlobSource::new(blob, name)?;
             library.import(name, source, progress).await

@@ -26,6 +26,7 @@ pub mod backend;
 mod blobs;
 pub mod catalog;
 mod class;
+pub mod data;
 mod dispatch;
 mod duplicates;
 pub mod errors;

@@ -2,6 +2,7 @@
 //! playground.
 
 use stepwise_artifact::harden;
+use stepwise_artifact::rusqlite::Connection;
 use stepwise_protocol::{Added, ErrorKind, WorkerError};
 
 use crate::catalog::file_of;
@@ -41,20 +42,34 @@ impl Library {
     /// # Errors
     /// A bad name; storage errors. Nothing is stored on any error.
     pub async fn new_database(&mut self, name: &str) -> Result<Added, WorkerError> {
+        Ok(self.create_database(name, |_| Ok(())).await?.0)
+    }
+
+    /// Creates a SQLite database named `name` in the library, filled by `fill` before it is
+    /// listed.
+    ///
+    /// # Errors
+    /// A bad name; `fill`'s failure; storage errors. Nothing is stored on any error.
+    pub(crate) async fn create_database<T>(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&Connection) -> Result<T, Fault>,
+    ) -> Result<(Added, T), WorkerError> {
         let file_name = file_name(name)?;
         self.store().reserve(1).await.about(&file_name)?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
-        let made = (|| -> Result<stepwise_protocol::Entry, Fault> {
+        let made = (|| -> Result<(stepwise_protocol::Entry, T), Fault> {
             let conn = self.store().connect(&file).doing(&file_name, "creating")?;
             harden(&conn).about(&file_name)?;
             // A write gives the file its header: an empty file is not yet an SQLite database.
             conn.execute_batch("PRAGMA user_version = 1; PRAGMA user_version = 0;").doing(&file_name, "creating")?;
+            let filled = fill(&conn)?;
             conn.close().map_err(|(_, e)| e).doing(&file_name, "closing")?;
-            self.examine(&id, &file_name)
+            Ok((self.examine(&id, &file_name)?, filled))
         })();
         match made {
-            Ok(entry) => Ok(self.file_away(entry, &file, &file_name)?),
+            Ok((entry, filled)) => Ok((self.file_away(entry, &file, &file_name)?, filled)),
             Err(e) => {
                 self.discard(&file);
                 Err(e.into())

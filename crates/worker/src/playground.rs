@@ -76,7 +76,7 @@ impl Library {
     /// A hardened connection to `id`'s file: the one kept from the playground's last request
     /// when it was for the same entry, else a new one. Give it back with
     /// [`Library::keep_playground`] (or drop it to close it).
-    fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), Fault> {
+    pub(crate) fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), Fault> {
         let entry = self.entry(id)?;
         let kept = self.playground.borrow_mut().take();
         let conn = match kept {
@@ -93,7 +93,7 @@ impl Library {
 
     /// Keeps `conn` open for the playground's next request on `id`, unless a transaction is
     /// still open on it (a `BEGIN` in write mode): closing it then rolls that back, as before.
-    fn keep_playground(&self, id: &str, conn: Connection) {
+    pub(crate) fn keep_playground(&self, id: &str, conn: Connection) {
         if conn.is_autocommit() {
             *self.playground.borrow_mut() = Some((id.to_owned(), conn));
         } else {
