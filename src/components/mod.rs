@@ -22,6 +22,7 @@ mod preview_banner;
 pub(crate) mod result_grid;
 mod sample_list;
 pub(crate) mod saved_queries;
+pub(crate) mod share_query;
 mod splitter;
 mod sql_box;
 pub(crate) mod sql_editor;

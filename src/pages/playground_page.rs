@@ -14,6 +14,7 @@ use stepwise_protocol::{
 use crate::components::data_import::DataImport;
 use crate::components::result_grid::{CopyResult, body_rows};
 use crate::components::saved_queries::SavedQueries;
+use crate::components::share_query::ShareQuery;
 use crate::components::sql_editor::{Load, SqlEditor};
 use crate::components::table_structure::TableStructurePanel;
 use crate::components::workspace_playground::WorkspacePlayground;
@@ -407,6 +408,9 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                                         <span class="meta">{ format!("Running… it stops by itself after {QUERY_SECONDS} s.") }</span>
                                         <button class="small" onclick={on_stop}>{ "Stop" }</button>
                                     </p>
+                                }
+                                if let Some(entry) = &entry {
+                                    <ShareQuery entry={entry.clone()} sql={history.first().map(|h| AttrValue::from(h.clone()))} />
                                 }
                                 if is_workshop {
                                     <label class="write-mode">

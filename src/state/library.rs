@@ -348,6 +348,7 @@ mod tests {
             file_name: "w.db".into(),
             added_at: "2026-01-01T00:00:00Z".into(),
             last_opened: None,
+            source: None,
         }
     }
 

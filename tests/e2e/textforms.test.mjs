@@ -396,6 +396,16 @@ test('a link with ?src= and &sql= adds the database and opens its playground wit
     assert.match(await page.textContent('.query-result'), /customers\s*2/);
     assert.doesNotMatch(page.url(), /sql=|src=/, 'the address is clean');
     assert.match(page.url(), /#\/p\//);
+    // Share: the last statement as a link that adds the same database and runs it.
+    const next = 'SELECT name FROM customers ORDER BY name DESC LIMIT 1';
+    await query(next);
+    await page.getByRole('button', { name: 'Share a link to the last statement' }).click();
+    const link = await page.inputValue('#share-link');
+    assert.equal(link, `${shared.url}?src=data%2Fshop.sqlite&sql=${encodeURIComponent(next)}`);
+    await page.goto(link);
+    await page.waitForFunction(() => document.querySelector('.pg-query')?.getAttribute('data-runs') === '1'
+      && document.querySelector('.query-result'), null, WAIT);
+    assert.match(await page.textContent('.query-result'), /name\s*Linus/);
   } finally {
     await page.goto(`${server.url}#/`);
     await shared.close();
@@ -412,6 +422,8 @@ test('an empty database starts from the library and takes tables in its playgrou
   await query('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
   await page.waitForSelector('.pg-tables li[data-table="notes"]', WAIT);
   await query("INSERT INTO notes (body) VALUES ('first')");
+  await page.getByRole('button', { name: 'Share a link to the last statement' }).click();
+  assert.match(await page.textContent('.share-link'), /A link needs a database on the web/);
   await page.waitForFunction(() => document.querySelector('.pg-tables li[data-table="notes"] .num')?.textContent === '1', null, WAIT);
   await home();
   await cardCount(6);

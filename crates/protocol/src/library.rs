@@ -61,6 +61,10 @@ pub struct Entry {
     pub added_at: String,
     /// When it was last opened (RFC 3339), if ever.
     pub last_opened: Option<String>,
+    /// The address it was fetched from (`None`: a file from this computer, or made here), for
+    /// links that open it with a query (`?src=…&sql=…`).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Where an import's bytes come from.

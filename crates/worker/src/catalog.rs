@@ -9,7 +9,7 @@ use stepwise_protocol::{Entry, EntryKind};
 pub const CATALOG: &str = "library.db";
 
 /// Schema version of the catalog (`PRAGMA user_version`).
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS entry (
@@ -23,12 +23,13 @@ CREATE TABLE IF NOT EXISTS entry (
   bytes       INTEGER NOT NULL CHECK (bytes >= 0),
   file_name   TEXT NOT NULL,
   added_at    TEXT NOT NULL,
-  last_opened TEXT
+  last_opened TEXT,
+  source      TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS entry_slug ON entry (slug) WHERE slug IS NOT NULL;
 ";
 
-const COLUMNS: &str = "id, kind, title, slug, version, steps, done, bytes, file_name, added_at, last_opened";
+const COLUMNS: &str = "id, kind, title, slug, version, steps, done, bytes, file_name, added_at, last_opened, source";
 
 /// The storage file of an entry.
 pub fn file_of(id: &str) -> String {
@@ -45,6 +46,14 @@ pub fn prepare(conn: &Connection) -> Result<(), String> {
         return Err(format!("the library was written by a newer Stepwise (catalog version {version})"));
     }
     conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
+    // Version 1 had no `source`: entries added then came from nowhere this app remembers.
+    let has_source: bool = conn
+        .query_row("SELECT count(*) FROM pragma_table_info('entry') WHERE name = 'source'", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| e.to_string())?
+        > 0;
+    if !has_source {
+        conn.execute_batch("ALTER TABLE entry ADD COLUMN source TEXT").map_err(|e| e.to_string())?;
+    }
     conn.execute_batch(&format!("PRAGMA user_version = {VERSION}")).map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -70,6 +79,7 @@ fn row(r: &Row<'_>) -> stepwise_artifact::rusqlite::Result<Entry> {
         file_name: r.get(8)?,
         added_at: r.get(9)?,
         last_opened: r.get(10)?,
+        source: r.get(11)?,
     })
 }
 
@@ -114,7 +124,7 @@ pub fn by_slug(conn: &Connection, slug: &str) -> stepwise_artifact::rusqlite::Re
 /// SQLite's error (a duplicate id, the storage full).
 pub fn insert(conn: &Connection, e: &Entry) -> stepwise_artifact::rusqlite::Result<()> {
     conn.execute(
-        &format!("INSERT INTO entry ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        &format!("INSERT INTO entry ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         params![
             e.id,
             kind_str(e.kind),
@@ -126,7 +136,8 @@ pub fn insert(conn: &Connection, e: &Entry) -> stepwise_artifact::rusqlite::Resu
             i64::try_from(e.bytes).unwrap_or(i64::MAX),
             e.file_name,
             e.added_at,
-            e.last_opened
+            e.last_opened,
+            e.source
         ],
     )?;
     Ok(())

@@ -90,7 +90,7 @@ impl Library {
             .about(file_name)
             .and_then(|_| self.examine(&id, file_name));
         let incoming = match checked {
-            Ok(incoming) => incoming,
+            Ok(incoming) => Entry { source: source.origin(), ..incoming },
             Err(e) => {
                 self.discard(&name);
                 return Err(e.into());
@@ -160,6 +160,7 @@ impl Library {
             file_name: file_name.to_owned(),
             added_at: now(),
             last_opened: None,
+            source: None,
         };
         match opened {
             Opened::Playground(p) => entry.steps = count(p.tables.len()),

@@ -25,6 +25,10 @@ pub trait ByteSource {
     fn stage(&self) -> &'static str {
         "Copying into storage"
     }
+    /// The address the bytes come from, kept with the entry (`None`: a file or memory).
+    fn origin(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Bytes already in memory, served in chunks of `chunk` bytes.
@@ -110,6 +114,7 @@ pub struct FetchSource {
     reader: ReadableStreamDefaultReader,
     total: Option<u64>,
     name: String,
+    url: String,
 }
 
 impl FetchSource {
@@ -169,13 +174,17 @@ impl FetchSource {
             .get_reader()
             .dyn_into()
             .map_err(|_| WorkerError::new(ErrorKind::Internal, "The response body has no reader."))?;
-        Ok(FetchSource { reader, total, name: name.to_owned() })
+        Ok(FetchSource { reader, total, name: name.to_owned(), url: url.to_owned() })
     }
 }
 
 impl ByteSource for FetchSource {
     fn total(&self) -> Option<u64> {
         self.total
+    }
+
+    fn origin(&self) -> Option<String> {
+        Some(self.url.clone())
     }
 
     fn stage(&self) -> &'static str {

@@ -651,3 +651,38 @@ async fn playing_writes_runtime_tables_only() {
     assert!(view.workspace_tables.iter().any(|t| t.name == "notes"));
     lib.close().unwrap();
 }
+
+/// A catalog written before entries remembered their address gains the column; its entries
+/// read as coming from nowhere, and new ones keep their address.
+#[wasm_bindgen_test]
+fn a_version_1_catalog_gains_the_source_column() {
+    use stepwise_worker::catalog;
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE entry (
+           id TEXT PRIMARY KEY,
+           kind TEXT NOT NULL CHECK (kind IN ('workshop', 'playground')),
+           title TEXT NOT NULL,
+           slug TEXT CHECK ((kind = 'workshop') = (slug IS NOT NULL)),
+           version TEXT,
+           steps INTEGER NOT NULL CHECK (steps >= 0),
+           done INTEGER NOT NULL CHECK (done >= 0),
+           bytes INTEGER NOT NULL CHECK (bytes >= 0),
+           file_name TEXT NOT NULL,
+           added_at TEXT NOT NULL,
+           last_opened TEXT
+         ) STRICT;
+         INSERT INTO entry VALUES ('dold', 'playground', 'old.db', NULL, NULL, 1, 0, 4096, 'old.db', '2026-01-01T00:00:00Z', NULL);
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    catalog::prepare(&conn).unwrap();
+    let old = catalog::get(&conn, "dold").unwrap().unwrap();
+    assert_eq!(old.source, None);
+    let new = Entry { id: "dnew".into(), source: Some("https://example.org/chinook.db".into()), ..old };
+    catalog::insert(&conn, &new).unwrap();
+    assert_eq!(catalog::get(&conn, "dnew").unwrap().unwrap().source.as_deref(), Some("https://example.org/chinook.db"));
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 2);
+    catalog::prepare(&conn).unwrap();
+}
