@@ -237,7 +237,7 @@ pub fn Player(props: &PlayerProps) -> Html {
             let runs = runs.clone();
             busy.set(true);
             spawn_local(async move {
-                let answer = worker.call(RunSql { entry: id.clone(), sql }).await;
+                let answer = worker.call(RunSql { entry: id.clone(), sql, seconds: None }).await;
                 busy.set(false);
                 runs.set(*runs + 1);
                 match answer {

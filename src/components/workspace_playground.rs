@@ -6,7 +6,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use stepwise_protocol::{RunSql, SqlTable, WorkspaceTable};
+use stepwise_protocol::{ErrorKind, QUERY_SECONDS, RunSql, SqlTable, WorkerError, WorkspaceTable};
 
 use super::result_grid::{CopyResult, body_rows};
 use super::sql_editor::{Load, SqlEditor};
@@ -43,7 +43,7 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
         let (tables, commands, entry) = (tables.clone(), commands.clone(), props.entry.to_string());
         use_effect_with((entry.clone(), *relist), move |_| {
             spawn_local(async move {
-                let answer = commands.worker().call(RunSql { entry, sql: LIST_SQL.to_owned() }).await;
+                let answer = commands.worker().call(RunSql { entry, sql: LIST_SQL.to_owned(), seconds: None }).await;
                 tables.set(Some(match answer {
                     Ok(Ok(t)) => Ok(t
                         .rows
@@ -56,18 +56,30 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
             });
         });
     }
+    // Stop was pressed for the statements that run: their answer says so.
+    let stop_asked = use_mut_ref(|| false);
     let run = {
         let (commands, entry, outcome, running, runs, relist) =
             (commands.clone(), props.entry.to_string(), outcome.clone(), running.clone(), runs.clone(), relist.clone());
+        let stop_asked = stop_asked.clone();
         Callback::from(move |sql: String| {
             if sql.trim().is_empty() || *running {
                 return;
             }
             running.set(true);
+            *stop_asked.borrow_mut() = false;
+            let stop_asked = stop_asked.clone();
             let (commands, entry, outcome, running, runs, relist) =
                 (commands.clone(), entry.clone(), outcome.clone(), running.clone(), runs.clone(), relist.clone());
             spawn_local(async move {
-                let answer = commands.worker().call(RunSql { entry, sql }).await;
+                let answer = commands.worker().call(RunSql { entry, sql, seconds: Some(QUERY_SECONDS) }).await;
+                let answer = match answer {
+                    Err(_) if std::mem::take(&mut *stop_asked.borrow_mut()) => Err(WorkerError::new(
+                        ErrorKind::Internal,
+                        "Stopped. The database worker was restarted; your workspace is as it was before the statements.",
+                    )),
+                    other => other,
+                };
                 running.set(false);
                 runs.set(*runs + 1);
                 if matches!(&answer, Ok(Ok(t)) if t.changed) {
@@ -75,6 +87,13 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
                 }
                 outcome.set(Some(answer.unwrap_or_else(|e| Err(e.message))));
             });
+        })
+    };
+    let on_stop = {
+        let (commands, stop_asked) = (commands.clone(), stop_asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            *stop_asked.borrow_mut() = true;
+            commands.worker().restart();
         })
     };
     let schema: Vec<WorkspaceTable> = match &*tables {
@@ -142,10 +161,16 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
                 <section aria-labelledby="pg-query-title">
                     <h2 id="pg-query-title">{ "SQL on your workspace" }</h2>
                     <div class="pg-query" data-runs={runs.to_string()}>
-                        <p class="meta">{ "As in the workshop's SQL box: several statements at once, the last one's rows shown; what they change is saved with your progress. Ctrl+Enter (⌘+Enter) runs." }</p>
+                        <p class="meta">{ format!("As in the workshop's SQL box: several statements at once, the last one's rows shown; what they change is saved with your progress. Ctrl+Enter (⌘+Enter) runs. Statements stop by themselves after {QUERY_SECONDS} s.") }</p>
                         <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("w/{}", props.entry)}
                                    placeholder="SELECT * FROM …" {schema} load={(*load).clone()}
                                    busy={*running} on_run={run} />
+                        if *running {
+                            <p class="pg-running" role="status">
+                                <span class="meta">{ format!("Running… it stops by itself after {QUERY_SECONDS} s.") }</span>
+                                <button class="small" onclick={on_stop}>{ "Stop" }</button>
+                            </p>
+                        }
                     </div>
                     { result }
                 </section>

@@ -451,6 +451,20 @@ test("a workshop's playground queries the learner's workspace, and what it makes
   await page.click('.pg-tables li[data-table="customers"] button');
   await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent.startsWith('SELECT * FROM "customers"')
     && /^\d+ rows?$/.test(document.querySelector('.query-done')?.textContent ?? ''), null, WAIT);
+  // A runaway statement on the workspace stops with Stop; what was saved before stays.
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  const before = await page.getAttribute('.pg-query', 'data-runs');
+  await typeSql(page, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  await stop.waitFor(WAIT);
+  assert.match(await page.textContent('.pg-running'), /stops by itself after 30 s/);
+  await stop.click();
+  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
+  assert.match(await page.textContent('.query-error'), /^Stopped\. The database worker was restarted/);
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await query('SELECT count(*) AS n FROM tried');
+  assert.match(await page.textContent('.query-result'), /n\s*2/);
   await page.reload();
   await page.waitForSelector('.pg-layout[data-target="workspace"] .pg-tables li[data-table="tried"]', WAIT);
   await page.goto(`${server.url}#/`);

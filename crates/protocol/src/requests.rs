@@ -251,6 +251,10 @@ pub struct RunSql {
     pub entry: String,
     /// The statement.
     pub sql: String,
+    /// Stop after this many seconds instead of under the checks' instruction budget (the
+    /// playground on the workspace, which shows the limit and a Stop button).
+    #[serde(default)]
+    pub seconds: Option<u32>,
 }
 
 /// Run check `validation` of `step`; the result and progress are saved at once. The answer's

@@ -193,7 +193,7 @@ pub async fn handle(
         }
         RequestBody::Play(r) => reply(id, &r, library.play(&r.entry, r.step.as_deref())),
         RequestBody::Artifacts(r) => reply(id, &r, library.artifacts(&r.entry, &r.step)),
-        RequestBody::RunSql(r) => reply(id, &r, library.run_sql(&r.entry, &r.sql)),
+        RequestBody::RunSql(r) => reply(id, &r, library.run_sql(&r.entry, &r.sql, r.seconds)),
         RequestBody::Check(r) => {
             let result = library.check(&r.entry, &r.step, &r.validation, r.input.as_deref());
             reply(id, &r, result)

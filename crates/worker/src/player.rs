@@ -5,7 +5,8 @@
 //! **Invariant:** playing never writes definition or artifact tables: only
 //! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
 
-use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play, rules};
+use stepwise_artifact::rules::{self, QueryStop};
+use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play};
 use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
 use crate::catalog::{self, file_of};
@@ -143,7 +144,7 @@ impl Library {
     ///
     /// # Errors
     /// Storage errors; SQLite's refusal of the statement is the `Err` of the inner result.
-    pub fn run_sql(&mut self, id: &str, sql: &str) -> Result<SqlOutcome, WorkerError> {
+    pub fn run_sql(&mut self, id: &str, sql: &str, seconds: Option<u32>) -> Result<SqlOutcome, WorkerError> {
         let session = self.session(id)?;
         let file_name = session.file_name.clone();
         if session.workspace.is_none() {
@@ -151,7 +152,21 @@ impl Library {
         }
         let conn = session.workspace.as_mut().expect("just made");
         let (changes, schema) = (conn.total_changes(), play::schema_version(conn));
-        let result = rules::run_statements(conn, sql, SQL_BOX_ROWS);
+        let result = match seconds {
+            None => rules::run_statements(conn, sql, SQL_BOX_ROWS),
+            Some(seconds) => {
+                let deadline = js_sys::Date::now() + f64::from(seconds) * 1000.0;
+                rules::run_statements_until(conn, sql, SQL_BOX_ROWS, move || js_sys::Date::now() > deadline).map_err(
+                    |stop| match stop {
+                        QueryStop::Stopped => format!(
+                            "Stopped after {seconds} seconds: the statements ran too long. A join without a \
+                             condition multiplies the rows of its tables; add a WHERE or a LIMIT."
+                        ),
+                        QueryStop::Failed(message) => message,
+                    },
+                )
+            }
+        };
         let changed = conn.total_changes() != changes || play::schema_version(conn) != schema;
         if changed {
             session.runtime.workspace = Some(play::workspace_image(conn).about(&file_name)?);

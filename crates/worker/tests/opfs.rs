@@ -623,9 +623,19 @@ async fn playing_writes_runtime_tables_only() {
     assert_eq!(view.steps[1].state, StepState::Done);
     assert_eq!(view.snapshots.last().map(|s| s.label.as_str()), Some("Finished Second step"));
 
-    let ran = lib.run_sql(&entry.id, "CREATE TABLE notes (text TEXT)").unwrap().expect("runs");
+    let ran = lib.run_sql(&entry.id, "CREATE TABLE notes (text TEXT)", None).unwrap().expect("runs");
     assert!(ran.changed);
-    assert_eq!(lib.run_sql(&entry.id, "SELECT * FROM nope").unwrap(), Err("no such table: nope".into()));
+    assert_eq!(lib.run_sql(&entry.id, "SELECT * FROM nope", None).unwrap(), Err("no such table: nope".into()));
+    // The playground on the workspace: a heavy but honest query runs past the checks' budget
+    // under a time limit, and a runaway one stops at the limit.
+    let heavy = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) \
+                 SELECT count(*) AS n FROM c";
+    assert!(lib.run_sql(&entry.id, heavy, None).unwrap().unwrap_err().contains("more than 50 million steps"));
+    let ran = lib.run_sql(&entry.id, heavy, Some(30)).unwrap().expect("runs in time");
+    assert_eq!(ran.rows, vec![vec![Some("5000000".to_owned())]]);
+    let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    let stopped = lib.run_sql(&entry.id, runaway, Some(1)).unwrap().unwrap_err();
+    assert!(stopped.starts_with("Stopped after 1 seconds"), "{stopped}");
     lib.play(&entry.id, Some("first")).unwrap();
 
     // Closed and reopened: everything is in the file.

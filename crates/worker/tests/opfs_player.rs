@@ -74,7 +74,7 @@ async fn a_stuck_learner_gets_hints_then_the_solution_and_hands_in() {
     let notes = view.workspace_tables.iter().find(|t| t.name == "notes").expect("the setup's table");
     assert_eq!((notes.kind.as_str(), notes.columns.clone()), ("table", vec!["text".to_owned()]));
     assert_eq!(view.minutes_left, Some(3));
-    lib.run_sql(id, "INSERT INTO notes VALUES ('mine')").unwrap().expect("runs");
+    lib.run_sql(id, "INSERT INTO notes VALUES ('mine')", None).unwrap().expect("runs");
     lib.play(id, Some("first")).unwrap();
     assert_eq!(stored_runtime(&lib, id).setups.len(), 1);
 
@@ -102,8 +102,8 @@ async fn a_stuck_learner_gets_hints_then_the_solution_and_hands_in() {
     assert!(solution.contains("<code class=\"language-sql\">CREATE TABLE t (x, y);"), "{solution}");
     assert!(!view.checks[0].help.solution_ready);
 
-    lib.run_sql(id, "CREATE TABLE t (x, y)").unwrap().expect("runs");
-    lib.run_sql(id, "INSERT INTO t VALUES (1, 'one'), (2, NULL)").unwrap().expect("runs");
+    lib.run_sql(id, "CREATE TABLE t (x, y)", None).unwrap().expect("runs");
+    lib.run_sql(id, "INSERT INTO t VALUES (1, 'one'), (2, NULL)", None).unwrap().expect("runs");
     let view = lib.check(id, "first", "count", None).unwrap();
     assert!(view.checks[0].result.as_ref().unwrap().passed);
     // The author's feedback goes with Stepwise's reason.

@@ -241,17 +241,49 @@ pub fn run_query_until(
 /// assert_eq!(e.unwrap_err(), "statement 2: no such table: nope");
 /// ```
 pub fn run_statements(workspace: &mut Connection, sql: &str, max_rows: usize) -> Result<(QueryResult, usize), String> {
-    match self::sandbox::execute_all(workspace, sql, max_rows, QUERY_BUDGET) {
+    statements(workspace, sql, max_rows, QUERY_BUDGET, None).map_err(|stop| match stop {
+        QueryStop::Stopped => unreachable!("no stop condition was given"),
+        QueryStop::Failed(message) => message,
+    })
+}
+
+/// [`run_statements`] without the instruction budget: `stop` is asked every thousand SQLite
+/// instructions whether to stop, so the caller keeps a time limit the user can see (the
+/// playground on a learner's workspace).
+///
+/// # Errors
+/// [`QueryStop::Stopped`] when `stop` stopped it; [`QueryStop::Failed`] as [`run_statements`].
+pub fn run_statements_until(
+    workspace: &mut Connection,
+    sql: &str,
+    max_rows: usize,
+    stop: impl FnMut() -> bool + Send + 'static,
+) -> Result<(QueryResult, usize), QueryStop> {
+    statements(workspace, sql, max_rows, u64::MAX, Some(Box::new(stop)))
+}
+
+fn statements(
+    workspace: &mut Connection,
+    sql: &str,
+    max_rows: usize,
+    budget: u64,
+    until: Option<self::sandbox::StopWhen>,
+) -> Result<(QueryResult, usize), QueryStop> {
+    let timed = until.is_some();
+    match self::sandbox::execute_all(workspace, sql, max_rows, budget, until) {
         Ok((fetched, ran)) => Ok((fetched.into_result(max_rows), ran)),
-        Err((QueryError::Empty, _)) => Err("there is no statement to run".to_owned()),
-        Err((QueryError::Budget, n)) => Err(budget_message(if n > 1 { "the statements" } else { "the statement" })),
+        Err((QueryError::Empty, _)) => Err(QueryStop::Failed("there is no statement to run".to_owned())),
+        Err((QueryError::Budget, _)) if timed => Err(QueryStop::Stopped),
+        Err((QueryError::Budget, n)) => {
+            Err(QueryStop::Failed(budget_message(if n > 1 { "the statements" } else { "the statement" })))
+        }
         Err((e, n)) => {
             let message = match e {
                 QueryError::NotAllowed(what) => format!("{what} is not allowed here"),
                 QueryError::Sqlite(m) => m,
                 other => format!("{other:?}"),
             };
-            Err(if n > 1 { format!("statement {n}: {message}") } else { message })
+            Err(QueryStop::Failed(if n > 1 { format!("statement {n}: {message}") } else { message }))
         }
     }
 }

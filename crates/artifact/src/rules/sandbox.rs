@@ -188,14 +188,16 @@ fn rows_of(stmt: &mut Statement<'_>, keep: usize) -> Result<Fetched, QueryError>
 /// Runs every statement of `sql` in order, writes allowed, under one budget of `budget`
 /// instructions for all of them. Returns the rows of the last statement that has columns (or
 /// of the last one, when none has) and how many statements ran; on a failure, the error and
-/// the 1-based number of the statement that failed (those before it stay applied).
+/// the 1-based number of the statement that failed (those before it stay applied). `until`, when
+/// given, is asked as the budget is counted whether to stop.
 pub(crate) fn execute_all(
     conn: &mut Connection,
     sql: &str,
     keep: usize,
     budget: u64,
+    until: Option<StopWhen>,
 ) -> Result<(Fetched, usize), (QueryError, usize)> {
-    let guard = Guard::install(conn, budget, Access::ReadWrite, None);
+    let guard = Guard::install(conn, budget, Access::ReadWrite, until);
     let mut batch = Batch::new(guard.conn, sql);
     let mut shown: Option<Fetched> = None;
     let mut ran = 0;
