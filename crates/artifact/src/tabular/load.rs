@@ -5,7 +5,7 @@ use rusqlite::{Connection, params_from_iter};
 use stepwise_protocol::{ColumnType, DataOptions};
 
 use super::cells::{TypeGuess, value};
-use super::{Source, at};
+use super::source::{Source, at};
 use crate::{Error, Result, Shown, clipped};
 
 /// What to write, as the user left the preview.
