@@ -8,10 +8,12 @@
 // serves the directory under a sub-path only (`/course/stepwise/`, like an instructor's host),
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
 // change it while serving, e.g. to publish a new sw.js); `types` overrides MIME types by
-// extension (a host that does not know `.wasm`).
+// extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
+// client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,9 +34,10 @@ export const MIME = {
 };
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
-export function serve(dir, port = 0, { prefix = '/', files = {}, types = {} } = {}) {
+export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false } = {}) {
   const base = resolve(dir);
   const mime = { ...MIME, ...types };
+  const zipped = new Map();
   const server = createServer(async (req, res) => {
     try {
       const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -58,6 +61,20 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {} } = 
         info = await stat(file).catch(() => null);
       }
       if (!info?.isFile()) return send(res, 404, 'not found');
+      const compressible = ['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest'].includes(extname(file));
+      if (gzip && compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        if (!zipped.has(file)) zipped.set(file, gzipSync(await readFile(file), { level: 6 }));
+        const body = zipped.get(file);
+        res.writeHead(200, {
+          'content-type': mime[extname(file)] ?? 'application/octet-stream',
+          'content-encoding': 'gzip',
+          'content-length': body.length,
+          'cache-control': 'no-cache',
+          'vary': 'accept-encoding',
+          'x-content-type-options': 'nosniff',
+        });
+        return res.end(req.method === 'HEAD' ? undefined : body);
+      }
       res.writeHead(200, {
         'content-type': mime[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,

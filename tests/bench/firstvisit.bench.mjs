@@ -1,0 +1,109 @@
+// The first visit as a student on a classroom's Wi-Fi has it: a fresh browser profile, Chromium's
+// "Fast 3G" network emulation through the DevTools protocol (DevTools' own preset: 180,000 B/s
+// down, 84,375 B/s up, 562.5 ms of latency per request), timed from navigation until a sample
+// workshop, added at once with its button, shows its page. Twice: from a host that gzips
+// (text, scripts and wasm, as GitHub Pages or nginx with `gzip_types` do) and from one that
+// serves files as they are. The reference, in the same run and the same emulation: a plain page
+// of the same origin fetching the same files the visit needs (the app's html, scripts, styles,
+// both wasm files, the samples' index and the sample) all at once — the floor the network sets.
+//
+//   node tests/bench/firstvisit.bench.mjs --dist dist --data target/bench/data [--quick]
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '../e2e/server.mjs';
+import { PAGE, args, figure, freshBrowser, log, median, run } from './lib.mjs';
+
+const WAIT = { timeout: 180_000 };
+const FAST_3G = { offline: false, downloadThroughput: 180_000, uploadThroughput: 84_375, latency: 562.5 };
+const PLAIN_PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>\n';
+
+/** The files a first visit needs before the sample's page shows (not the editor, not icons). */
+function neededFiles(dist) {
+  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && f !== 'sw.js');
+  return [...top, 'samples/index.json', 'samples/sql-joins.db'];
+}
+
+async function throttled(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', FAST_3G);
+  return cdp;
+}
+
+/** Milliseconds from navigation until the added sample's page shows, in a fresh profile. */
+async function visit(url) {
+  const browser = await freshBrowser({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page } = browser;
+    await page.goto('about:blank');
+    await throttled(page);
+    const t0 = Date.now();
+    await page.goto(`${url}#/`, { waitUntil: 'commit', ...WAIT });
+    const add = page.locator('button.sample-add[data-sample="sql-joins"]');
+    await add.waitFor(WAIT);
+    await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+    await add.click();
+    const open = page.getByRole('link', { name: /^Open SQL joins/ }).first();
+    await open.waitFor(WAIT);
+    await open.click();
+    await page.waitForSelector('article.opened', WAIT);
+    return Date.now() - t0;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Milliseconds a plain page of the same origin takes to fetch `files`, all at once. */
+async function plainFetch(url, files) {
+  const browser = await freshBrowser();
+  try {
+    const { page } = browser;
+    await page.goto(new URL(PAGE, url).href);
+    await throttled(page);
+    return await page.evaluate(async (files) => {
+      const t0 = performance.now();
+      await Promise.all(files.map((f) => fetch(f, { cache: 'no-store' }).then((r) => {
+        if (!r.ok) throw new Error(`${f}: ${r.status}`);
+        return r.arrayBuffer();
+      })));
+      return performance.now() - t0;
+    }, files.map((f) => new URL(f, url).href));
+  } finally {
+    await browser.close();
+  }
+}
+
+run(async () => {
+  const opts = args();
+  const runs = opts.quick ? 1 : 3;
+  const files = neededFiles(opts.dist);
+  for (const [gzip, name, label, max] of [
+    [true, 'first_visit_fast3g_gzip', 'first visit over Fast 3G until an added sample workshop opens, from a host that gzips', 4000],
+    [false, 'first_visit_fast3g_plain', 'first visit over Fast 3G until an added sample workshop opens, from a host that serves files as they are', 8000],
+  ]) {
+    const server = await serve(opts.dist, 0, { gzip, files: { [PAGE]: PLAIN_PAGE } });
+    try {
+      const visits = [];
+      const floors = [];
+      for (let i = 0; i < runs; i++) {
+        visits.push(await visit(server.url));
+        floors.push(await plainFetch(server.url, files));
+        log(`${name} run ${i + 1}: ${visits.at(-1)} ms, plain fetch ${Math.round(floors.at(-1))} ms`);
+      }
+      figure({
+        figure: name,
+        label,
+        value: median(visits),
+        unit: 'ms',
+        reference: median(floors),
+        reference_label: `a plain page fetching the same ${files.length} files at once over the same emulation`,
+        target: { max, of: 'value' },
+        runs,
+        data: 'dist/ and the sql-joins sample',
+      });
+    } finally {
+      await server.close();
+    }
+  }
+});
