@@ -169,9 +169,11 @@ impl Library {
                 entry.kind = EntryKind::Workshop;
                 entry.steps = count(w.workshop.steps.len());
                 entry.done = count(w.runtime.done_steps());
-                entry.title = w.workshop.meta.title;
-                entry.slug = Some(w.workshop.meta.slug);
-                entry.version = Some(w.workshop.meta.version);
+                entry.title = w.workshop.meta.title.clone();
+                entry.slug = Some(w.workshop.meta.slug.clone());
+                entry.version = Some(w.workshop.meta.version.clone());
+                // Opened next (the usual way after an import): no need to load and check it again.
+                *self.examined.borrow_mut() = Some((id.to_owned(), w.workshop));
             }
         }
         conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;

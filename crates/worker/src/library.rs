@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Opened, open_checked};
+use stepwise_artifact::{Opened, Workshop, harden, open_checked, read_runtime};
 use stepwise_protocol::{Entry, ErrorKind, OpenedEntry, OpenedView, StepSummary, Storage, WorkerError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -57,6 +57,11 @@ pub struct Library {
     /// when nothing was written. Closed by [`Library::store`] before anything else touches the
     /// storage, so no file ever has two connections open.
     pub(crate) playground: RefCell<Option<(String, Connection)>>,
+    /// The workshop the last import loaded and checked (its entry's id and its definition), so
+    /// that opening it right after does not load it and check its digest again. Taken by the
+    /// first open; dropped by anything that could change the file's definition (the playground,
+    /// a rebuild, a removal) and replaced by the next import.
+    pub(crate) examined: RefCell<Option<(String, Workshop)>>,
 }
 
 /// Now, RFC 3339 in UTC to the second.
@@ -136,6 +141,7 @@ impl Library {
             pending: HashMap::new(),
             player: None,
             playground: RefCell::new(None),
+            examined: RefCell::new(None),
         };
         library.sweep()?;
         Ok(library)
@@ -244,29 +250,36 @@ impl Library {
     pub fn open_entry(&mut self, id: &str) -> Result<OpenedEntry, WorkerError> {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.as_str();
+        let examined = self.examined.borrow_mut().take().filter(|(slot, _)| slot == id);
         let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
-        let (conn, opened) = open_checked(conn, file_name, &now()).about(file_name)?;
+        // Just imported, loaded and checked: only the learner's state is read again (a
+        // duplicate's answer may have carried progress into it since).
+        let (conn, opened) = match examined {
+            Some((_, workshop)) => {
+                harden(&conn).about(file_name)?;
+                let runtime = read_runtime(&conn, file_name).about(file_name)?;
+                (conn, Ok((workshop, runtime)))
+            }
+            None => match open_checked(conn, file_name, &now()).about(file_name)? {
+                (conn, Opened::Workshop(w)) => (conn, Ok((w.workshop, w.runtime))),
+                (conn, Opened::Playground(p)) => (conn, Err(p.tables)),
+            },
+        };
         let (view, done, loaded) = match opened {
-            Opened::Workshop(w) => {
-                let w = *w;
-                let steps = w
-                    .workshop
+            Ok((workshop, runtime)) => {
+                let steps = workshop
                     .steps
                     .iter()
-                    .map(|s| StepSummary {
-                        slug: s.slug.clone(),
-                        title: s.title.clone(),
-                        done: w.runtime.is_done(&s.slug),
-                    })
+                    .map(|s| StepSummary { slug: s.slug.clone(), title: s.title.clone(), done: runtime.is_done(&s.slug) })
                     .collect();
                 let view = OpenedView::Workshop {
-                    summary: w.workshop.meta.summary.clone(),
+                    summary: workshop.meta.summary.clone(),
                     steps,
-                    current_step: w.runtime.current_step.clone(),
+                    current_step: runtime.current_step.clone(),
                 };
-                (view, count(w.runtime.done_steps()), Some((w.workshop, w.runtime)))
+                (view, count(runtime.done_steps()), Some((workshop, runtime)))
             }
-            Opened::Playground(p) => (OpenedView::Playground { tables: p.tables }, 0, None),
+            Err(tables) => (OpenedView::Playground { tables }, 0, None),
         };
         let bytes = stored_bytes(&conn);
         conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;
@@ -330,6 +343,7 @@ impl Library {
         }
         let entry = self.entry(id)?;
         self.forget_player(id);
+        self.examined.borrow_mut().take();
         catalog::delete(self.catalog()?, id).doing("the library", "updating")?;
         // The catalog no longer names it; if removing the file fails, the next start sweeps it.
         Ok(self.store().remove(&file_of(id)).about(&entry.file_name)?)

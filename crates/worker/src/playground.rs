@@ -78,6 +78,8 @@ impl Library {
     /// [`Library::keep_playground`] (or drop it to close it).
     pub(crate) fn playground_conn(&self, id: &str) -> Result<(Connection, String, EntryKind), Fault> {
         let entry = self.entry(id)?;
+        // Write mode may change a workshop's definition: the next open checks it again.
+        self.examined.borrow_mut().take();
         let kept = self.playground.borrow_mut().take();
         let conn = match kept {
             Some((kept_id, conn)) if kept_id == id => conn,

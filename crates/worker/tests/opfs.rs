@@ -696,3 +696,20 @@ fn a_version_1_catalog_gains_the_source_column() {
     assert_eq!(version, 2);
     catalog::prepare(&conn).unwrap();
 }
+
+/// The open right after an import uses what the import loaded and checked, and shows the same
+/// as an open that loads and checks the file again; a definition changed in the playground's
+/// write mode in between is checked again, and found changed.
+#[wasm_bindgen_test]
+async fn the_open_after_an_import_trusts_its_check_until_the_playground_writes() {
+    let mut lib = library("trusted").await;
+    let entry = imported(import(&mut lib, "tiny.db", TINY).await);
+    let first = lib.open_entry(&entry.id).expect("opens from what the import checked");
+    let again = lib.open_entry(&entry.id).expect("opens, loaded and checked again");
+    assert_eq!(first.view, again.view);
+
+    let other = imported(import(&mut lib, "tiny-copy.db", V0).await);
+    lib.query(&other.id, "UPDATE step SET title = 'Changed in write mode'", true).expect("write mode");
+    let e = lib.open_entry(&other.id).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
+}
