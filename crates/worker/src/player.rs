@@ -89,7 +89,12 @@ impl Library {
         conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;
         let done = count(session.runtime.done_steps());
         let entry = session.entry.clone();
-        catalog::touch(self.catalog()?, &entry, &now(), done, bytes).doing("the library", "updating")?;
+        // The catalog's row changes only when the library's card would: a second commit (and
+        // flush) on every check is most of what recording one costs otherwise.
+        let listed = catalog::get(self.catalog()?, &entry).doing("the library", "reading")?;
+        if listed.is_none_or(|e| e.done != done || e.bytes != bytes) {
+            catalog::touch(self.catalog()?, &entry, &now(), done, bytes).doing("the library", "updating")?;
+        }
         Ok(())
     }
 

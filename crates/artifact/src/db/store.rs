@@ -159,9 +159,12 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
 /// # Errors
 /// [`Error::Sqlite`] when a row refers to a step or validation the workshop does not have.
 pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
+    // The blobs (workspace images, of the cursor and of each snapshot) stay: most are the same
+    // from one save to the next, and `put_blob` skips one already stored. Those no row names
+    // any more go at the end.
     tx.execute_batch(
         "DELETE FROM learner; DELETE FROM step_setup; DELETE FROM snapshot; DELETE FROM check_result;
-         DELETE FROM progress; DELETE FROM cursor; DELETE FROM runtime_blob;",
+         DELETE FROM progress; DELETE FROM cursor;",
     )
     .ctx("clearing runtime state")?;
     let workspace = rt.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
@@ -218,6 +221,12 @@ pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
         )
         .ctx("writing the learner's name")?;
     }
+    tx.execute(
+        "DELETE FROM runtime_blob WHERE sha256 NOT IN (SELECT workspace FROM cursor WHERE workspace IS NOT NULL
+         UNION SELECT workspace FROM snapshot WHERE workspace IS NOT NULL)",
+        [],
+    )
+    .ctx("dropping workspace images no longer named")?;
     Ok(())
 }
 
