@@ -119,7 +119,9 @@ impl<'a> Reader<'a> {
                 }
             } else {
                 let rest = &self.text[self.pos..];
-                let end = rest.find([',', '\n', '\r', '"']).unwrap_or(rest.len());
+                // Bytes, not chars: the four are ASCII, which UTF-8 never uses inside a
+                // multi-byte character, so the position found is a character boundary.
+                let end = rest.bytes().position(|b| matches!(b, b',' | b'\n' | b'\r' | b'"')).unwrap_or(rest.len());
                 field.text.push_str(&rest[..end]);
                 self.pos += end;
                 match bytes.get(self.pos) {
