@@ -103,12 +103,12 @@ else
 fi
 
 # playwright-core for the end-to-end tests (it never downloads a browser by itself), axe-core for
-# their accessibility checks, csv-spectrum for the CSV reader's tests, sql.js for the query
-# benchmark's reference (tests/bench/); CodeMirror and esbuild for the SQL editor's bundle
+# their accessibility checks, csv-spectrum for the CSV reader's tests, sql.js and sqlite.org's
+# wasm build for the query benchmark's references (tests/bench/); CodeMirror and esbuild for the SQL editor's bundle
 # (scripts/build-editor.mjs, run by Trunk).
 lock_stamp=node_modules/.package-lock.json
 npm_ready=yes
-for package in playwright-core axe-core csv-spectrum sql.js esbuild @codemirror/view @codemirror/lang-sql; do
+for package in playwright-core axe-core csv-spectrum sql.js @sqlite.org/sqlite-wasm esbuild @codemirror/view @codemirror/lang-sql; do
   [ -d "node_modules/$package" ] || npm_ready=no
 done
 if [ -f "$lock_stamp" ] && [ "$npm_ready" = yes ] && [ ! package-lock.json -nt "$lock_stamp" ]; then
