@@ -6,7 +6,7 @@
 //
 // Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -161,4 +161,21 @@ test('the class view, a row opened, light and dark', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await noViolations('the class view (dark)');
   await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test("a data file's preview before it is imported", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-a11y-data-'));
+  try {
+    const csv = join(dir, 'cities.csv');
+    writeFileSync(csv, 'name,country,people\nBerlin,DE,3850809\nParis,FR,\n');
+    await page.goto(page.url().replace(/#.*$/, '#/'));
+    await page.waitForSelector('ul.library:not([aria-busy="true"]), p.empty', WAIT);
+    await page.setInputFiles('#add-file', csv);
+    await page.waitForSelector('dialog[open] form.data-dialog[aria-busy="false"]', WAIT);
+    await noViolations("a data file's preview");
+    await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
