@@ -28,9 +28,11 @@ const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // `reload` skips the HTTP cache: index.html, worker.js and worker_bg.wasm keep their names
-      // from build to build, so a cached copy could be an older version's.
-      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'reload' }))),
+      // `no-cache` asks the server whether the browser's copy is current before using it:
+      // index.html, worker.js and worker_bg.wasm keep their names from build to build, so a
+      // copy could be an older version's, but a current one (the page has just fetched it) is
+      // not downloaded again (a 304 from any host that sends ETag or Last-Modified).
+      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'no-cache' }))),
     ),
   );
 });

@@ -18,18 +18,25 @@ use super::use_online::Listener;
 /// worker's scope is the folder the app is served from.
 const SERVICE_WORKER_URL: &str = "./sw.js";
 
-/// Registers the service worker once and returns the new version's worker while one is installed
-/// and waiting for the user's go-ahead (`None` when there is nothing to update, on the first
-/// visit, and where service workers are unavailable: non-secure origins, some private modes).
+/// Registers the service worker once the database worker is ready, and returns the new version's
+/// worker while one is installed and waiting for the user's go-ahead (`None` when there is
+/// nothing to update, on the first visit, and where service workers are unavailable: non-secure
+/// origins, some private modes).
+///
+/// Not before: on a first visit its install fetches every file of the app to keep it offline,
+/// and on a slow network that would take bandwidth from the files the page is still waiting for.
+/// By then the page's files are in the browser's cache, and the install only revalidates them.
 #[hook]
 pub fn use_service_worker() -> Option<ServiceWorker> {
     let waiting = use_state(|| None::<ServiceWorker>);
+    let library = use_context::<crate::state::library::LibraryContext>();
+    let ready = library.is_some_and(|l| !matches!(l.phase, crate::state::library::Phase::Starting));
     {
         let set = waiting.setter();
-        use_effect_with((), move |_| {
+        use_effect_with(ready, move |ready| {
             let listeners: Rc<RefCell<Vec<Listener>>> = Rc::default();
             let mounted = Rc::new(Cell::new(true));
-            if let Some(container) = container() {
+            if let Some(container) = container().filter(|_| *ready) {
                 let (listeners, mounted) = (listeners.clone(), mounted.clone());
                 spawn_local(async move {
                     match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {

@@ -10,6 +10,8 @@
 // change it while serving, e.g. to publish a new sw.js); `types` overrides MIME types by
 // extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
 // client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
+// Files from disk carry `ETag` and `Last-Modified`, and a request that names the current ETag
+// gets `304 Not Modified`, as from nginx, GitHub Pages and every static host.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -61,6 +63,12 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
         info = await stat(file).catch(() => null);
       }
       if (!info?.isFile()) return send(res, 404, 'not found');
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const validators = { etag, 'last-modified': info.mtime.toUTCString() };
+      if ((req.headers['if-none-match'] ?? '').split(/,\s*/).some((t) => t.replace(/^W\//, '') === etag)) {
+        res.writeHead(304, { ...validators, 'cache-control': 'no-cache' });
+        return res.end();
+      }
       const compressible = ['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest'].includes(extname(file));
       if (gzip && compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         if (!zipped.has(file)) zipped.set(file, gzipSync(await readFile(file), { level: 6 }));
@@ -70,6 +78,8 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
           'content-encoding': 'gzip',
           'content-length': body.length,
           'cache-control': 'no-cache',
+          ...validators,
+          etag: `W/${etag}`,
           'vary': 'accept-encoding',
           'x-content-type-options': 'nosniff',
         });
@@ -79,6 +89,7 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
         'content-type': mime[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': 'no-cache',
+        ...validators,
         'x-content-type-options': 'nosniff',
       });
       if (req.method === 'HEAD') return res.end();
