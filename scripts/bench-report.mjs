@@ -119,7 +119,8 @@ app with \`trunk build --release --offline\`, makes the data sets in \`target/be
 a stamp file per data set records the generator's version), measures the native figures
 (\`stepwise-bench native\`), then runs every \`tests/bench/*.bench.mjs\` (the browser figures) as
 \`node FILE --dist dist --data target/bench/data --cli target/release/stepwise [--quick]\`. It
-writes every figure to \`target/bench/results.jsonl\`, prints a summary, and renders the table
+writes every figure to \`target/bench/results.jsonl\` (a \`--quick\` run to \`results-quick.jsonl\`),
+prints a summary, and renders the table
 below (\`scripts/bench-report.mjs\`). Logs of each benchmark are in \`target/bench/logs/\`. A full
 run takes about 10–20 minutes on 2 cores and needs ~2 GB of disk under \`target/bench/\`.
 

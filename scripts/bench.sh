@@ -9,7 +9,8 @@
 #   4. every tests/bench/*.bench.mjs as
 #      `node FILE --dist dist --data target/bench/data --cli BIN_DIR/stepwise [--quick]` (the browser
 #      figures: load, worker round trip and check, query against sql.js, export in the worker)
-#   5. target/bench/results.jsonl (one JSON line per figure), a summary table, and (unless
+#   5. target/bench/results.jsonl (one JSON line per figure; results-quick.jsonl for --quick),
+#      a summary table, and (unless
 #      --no-report or --quick) the "Figures" table and "Running the benchmarks" section of
 #      docs/performance.md, rendered by scripts/bench-report.mjs
 # Every line a benchmark prints on stdout must be a figure with the contract's keys; a benchmark
@@ -53,6 +54,9 @@ fi
 out=target/bench
 data=$out/data
 results=$out/results.jsonl
+# A smoke run keeps its figures apart: merged with a full run's (--only), they would replace
+# the full figures of the same benchmarks with the quick data sets' ones.
+[ "$quick" -eq 1 ] && results=$out/results-quick.jsonl
 mkdir -p "$out/logs"
 problems=()
 started=$SECONDS
