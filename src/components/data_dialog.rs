@@ -293,7 +293,8 @@ pub fn DataDialog(props: &DataDialogProps) -> Html {
                     }
                     if *append {
                         <p class="meta data-by-position">{ format!(
-                            "The file's columns go into the table's columns in order ({} of them); their names are not matched.",
+                            "When every column of the file has the name of one of the table's, the rows go in by name; \
+                             otherwise the file's {} columns go into the table's in order.",
                             p.columns.len()
                         ) }</p>
                     }

@@ -103,11 +103,14 @@ pub fn load(conn: &Connection, name: &str, bytes: &[u8], plan: &Plan<'_>) -> Res
                 .prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid")
                 .and_then(|mut s| s.query_map([table], |r| r.get(0))?.collect())
                 .map_err(|e| sqlite(name, "reading the table", &e))?;
-            if columns.len() != width {
-                let reason = format!("has {width} columns, but the table {} has {}", Shown(table), columns.len());
-                return Err(refuse(name, reason));
+            match by_name(&source, &columns) {
+                Some(matched) => matched,
+                None if columns.len() == width => columns,
+                None => {
+                    let reason = format!("has {width} columns, but the table {} has {}", Shown(table), columns.len());
+                    return Err(refuse(name, reason));
+                }
             }
-            columns
         }
         (None, false) => source.columns().to_vec(),
     };
@@ -123,6 +126,21 @@ pub fn load(conn: &Connection, name: &str, bytes: &[u8], plan: &Plan<'_>) -> Res
             Err(e)
         }
     }
+}
+
+/// The table's columns in the order of the file's, when the file names its columns (a header,
+/// or JSON objects' keys) and every name is one of the table's (ignoring ASCII case, as SQLite
+/// does):
+/// the rows then go in by name, and the table's other columns take their defaults.
+fn by_name(source: &Source<'_>, table: &[String]) -> Option<Vec<String>> {
+    if !source.named() {
+        return None;
+    }
+    source
+        .columns()
+        .iter()
+        .map(|c| table.iter().find(|t| t.eq_ignore_ascii_case(c)).cloned())
+        .collect()
 }
 
 fn write_rows(

@@ -259,6 +259,14 @@ fn unique_names(names: Vec<String>) -> Vec<String> {
 
 
 impl Source<'_> {
+    /// Whether the file names its columns: a header, or the keys of JSON objects.
+    pub(super) fn named(&self) -> bool {
+        match &self.body {
+            Body::Json(rows) => self.header || rows.rows.first().is_some_and(|(_, r)| matches!(r, JsonRow::Object(_))),
+            Body::Delimited { .. } => self.header,
+        }
+    }
+
     /// The delimiter, for a delimited file.
     pub(super) fn delimiter(&self) -> Option<char> {
         match &self.body {

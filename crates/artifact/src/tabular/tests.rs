@@ -155,11 +155,18 @@ fn rows_are_added_to_an_existing_table_or_none_are() {
     assert_eq!(got, [["1", "ADA"], ["2", "BOB"], ["3", "CY"]]);
 
     // Row 3 breaks the primary key: none of the file's rows stay.
-    let e = load(&conn, "dup.csv", b"id,name\n4,dee\n1,again\n", &append("people")).unwrap_err();
+    let e = load(&conn, "dup.csv", b"id,name\n40,dee\n1,again\n", &append("people")).unwrap_err();
     assert_eq!(e.to_string(), "dup.csv:3: UNIQUE constraint failed: people.id");
     let n: i64 = conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 3);
 
+    // A header naming the table's columns in another order, one left out: matched by name.
+    assert_eq!(load(&conn, "named.csv", b"NAME,id\ndee,4\n", &append("people")).unwrap(), 1);
+    assert_eq!(rows_of(&conn, "SELECT name FROM people WHERE id = 4"), [["dee"]]);
+    let json = br#"[{"name": "eve", "id": 5}]"#;
+    assert_eq!(load(&conn, "named.json", json, &append("people")).unwrap(), 1);
+    assert_eq!(rows_of(&conn, "SELECT name FROM people WHERE id = 5"), [["eve"]]);
+    // Names that are not the table's: by position, so the widths must agree.
     let e = load(&conn, "w.csv", b"a,b,c\n1,2,3\n", &append("people")).unwrap_err();
     assert_eq!(e.to_string(), "w.csv: has 3 columns, but the table \"people\" has 2");
     let e = load(&conn, "n.csv", b"a\n1\n", &append("nobody")).unwrap_err();
