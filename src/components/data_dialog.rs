@@ -19,8 +19,8 @@ use super::result_grid::body_rows;
 /// Props of [`DataDialog`].
 #[derive(Properties, PartialEq)]
 pub struct DataDialogProps {
-    /// The data file.
-    pub file: web_sys::File,
+    /// The data file (`None`: the worker holds it, see [`DataPreview::pending`]).
+    pub file: Option<web_sys::File>,
     /// What the worker read in it, as detected.
     pub preview: DataPreview,
     /// The database to write into; `None`: a new one named after the file.
@@ -89,8 +89,8 @@ pub fn DataDialog(props: &DataDialogProps) -> Html {
             busy.set(true);
             spawn_local(async move {
                 let worker = commands.worker();
-                let request = PreviewData { name: file.name(), options };
-                match worker.call_with(worker.next_id(), request, Some(file), None).await {
+                let request = PreviewData { name: preview.name.clone(), options, pending: preview.pending.clone() };
+                match worker.call_with(worker.next_id(), request, file, None).await {
                     Ok(read) => {
                         types.set(read.columns.iter().map(|c| c.column_type).collect());
                         shown.set(DataOptions { delimiter: read.delimiter, header: Some(read.header) });
@@ -163,7 +163,8 @@ pub fn DataDialog(props: &DataDialogProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let request = ImportData {
-                name: file.name(),
+                name: preview.name.clone(),
+                pending: preview.pending.clone(),
                 entry: entry.clone(),
                 table: if *append { (*append_to).clone() } else { table.trim().to_owned() },
                 append: *append,
@@ -177,7 +178,7 @@ pub fn DataDialog(props: &DataDialogProps) -> Html {
             spawn_local(async move {
                 let worker = commands.worker();
                 let answer: Result<DataImported, WorkerError> =
-                    worker.call_with(worker.next_id(), request, Some(file), None).await;
+                    worker.call_with(worker.next_id(), request, file, None).await;
                 busy.set(false);
                 match answer {
                     Ok(done) => on_done.emit(done),

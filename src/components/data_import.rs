@@ -42,7 +42,7 @@ pub fn DataImport(props: &DataImportProps) -> Html {
             status.set(None);
             spawn_local(async move {
                 let worker = commands.worker();
-                let request = PreviewData { name: file.name(), options: DataOptions::default() };
+                let request = PreviewData { name: file.name(), options: DataOptions::default(), pending: None };
                 match worker.call_with(worker.next_id(), request, Some(file.clone()), None).await {
                     Ok(preview) => open.set(Some((file, preview))),
                     Err(e) => status.set(Some(Err(e.message))),
@@ -75,7 +75,7 @@ pub fn DataImport(props: &DataImportProps) -> Html {
                 None => html! {},
             } }
             if let Some((file, preview)) = (*open).clone() {
-                <DataDialog {file} {preview} entry={Some(props.entry.to_string())} tables={props.tables.clone()}
+                <DataDialog file={Some(file)} {preview} entry={Some(props.entry.to_string())} tables={props.tables.clone()}
                             {on_done} {on_cancel} />
             }
         </div>

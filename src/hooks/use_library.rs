@@ -109,10 +109,7 @@ impl Commands {
                 }
                 // A data file: preview it before writing it.
                 Ok(Stored::DataFound(preview)) => {
-                    match file {
-                        Some(file) => this.dispatch.dispatch(Action::DataFound(DataPrompt { job: id, preview, file })),
-                        None => this.dispatch.dispatch(Action::Finished(id)),
-                    }
+                    this.dispatch.dispatch(Action::DataFound(DataPrompt { job: id, preview, file }));
                     return;
                 }
                 Err(error) => Err(error),
@@ -200,7 +197,20 @@ impl Commands {
     /// listed and opened in its playground.
     pub fn data_answered(&self, prompt: &DataPrompt, done: Option<DataImported>) {
         self.dispatch.dispatch(Action::DataAnswered(prompt.job));
-        if let Some(done) = done {
+        let Some(done) = done else {
+            // Cancelled: a statement shared with the address has nothing to run on, and the
+            // worker lets go of a file it fetched.
+            crate::shared_query::forget();
+            if let Some(token) = prompt.preview.pending.clone() {
+                let worker = self.worker.clone();
+                spawn_local(async move {
+                    let _ = worker.call(Remove { entry: token }).await;
+                });
+            }
+            return;
+        };
+        {
+            crate::shared_query::database_stored(&done.entry.id);
             navigate(&Route::Playground(done.entry.id.clone()));
             let job = self.worker.next_id();
             self.dispatch.dispatch(Action::Imported { job, entry: done.entry, carried: None, replaced: false });

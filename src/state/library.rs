@@ -92,8 +92,9 @@ pub struct DataPrompt {
     pub job: u32,
     /// What the worker read in it.
     pub preview: DataPreview,
-    /// The file itself, sent again to write it.
-    pub file: web_sys::File,
+    /// The file itself, sent again to write it (`None`: the worker holds it, fetched from an
+    /// address; the preview names its token).
+    pub file: Option<web_sys::File>,
 }
 
 /// What the last finished import did, shown once under the add controls.

@@ -1,7 +1,8 @@
 // Data files into tables end to end: a CSV added to the library is previewed (delimiter,
 // header, column types, first rows) and becomes a new database; in a database's playground a
 // TSV, a semicolon file and a JSON file go into new or existing tables after their preview;
-// ragged, non-UTF-8 and constraint-breaking files are refused in one line with nothing written.
+// ragged, non-UTF-8 and constraint-breaking files are refused in one line with nothing written;
+// a data file at an address (?src=, with &sql=) is fetched by the worker and previewed the same.
 //
 //   node --test tests/e2e/data.test.mjs   # after trunk build
 import assert from 'node:assert/strict';
@@ -177,6 +178,35 @@ test('a file that is not UTF-8 is refused with its line, and nothing is stored',
   await page.waitForSelector('.alert >> text=latin1.csv:2: not UTF-8 text', WAIT);
   assert.equal(await page.locator('dialog[open]').count(), 0);
   await cardCount(2);
+});
+
+test('a data file at an address (?src=) is previewed, imported, and a shared statement runs on it', async () => {
+  // Another port: another origin, so a library of its own.
+  const csv = 'name,born\nAda,1815\nGrace,1906\n';
+  const shared = await serve(dist, 0, { files: { 'data/people.csv': csv } });
+  try {
+    // Cancelled: nothing is stored.
+    await page.goto(`${shared.url}?src=data/people.csv`);
+    await summaryIs('Comma-separated · 2 rows · 2 columns');
+    await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+    await page.waitForSelector('ul.library:not([aria-busy="true"]), p.empty', WAIT);
+    assert.equal(await page.locator('ul.library > li.card').count(), 0);
+    // With a statement: imported, then its playground runs it.
+    const sql = 'SELECT count(*) AS n, min(born) AS first FROM people';
+    await page.goto(`${shared.url}?src=data/people.csv&sql=${encodeURIComponent(sql)}`);
+    await summaryIs('Comma-separated · 2 rows · 2 columns');
+    assert.deepEqual(await headers(), ['name:TEXT', 'born:INTEGER']);
+    await page.getByRole('button', { name: 'Import 2 rows' }).click();
+    await page.waitForSelector('article.playground', WAIT);
+    await page.waitForFunction(() => document.querySelector('.pg-query')?.getAttribute('data-runs') === '1'
+      && document.querySelector('.query-result'), null, WAIT);
+    assert.match(await page.textContent('.query-result'), /n\s*first\s*2\s*1815/);
+    assert.equal(await page.textContent('article.playground h1'), 'people.db');
+  } finally {
+    await page.goto(`${server.url}#/`);
+    await shared.close();
+  }
 });
 
 test('no uncaught errors', () => {

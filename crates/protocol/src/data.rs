@@ -85,4 +85,8 @@ pub struct DataPreview {
     /// Why the file cannot be written as read (a row with more fields than the header…), in
     /// one line naming the place; the user may change the delimiter or the header.
     pub problem: Option<String>,
+    /// The worker holds the file (it fetched it from an address): requests about it name this
+    /// token instead of posting the file, and [`crate::Remove`] of the token drops it.
+    #[serde(default)]
+    pub pending: Option<String>,
 }

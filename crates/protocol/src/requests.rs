@@ -385,6 +385,9 @@ pub struct PreviewData {
     /// The delimiter and header as the user set them (`None`: detect).
     #[serde(default)]
     pub options: DataOptions,
+    /// The worker's token for a file it holds ([`DataPreview::pending`]), instead of a posted one.
+    #[serde(default)]
+    pub pending: Option<String>,
 }
 
 /// Write the data file posted beside the request into a table: of `entry` (a plain database),
@@ -403,4 +406,7 @@ pub struct ImportData {
     pub options: DataOptions,
     /// The type of each column, as the user left them in the preview (empty: as detected).
     pub types: Vec<ColumnType>,
+    /// The worker's token for a file it holds ([`DataPreview::pending`]), instead of a posted one.
+    #[serde(default)]
+    pub pending: Option<String>,
 }

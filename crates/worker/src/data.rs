@@ -5,7 +5,8 @@
 use stepwise_artifact::tabular::{self, Plan};
 use stepwise_protocol::{Added, DataImported, DataOptions, DataPreview, EntryKind, ErrorKind, ImportData, WorkerError};
 
-use crate::library::Library;
+use crate::library::{Library, OnProgress};
+use crate::source::{ByteSource, FetchSource, file_name_of_url};
 
 /// Largest data file read, in bytes: it is read whole into the worker's memory.
 pub const DATA_LIMIT: u64 = 256 << 20;
@@ -41,6 +42,54 @@ pub fn preview(name: &str, bytes: &[u8], options: DataOptions) -> Result<DataPre
 /// The library's error as the page shows it: it already names the data file and the line.
 fn refused(e: &stepwise_artifact::Error, then: &str) -> WorkerError {
     WorkerError::new(ErrorKind::Invalid, format!("{}.{then}", e.to_string().trim_end_matches('.')))
+}
+
+/// A data file fetched from an address, held until its preview is answered.
+pub struct Held {
+    /// The token the page names it by ([`DataPreview::pending`]).
+    pub token: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Fetches the data file at `url`, keeps it in `slot` (replacing one held before) and says what
+/// it holds; the preview names the token to ask about it by.
+///
+/// # Errors
+/// The network (as for a database's address), a file over [`DATA_LIMIT`], not a data file.
+pub async fn fetch(slot: &mut Option<Held>, url: &str, progress: OnProgress<'_>) -> Result<DataPreview, WorkerError> {
+    let name = file_name_of_url(url);
+    progress("Downloading", 0, None);
+    let mut source = FetchSource::open(url, &name).await?;
+    let total = source.total();
+    if let Some(total) = total {
+        check_size(&name, total as f64)?;
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = source.next_chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        check_size(&name, bytes.len() as f64)?;
+        progress("Downloading", bytes.len() as u64, total);
+    }
+    let mut shown = preview(&name, &bytes, DataOptions::default())?;
+    let token = format!("data-{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
+    shown.pending = Some(token.clone());
+    *slot = Some(Held { token, bytes });
+    Ok(shown)
+}
+
+/// The bytes held under `token`.
+///
+/// # Errors
+/// None held under it (another was fetched since, or the worker restarted).
+pub fn held<'a>(slot: &'a Option<Held>, token: &str) -> Result<&'a [u8], WorkerError> {
+    match slot {
+        Some(held) if held.token == token => Ok(&held.bytes),
+        _ => Err(WorkerError::new(
+            ErrorKind::BadRequest,
+            "The data file is no longer in the worker's memory: open its address again.",
+        )),
+    }
 }
 
 impl Library {

@@ -5,7 +5,7 @@ use web_sys::Blob;
 
 use stepwise_protocol::wire::STORAGE_LOCK;
 use stepwise_protocol::{
-    Call, DataOptions, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError,
+    Call, DataOptions, DataPreview, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError,
 };
 
 use crate::backend::PoolConfig;
@@ -38,6 +38,8 @@ pub struct State {
     pub lock_held: bool,
     /// The teacher's class, in memory.
     pub class: Class,
+    /// A data file fetched from an address, held for its preview's answer.
+    pub data: Option<data::Held>,
 }
 
 impl Default for State {
@@ -46,6 +48,7 @@ impl Default for State {
             storage: StorageState::NotReady,
             downloads: Downloads::default(),
             lock_held: false,
+            data: None,
             class: Class::default(),
         }
     }
@@ -107,7 +110,13 @@ pub async fn handle(
         | RequestBody::ClearClass(_) => unreachable!("handled above"),
         RequestBody::List(r) => reply(id, &r, library.list()),
         RequestBody::Import(r) => {
-            let result = import(library, &r.source, file, progress).await;
+            let result = match &r.source {
+                // A data file's address: fetched and held for the preview, not stored.
+                ImportSource::Url { url } if stepwise_artifact::tabular::is_data_name(&file_name_of_url(url)) => {
+                    data::fetch(&mut state.data, url, progress).await.map(Stored::DataFound)
+                }
+                _ => import(library, &r.source, file, progress).await,
+            };
             reply(id, &r, result)
         }
         RequestBody::ResolveDuplicate(r) => {
@@ -159,23 +168,27 @@ pub async fn handle(
             reply(id, &r, result)
         }
         RequestBody::PreviewData(r) => {
-            let result = blobs::posted(file, &r.name)
-                .and_then(|blob| {
-                    data::check_size(&r.name, blob.size())?;
-                    blobs::read_all(&blob, &r.name)
-                })
-                .and_then(|bytes| data::preview(&r.name, &bytes, r.options));
+            let result = match &r.pending {
+                Some(token) => data::held(&state.data, token).and_then(|bytes| data::preview(&r.name, bytes, r.options)),
+                None => posted_data(file, &r.name).and_then(|bytes| data::preview(&r.name, &bytes, r.options)),
+            }
+            .map(|preview| DataPreview { pending: r.pending.clone(), ..preview });
             reply(id, &r, result)
         }
         RequestBody::ImportData(r) => {
-            let bytes = blobs::posted(file, &r.name).and_then(|blob| {
-                data::check_size(&r.name, blob.size())?;
-                blobs::read_all(&blob, &r.name)
-            });
-            let result = match bytes {
-                Ok(bytes) => library.import_data(&r, &bytes).await,
-                Err(e) => Err(e),
+            let result = match &r.pending {
+                Some(token) => match data::held(&state.data, token) {
+                    Ok(bytes) => library.import_data(&r, bytes).await,
+                    Err(e) => Err(e),
+                },
+                None => match posted_data(file, &r.name) {
+                    Ok(bytes) => library.import_data(&r, &bytes).await,
+                    Err(e) => Err(e),
+                },
             };
+            if result.is_ok() && r.pending.is_some() {
+                state.data = None;
+            }
             reply(id, &r, result)
         }
         RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
@@ -206,10 +219,21 @@ pub async fn handle(
         RequestBody::ResetProgress(r) => reply(id, &r, library.reset_progress(&r.entry)),
         RequestBody::RestoreSnapshot(r) => reply(id, &r, library.restore_snapshot(&r.entry, r.snapshot)),
         RequestBody::Remove(r) => {
+            if state.data.as_ref().is_some_and(|held| held.token == r.entry) {
+                state.data = None;
+                return reply(id, &r, Ok(()));
+            }
             downloads.revoke();
             reply(id, &r, library.remove(&r.entry))
         }
     }
+}
+
+/// The data file posted beside a request, its size checked before it is read.
+fn posted_data(file: Option<Blob>, name: &str) -> Result<Vec<u8>, WorkerError> {
+    let blob = blobs::posted(file, name)?;
+    data::check_size(name, blob.size())?;
+    blobs::read_all(&blob, name)
 }
 
 /// Stores a database from the posted `File` or from a URL; a zip (by its name or its first

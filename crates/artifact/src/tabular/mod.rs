@@ -106,6 +106,7 @@ pub fn preview(name: &str, bytes: &[u8], options: DataOptions) -> Result<DataPre
         table: table_name(name),
         notes,
         problem: stats.problem.map(|e| e.to_string()),
+        pending: None,
     })
 }
 
