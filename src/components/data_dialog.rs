@@ -7,8 +7,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::hooks::use_library;
 use crate::format::grouped;
+use crate::hooks::use_library;
 use stepwise_protocol::{
     ColumnType, DataFormat, DataImported, DataOptions, DataPreview, ImportData, PreviewData, WorkerError,
 };
@@ -116,7 +116,8 @@ pub fn DataDialog(props: &DataDialogProps) -> Html {
     let on_header = {
         let (reread, preview) = (reread.clone(), preview.clone());
         Callback::from(move |event: Event| {
-            let checked = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked());
+            let checked =
+                event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked());
             reread.emit(DataOptions { delimiter: preview.delimiter, header: Some(checked) });
         })
     };

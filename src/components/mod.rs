@@ -29,6 +29,7 @@ pub(crate) mod sql_editor;
 mod step_artifacts;
 mod step_content;
 mod step_toc;
+pub(crate) mod stoppable;
 mod storage_banner;
 mod storage_usage;
 pub(crate) mod table_structure;

@@ -6,10 +6,11 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use stepwise_protocol::{ErrorKind, QUERY_SECONDS, RunSql, SqlTable, WorkerError, WorkspaceTable};
+use stepwise_protocol::{QUERY_SECONDS, RunSql, SqlTable, WorkspaceTable};
 
 use super::result_grid::{CopyResult, body_rows};
 use super::sql_editor::{Load, SqlEditor};
+use super::stoppable::{RunningNotice, StopFlag};
 use crate::hooks::use_library;
 
 /// Rows shown when a table is clicked.
@@ -56,30 +57,23 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
             });
         });
     }
-    // Stop was pressed for the statements that run: their answer says so.
-    let stop_asked = use_mut_ref(|| false);
+    let stop = use_memo((), |_| StopFlag::default());
     let run = {
         let (commands, entry, outcome, running, runs, relist) =
             (commands.clone(), props.entry.to_string(), outcome.clone(), running.clone(), runs.clone(), relist.clone());
-        let stop_asked = stop_asked.clone();
+        let stop = (*stop).clone();
         Callback::from(move |sql: String| {
             if sql.trim().is_empty() || *running {
                 return;
             }
             running.set(true);
-            *stop_asked.borrow_mut() = false;
-            let stop_asked = stop_asked.clone();
+            stop.start();
+            let stop = stop.clone();
             let (commands, entry, outcome, running, runs, relist) =
                 (commands.clone(), entry.clone(), outcome.clone(), running.clone(), runs.clone(), relist.clone());
             spawn_local(async move {
                 let answer = commands.worker().call(RunSql { entry, sql, seconds: Some(QUERY_SECONDS) }).await;
-                let answer = match answer {
-                    Err(_) if std::mem::take(&mut *stop_asked.borrow_mut()) => Err(WorkerError::new(
-                        ErrorKind::Internal,
-                        "Stopped. The database worker was restarted; your workspace is as it was before the statements.",
-                    )),
-                    other => other,
-                };
+                let answer = stop.answer(answer, "your workspace");
                 running.set(false);
                 runs.set(*runs + 1);
                 if matches!(&answer, Ok(Ok(t)) if t.changed) {
@@ -89,13 +83,7 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
             });
         })
     };
-    let on_stop = {
-        let (commands, stop_asked) = (commands.clone(), stop_asked.clone());
-        Callback::from(move |_: MouseEvent| {
-            *stop_asked.borrow_mut() = true;
-            commands.worker().restart();
-        })
-    };
+    let on_stop = stop.on_stop(&commands);
     let schema: Vec<WorkspaceTable> = match &*tables {
         Some(Ok(list)) => list
             .iter()
@@ -165,12 +153,7 @@ pub fn WorkspacePlayground(props: &WorkspacePlaygroundProps) -> Html {
                         <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("w/{}", props.entry)}
                                    placeholder="SELECT * FROM …" {schema} load={(*load).clone()}
                                    busy={*running} on_run={run} />
-                        if *running {
-                            <p class="pg-running" role="status">
-                                <span class="meta">{ format!("Running… it stops by itself after {QUERY_SECONDS} s.") }</span>
-                                <button class="small" onclick={on_stop}>{ "Stop" }</button>
-                            </p>
-                        }
+                        if *running { <RunningNotice {on_stop} /> }
                     </div>
                     { result }
                 </section>

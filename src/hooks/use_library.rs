@@ -10,11 +10,13 @@ use yew::prelude::*;
 use super::use_route::{Route, navigate};
 use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
-    Added, ByteProgress, DataImported, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import, ImportSource,
-    ImportZip, List, NewDatabase, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
+    Added, ByteProgress, DataImported, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import,
+    ImportSource, ImportZip, List, NewDatabase, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
 };
 
-use crate::state::library::{Action, DataPrompt, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt};
+use crate::state::library::{
+    Action, DataPrompt, DuplicatePrompt, Estimate, Job, JobKind, LibraryContext, LibraryState, ZipPrompt,
+};
 
 /// The library's commands; cheap to clone into callbacks.
 #[derive(Clone, PartialEq)]

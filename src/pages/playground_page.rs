@@ -7,8 +7,7 @@ use yew::prelude::*;
 
 use crate::hooks::{Commands, Route, use_library};
 use stepwise_protocol::{
-    BrowseTable, EntryKind, ErrorKind, QUERY_SECONDS, Query, QueryDone, Rows, TableCsv, Tables, TablesView,
-    WorkerError, WorkspaceTable,
+    BrowseTable, EntryKind, QUERY_SECONDS, Query, QueryDone, Rows, TableCsv, Tables, TablesView, WorkspaceTable,
 };
 
 use crate::components::data_import::DataImport;
@@ -16,6 +15,7 @@ use crate::components::result_grid::{CopyResult, body_rows};
 use crate::components::saved_queries::SavedQueries;
 use crate::components::share_query::ShareQuery;
 use crate::components::sql_editor::{Load, SqlEditor};
+use crate::components::stoppable::{RunningNotice, StopFlag};
 use crate::components::table_structure::TableStructurePanel;
 use crate::components::workspace_playground::WorkspacePlayground;
 
@@ -95,7 +95,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
     let changed_digest = use_state(|| false);
     let reload = use_state(|| 0u32);
     // Stop was pressed for the statement that runs: its answer says so.
-    let stop_asked = use_mut_ref(|| false);
+    let stop = use_memo((), |_| StopFlag::default());
     let ready = matches!(library.phase, crate::state::library::Phase::Ready(_));
 
     {
@@ -144,7 +144,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
         let (write, running, outcome, history, commands, id) =
             (write.clone(), running.clone(), outcome.clone(), history.clone(), commands.clone(), id.clone());
         let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
-        let stop_asked = stop_asked.clone();
+        let stop = (*stop).clone();
         Callback::from(move |sql: String| {
             let text = sql.trim().to_owned();
             if text.is_empty() || *running {
@@ -157,17 +157,11 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             let (running, outcome, commands, id, write) =
                 (running.clone(), outcome.clone(), commands.clone(), id.clone(), *write);
             let (changed_digest, reload, runs) = (changed_digest.clone(), reload.clone(), runs.clone());
-            let stop_asked = stop_asked.clone();
-            *stop_asked.borrow_mut() = false;
+            let stop = stop.clone();
+            stop.start();
             spawn_local(async move {
                 let answer = commands.worker().call(Query { entry: id, sql: text, write }).await;
-                let answer = match answer {
-                    Err(_) if std::mem::take(&mut *stop_asked.borrow_mut()) => Err(WorkerError::new(
-                        ErrorKind::Internal,
-                        "Stopped. The database worker was restarted; what is stored is as it was before the statement.",
-                    )),
-                    other => other,
-                };
+                let answer = stop.answer(answer, "what is stored");
                 running.set(false);
                 runs.set(*runs + 1);
                 outcome.set(Some(match answer {
@@ -186,13 +180,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
             });
         })
     };
-    let on_stop = {
-        let (commands, stop_asked) = (commands.clone(), stop_asked.clone());
-        Callback::from(move |_: MouseEvent| {
-            *stop_asked.borrow_mut() = true;
-            commands.worker().restart();
-        })
-    };
+    let on_stop = stop.on_stop(&commands);
     let (to_workspace, to_file) = {
         let (a, b) = (on_workspace.clone(), on_workspace.clone());
         (Callback::from(move |_: Event| a.set(true)), Callback::from(move |_: Event| b.set(false)))
@@ -403,12 +391,7 @@ pub fn PlaygroundPage(props: &PlaygroundPageProps) -> Html {
                                 <SqlEditor id="pg-sql" labelled_by="pg-query-title" history_key={format!("p/{id}")}
                                            placeholder="SELECT * FROM …" schema={schema} load={(*load).clone()}
                                            busy={*running} on_run={run} />
-                                if *running {
-                                    <p class="pg-running" role="status">
-                                        <span class="meta">{ format!("Running… it stops by itself after {QUERY_SECONDS} s.") }</span>
-                                        <button class="small" onclick={on_stop}>{ "Stop" }</button>
-                                    </p>
-                                }
+                                if *running { <RunningNotice {on_stop} /> }
                                 if let Some(entry) = &entry {
                                     <ShareQuery entry={entry.clone()} sql={history.first().map(|h| AttrValue::from(h.clone()))} />
                                 }

@@ -77,6 +77,20 @@ async function query(sql) {
   await page.press('#pg-sql', 'Control+Enter');
   await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
 }
+/** Runs a statement that does not end, stops it with Stop, and waits for the restarted worker. */
+async function runAndStop(sql) {
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  const before = await page.getAttribute('.pg-query', 'data-runs');
+  await typeSql(page, sql, '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  await stop.waitFor(WAIT);
+  assert.match(await page.textContent('.pg-running'), /stops by itself after 30 s/);
+  await stop.click();
+  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
+  assert.match(await page.textContent('.query-error'), /^Stopped\. The database worker was restarted/);
+  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+}
 /** Adds a zip by the file picker and answers the preview; returns the dialog's text. */
 async function addZip(path, answer = 'Build and add') {
   await page.setInputFiles('#add-file', path);
@@ -265,17 +279,7 @@ test('a statement saved by name comes back into the editor, also after a reload,
 });
 
 test('a runaway query can be stopped while it runs, and the next query runs', async () => {
-  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
-  const before = await page.getAttribute('.pg-query', 'data-runs');
-  await typeSql(page, 'SELECT count(*) FROM n a, n b', '#pg-sql');
-  await page.press('#pg-sql', 'Control+Enter');
-  const stop = page.getByRole('button', { name: 'Stop', exact: true });
-  await stop.waitFor(WAIT);
-  assert.match(await page.textContent('.pg-running'), /stops by itself after 30 s/);
-  await stop.click();
-  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
-  assert.match(await page.textContent('.query-error'), /^Stopped\. The database worker was restarted/);
-  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await runAndStop('SELECT count(*) FROM n a, n b');
   await query('SELECT count(*) AS rows FROM n WHERE x <= 10');
   assert.match(await page.textContent('.query-result'), /10/);
 });
@@ -452,17 +456,7 @@ test("a workshop's playground queries the learner's workspace, and what it makes
   await page.waitForFunction(() => document.querySelector('#pg-sql')?.textContent.startsWith('SELECT * FROM "customers"')
     && /^\d+ rows?$/.test(document.querySelector('.query-done')?.textContent ?? ''), null, WAIT);
   // A runaway statement on the workspace stops with Stop; what was saved before stays.
-  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
-  const before = await page.getAttribute('.pg-query', 'data-runs');
-  await typeSql(page, 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', '#pg-sql');
-  await page.press('#pg-sql', 'Control+Enter');
-  const stop = page.getByRole('button', { name: 'Stop', exact: true });
-  await stop.waitFor(WAIT);
-  assert.match(await page.textContent('.pg-running'), /stops by itself after 30 s/);
-  await stop.click();
-  await page.waitForFunction((n) => document.querySelector('.pg-query')?.getAttribute('data-runs') !== n, before, WAIT);
-  assert.match(await page.textContent('.query-error'), /^Stopped\. The database worker was restarted/);
-  await page.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  await runAndStop('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
   await query('SELECT count(*) AS n FROM tried');
   assert.match(await page.textContent('.query-result'), /n\s*2/);
   await page.reload();

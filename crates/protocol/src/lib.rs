@@ -37,8 +37,8 @@ pub use crate::class::{
 pub use crate::data::{ColumnType, DataColumn, DataFormat, DataOptions, DataPreview};
 pub use crate::error::{ErrorKind, WorkerError};
 pub use crate::library::{
-    Added, DataImported, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView, Pong,
-    Resolved, StepSummary, Storage, Stored,
+    Added, DataImported, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView,
+    Pong, Resolved, StepSummary, Storage, Stored,
 };
 pub use crate::player::{
     CheckState, CheckView, ChoiceView, CompletionView, HelpView, PlayerView, SetupNote, SnapshotSummary, SqlOutcome,

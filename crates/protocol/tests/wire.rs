@@ -16,7 +16,7 @@ fn entry() -> Entry {
         file_name: "sql-joins.db".into(),
         added_at: "2026-11-21T10:00:00Z".into(),
         last_opened: None,
-            source: None,
+        source: None,
     }
 }
 

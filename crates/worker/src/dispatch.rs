@@ -169,7 +169,9 @@ pub async fn handle(
         }
         RequestBody::PreviewData(r) => {
             let result = match &r.pending {
-                Some(token) => data::held(&state.data, token).and_then(|bytes| data::preview(&r.name, bytes, r.options)),
+                Some(token) => {
+                    data::held(&state.data, token).and_then(|bytes| data::preview(&r.name, bytes, r.options))
+                }
                 None => posted_data(file, &r.name).and_then(|bytes| data::preview(&r.name, &bytes, r.options)),
             }
             .map(|preview| DataPreview { pending: r.pending.clone(), ..preview });

@@ -270,7 +270,11 @@ impl Library {
                 let steps = workshop
                     .steps
                     .iter()
-                    .map(|s| StepSummary { slug: s.slug.clone(), title: s.title.clone(), done: runtime.is_done(&s.slug) })
+                    .map(|s| StepSummary {
+                        slug: s.slug.clone(),
+                        title: s.title.clone(),
+                        done: runtime.is_done(&s.slug),
+                    })
                     .collect();
                 let view = OpenedView::Workshop {
                     summary: workshop.meta.summary.clone(),

@@ -66,9 +66,9 @@ pub fn detect_delimiter(name: &str, bytes: &[u8]) -> u8 {
     }
     let mut best: Option<(u8, (usize, usize))> = None;
     for delimiter in order {
-        let mut reader =
-            ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
-        let counts: Vec<usize> = reader.byte_records().take(SNIFF_RECORDS).map_while(Result::ok).map(|r| r.len()).collect();
+        let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+        let counts: Vec<usize> =
+            reader.byte_records().take(SNIFF_RECORDS).map_while(Result::ok).map(|r| r.len()).collect();
         let Some(mode) = mode(&counts) else { continue };
         if mode < 2 {
             continue;

@@ -136,11 +136,7 @@ fn by_name(source: &Source<'_>, table: &[String]) -> Option<Vec<String>> {
     if !source.named() {
         return None;
     }
-    source
-        .columns()
-        .iter()
-        .map(|c| table.iter().find(|t| t.eq_ignore_ascii_case(c)).cloned())
-        .collect()
+    source.columns().iter().map(|c| table.iter().find(|t| t.eq_ignore_ascii_case(c)).cloned()).collect()
 }
 
 fn write_rows(

@@ -257,7 +257,6 @@ fn unique_names(names: Vec<String>) -> Vec<String> {
     out
 }
 
-
 impl Source<'_> {
     /// Whether the file names its columns: a header, or the keys of JSON objects.
     pub(super) fn named(&self) -> bool {

@@ -47,7 +47,11 @@ fn a_spreadsheets_csv_is_previewed_with_its_header_and_types() {
             ("note", ColumnType::Text, 1),
         ]
     );
-    assert_eq!(p.rows[0], [Some("1"), Some("Ada, Countess"), Some("12.5"), Some("02134"), Some("two\r\nlines")].map(|c| c.map(str::to_owned)));
+    assert_eq!(
+        p.rows[0],
+        [Some("1"), Some("Ada, Countess"), Some("12.5"), Some("02134"), Some("two\r\nlines")]
+            .map(|c| c.map(str::to_owned))
+    );
     assert_eq!(p.rows[2][1].as_deref(), Some("Cé \"Q\""));
     assert_eq!(p.rows[2][2], None, "an empty number is NULL");
     assert_eq!(p.rows[1][4].as_deref(), Some(""), "an empty text stays empty");
