@@ -12,9 +12,9 @@
 //   opens the stored file, hardens the connection, runs the statement and closes it, as the
 //   playground's SQL box does for every statement. N = 1000 after 50 warm-ups (quick: 100).
 // - Check: `Check` of step 2's `answer` check of workshop-quick.db with the right answer
-//   (`distinct`). Each one replaces the step's check result, and the reply comes after the
-//   runtime tables are written in one committed transaction on OPFS; so every run records a
-//   pass (no alternation is needed). N = 200 after 10 warm-ups (quick: 20).
+//   (`distinct`), each right after an untimed wrong one (`wrong`), so every timed check turns
+//   the stored result from failed to passed: the reply comes after that row is written in one
+//   committed transaction on OPFS. N = 200 after 10 warm-ups (quick: 20).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { args, dataLabel, figure, importPicked, log, percentile, pick, plainPage, run, serveDist } from './lib.mjs';
@@ -73,11 +73,27 @@ run(async () => {
     // The player: open step 2 (it is open: only every tenth step waits for the previous one).
     const played = await page.evaluate(([entry]) => ask(w, { kind: 'play', entry, step: 'step-02' }), [workshop]);
     if (played.error) throw new Error(`play: ${JSON.stringify(played).slice(0, 300)}`);
-    const recorded = await timeRequests(
-      { kind: 'check', entry: workshop, step: 'step-02', validation: 'answer', input: 'distinct' },
-      checks, 10,
-      (a) => !a.error && a.checks.some((c) => c.id === 'answer' && c.result?.passed === true),
-    );
+    // A wrong answer before each timed right one: the save writes only what changed, and a
+    // right answer after a right one in the same second changes nothing. So every timed check
+    // turns a failed result into a passed one, and its row is written and committed.
+    const recorded = await page.evaluate(async ([entry, n, warm]) => {
+      const check = (input) => ask(w, { kind: 'check', entry, step: 'step-02', validation: 'answer', input });
+      const times = [];
+      for (let i = 0; i < warm + n; i++) {
+        const failed = await check('wrong');
+        if (failed.error || !failed.checks.some((c) => c.id === 'answer' && c.result?.passed === false)) {
+          throw new Error(`unexpected answer: ${JSON.stringify(failed).slice(0, 300)}`);
+        }
+        const t0 = performance.now();
+        const passed = await check('distinct');
+        const ms = performance.now() - t0;
+        if (passed.error || !passed.checks.some((c) => c.id === 'answer' && c.result?.passed === true)) {
+          throw new Error(`unexpected answer: ${JSON.stringify(passed).slice(0, 300)}`);
+        }
+        if (i >= warm) times.push(ms);
+      }
+      return times;
+    }, [workshop, checks, 10]);
     figure({
       figure: 'record_check_p50',
       label: 'record a passed check durably in OPFS (player Check, reply after commit), p50',

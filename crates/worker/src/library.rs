@@ -52,16 +52,70 @@ pub struct Library {
     pub(crate) pending: HashMap<String, PendingImport>,
     /// The workshop being played, if any (`player.rs`).
     pub(crate) player: Option<Box<Session>>,
-    /// The playground's connection to one stored file (`playground.rs`), kept open between its
-    /// requests: closing a connection flushes its OPFS file, which costs milliseconds even
-    /// when nothing was written. Closed by [`Library::store`] before anything else touches the
-    /// storage, so no file ever has two connections open.
-    pub(crate) playground: RefCell<Option<(String, Connection)>>,
+    /// One connection to one stored file, kept open between requests: the playground's
+    /// (`playground.rs`) or the player's for saving progress (`player.rs`). Opening, hardening
+    /// and closing a connection and reading its schema cost milliseconds on every request
+    /// otherwise. Closed by [`Library::store`] before anything else touches the storage, and by
+    /// the other use before it opens its own, so no file ever has two connections open.
+    pub(crate) kept: RefCell<Option<Kept>>,
     /// The workshop the last import loaded and checked (its entry's id and its definition), so
     /// that opening it right after does not load it and check its digest again. Taken by the
     /// first open; dropped by anything that could change the file's definition (the playground,
     /// a rebuild, a removal) and replaced by the next import.
     pub(crate) examined: RefCell<Option<(String, Workshop)>>,
+}
+
+/// The connection [`Library::kept`] holds: whose file and for what.
+pub(crate) struct Kept {
+    /// The library entry whose file it is open on.
+    pub(crate) id: String,
+    /// Which use opened it; the other use closes it before opening its own.
+    pub(crate) purpose: Purpose,
+    /// The connection (`None` once taken back by its use).
+    pub(crate) conn: Option<Connection>,
+}
+
+impl Drop for Kept {
+    /// Closes the connection. The player's saves keep their journal as an empty file between
+    /// commits (`journal_mode = TRUNCATE`, see [`Library::save`]); going back to SQLite's
+    /// default mode deletes it, so a closed file has no journal beside it.
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take()
+            && self.purpose == Purpose::Progress
+        {
+            let _ = conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
+        }
+    }
+}
+
+/// What a kept connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The playground's statements on a stored file.
+    Playground,
+    /// The player's saves of the session's progress.
+    Progress,
+}
+
+impl Library {
+    /// The kept connection to `id`'s file for `purpose`, if that is what is kept; any other kept
+    /// connection is closed.
+    pub(crate) fn take_kept(&self, id: &str, purpose: Purpose) -> Option<Connection> {
+        match self.kept.borrow_mut().take() {
+            Some(mut k) if k.id == id && k.purpose == purpose => k.conn.take(),
+            _ => None,
+        }
+    }
+
+    /// Keeps `conn` to `id`'s file open for `purpose`'s next request, unless a transaction is
+    /// still open on it (a `BEGIN` in write mode): closing it then rolls that back.
+    pub(crate) fn keep(&self, id: &str, purpose: Purpose, conn: Connection) {
+        if conn.is_autocommit() {
+            *self.kept.borrow_mut() = Some(Kept { id: id.to_owned(), purpose, conn: Some(conn) });
+        } else {
+            let _ = conn.close();
+        }
+    }
 }
 
 /// Now, RFC 3339 in UTC to the second.
@@ -140,7 +194,7 @@ impl Library {
             storage,
             pending: HashMap::new(),
             player: None,
-            playground: RefCell::new(None),
+            kept: RefCell::new(None),
             examined: RefCell::new(None),
         };
         library.sweep()?;
@@ -202,12 +256,12 @@ impl Library {
         self.store()
     }
 
-    /// The storage, once the playground's kept connection is closed: every use of the storage
-    /// but the playground's goes through here, so no file has two connections at once (the
+    /// The storage, once the kept connection is closed: every use of the storage but the
+    /// kept connection's goes through here, so no file has two connections at once (the
     /// sahpool VFS has no lock manager between connections).
     pub(crate) fn store(&self) -> &Backend {
         // Dropping the connection closes it.
-        drop(self.playground.borrow_mut().take());
+        drop(self.kept.borrow_mut().take());
         &self.backend
     }
 

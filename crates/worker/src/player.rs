@@ -6,15 +6,16 @@
 //! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
 
 use stepwise_artifact::rules::{self, QueryStop};
+use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play};
 use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, not_found};
 use crate::faults;
-use crate::library::{Library, count, now, stored_bytes};
+use crate::library::{Library, Purpose, count, now, stored_bytes};
 use crate::player_view::view;
-use crate::session::Session;
+use crate::session::{Session, Shown};
 
 /// Rows the SQL box shows.
 const SQL_BOX_ROWS: usize = 500;
@@ -62,6 +63,7 @@ impl Library {
             Some(image) => Some(play::open_workspace(Some(image)).about(file_name)?),
             None => None,
         };
+        let shown = workshop.steps.iter().map(|_| Shown::default()).collect();
         self.player = Some(Box::new(Session {
             entry: id.to_owned(),
             file_name: file_name.to_owned(),
@@ -69,6 +71,8 @@ impl Library {
             runtime,
             workspace,
             setup_failed: None,
+            saved: None,
+            shown,
         }));
         Ok(())
     }
@@ -77,16 +81,38 @@ impl Library {
     /// catalog.
     pub(crate) fn save(&mut self) -> Result<(), Fault> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
-        let file_name = session.file_name.as_str();
-        let mut conn = self.store().connect_existing(&file_of(&session.entry)).doing(file_name, "opening")?;
-        stepwise_artifact::harden(&conn).about(file_name)?;
-        let tx = conn.transaction().doing(file_name, "saving progress in")?;
-        stepwise_artifact::write_runtime(&tx, &session.runtime).about(file_name)?;
-        faults::point("progress:before-commit");
-        tx.commit().doing(file_name, "saving progress in")?;
-        faults::point("progress:after-commit");
-        let bytes = stored_bytes(&conn);
-        conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;
+        let (id, file_name) = (session.entry.clone(), session.file_name.clone());
+        let (mut conn, known) = match self.take_kept(&id, Purpose::Progress) {
+            Some(conn) => (conn, true),
+            None => {
+                let conn = self.store().connect_existing(&file_of(&id)).doing(&file_name, "opening")?;
+                stepwise_artifact::harden(&conn).about(&file_name)?;
+                // Each save's commit ends by truncating the journal instead of deleting it: the
+                // pool's slot for it stays assigned, so no commit rewrites and flushes the pool's
+                // header twice (to name the journal, then to free it). With `synchronous = FULL`
+                // the truncation is flushed, so a commit is durable when the reply is sent; an empty
+                // journal is no hot journal, and exports and the start-up sweep accept it.
+                conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |_| Ok(())).doing(&file_name, "opening")?;
+                (conn, false)
+            }
+        };
+        let session = self.player.as_mut().expect("just used");
+        if !known {
+            // Another connection may have written the file since this session's last save.
+            session.saved = None;
+        }
+        let written = write_session(session, &mut conn);
+        let bytes = match written {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                // What the file holds is unknown after a failed save: the next one opens the
+                // file anew and writes the whole state.
+                session.saved = None;
+                return Err(e);
+            }
+        };
+        self.keep(&id, Purpose::Progress, conn);
+        let session = self.player.as_ref().expect("just used");
         let done = count(session.runtime.done_steps());
         let entry = session.entry.clone();
         // The catalog's row changes only when the library's card would: a second commit (and
@@ -101,6 +127,7 @@ impl Library {
     /// Drops the session of `id` (removed or replaced).
     pub fn forget_player(&mut self, id: &str) {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
+            drop(self.take_kept(id, Purpose::Progress));
             self.player = None;
         }
     }
@@ -304,6 +331,26 @@ impl Library {
         let file_name = session.file_name.clone();
         Ok(stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index]).about(&file_name)?)
     }
+}
+
+/// Writes `session`'s runtime into its stored file in one transaction on `conn`: only what
+/// changed since the session's last save, or all of it the first time (and after a failed
+/// save); returns the file's size after the commit.
+fn write_session(session: &mut Session, conn: &mut Connection) -> Result<u64, Fault> {
+    let file_name = session.file_name.as_str();
+    let tx = conn.transaction().doing(file_name, "saving progress in")?;
+    match session.saved.as_mut() {
+        Some(saved) => stepwise_artifact::write_runtime_changes(&tx, saved, &session.runtime),
+        None => stepwise_artifact::write_runtime(&tx, &session.runtime),
+    }
+    .about(file_name)?;
+    faults::point("progress:before-commit");
+    tx.commit().doing(file_name, "saving progress in")?;
+    faults::point("progress:after-commit");
+    if session.saved.is_none() {
+        session.saved = Some(session.runtime.clone());
+    }
+    Ok(stored_bytes(conn))
 }
 
 /// The index of step `step` of `workshop`, or a [`ErrorKind::NotFound`] sentence.

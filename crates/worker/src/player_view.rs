@@ -28,7 +28,7 @@ pub(crate) fn view(session: &Session, index: usize) -> PlayerView {
         (String::new(), Vec::new())
     } else {
         let checks = step.validations.iter().map(|v| check_view(session, index, v)).collect();
-        (markdown::render(&step.content, &w.assets), checks)
+        (session.shown[index].html.get_or_init(|| markdown::render(&step.content, &w.assets)).clone(), checks)
     };
     let setup = match (&locked, &step.setup) {
         (None, Some(_)) => match session.setup_failed.as_ref().filter(|(slug, _)| *slug == step.slug) {
@@ -37,8 +37,10 @@ pub(crate) fn view(session: &Session, index: usize) -> PlayerView {
         },
         _ => None,
     };
-    let has_project = step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
-        && play::step_project(step).ok().flatten().is_some();
+    let has_project = *session.shown[index].has_project.get_or_init(|| {
+        step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
+            && play::step_project(step).ok().flatten().is_some()
+    });
     let has_artifacts = locked.is_none() && !step.artifacts.is_empty();
     PlayerView {
         entry: session.entry.clone(),

@@ -21,7 +21,7 @@ use stepwise_protocol::{
 
 use crate::catalog::file_of;
 use crate::errors::{About, Doing, Fault};
-use crate::library::Library;
+use crate::library::{Library, Purpose};
 
 /// Rows kept of a query's result.
 const QUERY_ROWS: usize = 500;
@@ -80,11 +80,9 @@ impl Library {
         let entry = self.entry(id)?;
         // Write mode may change a workshop's definition: the next open checks it again.
         self.examined.borrow_mut().take();
-        let kept = self.playground.borrow_mut().take();
-        let conn = match kept {
-            Some((kept_id, conn)) if kept_id == id => conn,
-            other => {
-                drop(other);
+        let conn = match self.take_kept(id, Purpose::Playground) {
+            Some(conn) => conn,
+            None => {
                 let conn = self.backend.connect_existing(&file_of(id)).doing(&entry.file_name, "opening")?;
                 // The connection is kept between statements: a cache of up to 128 MB keeps a
                 // file of that size in memory after the first scan, as sql.js holds its whole
@@ -99,14 +97,9 @@ impl Library {
         Ok((conn, entry.file_name, entry.kind))
     }
 
-    /// Keeps `conn` open for the playground's next request on `id`, unless a transaction is
-    /// still open on it (a `BEGIN` in write mode): closing it then rolls that back, as before.
+    /// Keeps `conn` open for the playground's next request on `id` (see [`Library::keep`]).
     pub(crate) fn keep_playground(&self, id: &str, conn: Connection) {
-        if conn.is_autocommit() {
-            *self.playground.borrow_mut() = Some((id.to_owned(), conn));
-        } else {
-            let _ = conn.close();
-        }
+        self.keep(id, Purpose::Playground, conn);
     }
 
     /// What a table or view is made of (the schema panel).

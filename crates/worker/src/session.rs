@@ -1,6 +1,8 @@
 //! The workshop being played: what the player keeps between requests, and the step setups it
 //! runs on the learner's workspace.
 
+use std::cell::OnceCell;
+
 use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Runtime, Workshop, play, rules};
 
@@ -22,6 +24,23 @@ pub struct Session {
     /// The step whose `setup` SQL SQLite refused, and its message (not recorded: it is tried
     /// again the next time the step is opened).
     pub(crate) setup_failed: Option<(String, String)>,
+    /// The runtime as the stored file holds it, known since this session's last save that wrote
+    /// everything, while the library kept that save's connection (no other connection can have
+    /// written the file since): each save then writes only the rows that changed. `None`: the
+    /// next save writes everything.
+    pub(crate) saved: Option<Runtime>,
+    /// What the player shows of each step that depends only on the definition, made the
+    /// first time the step is shown (the definition does not change while the session lives).
+    pub(crate) shown: Vec<Shown>,
+}
+
+/// A step's sanitised HTML and whether it has a project, computed once per session: rendering
+/// Markdown through the sanitiser and reading a step's file archive cost more than the rest
+/// of a player view.
+#[derive(Default)]
+pub(crate) struct Shown {
+    pub(crate) html: OnceCell<String>,
+    pub(crate) has_project: OnceCell<bool>,
 }
 
 impl Session {

@@ -154,3 +154,39 @@ async fn a_setup_that_sqlite_refuses_changes_nothing_and_says_so() {
     assert!(stored_runtime(&lib, &entry.id).setups.is_empty(), "tried again next time");
     lib.close().unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn saves_write_what_changed_and_stay_whole_when_another_connection_wrote_the_file() {
+    let mut lib = library("saves").await;
+    let entry = add(&mut lib, "tiny.db", &fresh_tiny()).await;
+    let id = entry.id.as_str();
+    lib.play(id, None).expect("plays");
+    // Two saves on the player's kept connection: the second writes only the check's row.
+    lib.check(id, "first", "count", None).unwrap();
+    lib.check(id, "first", "rows", None).unwrap();
+    let rt = stored_runtime(&lib, id);
+    let failures = |rt: &Runtime, v: &str| rt.checks.iter().find(|c| c.validation == v).map(|c| c.failures);
+    assert_eq!((failures(&rt, "count"), failures(&rt, "rows")), (Some(1), Some(1)));
+
+    // The export above closed the kept connection; the file's playground, in write mode, now
+    // deletes the learner's check results behind the player's back.
+    let done = lib.query(id, "DELETE FROM check_result", true).expect("write mode runs");
+    assert_eq!(done.changed, 2);
+    assert!(stored_runtime(&lib, id).checks.is_empty());
+
+    // The next save cannot know what the file holds: it writes the session's whole state, so
+    // the file again has every result the learner sees.
+    let view = lib.check(id, "first", "count", None).unwrap();
+    assert_eq!(view.checks[0].result.as_ref().map(|r| r.passed), Some(false));
+    let rt = stored_runtime(&lib, id);
+    assert_eq!((failures(&rt, "count"), failures(&rt, "rows")), (Some(2), Some(1)));
+
+    // Saves in a row on the kept connection, then the file read back through a fresh session.
+    lib.check(id, "first", "rows", None).unwrap();
+    lib.check(id, "first", "word", None).unwrap();
+    lib.forget_player(id);
+    let view = lib.play(id, Some("first")).unwrap();
+    let attempts: Vec<u32> = view.checks.iter().map(|c| c.help.failures).collect();
+    assert_eq!(attempts, vec![2, 2, 1], "{:?}", view.checks);
+    lib.close().unwrap();
+}

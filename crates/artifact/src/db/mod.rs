@@ -2,10 +2,12 @@
 //! inspection of an untrusted connection, the one open pipeline ([`open_checked`]), the model
 //! read from and written to its tables ([`store`]), verification and migration.
 
+mod blob;
 pub mod harden;
 pub mod inspect;
 pub mod migrate;
 pub mod open;
+pub mod runtime;
 pub mod schema;
 pub mod sniff;
 pub mod store;

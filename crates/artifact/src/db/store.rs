@@ -2,8 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::db::blob::put_blob;
+use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
-use crate::digest::{content_digest, sha256_hex};
+use crate::digest::content_digest;
 use crate::error::{Error, Result, SqlContext};
 use crate::model::*;
 
@@ -61,16 +63,6 @@ pub fn set_meta(tx: &Connection, key: &str, value: &str) -> Result<()> {
 /// Reads one `meta` value.
 pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().ctx("reading meta")
-}
-
-fn put_blob(tx: &Connection, table: &str, data: &[u8]) -> Result<String> {
-    let sha = sha256_hex(data);
-    tx.execute(
-        &format!("INSERT OR IGNORE INTO {table} (sha256, size, data) VALUES (?1, ?2, ?3)"),
-        params![sha, data.len() as i64, data],
-    )
-    .ctx("writing a blob")?;
-    Ok(sha)
 }
 
 fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
@@ -152,89 +144,6 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
         .map_err(|e| Error::sqlite(format!("writing asset {:?}", a.path), e))?;
     }
     Ok(())
-}
-
-/// Replaces the runtime section with `rt` (inside the caller's transaction).
-///
-/// # Errors
-/// [`Error::Sqlite`] when a row refers to a step or validation the workshop does not have.
-pub fn write_runtime(tx: &Connection, rt: &Runtime) -> Result<()> {
-    // The blobs (workspace images, of the cursor and of each snapshot) stay: most are the same
-    // from one save to the next, and `put_blob` skips one already stored. Those no row names
-    // any more go at the end.
-    tx.execute_batch(
-        "DELETE FROM learner; DELETE FROM step_setup; DELETE FROM snapshot; DELETE FROM check_result;
-         DELETE FROM progress; DELETE FROM cursor;",
-    )
-    .ctx("clearing runtime state")?;
-    let workspace = rt.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
-    if rt.current_step.is_some() || workspace.is_some() {
-        tx.execute(
-            "INSERT INTO cursor (id, current_step, workspace, updated_at) VALUES (1, ?1, ?2, ?3)",
-            params![rt.current_step, workspace, rt.updated_at],
-        )
-        .ctx("writing the current step")?;
-    }
-    for p in &rt.progress {
-        tx.execute(
-            "INSERT INTO progress (step, status, verified, started_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![p.step, status_str(p.status), p.verified, p.started_at, p.completed_at],
-        )
-        .map_err(|e| Error::sqlite(format!("writing progress of step {:?}", p.step), e))?;
-    }
-    for c in &rt.checks {
-        tx.execute(
-            "INSERT INTO check_result (step, validation, passed, input, message, checked_at, failures, hints_opened,
-             solution_shown) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                c.step,
-                c.validation,
-                c.passed,
-                c.input,
-                c.message,
-                c.checked_at,
-                c.failures,
-                c.hints_opened,
-                c.solution_shown
-            ],
-        )
-        .map_err(|e| {
-            Error::sqlite(format!("writing the result of check {:?} of step {:?}", c.validation, c.step), e)
-        })?;
-    }
-    for s in &rt.snapshots {
-        let ws = s.workspace.as_deref().map(|d| put_blob(tx, "runtime_blob", d)).transpose()?;
-        tx.execute(
-            "INSERT INTO snapshot (id, taken_at, label, state, workspace) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![s.id, s.taken_at, s.label, s.state, ws],
-        )
-        .map_err(|e| Error::sqlite(format!("writing snapshot {}", s.id), e))?;
-    }
-    for run in &rt.setups {
-        tx.execute("INSERT INTO step_setup (step, ran_at) VALUES (?1, ?2)", params![run.step, run.ran_at])
-            .map_err(|e| Error::sqlite(format!("writing the setup record of step {:?}", run.step), e))?;
-    }
-    if let Some(learner) = &rt.learner {
-        tx.execute(
-            "INSERT INTO learner (id, name, named_at) VALUES (1, ?1, ?2)",
-            params![learner.name, learner.named_at],
-        )
-        .ctx("writing the learner's name")?;
-    }
-    tx.execute(
-        "DELETE FROM runtime_blob WHERE sha256 NOT IN (SELECT workspace FROM cursor WHERE workspace IS NOT NULL
-         UNION SELECT workspace FROM snapshot WHERE workspace IS NOT NULL)",
-        [],
-    )
-    .ctx("dropping workspace images no longer named")?;
-    Ok(())
-}
-
-fn status_str(s: StepStatus) -> &'static str {
-    match s {
-        StepStatus::Started => "started",
-        StepStatus::Done => "done",
-    }
 }
 
 fn bad(file: &str, what: String) -> Error {
