@@ -62,6 +62,14 @@ export async function installHelpers(page) {
       .map((b) => b.toString(16).padStart(2, '0')).join('');
     // Every named file of the pool: name → {size, sha}. Call only with no worker running: a
     // terminated worker's access handles close shortly after, so a locked file is read again.
+    // The SHA-256 of a database without the header's counters of writes (the change counter,
+    // bytes 24–27, and the version-valid-for number and SQLite version, 92–99): the same
+    // content after a write that changed nothing, such as a switch to WAL mode and back.
+    window.dbSha = async (bytes) => {
+      const b = new Uint8Array(bytes).slice();
+      if (b.length >= 100) { b.fill(0, 24, 28); b.fill(0, 92, 100); }
+      return sha(b);
+    };
     window.opfsFiles = async () => {
       const root = await navigator.storage.getDirectory();
       const out = {};
@@ -81,7 +89,7 @@ export async function installHelpers(page) {
           const name = new TextDecoder().decode(buf.slice(0, end));
           if (!name) continue;
           const data = buf.slice(4096);
-          out[name.replace(/^\//, '')] = { size: data.length, sha: await sha(data) };
+          out[name.replace(/^\//, '')] = { size: data.length, sha: await sha(data), dbSha: await dbSha(data) };
         }
       };
       await walk(await root.getDirectoryHandle('.stepwise', { create: true }));

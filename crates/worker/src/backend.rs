@@ -178,12 +178,12 @@ impl Backend {
         }
     }
 
-    /// Deletes `name` and its journal, if present.
+    /// Deletes `name` and its journal and WAL, if present.
     ///
     /// # Errors
     /// The file is open, or the pool failed.
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {
-        for file in [name.to_owned(), format!("{name}-journal")] {
+        for file in [name.to_owned(), format!("{name}-journal"), format!("{name}-wal")] {
             match self {
                 Backend::Opfs { util, .. } => {
                     util.remove(&file).map_err(|e| from_sah(&e))?;
@@ -206,6 +206,17 @@ impl Backend {
             util.ensure_capacity(used + extra).await.map_err(|e| from_sah(&e))?;
         }
         Ok(())
+    }
+
+    /// How many more files fit in the pool now, without growing it (unbounded in memory).
+    pub fn spare(&self) -> usize {
+        match self {
+            Backend::Opfs { util, .. } => {
+                let used = util.names().map_or(usize::MAX, |n| n.len());
+                util.capacity().saturating_sub(used)
+            }
+            Backend::Memory(_) => usize::MAX,
+        }
     }
 
     /// Starts writing a new file `name` (not visible until [`IncomingFile::commit`]).

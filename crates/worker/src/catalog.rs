@@ -99,7 +99,8 @@ pub fn list(conn: &Connection) -> stepwise_artifact::rusqlite::Result<Vec<Entry>
 /// # Errors
 /// SQLite's error.
 pub fn get(conn: &Connection, id: &str) -> stepwise_artifact::rusqlite::Result<Option<Entry>> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM entry WHERE id = ?1"), [id], row).optional()
+    // Cached: every save of the player's progress reads its entry.
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM entry WHERE id = ?1"))?.query_row([id], row).optional()
 }
 
 /// The stored workshop with this slug, newest first.

@@ -8,7 +8,7 @@ use stepwise_protocol::{DuplicateChoice, ErrorKind, Imported, Resolved, WorkerEr
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault};
 use crate::faults;
-use crate::library::{Library, PendingImport, count, stored_bytes};
+use crate::library::{Library, PendingImport, SPARE, count, stored_bytes};
 
 impl Library {
     /// Answers a [`stepwise_protocol::Duplicate`]. A failed answer keeps the import pending so
@@ -47,7 +47,7 @@ impl Library {
             DuplicateChoice::ReplaceDiscardProgress => (true, false),
             DuplicateChoice::ReplaceKeepProgress => (true, true),
         };
-        self.store().reserve(3).await.about(file_name)?;
+        self.store().reserve(SPARE + 1).await.about(file_name)?;
         let existing = catalog::get(self.catalog()?, &pending.existing).doing("the library", "reading")?;
         // The stored one may have been removed meanwhile: then there is nothing to replace.
         let replaced = existing.filter(|_| replace);

@@ -9,7 +9,7 @@ use crate::backend::Backend;
 use crate::catalog::{self, file_of};
 use crate::errors::{self, About, Doing, Fault};
 use crate::faults;
-use crate::library::{Library, OnProgress, PendingImport, count, headroom, now, stored_bytes};
+use crate::library::{Library, OnProgress, PendingImport, SPARE, count, headroom, now, stored_bytes};
 use crate::source::ByteSource;
 
 impl Library {
@@ -61,7 +61,7 @@ impl Library {
         }
 
         // 2. The bytes, under a fresh name, published only when complete.
-        self.store().reserve(3).await.about(file_name)?;
+        self.store().reserve(SPARE + 1).await.about(file_name)?;
         let id = self.fresh_id()?;
         let name = file_of(&id);
         let written = {

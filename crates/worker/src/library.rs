@@ -34,6 +34,11 @@ use crate::source::CHUNK;
 pub type OnProgress<'a> = &'a mut dyn FnMut(&str, u64, Option<u64>);
 
 /// The sentence the page shows in its banner when the worker keeps databases in memory.
+/// Files of the OPFS pool kept free beyond the stored ones, grown to this in every request
+/// that may add a file (the pool grows only asynchronously): a journal each for the catalog's
+/// and a database's transactions, and the WAL of the player's saves (`player.rs`).
+pub(crate) const SPARE: usize = 3;
+
 pub const MEMORY_REASON: &str = "This browser does not let Stepwise keep files for this site (a private window, an \
      older browser, or a page not served over HTTPS), so workshops are kept in memory only and are lost when this \
      tab closes. Download a workshop to keep your progress.";
@@ -76,14 +81,17 @@ pub(crate) struct Kept {
 }
 
 impl Drop for Kept {
-    /// Closes the connection. The player's saves keep their journal as an empty file between
-    /// commits (`journal_mode = TRUNCATE`, see [`Library::save`]); going back to SQLite's
-    /// default mode deletes it, so a closed file has no journal beside it.
+    /// Closes the connection. The player's saves hold their file in WAL mode while their
+    /// connection is kept (see [`Library::save`]); going back to SQLite's default mode
+    /// checkpoints the WAL into the file and removes it, so a closed file is one plain
+    /// database that any connection, export or hand-in reads whole.
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take()
             && self.purpose == Purpose::Progress
+            && let Err(e) = conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
         {
-            let _ = conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
+            // The next start's sweep finishes what this could not.
+            web_sys::console::warn_1(&format!("Stepwise: could not close the saves' WAL: {e}").into());
         }
     }
 }
@@ -99,7 +107,8 @@ pub(crate) enum Purpose {
 
 impl Library {
     /// The kept connection to `id`'s file for `purpose`, if that is what is kept; any other kept
-    /// connection is closed.
+    /// connection is closed. Give it back with [`Library::keep`], or close it by dropping a
+    /// [`Kept`] holding it (a connection of the player's saves must leave WAL mode).
     pub(crate) fn take_kept(&self, id: &str, purpose: Purpose) -> Option<Connection> {
         match self.kept.borrow_mut().take() {
             Some(mut k) if k.id == id && k.purpose == purpose => k.conn.take(),
@@ -110,10 +119,9 @@ impl Library {
     /// Keeps `conn` to `id`'s file open for `purpose`'s next request, unless a transaction is
     /// still open on it (a `BEGIN` in write mode): closing it then rolls that back.
     pub(crate) fn keep(&self, id: &str, purpose: Purpose, conn: Connection) {
-        if conn.is_autocommit() {
-            *self.kept.borrow_mut() = Some(Kept { id: id.to_owned(), purpose, conn: Some(conn) });
-        } else {
-            let _ = conn.close();
+        let kept = Kept { id: id.to_owned(), purpose, conn: Some(conn) };
+        if kept.conn.as_ref().is_some_and(Connection::is_autocommit) {
+            *self.kept.borrow_mut() = Some(kept);
         }
     }
 }
@@ -179,7 +187,7 @@ impl Library {
     }
 
     async fn with_backend(backend: Backend, storage: Storage) -> Result<Library, Fault> {
-        backend.reserve(2).await.about("the library")?;
+        backend.reserve(SPARE).await.about("the library")?;
         let conn = backend.connect(CATALOG).doing("the library", "opening")?;
         catalog::prepare(&conn).map_err(|e| {
             if e.contains("database or disk is full") {
@@ -208,7 +216,7 @@ impl Library {
         let ids = catalog::ids(conn).doing("the library", "reading")?;
         let names = self.store().names().about("the library")?;
         let keep = |name: &str| {
-            let base = name.strip_suffix("-journal").unwrap_or(name);
+            let base = name.strip_suffix("-journal").or_else(|| name.strip_suffix("-wal")).unwrap_or(name);
             base == CATALOG || ids.iter().any(|id| file_of(id) == base)
         };
         for name in names.iter().filter(|n| !keep(n)) {
@@ -218,6 +226,25 @@ impl Library {
         }
         for id in ids.iter().filter(|id| !names.contains(&file_of(id))) {
             catalog::delete(conn, id).doing("the library", "updating")?;
+        }
+        // A worker that ended while the player's saves held a file in WAL mode (the tab closed)
+        // leaves it marked so, its last saves perhaps only in the `-wal` beside it; without the
+        // shared memory the pool lacks, only an exclusive connection can read it. One replays
+        // the WAL and goes back to DELETE mode, which checkpoints it into the file.
+        let databases =
+            names.iter().filter(|n| keep(n) && *n != CATALOG && !n.ends_with("-journal") && !n.ends_with("-wal"));
+        for name in databases {
+            if !names.contains(&format!("{name}-wal")) && !self.marked_wal(name) {
+                continue;
+            }
+            let replayed = self.store().connect_existing(name).and_then(|c| {
+                c.execute_batch("PRAGMA locking_mode = EXCLUSIVE")?;
+                c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+                c.close().map_err(|(_, e)| e)
+            });
+            if let Err(e) = replayed {
+                web_sys::console::warn_1(&format!("Stepwise: could not replay the WAL of {name}: {e}").into());
+            }
         }
         // A worker ended mid-transaction (the tab closed) leaves a journal beside its file.
         // Reading the file once rolls a hot journal back (SQLite deletes it then); one that is
@@ -240,6 +267,16 @@ impl Library {
             }
         }
         Ok(())
+    }
+
+    /// Whether the header of stored file `name` says WAL mode (bytes 18 and 19 are 2): the
+    /// player's saves switched it and the worker ended before switching it back.
+    fn marked_wal(&self, name: &str) -> bool {
+        let mut header = [0u8; 20];
+        self.store()
+            .begin_export(name)
+            .and_then(|mut source| source.read_at(0, &mut header))
+            .is_ok_and(|n| n == header.len() && header[18] == 2)
     }
 
     pub(crate) fn catalog(&self) -> Result<&Connection, Fault> {

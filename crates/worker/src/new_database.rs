@@ -7,7 +7,7 @@ use stepwise_protocol::{Added, ErrorKind, WorkerError};
 
 use crate::catalog::file_of;
 use crate::errors::{About, Doing, Fault};
-use crate::library::Library;
+use crate::library::{Library, SPARE};
 
 /// Longest name of a new database, in characters.
 pub const NAME_LIMIT: usize = 100;
@@ -56,7 +56,7 @@ impl Library {
         fill: impl FnOnce(&Connection) -> Result<T, Fault>,
     ) -> Result<(Added, T), WorkerError> {
         let file_name = file_name(name)?;
-        self.store().reserve(1).await.about(&file_name)?;
+        self.store().reserve(SPARE + 1).await.about(&file_name)?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
         let made = (|| -> Result<(stepwise_protocol::Entry, T), Fault> {

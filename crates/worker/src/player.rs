@@ -13,7 +13,7 @@ use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTab
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, not_found};
 use crate::faults;
-use crate::library::{Library, Purpose, count, now, stored_bytes};
+use crate::library::{Kept, Library, Purpose, SPARE, count, now, stored_bytes};
 use crate::player_view::view;
 use crate::session::{Session, Shown};
 
@@ -87,12 +87,24 @@ impl Library {
             None => {
                 let conn = self.store().connect_existing(&file_of(&id)).doing(&file_name, "opening")?;
                 stepwise_artifact::harden(&conn).about(&file_name)?;
-                // Each save's commit ends by truncating the journal instead of deleting it: the
-                // pool's slot for it stays assigned, so no commit rewrites and flushes the pool's
-                // header twice (to name the journal, then to free it). With `synchronous = FULL`
-                // the truncation is flushed, so a commit is durable when the reply is sent; an empty
-                // journal is no hot journal, and exports and the start-up sweep accept it.
-                conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |_| Ok(())).doing(&file_name, "opening")?;
+                // While the library keeps this connection, the file is in WAL mode: a save's
+                // commit appends its pages to the `-wal` file and flushes it once, where a
+                // rollback journal flushes the journal twice and the file once more (and DELETE
+                // mode names and frees the journal in the pool's header, two more). With
+                // `synchronous = FULL` the flush comes before the reply, so a recorded check
+                // survives a power loss. The pool has no shared memory, so WAL needs exclusive
+                // locking; only this connection has the file open (`Library::kept`). Closing
+                // it (`Kept`'s drop) checkpoints and goes back to DELETE mode; a worker that
+                // ends first leaves the WAL to the next start's sweep.
+                // The WAL takes a file of the pool for as long as it is kept, beside the journals
+                // the catalog's and this file's transactions need: with fewer spare files than
+                // that (the pool grows only in asynchronous requests such as an import), the
+                // saves stay in DELETE mode, slower by a few flushes.
+                if self.store().spare() >= SPARE {
+                    conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = FULL")
+                        .doing(&file_name, "opening")?;
+                    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).doing(&file_name, "opening")?;
+                }
                 (conn, false)
             }
         };
@@ -106,8 +118,9 @@ impl Library {
             Ok(bytes) => bytes,
             Err(e) => {
                 // What the file holds is unknown after a failed save: the next one opens the
-                // file anew and writes the whole state.
+                // file anew and writes the whole state. Closed as kept, it leaves WAL mode.
                 session.saved = None;
+                drop(Kept { id, purpose: Purpose::Progress, conn: Some(conn) });
                 return Err(e);
             }
         };
@@ -127,7 +140,8 @@ impl Library {
     /// Drops the session of `id` (removed or replaced).
     pub fn forget_player(&mut self, id: &str) {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
-            drop(self.take_kept(id, Purpose::Progress));
+            // Dropping what is kept (not just its connection) takes the file out of WAL mode.
+            drop(self.kept.borrow_mut().take());
             self.player = None;
         }
     }

@@ -135,9 +135,10 @@ fn fenced(language: &str, text: &str) -> String {
 }
 
 /// The workspace's tables and views with their columns, for the editor's completion.
+/// The statements are cached on the workspace's connection: every player view lists them.
 fn workspace_tables(conn: &Connection) -> Vec<WorkspaceTable> {
     let names: Vec<(String, String)> = conn
-        .prepare(
+        .prepare_cached(
             "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' \
              ORDER BY type, name",
         )
@@ -147,7 +148,7 @@ fn workspace_tables(conn: &Connection) -> Vec<WorkspaceTable> {
         .into_iter()
         .map(|(name, kind)| {
             let columns = conn
-                .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                .prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
                 .and_then(|mut stmt| stmt.query_map([&name], |r| r.get(0))?.collect())
                 .unwrap_or_default();
             WorkspaceTable { name, kind, columns }

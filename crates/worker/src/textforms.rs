@@ -13,7 +13,7 @@ use stepwise_protocol::{Added, ErrorKind, Imported, TextForm, WorkerError, ZipCo
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, InZip};
 use crate::faults;
-use crate::library::{Library, OnProgress, now};
+use crate::library::{Library, OnProgress, SPARE, now};
 
 const WORKSHOP_YAML: &str = "workshop.yaml";
 const PROJECT_YAML: &str = "project.yaml";
@@ -282,7 +282,7 @@ impl Library {
 
     /// Builds `zip` into a new storage file under a fresh id; on failure the file is gone.
     async fn build_fresh(&mut self, name: &str, zip: &ReadZip) -> Result<(String, String), Fault> {
-        self.store().reserve(3).await.about(name)?;
+        self.store().reserve(SPARE + 1).await.about(name)?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
         let built = (|| {

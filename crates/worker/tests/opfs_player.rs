@@ -165,6 +165,8 @@ async fn saves_write_what_changed_and_stay_whole_when_another_connection_wrote_t
     lib.check(id, "first", "count", None).unwrap();
     lib.check(id, "first", "rows", None).unwrap();
     let rt = stored_runtime(&lib, id);
+    // The export closed the saves' connection: the file left WAL mode, no WAL is left beside it.
+    assert!(lib.backend().names().unwrap().iter().all(|n| !n.ends_with("-wal")));
     let failures = |rt: &Runtime, v: &str| rt.checks.iter().find(|c| c.validation == v).map(|c| c.failures);
     assert_eq!((failures(&rt, "count"), failures(&rt, "rows")), (Some(1), Some(1)));
 
