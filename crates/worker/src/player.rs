@@ -10,6 +10,7 @@ use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play};
 use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
+use crate::backend::Backend;
 use crate::catalog::{self, file_of};
 use crate::errors::{About, Doing, Fault, not_found};
 use crate::faults;
@@ -99,8 +100,9 @@ impl Library {
                 // The WAL takes a file of the pool for as long as it is kept, beside the journals
                 // the catalog's and this file's transactions need: with fewer spare files than
                 // that (the pool grows only in asynchronous requests such as an import), the
-                // saves stay in DELETE mode, slower by a few flushes.
-                if self.store().spare() >= SPARE {
+                // saves stay in DELETE mode, slower by a few flushes. In memory (no OPFS) there
+                // is nothing to flush: DELETE mode.
+                if matches!(self.backend, Backend::Opfs { .. }) && self.store().spare() >= SPARE {
                     conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = FULL")
                         .doing(&file_name, "opening")?;
                     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).doing(&file_name, "opening")?;
