@@ -33,12 +33,12 @@ use crate::source::CHUNK;
 /// Reports progress: `(stage, done, total)`.
 pub type OnProgress<'a> = &'a mut dyn FnMut(&str, u64, Option<u64>);
 
-/// The sentence the page shows in its banner when the worker keeps databases in memory.
 /// Files of the OPFS pool kept free beyond the stored ones, grown to this in every request
 /// that may add a file (the pool grows only asynchronously): a journal each for the catalog's
 /// and a database's transactions, and the WAL of the player's saves (`player.rs`).
 pub(crate) const SPARE: usize = 3;
 
+/// The sentence the page shows in its banner when the worker keeps databases in memory.
 pub const MEMORY_REASON: &str = "This browser does not let Stepwise keep files for this site (a private window, an \
      older browser, or a page not served over HTTPS), so workshops are kept in memory only and are lost when this \
      tab closes. Download a workshop to keep your progress.";

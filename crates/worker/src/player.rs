@@ -3,7 +3,8 @@
 //! runtime tables in one transaction as it happens.
 //!
 //! **Invariant:** playing never writes definition or artifact tables: only
-//! [`stepwise_artifact::write_runtime`] writes, so the content digest never changes.
+//! [`stepwise_artifact::write_runtime`] and [`stepwise_artifact::write_runtime_changes`] write,
+//! so the content digest never changes.
 
 use stepwise_artifact::rules::{self, QueryStop};
 use stepwise_artifact::rusqlite::Connection;
@@ -85,30 +86,7 @@ impl Library {
         let (id, file_name) = (session.entry.clone(), session.file_name.clone());
         let (mut conn, known) = match self.take_kept(&id, Purpose::Progress) {
             Some(conn) => (conn, true),
-            None => {
-                let conn = self.store().connect_existing(&file_of(&id)).doing(&file_name, "opening")?;
-                stepwise_artifact::harden(&conn).about(&file_name)?;
-                // While the library keeps this connection, the file is in WAL mode: a save's
-                // commit appends its pages to the `-wal` file and flushes it once, where a
-                // rollback journal flushes the journal twice and the file once more (and DELETE
-                // mode names and frees the journal in the pool's header, two more). With
-                // `synchronous = FULL` the flush comes before the reply, so a recorded check
-                // survives a power loss. The pool has no shared memory, so WAL needs exclusive
-                // locking; only this connection has the file open (`Library::kept`). Closing
-                // it (`Kept`'s drop) checkpoints and goes back to DELETE mode; a worker that
-                // ends first leaves the WAL to the next start's sweep.
-                // The WAL takes a file of the pool for as long as it is kept, beside the journals
-                // the catalog's and this file's transactions need: with fewer spare files than
-                // that (the pool grows only in asynchronous requests such as an import), the
-                // saves stay in DELETE mode, slower by a few flushes. In memory (no OPFS) there
-                // is nothing to flush: DELETE mode.
-                if matches!(self.backend, Backend::Opfs { .. }) && self.store().spare() >= SPARE {
-                    conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = FULL")
-                        .doing(&file_name, "opening")?;
-                    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).doing(&file_name, "opening")?;
-                }
-                (conn, false)
-            }
+            None => (self.open_for_saves(&id, &file_name)?, false),
         };
         let session = self.player.as_mut().expect("just used");
         if !known {
@@ -137,6 +115,30 @@ impl Library {
             catalog::touch(self.catalog()?, &entry, &now(), done, bytes).doing("the library", "updating")?;
         }
         Ok(())
+    }
+
+    /// A hardened connection to `id`'s file for the session's saves, which the library keeps
+    /// between them.
+    ///
+    /// While it is kept the file is in WAL mode: a commit appends its pages to the `-wal` and
+    /// flushes it once, where a rollback journal flushes the journal twice and the file once
+    /// more (DELETE mode also names and frees the journal in the pool's header: two more). With
+    /// `synchronous = FULL` that flush comes before the reply, so a recorded check survives a
+    /// power loss. The pool has no shared memory, so WAL needs exclusive locking, which the
+    /// single kept connection allows. Closing it (`Kept`'s drop) checkpoints and goes back to
+    /// DELETE mode; a worker that ends first leaves the WAL to the next start's sweep. The WAL
+    /// takes a file of the pool beside the journals the catalog and this file need: with fewer
+    /// than [`SPARE`] spare files (the pool grows only in asynchronous requests such as an
+    /// import), and in memory (nothing to flush), the saves stay in DELETE mode.
+    fn open_for_saves(&self, id: &str, file_name: &str) -> Result<Connection, Fault> {
+        let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
+        stepwise_artifact::harden(&conn).about(file_name)?;
+        if matches!(self.backend, Backend::Opfs { .. }) && self.store().spare() >= SPARE {
+            conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = FULL")
+                .doing(file_name, "opening")?;
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).doing(file_name, "opening")?;
+        }
+        Ok(conn)
     }
 
     /// Drops the session of `id` (removed or replaced).
