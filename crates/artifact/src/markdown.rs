@@ -1,5 +1,5 @@
 //! Renders a step's Markdown to HTML that is safe to put into the page: CommonMark plus tables,
-//! strikethrough and task lists, then sanitised by an allow-list (ammonia).
+//! strikethrough and task lists, then sanitised by an allow-list ([`sanitise`]).
 //!
 //! Every workshop is untrusted input. What survives [`render`]: formatting elements, tables,
 //! GitHub's admonitions (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`) as
@@ -23,6 +23,8 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::Asset;
+
+mod sanitise;
 
 /// The only classes an `<aside>` may keep: the admonitions this renderer writes.
 const ADMONITION_CLASSES: [&str; 5] = [
@@ -51,7 +53,7 @@ pub fn render(markdown: &str, assets: &[Asset]) -> String {
     let events = transform(Parser::new_ext(markdown, options), assets, &mut images);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
-    sanitise(&raw, &images)
+    sanitise::sanitise(&raw, &images)
 }
 
 /// Renders one line of Markdown (a choice's option) to sanitised inline HTML: as [`render`],
@@ -64,7 +66,7 @@ pub fn render_inline(markdown: &str, assets: &[Asset]) -> String {
     let html = render(markdown, assets);
     let trimmed = html.trim_end();
     match trimmed.strip_prefix("<p>").and_then(|rest| rest.strip_suffix("</p>")) {
-        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        Some(inner) if !inner.contains("</p>") => inner.to_owned(),
         _ => html,
     }
 }
@@ -222,70 +224,6 @@ fn resolve_asset(dest: &str, assets: &[Asset]) -> Option<String> {
         return None;
     }
     Some(format!("data:{media};base64,{}", base64::engine::general_purpose::STANDARD.encode(&asset.data)))
-}
-
-/// Whether a URL value, as a browser would read it, uses the `data:` scheme.
-fn is_data_url(value: &str) -> bool {
-    let squeezed: String = value.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
-    squeezed.to_ascii_lowercase().starts_with("data:")
-}
-
-fn sanitise(raw: &str, images: &HashSet<String>) -> String {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .url_schemes(["http", "https", "mailto", "data"].into_iter().collect())
-        .rm_tags(["img"])
-        .add_tags(["img", "input", "del", "s"])
-        .add_tag_attributes("a", ["target"])
-        .add_tag_attributes("code", ["class"])
-        .add_tag_attributes("aside", ["class"])
-        .add_tag_attributes("p", ["class"])
-        .add_tag_attributes("details", ["open"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("img", ["title"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
-        .filter_style_properties(["text-align"].into_iter().collect())
-        .add_generic_attributes(["id"])
-        .id_prefix(Some(ID_PREFIX))
-        .link_rel(Some("noopener noreferrer"));
-    let images = images.clone();
-    builder.attribute_filter(move |element, attribute, value| match (element, attribute) {
-        // Only the images this renderer resolved to the workshop's own assets.
-        ("img", "src") => images.contains(value).then(|| value.into()),
-        (_, _) if is_data_url(value) => None,
-        ("a", "target") => (value == "_blank").then(|| value.into()),
-        ("code", "class") => {
-            let ok = value.strip_prefix("language-").is_some_and(|lang| {
-                !lang.is_empty()
-                    && lang.len() <= 32
-                    && lang.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'))
-            });
-            ok.then(|| value.into())
-        }
-        ("input", "type") => (value == "checkbox").then(|| value.into()),
-        ("aside", "class") => ADMONITION_CLASSES.contains(&value).then(|| value.into()),
-        ("p", "class") => (value == "admonition-title").then(|| value.into()),
-        _ => Some(value.into()),
-    });
-    builder.set_tag_attribute_value("input", "disabled", "");
-    // Every input left is a task list's checkbox: without this a raw `<input>` (its other `type`
-    // dropped by the filter) would be an empty text box.
-    builder.set_tag_attribute_value("input", "type", "checkbox");
-    alignment_classes(&builder.clean(raw).to_string())
-}
-
-/// Table alignment as classes (`align-left`, `align-center`, `align-right`): the page's
-/// Content-Security-Policy allows no `style` attribute, so any other is dropped. The HTML is
-/// ammonia's output, where `style` survives only on `th` and `td`, holding `text-align` alone.
-fn alignment_classes(html: &str) -> String {
-    static ALIGN: std::sync::LazyLock<regex_lite::Regex> = std::sync::LazyLock::new(|| {
-        regex_lite::Regex::new(r#" style="text-align:\s*(left|center|right)\s*;?""#).expect("a valid pattern")
-    });
-    static OTHER: std::sync::LazyLock<regex_lite::Regex> =
-        std::sync::LazyLock::new(|| regex_lite::Regex::new(r#" style="[^"]*""#).expect("a valid pattern"));
-    let classed = ALIGN.replace_all(html, r#" class="align-$1""#);
-    OTHER.replace_all(&classed, "").into_owned()
 }
 
 #[cfg(test)]
