@@ -68,12 +68,12 @@ pub fn AddWorkshop() -> Html {
                 <button class="primary" onclick={on_choose}>{ "Choose a file…" }</button>
                 <input ref={picker} id="add-file" class="visually-hidden" type="file" multiple=true tabindex="-1"
                        aria-label="Workshop file to add" onchange={on_picked} />
-                <span class="meta">{ "or drop a " }<code>{ ".db" }</code>{ " file anywhere on this page; a " }<code>{ ".zip" }</code>
+                <span class="meta">{ "or drop a " }<code>{ ".db" }</code>{ " (or " }<code>{ ".db.gz" }</code>{ ") file anywhere on this page; a " }<code>{ ".zip" }</code>
                     { " of a workshop, a project or a Killercoda scenario, or a Codelab's " }<code>{ ".md" }</code>{ ", is built into one; a " }
                     <code>{ ".csv" }</code>{ ", " }<code>{ ".tsv" }</code>{ " or " }<code>{ ".json" }</code>{ " file becomes a new database, after a preview." }</span>
             </div>
             <form class="add-url" onsubmit={on_submit}>
-                <label for="add-url">{ "Or give the address of a " }<code>{ ".db" }</code>{ " file" }</label>
+                <label for="add-url">{ "Or give the address of a " }<code>{ ".db" }</code>{ " or " }<code>{ ".db.gz" }</code>{ " file" }</label>
                 <div class="add-url-row">
                     <input ref={address} id="add-url" type="url" inputmode="url" autocomplete="url"
                            placeholder="https://example.org/workshop.db" required=true />

@@ -36,7 +36,7 @@ fn sample(entry: &SampleEntry, commands: &crate::hooks::Commands) -> Html {
         (Some(file), _) => {
             let file_name = file.rsplit('/').next().unwrap_or(file).to_owned();
             let on_add = {
-                let (commands, url) = (commands.clone(), absolute(file));
+                let (commands, url) = (commands.clone(), absolute(entry.packed.as_deref().unwrap_or(file)));
                 Callback::from(move |_: MouseEvent| commands.import_url(url.clone()))
             };
             html! {

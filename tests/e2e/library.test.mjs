@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -25,6 +26,8 @@ const SQL_JOINS = { file: join(dist, 'samples', 'sql-joins.db'), title: 'SQL joi
 const K8S = { file: join(dist, 'samples', 'k8s-first-deploy.db'), title: 'Your first deployment', steps: 4 };
 
 let server, context, page, profile, work;
+/** Responses the test server gives instead of files (see server.mjs). */
+const served = {};
 const problems = [];
 const expectedProblems = [/missing-workshop\.db/, /CORS policy|net::ERR_FAILED/];
 
@@ -87,7 +90,7 @@ before(async () => {
     'CREATE TABLE blobs(b BLOB);'
     + 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 40) '
     + 'INSERT INTO blobs SELECT randomblob(1000000) FROM n;']);
-  server = await serve(dist);
+  server = await serve(dist, 0, { files: served });
   profile = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
   context = await launch(profile);
   page = context.pages()[0] ?? (await context.newPage());
@@ -282,6 +285,36 @@ test('?src= to an address that answers 404 says so, naming the file', async () =
   assert.match(await alert.textContent(), /404/);
   await idle();
   await cardCount(3);
+  await dismissAll();
+});
+
+test('?src= to a gzipped copy unpacks it, however the server sends it; a broken one is refused', async () => {
+  const db = readFileSync(SQL_JOINS.file);
+  const gz = gzipSync(db, { level: 9 });
+  // As static hosts serve a .gz file; as Apache's `AddEncoding` does (the browser unpacks it);
+  // and compressed once more on the way (the worker unpacks what the browser leaves).
+  served['packed/plain.db.gz'] = gz;
+  served['packed/encoded.db.gz'] = { body: gz, headers: { 'content-encoding': 'gzip' } };
+  served['packed/twice.db.gz'] = { body: gzipSync(gz), headers: { 'content-encoding': 'gzip' } };
+  served['packed/broken.db.gz'] = gz.subarray(0, Math.floor(gz.length / 2));
+  const count = await cards().count();
+  for (const name of ['plain', 'encoded', 'twice']) {
+    await page.goto(`${server.url}?src=packed/${name}.db.gz`);
+    await libraryReady();
+    // The file was read as the workshop it holds: already in the library, so the question.
+    const dialog = await page.waitForSelector('dialog[open]', WAIT);
+    assert.match(await dialog.textContent(), /“SQL joins in eight steps” is already in your library/, name);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog[open]', { state: 'detached', ...WAIT });
+    await idle();
+  }
+  await page.goto(`${server.url}?src=packed/broken.db.gz`);
+  await libraryReady();
+  const alert = page.locator('.alert', { hasText: 'broken.db.gz' });
+  await alert.waitFor(WAIT);
+  assert.match(await alert.textContent(), /not a whole gzip file/);
+  await idle();
+  await cardCount(count);
   await dismissAll();
 });
 

@@ -7,7 +7,7 @@
 // as index.html, and never anything outside the directory. Options for the tests: `prefix`
 // serves the directory under a sub-path only (`/course/stepwise/`, like an instructor's host),
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
-// change it while serving, e.g. to publish a new sw.js); `types` overrides MIME types by
+// change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers); `types` overrides MIME types by
 // extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
 // client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
 // Files from disk carry `ETag` and `Last-Modified`, and a request that names the current ETag
@@ -47,11 +47,14 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
       const path = pathname.slice(prefix.length);
       const replaced = files[path === '' ? 'index.html' : path];
       if (replaced !== undefined) {
-        const body = Buffer.from(replaced);
+        // A string or bytes, or `{ body, headers }` for a response with headers of its own.
+        const { body: content, headers = {} } = replaced?.body !== undefined ? replaced : { body: replaced };
+        const body = Buffer.from(content);
         res.writeHead(200, {
           'content-type': mime[extname(path || 'index.html')] ?? 'application/octet-stream',
           'content-length': body.length,
           'cache-control': 'no-cache',
+          ...headers,
         });
         return res.end(req.method === 'HEAD' ? undefined : body);
       }

@@ -6,7 +6,7 @@ use stepwise_artifact::tabular::{self, Plan};
 use stepwise_protocol::{Added, DataImported, DataOptions, DataPreview, EntryKind, ErrorKind, ImportData, WorkerError};
 
 use crate::library::{Library, OnProgress};
-use crate::source::{ByteSource, FetchSource, file_name_of_url};
+use crate::source::{ByteSource, StreamSource, file_name_of_url};
 
 /// Largest data file read, in bytes: it is read whole into the worker's memory.
 pub const DATA_LIMIT: u64 = 256 << 20;
@@ -60,7 +60,7 @@ pub struct Held {
 pub async fn fetch(slot: &mut Option<Held>, url: &str, progress: OnProgress<'_>) -> Result<DataPreview, WorkerError> {
     let name = file_name_of_url(url);
     progress("Downloading", 0, None);
-    let mut source = FetchSource::open(url, &name).await?;
+    let mut source = StreamSource::fetch(url, &name).await?;
     let total = source.total();
     if let Some(total) = total {
         check_size(&name, total as f64)?;

@@ -15,7 +15,7 @@ use crate::data;
 use crate::errors;
 use crate::library::{Library, OnProgress};
 use crate::lock::{LockOutcome, acquire_forever};
-use crate::source::{BlobSource, FetchSource, file_name_of_url};
+use crate::source::{BlobSource, StreamSource, file_name_of_url, gunzipped_name};
 use crate::textforms;
 
 /// Where the storage stands.
@@ -238,8 +238,9 @@ fn posted_data(file: Option<Blob>, name: &str) -> Result<Vec<u8>, WorkerError> {
     blobs::read_all(&blob, name)
 }
 
-/// Stores a database from the posted `File` or from a URL; a zip (by its name or its first
-/// bytes) is a text form, so what it holds is said first.
+/// Stores a database from the posted `File` or from a URL, unpacked first when its name ends
+/// in `.gz`; a zip (by its name or its first bytes) is a text form, so what it holds is said
+/// first.
 async fn import(
     library: &mut Library,
     source: &ImportSource,
@@ -260,14 +261,18 @@ async fn import(
                 let bytes = blobs::read_all(&blob, name)?;
                 return Ok(Stored::DataFound(data::preview(name, &bytes, DataOptions::default())?));
             }
+            if let Some(inner) = gunzipped_name(name) {
+                let source = StreamSource::gunzip_blob(&blob, name)?;
+                return library.import(inner, source, progress).await;
+            }
             let source = BlobSource::new(blob, name)?;
             library.import(name, source, progress).await
         }
         ImportSource::Url { url } => {
             let name = file_name_of_url(url);
             progress("Downloading", 0, None);
-            let source = FetchSource::open(url, &name).await?;
-            library.import(&name, source, progress).await
+            let source = StreamSource::fetch(url, &name).await?;
+            library.import(gunzipped_name(&name).unwrap_or(&name), source, progress).await
         }
     }
 }

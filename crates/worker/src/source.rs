@@ -1,10 +1,12 @@
 //! Where an import's bytes come from, one chunk at a time: a `File`/`Blob` read slice by slice
-//! with `Blob.arrayBuffer()`, a `fetch` response body, or bytes already in memory (tests, samples).
+//! with `Blob.arrayBuffer()`, a stream (a `fetch` response's body, or a gzip file's content
+//! unpacked by the browser's `DecompressionStream`), or bytes already in memory (tests).
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
+use wasm_bindgen::prelude::wasm_bindgen;
+use web_sys::{Blob, ReadableStream, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
 
 use stepwise_protocol::{ErrorKind, WorkerError};
 
@@ -109,98 +111,190 @@ impl ByteSource for BlobSource {
     }
 }
 
-/// The body of a `fetch` response, streamed.
-pub struct FetchSource {
+/// A stream of bytes read chunk by chunk: a `fetch` response's body, or a gzip file (a
+/// download or a `File`) unpacked on the way by the browser's `DecompressionStream`, which
+/// costs the worker no inflate code of its own.
+pub struct StreamSource {
     reader: ReadableStreamDefaultReader,
     total: Option<u64>,
+    /// The file's name as it came (`sql-joins.db.gz`), for messages.
     name: String,
-    url: String,
+    url: Option<String>,
+    gzip: bool,
+    /// A chunk already read (to look at the first bytes), served before the reader's next.
+    first: Option<Vec<u8>>,
 }
 
-impl FetchSource {
-    /// Fetches `url` from the worker; `name` is the file name for messages.
+/// The name of what a gzip file holds (`sql-joins.db.gz` → `sql-joins.db`), or `None` when
+/// `name` does not end in `.gz` (any case).
+pub fn gunzipped_name(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(3)?;
+    let stem = name.get(..cut)?;
+    (cut > 0 && name[cut..].eq_ignore_ascii_case(".gz")).then_some(stem)
+}
+
+/// `url`'s response, if it is a 200; `name` is the file name in the URL, for messages.
+async fn get(url: &str, name: &str) -> Result<Response, WorkerError> {
+    let scope: WorkerGlobalScope = js_sys::global()
+        .dyn_into()
+        .map_err(|_| WorkerError::new(ErrorKind::Internal, "URL imports run in the worker only."))?;
+    let response = JsFuture::from(scope.fetch_with_str(url)).await.map_err(|e| {
+        let detail = describe(&e);
+        WorkerError::new(
+            ErrorKind::Network,
+            format!(
+                "Stepwise could not download {name} from {url}. Either the network is down, or the server \
+                 does not allow other sites to load this file (it must send cross-origin (CORS) headers, \
+                 such as Access-Control-Allow-Origin). Download the file yourself and open it from your \
+                 computer instead. ({detail})"
+            ),
+        )
+    })?;
+    let response: Response =
+        response.dyn_into().map_err(|_| WorkerError::new(ErrorKind::Internal, "fetch did not return a Response."))?;
+    let status = response.status();
+    if status != 200 {
+        let text = response.status_text();
+        let hint = match status {
+            404 | 410 => " The address may be wrong, or the file was moved.",
+            401 | 403 => " The server does not let Stepwise read it.",
+            500..=599 => " The server has a problem; try again later.",
+            _ => "",
+        };
+        return Err(WorkerError::new(
+            ErrorKind::Network,
+            format!("Stepwise could not download {name}: the server answered {status} {text}.{hint}").replace("  ", " "),
+        ));
+    }
+    Ok(response)
+}
+
+fn body_of(response: &Response, name: &str) -> Result<ReadableStream, WorkerError> {
+    response.body().ok_or_else(|| WorkerError::new(ErrorKind::Network, format!("The server sent no content for {name}.")))
+}
+
+impl StreamSource {
+    /// Fetches `url` from the worker; `name` is the file name in the URL, for messages. A name
+    /// ending in `.gz` is unpacked. A server may send such a file with `Content-Encoding: gzip`
+    /// as well, meaning either that the browser unpacks it on the way (Apache's `AddEncoding`)
+    /// or that it compressed the compressed file once more: the first bytes tell.
     ///
     /// # Errors
     /// [`ErrorKind::Network`] with a sentence: the network or CORS (the browser does not tell
     /// them apart), or an HTTP status other than 200.
-    pub async fn open(url: &str, name: &str) -> Result<Self, WorkerError> {
-        let scope: WorkerGlobalScope = js_sys::global()
-            .dyn_into()
-            .map_err(|_| WorkerError::new(ErrorKind::Internal, "URL imports run in the worker only."))?;
-        let response = JsFuture::from(scope.fetch_with_str(url)).await.map_err(|e| {
-            let detail = describe(&e);
-            WorkerError::new(
-                ErrorKind::Network,
-                format!(
-                    "Stepwise could not download {name} from {url}. Either the network is down, or the server \
-                     does not allow other sites to load this file (it must send cross-origin (CORS) headers, \
-                     such as Access-Control-Allow-Origin). Download the file yourself and open it from your \
-                     computer instead. ({detail})"
-                ),
-            )
-        })?;
-        let response: Response = response
-            .dyn_into()
-            .map_err(|_| WorkerError::new(ErrorKind::Internal, "fetch did not return a Response."))?;
-        let status = response.status();
-        if status != 200 {
-            let text = response.status_text();
-            let hint = match status {
-                404 | 410 => " The address may be wrong, or the file was moved.",
-                401 | 403 => " The server does not let Stepwise read it.",
-                500..=599 => " The server has a problem; try again later.",
-                _ => "",
-            };
-            return Err(WorkerError::new(
-                ErrorKind::Network,
-                format!("Stepwise could not download {name}: the server answered {status} {text}.{hint}")
-                    .replace("  ", " "),
-            ));
-        }
+    pub async fn fetch(url: &str, name: &str) -> Result<Self, WorkerError> {
+        let response = get(url, name).await?;
+        let encoded = response.headers().get("content-encoding").ok().flatten().is_some_and(|e| e.trim() != "identity");
+        let gzip = gunzipped_name(name).is_some();
         let total = response
             .headers()
             .get("content-length")
             .ok()
             .flatten()
             .and_then(|v| v.trim().parse::<u64>().ok())
-            // A compressed transfer's length is not the body's length.
-            .filter(|_| {
-                response.headers().get("content-encoding").ok().flatten().is_none_or(|e| e.trim() == "identity")
-            });
-        let body = response
-            .body()
-            .ok_or_else(|| WorkerError::new(ErrorKind::Network, format!("The server sent no content for {name}.")))?;
-        let reader: ReadableStreamDefaultReader = body
-            .get_reader()
-            .dyn_into()
-            .map_err(|_| WorkerError::new(ErrorKind::Internal, "The response body has no reader."))?;
-        Ok(FetchSource { reader, total, name: name.to_owned(), url: url.to_owned() })
+            // A compressed transfer's length is not the body's length, nor is an unpacked file's.
+            .filter(|_| !encoded && !gzip);
+        let body = body_of(&response, name)?;
+        // A `.gz` as it was stored: unpacked here.
+        let unpack = gzip && !encoded;
+        let mut source = StreamSource {
+            reader: reader_of(&if unpack { gunzip(&body)? } else { body })?,
+            total,
+            name: name.to_owned(),
+            url: Some(url.to_owned()),
+            gzip: unpack,
+            first: None,
+        };
+        if !gzip || unpack {
+            return Ok(source);
+        }
+        // The reader above has taken the body: peek at it, and fetch again to unpack.
+        let first = source.next_chunk().await?;
+        if !first.as_deref().is_some_and(|b| b.starts_with(&[0x1f, 0x8b])) {
+            source.first = first;
+            return Ok(source);
+        }
+        let _ = source.reader.cancel();
+        let again = get(url, name).await?;
+        source.reader = reader_of(&gunzip(&body_of(&again, name)?)?)?;
+        source.gzip = true;
+        Ok(source)
+    }
+
+    /// Reads a gzip `File` or `Blob`, called `name` in messages, unpacked.
+    ///
+    /// # Errors
+    /// The browser has no `DecompressionStream`.
+    pub fn gunzip_blob(blob: &Blob, name: &str) -> Result<Self, WorkerError> {
+        let stream = gunzip(&blob.stream())?;
+        let reader = reader_of(&stream)?;
+        Ok(StreamSource { reader, total: None, name: name.to_owned(), url: None, gzip: true, first: None })
     }
 }
 
-impl ByteSource for FetchSource {
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `DecompressionStream` (every current browser has it; web-sys binds it only
+    /// behind its unstable-API flag).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    /// A `ReadableStream`, seen as what `pipeThrough` is called on.
+    #[wasm_bindgen(js_name = ReadableStream)]
+    type Pipeable;
+    /// `ReadableStream.pipeThrough`, with a transform (a `DecompressionStream` is one).
+    #[wasm_bindgen(method, catch, js_name = pipeThrough)]
+    fn pipe_through(this: &Pipeable, transform: &DecompressionStream) -> Result<ReadableStream, JsValue>;
+}
+
+/// `stream` unpacked as gzip, by the browser.
+fn gunzip(stream: &ReadableStream) -> Result<ReadableStream, WorkerError> {
+    let inflate = DecompressionStream::new("gzip").map_err(|e| {
+        WorkerError::new(
+            ErrorKind::Internal,
+            format!("This browser cannot unpack gzip files ({}); unpack it first.", describe(&e)),
+        )
+    })?;
+    stream
+        .unchecked_ref::<Pipeable>()
+        .pipe_through(&inflate)
+        .map_err(|e| WorkerError::new(ErrorKind::Internal, format!("The file could not be unpacked: {}.", describe(&e))))
+}
+
+fn reader_of(stream: &ReadableStream) -> Result<ReadableStreamDefaultReader, WorkerError> {
+    stream.get_reader().dyn_into().map_err(|_| WorkerError::new(ErrorKind::Internal, "The stream has no reader."))
+}
+
+impl ByteSource for StreamSource {
     fn total(&self) -> Option<u64> {
         self.total
     }
 
     fn origin(&self) -> Option<String> {
-        Some(self.url.clone())
+        self.url.clone()
     }
 
     fn stage(&self) -> &'static str {
-        "Downloading"
+        if self.url.is_some() { "Downloading" } else { "Copying into storage" }
     }
 
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
+        if let Some(first) = self.first.take() {
+            return Ok(Some(first));
+        }
         let result = JsFuture::from(self.reader.read()).await.map_err(|e| {
-            WorkerError::new(
-                ErrorKind::Network,
-                format!(
-                    "The download of {} stopped before the end (the network may be down): {}.",
-                    self.name,
-                    describe(&e)
+            let (name, detail) = (&self.name, describe(&e));
+            let message = match (&self.url, self.gzip) {
+                (Some(_), false) => {
+                    format!("The download of {name} stopped before the end (the network may be down): {detail}.")
+                }
+                (Some(_), true) => format!(
+                    "The download of {name} stopped before the end, or it is not a whole gzip file: {detail}."
                 ),
-            )
+                (None, _) => format!("{name} is not a whole gzip file: {detail}."),
+            };
+            let kind = if self.url.is_some() { ErrorKind::Network } else { ErrorKind::Damaged };
+            WorkerError::new(kind, message)
         })?;
         let done = Reflect::get(&result, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
         if done {
@@ -209,7 +303,7 @@ impl ByteSource for FetchSource {
         let value = Reflect::get(&result, &"value".into()).unwrap_or(JsValue::UNDEFINED);
         let bytes = value
             .dyn_into::<Uint8Array>()
-            .map_err(|_| WorkerError::new(ErrorKind::Internal, "The download sent something other than bytes."))?;
+            .map_err(|_| WorkerError::new(ErrorKind::Internal, "The stream sent something other than bytes."))?;
         Ok(Some(bytes.to_vec()))
     }
 }

@@ -23,7 +23,7 @@ use stepwise_worker::backend::PoolConfig;
 use stepwise_worker::catalog::CATALOG;
 use stepwise_worker::errors::Fault;
 use stepwise_worker::lock::{LockOutcome, acquire_forever};
-use stepwise_worker::source::{BlobSource, ByteSource, BytesSource, FetchSource};
+use stepwise_worker::source::{BlobSource, ByteSource, BytesSource, StreamSource};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -470,7 +470,7 @@ async fn imports_from_a_blob_and_from_a_fetched_url() {
     assert_eq!(export(&lib, &picked.id), TINY);
 
     let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
-    let source = FetchSource::open(&url, "fetched.db").await.expect("a blob: URL fetches");
+    let source = StreamSource::fetch(&url, "fetched.db").await.expect("a blob: URL fetches");
     assert_eq!(source.total(), Some(TINY.len() as u64));
     match import_from(&mut lib, "fetched.db", source).await {
         Ok(Stored::Duplicate(d)) => {
@@ -483,14 +483,57 @@ async fn imports_from_a_blob_and_from_a_fetched_url() {
     web_sys::Url::revoke_object_url(&url).unwrap();
 
     let missing = format!("{}/no-such-file.db", origin());
-    let e = FetchSource::open(&missing, "no-such-file.db").await.err().expect("404 refused");
+    let e = StreamSource::fetch(&missing, "no-such-file.db").await.err().expect("404 refused");
     assert_eq!(e.kind, ErrorKind::Network);
     assert!(e.message.contains("404"), "{}", e.message);
 
     // Nothing listens on port 9 (discard): the browser's TypeError, explained.
-    let e = FetchSource::open("http://127.0.0.1:9/x.db", "x.db").await.err().expect("unreachable");
+    let e = StreamSource::fetch("http://127.0.0.1:9/x.db", "x.db").await.err().expect("unreachable");
     assert_eq!(e.kind, ErrorKind::Network);
     assert!(e.message.contains("CORS") && e.message.contains("network"), "{}", e.message);
+    lib.close().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn imports_a_gzip_file_or_download_unpacked_and_refuses_a_broken_one() {
+    use std::io::Write as _;
+    let mut lib = library("gzip").await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(TINY).unwrap();
+    let gz = gz.finish().unwrap();
+    assert!(gz.len() < TINY.len() / 4, "the test's file is compressed: {} bytes", gz.len());
+    let blob_of = |bytes: &[u8]| {
+        let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        web_sys::Blob::new_with_u8_array_sequence(&array).unwrap()
+    };
+
+    let packed = blob_of(&gz);
+    let source = StreamSource::gunzip_blob(&packed, "picked.db.gz").unwrap();
+    assert_eq!(source.total(), None, "the unpacked size is not known before the end");
+    let picked = imported(import_from(&mut lib, "picked.db", source).await);
+    assert_eq!(export(&lib, &picked.id), TINY);
+
+    // A download whose name ends in .gz, served as it is (no Content-Encoding).
+    let url = web_sys::Url::create_object_url_with_blob(&packed).unwrap();
+    let source = StreamSource::fetch(&url, "fetched.db.gz").await.expect("a blob: URL fetches");
+    match import_from(&mut lib, "fetched.db", source).await {
+        Ok(Stored::Duplicate(d)) => {
+            let fetched = imported(lib.resolve(&d.pending, DuplicateChoice::KeepBoth).await);
+            assert_eq!(export(&lib, &fetched.id), TINY);
+        }
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+    web_sys::Url::revoke_object_url(&url).unwrap();
+    let before = lib.list().unwrap();
+
+    // Not gzip at all, and gzip cut short: refused, naming the file; the library as it was.
+    for (bytes, name) in [(TINY, "plain.db.gz"), (&gz[..gz.len() / 2], "cut.db.gz")] {
+        let source = StreamSource::gunzip_blob(&blob_of(bytes), name).unwrap();
+        let e = import_from(&mut lib, "x.db", source).await.err().expect("refused");
+        assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
+        assert!(e.message.starts_with(&format!("{name} is not a whole gzip file")), "{}", e.message);
+        assert_eq!(lib.list().unwrap(), before);
+    }
     lib.close().unwrap();
 }
 
