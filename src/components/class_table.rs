@@ -3,6 +3,7 @@
 //! learner's answers. Flagged hand-ins say why and count in no total.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -11,8 +12,8 @@ use stepwise_protocol::{ClassRow, ClassView, Flag, HandIn, Mark, SortKey};
 /// Props of [`ClassTable`].
 #[derive(Properties, PartialEq)]
 pub struct ClassTableProps {
-    /// The class.
-    pub view: ClassView,
+    /// The class, shared with the page.
+    pub view: Rc<ClassView>,
     /// Indexes of the rows to show, in order.
     pub shown: Vec<usize>,
     /// The column sorted by, and whether downwards.
@@ -48,14 +49,15 @@ fn mark_cell(mark: Mark, hints: u32, solutions: u32, step: &str) -> Html {
     if solutions > 0 {
         help.push("solution shown".to_owned());
     }
-    let title =
-        if help.is_empty() { format!("{step}: {word}") } else { format!("{step}: {word}, {}", help.join(", ")) };
+    let label = if help.is_empty() { word.to_owned() } else { format!("{word}, {}", help.join(", ")) };
+    let title = format!("{step}: {label}");
+    // The words are the cell's name (`aria-label`), not hidden text: 300 learners × every step
+    // of visually hidden spans made the browser's layout of the table its longest task.
     html! {
-        <td class={classes!("mark", class)} {title}>
+        <td class={classes!("mark", class)} {title} aria-label={label}>
             <span aria-hidden="true">{ symbol }</span>
             if solutions > 0 { <span class="mark-help" aria-hidden="true">{ "S" }</span> }
             else if hints > 0 { <span class="mark-help" aria-hidden="true">{ format!("h{hints}") }</span> }
-            <span class="visually-hidden">{ if help.is_empty() { word.to_owned() } else { format!("{word}, {}", help.join(", ")) } }</span>
         </td>
     }
 }

@@ -5,6 +5,7 @@
 //! prints it.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -37,7 +38,9 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
 #[component]
 pub fn ClassPage() -> Html {
     let (_, commands) = use_library();
-    let view = use_state(|| None::<ClassView>);
+    // Shared, not cloned, with the table: the view holds every learner's answers, and its
+    // equality is the pointer's (`Rc` of an `Eq` type), so a re-render compares nothing more.
+    let view = use_state(|| None::<Rc<ClassView>>);
     let reading = use_state(|| None::<Reading>);
     let sort = use_state(|| (SortKey::Read, false));
     let filter = use_state(String::new);
@@ -70,7 +73,7 @@ pub fn ClassPage() -> Html {
                     reading.set(Some(Reading { done: i as u32 + 1, total }));
                 }
                 match worker.call(ClassSummary {}).await {
-                    Ok(summary) => view.set(Some(summary)),
+                    Ok(summary) => view.set(Some(Rc::new(summary))),
                     Err(error) => commands.alert("The class", &error),
                 }
                 reading.set(None);

@@ -95,6 +95,12 @@ test('30 hand-ins dropped on the class page: counts per step, the edited one fla
   assert.equal((await first.textContent()).trim(), String(firstDone));
   assert.equal((await page.locator('tfoot td.step-stuck').first().textContent()).trim(), String(firstStarted));
   assert.match(await page.textContent('tfoot th'), new RegExp(`of ${others.length}`));
+  // A step's mark is read out in words (the cell's accessible name), not as its symbol.
+  const marks = (name) => row(name).locator('td.mark');
+  assert.equal(await marks('Learner 00').first().getAttribute('aria-label'), 'started, not done, solution shown');
+  assert.equal(await row('Learner 00').getByRole('cell', { name: /^started, not done/ }).count(), 1);
+  assert.match(await marks('Learner 02').first().getAttribute('aria-label'), /^done/);
+  assert.equal(await row('Learner 02').getByRole('cell', { name: 'not started' }).count(), steps - 3);
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'class-view.png'), fullPage: true });
   assert.deepEqual(problems, []);
