@@ -102,6 +102,7 @@ faults_worker() {
     wasm-bindgen --target no-modules --no-typescript --out-dir target/faults-dist --out-name worker \
       target/wasm32-unknown-unknown/debug/worker.wasm &&
     cp static/worker-loader.js target/faults-dist/ &&
+    gzip -6 -k -f target/faults-dist/worker_bg.wasm &&
     cargo run -q -p stepwise-artifact --example hostile_corpus -- target/hostile-corpus
 }
 

@@ -6,13 +6,15 @@
 // 2. Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
 //    SHA-256 hashes of the inline scripts Trunk wrote (the app's loader, and the autoreload
 //    script under `trunk serve`), so the policy allows exactly those and no other inline code.
-// 3. Writes the service worker's precache list into sw.js: every file of the output that makes up
+// 3. Writes a gzipped copy of each wasm, which the loaders fetch (see below).
+// 4. Writes the service worker's precache list into sw.js: every file of the output that makes up
 //    the app shell (see `precached` below), by the names Trunk gave them, and a version that is a
 //    content hash of those files and of sw.js itself. Any change to the build therefore changes
 //    sw.js byte for byte, which is what makes browsers fetch the new version.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
@@ -30,8 +32,34 @@ if (existsSync(join(built, 'index.json'))) {
   writeFileSync(join(out, 'index.json'), JSON.stringify({ workshops: [] }) + '\n');
 }
 
+// The wasm files gzipped, as their loaders fetch them: a host that does not compress .wasm
+// (plain nginx) then sends ~1.5 MB instead of ~3.7 MB, and one that does sends the same. The
+// worker's loader is static/worker-loader.js. The page's is Trunk's inline script, rewritten
+// here the same way: fetch the gzipped copy (preloaded as such), unpack it with the browser's
+// DecompressionStream on its way into the compiler (unless the host sent it with
+// Content-Encoding, which the browser has unpacked already), and fall back to the plain file
+// when anything about that fails.
+const gzipBeside = (file) => writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }));
 const page = join(staging, 'index.html');
-const html = readFileSync(page, 'utf8');
+let html = readFileSync(page, 'utf8');
+const init = /init\(\{ module_or_path: '(\.\/[\w.-]+_bg\.wasm)' \}\)/.exec(html);
+if (init) {
+  const [call, path] = init;
+  gzipBeside(join(staging, path));
+  const unpacked = `const unpacked = async (path) => {
+  const response = await fetch(path);
+  if (!response.ok || !response.body) throw new Error(\`\${path}: HTTP \${response.status}\`);
+  const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
+  const body = encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
+  return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+};
+`;
+  const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  html = html
+    .replace(call, () => `init({ module_or_path: unpacked('${path}.gz') }).catch(() => init({ module_or_path: '${path}' }))`)
+    .replace(/<script type=["']?module["']?>/, (tag) => `${tag}${unpacked}`)
+    .replace(new RegExp(`<link[^>]*href=["']?${escaped}["']?[^>]*>`), () => `<link as=fetch crossorigin href=${path}.gz rel=preload>`);
+}
 const hashes = [];
 for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
   if (/\bsrc\s*=/.test(attrs)) continue;
@@ -43,11 +71,17 @@ if (!html.includes('STEPWISE_INLINE_SCRIPTS')) {
 }
 writeFileSync(page, html.replaceAll('STEPWISE_INLINE_SCRIPTS', hashes.join(' ')));
 
+const workerWasm = join(staging, 'worker_bg.wasm');
+if (existsSync(workerWasm)) gzipBeside(workerWasm);
+
 // Everything the build wrote is the app shell, except the service worker itself and the sample
 // workshops: those are content, fetched from the network when the page lists them (a student's
-// workshops live in the browser's storage once imported, and need no cache).
+// workshops live in the browser's storage once imported, and need no cache). And except a
+// plain .wasm with a gzipped copy: the loaders' fallback for a browser or host where the copy
+// cannot be used, which would otherwise be downloaded a second time, whole, on every first visit.
 function precached(file) {
-  return file !== 'sw.js' && !file.startsWith('samples/');
+  const fallback = file.endsWith('.wasm') && existsSync(join(staging, `${file}.gz`));
+  return file !== 'sw.js' && !file.startsWith('samples/') && !fallback;
 }
 
 /** Every file below `dir`, as sorted paths relative to it with `/` separators. */

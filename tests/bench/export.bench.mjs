@@ -34,9 +34,9 @@ run(async () => {
 
   const loaderPath = join(opts.dist, 'worker-loader.js');
   const loader = readFileSync(loaderPath, 'utf8');
-  const init = "wasm_bindgen({ module_or_path: './worker_bg.wasm' })";
-  if (!loader.includes(init)) throw new Error(`${loaderPath} no longer calls ${init}: update the bench`);
-  const keeping = loader.replace(init, `${init}.then((exports) => { self.benchWasm = exports; return exports; })`);
+  const init = 'const loaded = ';
+  if (!loader.includes(init)) throw new Error(`${loaderPath} no longer names its promise \`loaded\`: update the bench`);
+  const keeping = `${loader}\nloaded.then((exports) => { self.benchWasm = exports; });\n`;
   const server = await serveDist(opts.dist, { 'worker-loader.js': keeping });
   const browser = await plainPage(server);
   const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-export-'));

@@ -5,11 +5,11 @@
 // (text, scripts and wasm, as GitHub Pages or nginx with `gzip_types` do) and from one that
 // serves files as they are. The reference, in the same run and the same emulation: a plain page
 // of the same origin fetching the same files the visit needs (the app's html, scripts, styles,
-// both wasm files, the samples' index and the sample as the app fetches it) all at once — the
-// floor the network sets.
+// both wasm files and the sample as the app fetches them, gzipped; the samples' index) all at
+// once — the floor the network sets.
 //
 //   node tests/bench/firstvisit.bench.mjs --dist dist --data target/bench/data [--quick]
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../e2e/server.mjs';
 import { PAGE, args, figure, freshBrowser, log, median, run } from './lib.mjs';
@@ -21,7 +21,9 @@ const PLAIN_PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>\n'
 /** The files a first visit needs before the sample's page shows (not the editor, not icons):
  *  the sample as its Add button fetches it (the gzipped copy the index names, when it does). */
 function neededFiles(dist) {
-  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && f !== 'sw.js');
+  // Each wasm as its loader fetches it: gzipped, when the build wrote the copy.
+  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && f !== 'sw.js')
+    .map((f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)) ? `${f}.gz` : f));
   const index = JSON.parse(readFileSync(join(dist, 'samples', 'index.json'), 'utf8'));
   const sample = index.workshops.find((w) => w.name === 'sql-joins');
   if (!sample?.file) throw new Error('dist/samples/index.json lists no built sql-joins sample');

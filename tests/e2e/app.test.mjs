@@ -67,6 +67,31 @@ test('the worker answers the ping', async () => {
   assert.match(await status.textContent(), /ready \(version \d+\.\d+\.\d+/);
 });
 
+test('the page and the worker load their wasm gzipped, and the plain file when the gzipped one is broken', async (t) => {
+  const requested = async (files) => {
+    const other = await serve(dist, 0, { files });
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
+    const ctx = await launch(chromium, dir, {});
+    t.after(async () => { await ctx.close(); await other.close(); rmSync(dir, { recursive: true, force: true }); });
+    const p = ctx.pages()[0] ?? (await ctx.newPage());
+    const paths = [];
+    p.on('request', (r) => paths.push(new URL(r.url()).pathname));
+    await p.goto(other.url);
+    await p.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+    return paths.filter((path) => /_bg\.wasm/.test(path));
+  };
+  const app = readdirSync(dist).find((f) => /^app-[0-9a-f]+_bg\.wasm$/.test(f));
+  const usual = await requested({});
+  for (const wasm of [app, 'worker_bg.wasm']) {
+    assert.ok(usual.includes(`/${wasm}.gz`) && !usual.includes(`/${wasm}`), `${wasm}: ${usual}`);
+  }
+  // Not gzip (a host that compressed it once more, or changed it): each loader falls back.
+  const broken = await requested({ 'worker_bg.wasm.gz': 'not gzip at all', [`${app}.gz`]: 'nor this' });
+  for (const wasm of [app, 'worker_bg.wasm']) {
+    assert.ok(broken.includes(`/${wasm}.gz`) && broken.includes(`/${wasm}`), `${wasm}: ${broken}`);
+  }
+});
+
 test('the sample workshops are listed and each link serves an SQLite file', async (t) => {
   await page.waitForSelector('ul.samples, p.samples.notice', WAIT);
   const index = await (await fetch(new URL('samples/index.json', server.url))).json();

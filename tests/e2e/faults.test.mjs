@@ -8,7 +8,8 @@
 //   scripts/test.sh builds the worker; by hand:
 //   cargo build -p stepwise-worker --target wasm32-unknown-unknown --features faults --bin worker
 //   wasm-bindgen --target no-modules --no-typescript --out-dir target/faults-dist --out-name worker \
-//     target/wasm32-unknown-unknown/debug/worker.wasm && cp static/worker-loader.js target/faults-dist/
+//     target/wasm32-unknown-unknown/debug/worker.wasm && cp static/worker-loader.js target/faults-dist/ &&
+//     gzip -6 -k -f target/faults-dist/worker_bg.wasm
 //   cargo run -p stepwise-artifact --example hostile_corpus -- target/hostile-corpus
 //   node --test tests/e2e/faults.test.mjs
 import assert from 'node:assert/strict';
