@@ -46,6 +46,7 @@ const init = /init\(\{ module_or_path: '(\.\/[\w.-]+_bg\.wasm)' \}\)/.exec(html)
 if (init) {
   const [call, path] = init;
   gzipBeside(join(staging, path));
+  // As `packed` in static/worker-loader.js, which loads the worker's wasm: change both.
   const unpacked = `const unpacked = async (path) => {
   const response = await fetch(path);
   if (!response.ok || !response.body) throw new Error(\`\${path}: HTTP \${response.status}\`);

@@ -10,6 +10,7 @@
 // falls back to the plain worker_bg.wasm.
 importScripts('./worker.js');
 
+// The page's loader does the same (`unpacked` in scripts/trunk-post-build.mjs): change both.
 async function packed() {
   const response = await fetch('./worker_bg.wasm.gz');
   if (!response.ok || !response.body) throw new Error(`worker_bg.wasm.gz: HTTP ${response.status}`);
