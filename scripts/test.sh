@@ -84,7 +84,7 @@ worker_tests() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/webdriver.json" \
-    cargo test -p stepwise-worker --target wasm32-unknown-unknown --test opfs --test opfs_textforms --test opfs_player
+    cargo test -p stepwise-worker --target wasm32-unknown-unknown --test opfs --test opfs_textforms --test opfs_player --test opfs_digest
 }
 
 app_size() {

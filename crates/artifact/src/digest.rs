@@ -3,11 +3,35 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Rule, Unlock, Validation, Workshop, WorkshopMeta};
+use crate::model::{Asset, Rule, Unlock, Validation, Workshop, WorkshopMeta};
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
+}
+
+/// A SHA-256 digest.
+pub type Sha256Digest = [u8; 32];
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> Sha256Digest {
+    Sha256::digest(data).into()
+}
+
+/// The blobs the content digest hashes one by one, in its order: every step's artifacts in step
+/// order, then the assets. Whoever hashes them elsewhere (the browser's native SHA-256, say)
+/// gives [`content_digest_with`] their digests in this order.
+pub fn digest_blobs(w: &Workshop) -> impl Iterator<Item = &[u8]> {
+    let artifacts = w.steps.iter().flat_map(|s| s.artifacts.iter().map(|a| a.data.as_slice()));
+    artifacts.chain(assets_in_order(w).into_iter().map(|a| a.data.as_slice()))
+}
+
+/// The assets in the order a file gives them back (by path, byte-wise as SQLite's `BINARY`
+/// collation): the digest of a workshop does not depend on the order its assets were added in.
+fn assets_in_order(w: &Workshop) -> Vec<&Asset> {
+    let mut assets: Vec<&Asset> = w.assets.iter().collect();
+    assets.sort_by(|a, b| a.path.cmp(&b.path));
+    assets
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -27,15 +51,29 @@ pub const DIGEST_PREFIX: &str = "sha256:";
 /// The canonical document is `stepwise-content-v1\n` followed by compact JSON of
 /// `{meta, steps: [{slug, title, minutes, unlock, content, setup?, validations: [{id, prompt,
 /// hint, hints?, rule, solution?, feedback?}], artifacts: [{kind, size, sha256}]}], assets:
-/// [{path, media_type, size, sha256}]}` with fields in that order and steps, validations,
-/// artifacts and assets in their stored order. It does not depend on how the `.db` is laid out
-/// (page size, row order, vacuum), only on what the author wrote.
+/// [{path, media_type, size, sha256}]}` with fields in that order, steps, validations and
+/// artifacts in their stored order and assets by path (the order a file gives them back). It
+/// does not depend on how the `.db` is laid out (page size, row order, vacuum), only on what the
+/// author wrote.
 ///
 /// The fields of later format versions (marked `?`, and `meta.solution_after` when not 3) are
 /// left out when unused, and a check's one hint is `hint` as in version 1 (`hints` only for
 /// several): a workshop that uses nothing newer has the same digest in every version, so a
 /// migrated file is still checked against the digest it was built with.
 pub fn content_digest(w: &Workshop) -> String {
+    let hashes: Vec<Sha256Digest> = digest_blobs(w).map(sha256).collect();
+    // As many digests as blobs, computed from them just now.
+    content_digest_with(w, &hashes).unwrap_or_default()
+}
+
+/// [`content_digest`] with the SHA-256 of every blob given, in [`digest_blobs`]' order, instead
+/// of computed here: `None` when there are not exactly as many as blobs. A wrong digest gives a
+/// content digest that does not match the stored one, as an edited blob would.
+pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option<String> {
+    if blob_hashes.len() != digest_blobs(w).count() {
+        return None;
+    }
+    let mut hashes = blob_hashes.iter().map(|h| hex(h));
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a WorkshopMeta,
@@ -110,18 +148,21 @@ pub fn content_digest(w: &Workshop) -> String {
                 artifacts: s
                     .artifacts
                     .iter()
-                    .map(|a| BlobRef { kind: a.kind.as_str(), size: a.data.len(), sha256: sha256_hex(&a.data) })
+                    .map(|a| BlobRef {
+                        kind: a.kind.as_str(),
+                        size: a.data.len(),
+                        sha256: hashes.next().unwrap_or_default(),
+                    })
                     .collect(),
             })
             .collect(),
-        assets: w
-            .assets
-            .iter()
+        assets: assets_in_order(w)
+            .into_iter()
             .map(|a| AssetDoc {
                 path: &a.path,
                 media_type: &a.media_type,
                 size: a.data.len(),
-                sha256: sha256_hex(&a.data),
+                sha256: hashes.next().unwrap_or_default(),
             })
             .collect(),
     };
@@ -129,7 +170,7 @@ pub fn content_digest(w: &Workshop) -> String {
     hasher.update(b"stepwise-content-v1\n");
     // Serialising plain structs, strings and numbers into a Vec cannot fail.
     hasher.update(serde_json::to_vec(&doc).unwrap_or_default());
-    format!("{DIGEST_PREFIX}{}", hex(&hasher.finalize()))
+    Some(format!("{DIGEST_PREFIX}{}", hex(&hasher.finalize())))
 }
 
 #[cfg(test)]

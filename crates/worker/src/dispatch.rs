@@ -123,7 +123,10 @@ pub async fn handle(
             let result = library.resolve(&r.pending, r.choice).await;
             reply(id, &r, result)
         }
-        RequestBody::Open(r) => reply(id, &r, library.open_entry(&r.entry)),
+        RequestBody::Open(r) => {
+            let result = library.open_entry(&r.entry).await;
+            reply(id, &r, result)
+        }
         RequestBody::Download(r) => {
             let parts = js_sys::Array::new();
             let entry = library.export(

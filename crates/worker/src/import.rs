@@ -2,11 +2,12 @@
 //! fresh name, opened and checked through the format library's one open pipeline, then named by
 //! the catalog — or kept aside when the same workshop is already stored.
 
-use stepwise_artifact::{Opened, SNIFF_LEN, open_checked};
+use stepwise_artifact::{Opened, Opening, SNIFF_LEN, open_pending};
 use stepwise_protocol::{Added, Duplicate, Entry, EntryKind, Imported, Stored, WorkerError};
 
 use crate::backend::Backend;
 use crate::catalog::{self, file_of};
+use crate::digest;
 use crate::errors::{self, About, Doing, Fault};
 use crate::faults;
 use crate::library::{Library, OnProgress, PendingImport, SPARE, count, headroom, now, stored_bytes};
@@ -87,8 +88,11 @@ impl Library {
         // 3. Checks on the stored file; on failure it goes.
         progress("Checking", written, Some(written));
         let checked = stepwise_artifact::sniff(file_name, &head[..head.len().min(SNIFF_LEN)], written)
-            .about(file_name)
-            .and_then(|_| self.examine(&id, file_name));
+            .about(file_name);
+        let checked = match checked {
+            Ok(_) => self.examine(&id, file_name).await,
+            Err(e) => Err(e),
+        };
         let incoming = match checked {
             Ok(incoming) => Entry { source: source.origin(), ..incoming },
             Err(e) => {
@@ -145,9 +149,12 @@ impl Library {
 
     /// Opens the stored file of `id` through the format's open pipeline (migrating an older
     /// workshop in place) and says what it holds, as the library entry it will have.
-    pub(crate) fn examine(&self, id: &str, file_name: &str) -> Result<Entry, Fault> {
+    pub(crate) async fn examine(&self, id: &str, file_name: &str) -> Result<Entry, Fault> {
         let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
-        let (conn, opened) = open_checked(conn, file_name, &now()).about(file_name)?;
+        let (conn, opened) = match open_pending(conn, file_name, &now()).about(file_name)? {
+            Opening::Playground(conn, playground) => (conn, Opened::Playground(playground)),
+            Opening::Workshop(pending) => digest::check(*pending).await.about(file_name)?,
+        };
         let mut entry = Entry {
             id: id.to_owned(),
             kind: EntryKind::Playground,

@@ -27,6 +27,7 @@ mod blobs;
 pub mod catalog;
 mod class;
 pub mod data;
+pub mod digest;
 mod dispatch;
 mod duplicates;
 pub mod errors;

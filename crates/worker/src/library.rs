@@ -19,13 +19,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Opened, Workshop, harden, open_checked, read_runtime};
+use stepwise_artifact::{Opened, Opening, Workshop, harden, open_pending, read_runtime};
 use stepwise_protocol::{Entry, ErrorKind, OpenedEntry, OpenedView, StepSummary, Storage, WorkerError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::backend::{Backend, InstallFailure, PoolConfig};
 use crate::catalog::{self, CATALOG, file_of};
+use crate::digest;
 use crate::errors::{self, About, Doing, Fault, not_found};
 use crate::session::Session;
 use crate::source::CHUNK;
@@ -338,7 +339,7 @@ impl Library {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; the file no longer passes its checks.
-    pub fn open_entry(&mut self, id: &str) -> Result<OpenedEntry, WorkerError> {
+    pub async fn open_entry(&mut self, id: &str) -> Result<OpenedEntry, WorkerError> {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.as_str();
         let examined = self.examined.borrow_mut().take().filter(|(slot, _)| slot == id);
@@ -351,9 +352,12 @@ impl Library {
                 let runtime = read_runtime(&conn, file_name).about(file_name)?;
                 (conn, Ok((workshop, runtime)))
             }
-            None => match open_checked(conn, file_name, &now()).about(file_name)? {
-                (conn, Opened::Workshop(w)) => (conn, Ok((w.workshop, w.runtime))),
-                (conn, Opened::Playground(p)) => (conn, Err(p.tables)),
+            None => match open_pending(conn, file_name, &now()).about(file_name)? {
+                Opening::Workshop(pending) => match digest::check(*pending).await.about(file_name)? {
+                    (conn, Opened::Workshop(w)) => (conn, Ok((w.workshop, w.runtime))),
+                    (conn, Opened::Playground(p)) => (conn, Err(p.tables)),
+                },
+                Opening::Playground(conn, p) => (conn, Err(p.tables)),
             },
         };
         let (view, done, loaded) = match opened {

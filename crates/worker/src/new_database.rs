@@ -59,15 +59,19 @@ impl Library {
         self.store().reserve(SPARE + 1).await.about(&file_name)?;
         let id = self.fresh_id()?;
         let file = file_of(&id);
-        let made = (|| -> Result<(stepwise_protocol::Entry, T), Fault> {
-            let conn = self.store().connect(&file).doing(&file_name, "creating")?;
-            harden(&conn).about(&file_name)?;
-            // A write gives the file its header: an empty file is not yet an SQLite database.
-            conn.execute_batch("PRAGMA user_version = 1; PRAGMA user_version = 0;").doing(&file_name, "creating")?;
-            let filled = fill(&conn)?;
-            conn.close().map_err(|(_, e)| e).doing(&file_name, "closing")?;
-            Ok((self.examine(&id, &file_name)?, filled))
-        })();
+        let made = async {
+            let filled = (|| -> Result<T, Fault> {
+                let conn = self.store().connect(&file).doing(&file_name, "creating")?;
+                harden(&conn).about(&file_name)?;
+                // A write gives the file its header: an empty file is not yet an SQLite database.
+                conn.execute_batch("PRAGMA user_version = 1; PRAGMA user_version = 0;").doing(&file_name, "creating")?;
+                let filled = fill(&conn)?;
+                conn.close().map_err(|(_, e)| e).doing(&file_name, "closing")?;
+                Ok(filled)
+            })()?;
+            Ok::<_, Fault>((self.examine(&id, &file_name).await?, filled))
+        }
+        .await;
         match made {
             Ok((entry, filled)) => Ok((self.file_away(entry, &file, &file_name)?, filled)),
             Err(e) => {

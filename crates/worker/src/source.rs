@@ -71,6 +71,9 @@ pub struct BlobSource {
     at: f64,
     size: f64,
     name: String,
+    /// The next slice's read, started before the caller writes the current one: the browser
+    /// reads the file while the worker writes to storage.
+    ahead: Option<(f64, JsFuture)>,
 }
 
 impl BlobSource {
@@ -80,7 +83,17 @@ impl BlobSource {
     /// None today (the `Result` is kept for sources that need a reader).
     pub fn new(blob: Blob, name: &str) -> Result<Self, WorkerError> {
         let size = blob.size();
-        Ok(BlobSource { blob, at: 0.0, size, name: name.to_owned() })
+        Ok(BlobSource { blob, at: 0.0, size, name: name.to_owned(), ahead: None })
+    }
+
+    /// Starts reading the slice from `from`: its end and the read, or `None` past the end.
+    fn read_from(&self, from: f64) -> Result<Option<(f64, JsFuture)>, JsValue> {
+        if from >= self.size {
+            return Ok(None);
+        }
+        let end = (from + CHUNK as f64).min(self.size);
+        let slice = self.blob.slice_with_f64_and_f64(from, end)?;
+        Ok(Some((end, JsFuture::from(slice.array_buffer()))))
     }
 }
 
@@ -90,23 +103,26 @@ impl ByteSource for BlobSource {
     }
 
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, WorkerError> {
-        if self.at >= self.size {
-            return Ok(None);
-        }
-        let end = (self.at + CHUNK as f64).min(self.size);
-        let unreadable = |e: JsValue| {
+        let name = self.name.clone();
+        let unreadable = move |e: JsValue| {
             WorkerError::new(
                 ErrorKind::Internal,
                 format!(
-                    "Stepwise could not read {} (was it moved or changed while it was being loaded?): {}.",
-                    self.name,
+                    "Stepwise could not read {name} (was it moved or changed while it was being loaded?): {}.",
                     describe(&e)
                 ),
             )
         };
-        let slice = self.blob.slice_with_f64_and_f64(self.at, end).map_err(unreadable)?;
-        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(unreadable)?;
+        let current = match self.ahead.take() {
+            Some(started) => Some(started),
+            None => self.read_from(self.at).map_err(&unreadable)?,
+        };
+        let Some((end, read)) = current else {
+            return Ok(None);
+        };
+        let buffer = read.await.map_err(&unreadable)?;
         self.at = end;
+        self.ahead = self.read_from(end).map_err(&unreadable)?;
         Ok(Some(Uint8Array::new(&buffer).to_vec()))
     }
 }

@@ -215,7 +215,7 @@ impl Library {
         progress("Building the database", bytes.len() as u64 / 2, Some(bytes.len() as u64));
         let (id, file) = self.build_fresh(name, &zip).await?;
         progress("Checking", bytes.len() as u64, Some(bytes.len() as u64));
-        let mut incoming = match self.examine(&id, &db_name) {
+        let mut incoming = match self.examine(&id, &db_name).await {
             Ok(incoming) => incoming,
             Err(e) => {
                 self.discard(&file);
@@ -251,7 +251,7 @@ impl Library {
         }
         progress("Building the database", 0, Some(bytes.len() as u64));
         let (id, file) = self.build_fresh(name, &zip).await?;
-        let mut entry = match self.examine(&id, &old.file_name) {
+        let mut entry = match self.examine(&id, &old.file_name).await {
             Ok(entry) => entry,
             Err(e) => {
                 self.discard(&file);

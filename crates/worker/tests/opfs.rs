@@ -168,7 +168,7 @@ async fn imports_lists_opens_and_reopens_after_the_pool_is_closed() {
     assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
     assert_files(&lib, 1);
 
-    let opened = lib.open_entry(&entry.id).expect("opens");
+    let opened = lib.open_entry(&entry.id).await.expect("opens");
     let (opened, view) = (opened.entry, opened.view);
     assert!(opened.last_opened.is_some());
     match view {
@@ -188,7 +188,7 @@ async fn imports_lists_opens_and_reopens_after_the_pool_is_closed() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, entry.id);
     assert_eq!(listed[0].last_opened, opened.last_opened);
-    assert!(lib.open_entry(&entry.id).is_ok());
+    assert!(lib.open_entry(&entry.id).await.is_ok());
     assert_eq!(export(&lib, &entry.id), TINY, "the stored bytes survive the reopen");
     lib.close().unwrap();
 }
@@ -197,7 +197,7 @@ async fn imports_lists_opens_and_reopens_after_the_pool_is_closed() {
 async fn export_is_byte_identical_to_the_import() {
     let mut lib = library("export").await;
     let entry = imported(import(&mut lib, "tiny.db", TINY).await);
-    lib.open_entry(&entry.id).unwrap();
+    lib.open_entry(&entry.id).await.unwrap();
     assert_eq!(export(&lib, &entry.id), TINY);
     lib.close().unwrap();
 }
@@ -213,7 +213,7 @@ async fn remove_deletes_the_entry_and_its_file() {
     lib.remove(&a.id).expect("removes");
     assert_eq!(lib.list().unwrap(), vec![b.clone()]);
     assert_files(&lib, 1);
-    assert_eq!(refused(lib.open_entry(&a.id)).kind, ErrorKind::NotFound);
+    assert_eq!(refused(lib.open_entry(&a.id).await).kind, ErrorKind::NotFound);
     assert_eq!(lib.remove(&a.id).unwrap_err().kind, ErrorKind::NotFound);
     lib.remove(&b.id).unwrap();
     assert_files(&lib, 0);
@@ -303,7 +303,7 @@ async fn an_older_workshop_is_migrated_in_storage() {
     let mut lib = library("older").await;
     let entry = imported(import(&mut lib, "intro.db", V0).await);
     assert_eq!(entry.kind, EntryKind::Workshop);
-    let view = lib.open_entry(&entry.id).expect("the migrated workshop opens").view;
+    let view = lib.open_entry(&entry.id).await.expect("the migrated workshop opens").view;
     assert!(matches!(view, OpenedView::Workshop { .. }));
     let stored = export(&lib, &entry.id);
     assert_ne!(stored, V0, "migrated in place");
@@ -321,7 +321,7 @@ async fn plain_and_foreign_sqlite_files_are_playgrounds() {
     let entry = imported(import(&mut lib, "shop.sqlite", &plain).await);
     assert_eq!(entry.kind, EntryKind::Playground);
     assert_eq!((entry.title.as_str(), entry.slug.as_deref(), entry.steps), ("shop.sqlite", None, 2));
-    let view = lib.open_entry(&entry.id).unwrap().view;
+    let view = lib.open_entry(&entry.id).await.unwrap().view;
     assert_eq!(view, OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
 
     let foreign = memory_file("foreign.db", |c| {
@@ -329,7 +329,7 @@ async fn plain_and_foreign_sqlite_files_are_playgrounds() {
     });
     let entry = imported(import(&mut lib, "map.gpkg", &foreign).await);
     assert_eq!(entry.kind, EntryKind::Playground);
-    let view = lib.open_entry(&entry.id).unwrap().view;
+    let view = lib.open_entry(&entry.id).await.unwrap().view;
     assert_eq!(view, OpenedView::Playground { tables: vec![("gpkg_contents".into(), Some(0))] });
     assert_eq!(export(&lib, &entry.id), foreign);
     lib.close().unwrap();
@@ -358,7 +358,7 @@ async fn a_newer_version_replaces_the_old_one_keeping_progress() {
     assert_eq!((entry.version.as_deref(), entry.steps, entry.done), (Some("2.0.0"), 1, 1));
     assert_eq!(lib.list().unwrap(), vec![entry.clone()]);
     assert_files(&lib, 1);
-    let view = lib.open_entry(&entry.id).unwrap().view;
+    let view = lib.open_entry(&entry.id).await.unwrap().view;
     match view {
         OpenedView::Workshop { steps, current_step, .. } => {
             assert_eq!(steps.iter().map(|s| (s.slug.as_str(), s.done)).collect::<Vec<_>>(), [("first", true)]);
@@ -551,7 +551,7 @@ async fn the_memory_fallback_works_the_same_way() {
     assert_eq!(lib.storage(), &Storage::Memory { reason: "testing".into() });
     let entry = imported(import(&mut lib, "tiny.db", TINY).await);
     assert_eq!(export(&lib, &entry.id), TINY);
-    assert!(lib.open_entry(&entry.id).is_ok());
+    assert!(lib.open_entry(&entry.id).await.is_ok());
     lib.remove(&entry.id).unwrap();
     assert!(lib.list().unwrap().is_empty());
     lib.close().unwrap();
@@ -747,12 +747,12 @@ fn a_version_1_catalog_gains_the_source_column() {
 async fn the_open_after_an_import_trusts_its_check_until_the_playground_writes() {
     let mut lib = library("trusted").await;
     let entry = imported(import(&mut lib, "tiny.db", TINY).await);
-    let first = lib.open_entry(&entry.id).expect("opens from what the import checked");
-    let again = lib.open_entry(&entry.id).expect("opens, loaded and checked again");
+    let first = lib.open_entry(&entry.id).await.expect("opens from what the import checked");
+    let again = lib.open_entry(&entry.id).await.expect("opens, loaded and checked again");
     assert_eq!(first.view, again.view);
 
     let other = imported(import(&mut lib, "tiny-copy.db", V0).await);
     lib.query(&other.id, "UPDATE step SET title = 'Changed in write mode'", true).expect("write mode");
-    let e = lib.open_entry(&other.id).unwrap_err();
+    let e = lib.open_entry(&other.id).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
 }

@@ -14,5 +14,7 @@ pub mod store;
 pub mod structure;
 pub mod verify;
 
-pub use self::open::{Opened, OpenedWorkshop, Playground, load_checked, open_checked};
+pub use self::open::{
+    Opened, OpenedWorkshop, Opening, PendingWorkshop, Playground, load_checked, open_checked, open_pending,
+};
 pub use self::sniff::{Header, SNIFF_LEN, sniff};

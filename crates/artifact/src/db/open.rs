@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use crate::db::harden::{checked_copy, harden, unreadable};
 use crate::db::inspect::{Kind, inspect, playground_tables};
 use crate::db::store::{get_meta, read_runtime, read_workshop};
-use crate::digest::content_digest;
+use crate::digest::{Sha256Digest, content_digest, content_digest_with, digest_blobs};
 use crate::error::{Error, Result};
 use crate::model::{Runtime, Workshop};
 
@@ -53,8 +53,8 @@ pub enum Opened {
 /// errors of reading (see [`read_workshop`]).
 pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)> {
     let workshop = read_workshop(conn, file).map_err(|e| unreadable(file, e))?;
-    let computed = content_digest(&workshop);
     let stored = get_meta(conn, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
+    let computed = content_digest(&workshop);
     if stored != computed {
         return Err(Error::DigestMismatch { file: file.to_owned(), stored, computed });
     }
@@ -77,6 +77,20 @@ pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)>
 /// As [`inspect`] and [`load_checked`]; [`crate::db::migrate::migrate`]'s errors; an unreadable row
 /// is [`Error::Corrupt`] naming the file.
 pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connection, Opened)> {
+    match open_pending(conn, file, now)? {
+        Opening::Playground(conn, playground) => Ok((conn, Opened::Playground(playground))),
+        Opening::Workshop(pending) => pending.check(),
+    }
+}
+
+/// [`open_checked`] up to the digest check, for a caller that hashes the workshop's blobs
+/// elsewhere (the browser worker, with the browser's native SHA-256): a workshop comes back as
+/// a [`PendingWorkshop`], which gives its connection and content only once the digest is
+/// checked ([`PendingWorkshop::check`] or [`PendingWorkshop::check_with`]).
+///
+/// # Errors
+/// As [`open_checked`], except the digest's.
+pub fn open_pending(conn: Connection, file: &str, now: &str) -> Result<Opening> {
     harden(&conn)?;
     let (kind, application_id) = match inspect(&conn, file) {
         Ok(kind) => (kind, None),
@@ -85,7 +99,7 @@ pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connecti
     };
     if kind == Kind::Playground {
         let tables = playground_tables(&conn, file)?;
-        return Ok((conn, Opened::Playground(Playground { file: file.to_owned(), tables, application_id })));
+        return Ok(Opening::Playground(conn, Playground { file: file.to_owned(), tables, application_id }));
     }
     let mut conn = if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) { checked_copy(&conn, file)? } else { conn };
     let migrated_from = match kind {
@@ -95,8 +109,64 @@ pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connecti
         }
         _ => None,
     };
-    let (workshop, digest) = load_checked(&conn, file)?;
-    let runtime = read_runtime(&conn, file).map_err(|e| unreadable(file, e))?;
-    let opened = OpenedWorkshop { file: file.to_owned(), workshop, runtime, digest, migrated_from };
-    Ok((conn, Opened::Workshop(Box::new(opened))))
+    let workshop = read_workshop(&conn, file).map_err(|e| unreadable(file, e))?;
+    let stored = get_meta(&conn, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
+    Ok(Opening::Workshop(Box::new(PendingWorkshop { conn, file: file.to_owned(), workshop, stored, migrated_from })))
+}
+
+/// What [`open_pending`] found: a playground, open, or a workshop whose digest is still to check.
+pub enum Opening {
+    /// Any other SQLite database, as [`Opened::Playground`].
+    Playground(Connection, Playground),
+    /// A workshop, loaded but not yet checked against its content digest.
+    Workshop(Box<PendingWorkshop>),
+}
+
+/// A workshop loaded by [`open_pending`] whose content digest is not checked yet. Its content
+/// and connection are private: the only way on is a check.
+pub struct PendingWorkshop {
+    conn: Connection,
+    file: String,
+    workshop: Workshop,
+    stored: String,
+    migrated_from: Option<i64>,
+}
+
+impl PendingWorkshop {
+    /// The blobs the content digest hashes, in [`crate::digest_blobs`]' order.
+    pub fn blobs(&self) -> impl Iterator<Item = &[u8]> {
+        digest_blobs(&self.workshop)
+    }
+
+    /// Checks the content digest, hashing every blob here.
+    ///
+    /// # Errors
+    /// [`Error::DigestMismatch`]; the learner's state unreadable ([`Error::Corrupt`]).
+    pub fn check(self) -> Result<(Connection, Opened)> {
+        let computed = content_digest(&self.workshop);
+        self.finish(computed)
+    }
+
+    /// Checks the content digest with the SHA-256 of every blob given, in [`Self::blobs`]'
+    /// order. Digests that are not those of the blobs make the check fail, as an edited file
+    /// does; a list of the wrong length is hashed here instead.
+    ///
+    /// # Errors
+    /// As [`Self::check`].
+    pub fn check_with(self, blob_hashes: &[Sha256Digest]) -> Result<(Connection, Opened)> {
+        match content_digest_with(&self.workshop, blob_hashes) {
+            Some(computed) => self.finish(computed),
+            None => self.check(),
+        }
+    }
+
+    fn finish(self, computed: String) -> Result<(Connection, Opened)> {
+        let PendingWorkshop { conn, file, workshop, stored, migrated_from } = self;
+        if stored != computed {
+            return Err(Error::DigestMismatch { file, stored, computed });
+        }
+        let runtime = read_runtime(&conn, &file).map_err(|e| unreadable(&file, e))?;
+        let opened = OpenedWorkshop { file, workshop, runtime, digest: computed, migrated_from };
+        Ok((conn, Opened::Workshop(Box::new(opened))))
+    }
 }
