@@ -97,7 +97,15 @@ impl Commands {
             let id = this.worker.next_id();
             this.import_started(id, &label);
             let hint = cross_origin_hint(&source);
-            let answer = this.worker.call_with(id, Import { source }, file.clone(), Some(this.on_progress())).await;
+            // An address asked for before the database worker has started (a sample added at
+            // once, a shared link on a first visit): the page downloads it meanwhile, so the
+            // download does not wait for the worker's wasm, and posts the body with the request.
+            // If that fails, the worker downloads it itself and says what went wrong.
+            let posted = match (&source, &file) {
+                (ImportSource::Url { url }, None) if !this.worker.is_open() => downloaded(url).await,
+                _ => file.clone(),
+            };
+            let answer = this.worker.call_with(id, Import { source }, posted, Some(this.on_progress())).await;
             let added = match answer {
                 Ok(Stored::Imported(imported)) => Ok(Added::Imported(imported)),
                 Ok(Stored::Duplicate(duplicate)) => Ok(Added::Duplicate(duplicate)),
@@ -363,4 +371,17 @@ fn cross_origin_hint(source: &ImportSource) -> Option<String> {
             there.host()
         )
     })
+}
+
+/// The body at `url` as a `File` named after the address, or `None` when it could not be had
+/// (the worker then downloads it and names the reason).
+async fn downloaded(url: &str) -> Option<File> {
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?).await.ok()?.dyn_into().ok()?;
+    let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().unwrap_or("download");
+    File::new_with_blob_sequence(&js_sys::Array::of1(&blob), name).ok()
 }

@@ -71,6 +71,11 @@ impl PartialEq for WorkerHandle {
 }
 
 impl WorkerHandle {
+    /// Whether the worker has opened the storage: requests made before wait in a queue.
+    pub fn is_open(&self) -> bool {
+        self.inner.open.get()
+    }
+
     /// A fresh request id (ids start at 1).
     pub fn next_id(&self) -> u32 {
         let id = self.inner.next_id.get() + 1;

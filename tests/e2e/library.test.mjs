@@ -1,5 +1,5 @@
 // The library end to end: add workshops by file picker, drag-and-drop, `?src=` and
-// refuse broken files; list, reopen after a reload, open, download, remove; duplicates; the
+// refuse broken files; a sample added before the database worker has started; list, reopen after a reload, open, download, remove; duplicates; the
 // memory-only fallback on an insecure origin; a second tab. Headless Chromium, real worker.
 //
 //   node --test tests/e2e/library.test.mjs        # after scripts/build-samples.sh and trunk build
@@ -460,6 +460,41 @@ test('without OPFS (an insecure origin) a banner says progress will not be kept;
     await p.screenshot({ path: join(shots, 'memory-banner-dark.png'), fullPage: true });
   } finally {
     await insecure.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sample added before the database worker has started is fetched meanwhile, once, and stored when it starts', async () => {
+  // The worker's wasm is held back by the server until the sample's download has been seen.
+  let release;
+  const released = new Promise((ok) => { release = ok; });
+  const log = [];
+  const held = {};
+  for (const file of ['worker_bg.wasm.gz', 'worker_bg.wasm']) {
+    held[file] = { body: readFileSync(join(dist, file)), until: released };
+  }
+  const own = await serve(dist, 0, { files: held, log });
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-early-'));
+  const early = await launch(dir);
+  try {
+    const p = early.pages()[0] ?? (await early.newPage());
+    watch(p);
+    await p.goto(own.url);
+    const fetched = p.waitForRequest(/samples\/sql-joins\.db(\.gz)?$/, WAIT);
+    await p.locator('button.sample-add[data-sample="sql-joins"]').click(WAIT);
+    await fetched;
+    assert.notEqual(await p.locator('.worker-status').getAttribute('data-state'), 'ready');
+    release();
+    const open = p.getByRole('link', { name: /^Open SQL joins/ }).first();
+    await open.waitFor(WAIT);
+    await open.click();
+    await p.waitForSelector('article.opened', WAIT);
+    const downloads = log.filter((path) => /samples\/sql-joins\.db(\.gz)?$/.test(path));
+    assert.equal(downloads.length, 1, `the sample was downloaded once: ${downloads.join(', ')}`);
+  } finally {
+    release();
+    await early.close();
+    await own.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,9 @@
 // as index.html, and never anything outside the directory. Options for the tests: `prefix`
 // serves the directory under a sub-path only (`/course/stepwise/`, like an instructor's host),
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
-// change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers); `types` overrides MIME types by
+// change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers, and
+// `until`, a promise, holds the response back until it settles); `log`, an array, receives the
+// path of every request; `types` overrides MIME types by
 // extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
 // client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
 // Files from disk carry `ETag` and `Last-Modified`, and a request that names the current ETag
@@ -36,7 +38,7 @@ export const MIME = {
 };
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
-export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false } = {}) {
+export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false, log = null } = {}) {
   const base = resolve(dir);
   const mime = { ...MIME, ...types };
   const zipped = new Map();
@@ -45,10 +47,13 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
       const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       if (!pathname.startsWith(prefix)) return send(res, 404, 'not found');
       const path = pathname.slice(prefix.length);
+      log?.push(path);
       const replaced = files[path === '' ? 'index.html' : path];
       if (replaced !== undefined) {
-        // A string or bytes, or `{ body, headers }` for a response with headers of its own.
-        const { body: content, headers = {} } = replaced?.body !== undefined ? replaced : { body: replaced };
+        // A string or bytes, or `{ body, headers, until }` for a response with headers of its
+        // own, held back until `until` settles.
+        const { body: content, headers = {}, until } = replaced?.body !== undefined ? replaced : { body: replaced };
+        await until;
         const body = Buffer.from(content);
         res.writeHead(200, {
           'content-type': mime[extname(path || 'index.html')] ?? 'application/octet-stream',

@@ -78,7 +78,9 @@ pub enum ImportSource {
         /// Its size in bytes.
         bytes: u64,
     },
-    /// A URL the worker fetches (`?src=…`, or a sample served by the app itself).
+    /// A URL the worker fetches (`?src=…`, or a sample served by the app itself). When the page
+    /// has downloaded it already (asked for before the worker had started), the body is posted
+    /// beside the request as a `File` and the worker reads that instead.
     Url {
         /// Absolute URL.
         url: String,

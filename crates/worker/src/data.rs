@@ -4,6 +4,7 @@
 
 use stepwise_artifact::tabular::{self, Plan};
 use stepwise_protocol::{Added, DataImported, DataOptions, DataPreview, EntryKind, ErrorKind, ImportData, WorkerError};
+use web_sys::Blob;
 
 use crate::library::{Library, OnProgress};
 use crate::source::{ByteSource, StreamSource, file_name_of_url};
@@ -52,15 +53,21 @@ pub struct Held {
     pub bytes: Vec<u8>,
 }
 
-/// Fetches the data file at `url`, keeps it in `slot` (replacing one held before) and says what
-/// it holds; the preview names the token to ask about it by.
+/// Fetches the data file at `url` (or reads the body the page has downloaded already,
+/// `downloaded`), keeps it in `slot` (replacing one held before) and says what it holds; the
+/// preview names the token to ask about it by.
 ///
 /// # Errors
 /// The network (as for a database's address), a file over [`DATA_LIMIT`], not a data file.
-pub async fn fetch(slot: &mut Option<Held>, url: &str, progress: OnProgress<'_>) -> Result<DataPreview, WorkerError> {
+pub async fn fetch(
+    slot: &mut Option<Held>,
+    url: &str,
+    downloaded: Option<&Blob>,
+    progress: OnProgress<'_>,
+) -> Result<DataPreview, WorkerError> {
     let name = file_name_of_url(url);
     progress("Downloading", 0, None);
-    let mut source = StreamSource::fetch(url, &name).await?;
+    let mut source = StreamSource::from_url(url, &name, downloaded).await?;
     let total = source.total();
     if let Some(total) = total {
         check_size(&name, total as f64)?;

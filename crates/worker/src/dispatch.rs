@@ -113,7 +113,7 @@ pub async fn handle(
             let result = match &r.source {
                 // A data file's address: fetched and held for the preview, not stored.
                 ImportSource::Url { url } if stepwise_artifact::tabular::is_data_name(&file_name_of_url(url)) => {
-                    data::fetch(&mut state.data, url, progress).await.map(Stored::DataFound)
+                    data::fetch(&mut state.data, url, file.as_ref(), progress).await.map(Stored::DataFound)
                 }
                 _ => import(library, &r.source, file, progress).await,
             };
@@ -274,7 +274,7 @@ async fn import(
         ImportSource::Url { url } => {
             let name = file_name_of_url(url);
             progress("Downloading", 0, None);
-            let source = StreamSource::fetch(url, &name).await?;
+            let source = StreamSource::from_url(url, &name, file.as_ref()).await?;
             library.import(gunzipped_name(&name).unwrap_or(&name), source, progress).await
         }
     }

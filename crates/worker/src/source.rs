@@ -237,6 +237,25 @@ impl StreamSource {
         Ok(source)
     }
 
+    /// Reads the address `url`, called `name`: the body the page has downloaded already when
+    /// it posted one beside the request (an address asked for before this worker had started),
+    /// else a download of its own.
+    ///
+    /// # Errors
+    /// As [`Self::fetch`]; a posted body as [`Self::gunzip_blob`].
+    pub async fn from_url(url: &str, name: &str, downloaded: Option<&Blob>) -> Result<Self, WorkerError> {
+        let Some(blob) = downloaded else {
+            return Self::fetch(url, name).await;
+        };
+        // A `.gz` the browser has not unpacked already (a host that sent it with
+        // `Content-Encoding` has had the browser do it): its first bytes tell.
+        let gzip = gunzipped_name(name).is_some() && starts_with_gzip(blob, name).await?;
+        let stream = blob.stream();
+        let reader = reader_of(&if gzip { gunzip(&stream)? } else { stream })?;
+        let total = (!gzip).then_some(blob.size() as u64);
+        Ok(StreamSource { reader, total, name: name.to_owned(), url: Some(url.to_owned()), gzip, first: None })
+    }
+
     /// Reads a gzip `File` or `Blob`, called `name` in messages, unpacked.
     ///
     /// # Errors
@@ -246,6 +265,16 @@ impl StreamSource {
         let reader = reader_of(&stream)?;
         Ok(StreamSource { reader, total: None, name: name.to_owned(), url: None, gzip: true, first: None })
     }
+}
+
+/// Whether `blob` starts as a gzip file does (`1f 8b`).
+async fn starts_with_gzip(blob: &Blob, name: &str) -> Result<bool, WorkerError> {
+    let unreadable = |e: JsValue| {
+        WorkerError::new(ErrorKind::Internal, format!("Stepwise could not read {name}: {}.", describe(&e)))
+    };
+    let head = blob.slice_with_f64_and_f64(0.0, 2.0).map_err(unreadable)?;
+    let buffer = JsFuture::from(head.array_buffer()).await.map_err(unreadable)?;
+    Ok(Uint8Array::new(&buffer).to_vec() == [0x1f, 0x8b])
 }
 
 #[wasm_bindgen]
