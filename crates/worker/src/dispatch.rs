@@ -202,7 +202,13 @@ pub async fn handle(
             let result = library.browse(&r.entry, &r.table, r.offset, r.limit, r.order_by.as_deref(), r.descending);
             reply(id, &r, result)
         }
-        RequestBody::Query(r) => reply(id, &r, library.query(&r.entry, &r.sql, r.write)),
+        RequestBody::Query(r) => {
+            let result = match library.reserve_for_query().await {
+                Ok(()) => library.query(&r.entry, &r.sql, r.write),
+                Err(e) => Err(e),
+            };
+            reply(id, &r, result)
+        }
         RequestBody::TableCsv(r) => {
             let result = library
                 .table_csv(&r.entry, &r.table)

@@ -10,7 +10,7 @@
 
 use stepwise_artifact::archive::FileTree;
 use stepwise_protocol::{
-    Added, Entry, EntryKind, ErrorKind, Imported, QueryDone, Stored, TablePage, TextForm, WorkerError,
+    Added, Entry, EntryKind, ErrorKind, Imported, QueryDone, Rows, Stored, TablePage, TextForm, WorkerError,
 };
 use stepwise_worker::Library;
 use stepwise_worker::backend::PoolConfig;
@@ -230,4 +230,48 @@ async fn a_database_with_every_ordinary_feature_round_trips_through_the_project_
         assert!(!a.rows.is_empty(), "{sql}: the fixture has rows");
         assert_eq!((a.columns, a.rows), (b.columns, b.rows), "{sql}");
     }
+}
+
+/// The playground sorts with temporary files: a sort larger than the connection's cache spills
+/// sorted runs to the pool's spare files, gives the same answer as one that fits, and leaves
+/// no file behind.
+#[wasm_bindgen_test]
+async fn a_sort_larger_than_the_cache_spills_to_temporary_files_and_leaves_none() {
+    let mut lib = library("spill").await;
+    let db = entry(lib.new_database("sorts").await);
+    let run = |lib: &mut Library, sql: &str| -> Rows {
+        match lib.query(&db.id, sql, false) {
+            Ok(QueryDone { rows, .. }) => rows,
+            Err(e) => panic!("{sql}: {e:?}"),
+        }
+    };
+    run(&mut lib, "CREATE TABLE t (k TEXT, pad TEXT)");
+    // ~6 MB of rows in a scrambled order.
+    run(
+        &mut lib,
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 30000) \
+         INSERT INTO t SELECT printf('%06d', (x * 7919) % 30011), hex(randomblob(90)) FROM n",
+    );
+    assert_eq!(run(&mut lib, "PRAGMA temp_store"), vec![vec![Some("1".to_owned())]], "temporary storage in files");
+    // A sort of every row, ~6 MB, of which the playground keeps the first 500.
+    let sorted = "SELECT k, length(pad) FROM t ORDER BY pad, k";
+    let in_cache = run(&mut lib, sorted);
+    assert_eq!(in_cache.len(), 500);
+    lib.reserve_for_query().await.expect("spare files");
+    let before = files(&lib);
+    // 50 pages of cache: the sorter keeps ~1 MB of rows (its floor) before it writes a run.
+    run(&mut lib, "PRAGMA cache_size = 50");
+    assert_eq!(run(&mut lib, sorted), in_cache);
+    let grouped = "SELECT substr(k, 1, 2) AS g, count(*), max(pad) FROM t GROUP BY g ORDER BY g";
+    let spilled = run(&mut lib, grouped);
+    assert_eq!(spilled.len(), 4, "000000 to 030010: four prefixes");
+    let counted: u64 = spilled.iter().map(|r| r[1].as_deref().unwrap_or("0").parse::<u64>().unwrap()).sum();
+    assert_eq!(counted, 30000);
+    let ordered = run(&mut lib, "SELECT k FROM t ORDER BY k LIMIT 3");
+    let firsts: Vec<_> = ordered.iter().map(|r| r[0].clone().unwrap_or_default()).collect();
+    let mut expected: Vec<String> = (1..=30000u64).map(|x| format!("{:06}", (x * 7919) % 30011)).collect();
+    expected.sort();
+    assert_eq!(firsts, expected[..3]);
+    assert_eq!(files(&lib), before, "the temporary files are gone");
+    lib.close().expect("closes");
 }
