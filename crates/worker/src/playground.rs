@@ -223,7 +223,9 @@ impl Library {
     /// # Errors
     /// OPFS refused to create the files (storage full).
     pub async fn reserve_for_query(&self) -> Result<(), WorkerError> {
-        self.store().reserve(SPARE + QUERY_TEMP_FILES).await.about("the library")?;
+        // Not through `store()`: growing the pool opens no database file, and closing the kept
+        // connection would drop its page cache before every statement.
+        self.backend.reserve(SPARE + QUERY_TEMP_FILES).await.about("the library")?;
         Ok(())
     }
 

@@ -234,7 +234,7 @@ async fn a_database_with_every_ordinary_feature_round_trips_through_the_project_
 
 /// The playground sorts with temporary files: a sort larger than the connection's cache spills
 /// sorted runs to the pool's spare files, gives the same answer as one that fits, and leaves
-/// no file behind.
+/// no file behind; keeping spare files does not close the playground's connection.
 #[wasm_bindgen_test]
 async fn a_sort_larger_than_the_cache_spills_to_temporary_files_and_leaves_none() {
     let mut lib = library("spill").await;
@@ -257,10 +257,12 @@ async fn a_sort_larger_than_the_cache_spills_to_temporary_files_and_leaves_none(
     let sorted = "SELECT k, length(pad) FROM t ORDER BY pad, k";
     let in_cache = run(&mut lib, sorted);
     assert_eq!(in_cache.len(), 500);
-    lib.reserve_for_query().await.expect("spare files");
-    let before = files(&lib);
     // 50 pages of cache: the sorter keeps ~1 MB of rows (its floor) before it writes a run.
     run(&mut lib, "PRAGMA cache_size = 50");
+    lib.reserve_for_query().await.expect("spare files");
+    // Growing the pool keeps the playground's connection (and its cache) open.
+    assert_eq!(run(&mut lib, "PRAGMA cache_size"), vec![vec![Some("50".to_owned())]]);
+    let before = files(&lib);
     assert_eq!(run(&mut lib, sorted), in_cache);
     let grouped = "SELECT substr(k, 1, 2) AS g, count(*), max(pad) FROM t GROUP BY g ORDER BY g";
     let spilled = run(&mut lib, grouped);
