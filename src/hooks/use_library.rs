@@ -102,7 +102,11 @@ impl Commands {
             // download does not wait for the worker's wasm, and posts the body with the request.
             // If that fails, the worker downloads it itself and says what went wrong.
             let posted = match (&source, &file) {
-                (ImportSource::Url { url }, None) if !this.worker.is_open() => downloaded(url).await,
+                (ImportSource::Url { url }, None) if !this.worker.is_open() => {
+                    let stage = "Downloading".to_owned();
+                    this.on_progress().emit(ByteProgress { id, stage, done: 0, total: None });
+                    downloaded(url).await
+                }
                 _ => file.clone(),
             };
             let answer = this.worker.call_with(id, Import { source }, posted, Some(this.on_progress())).await;

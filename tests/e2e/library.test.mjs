@@ -484,6 +484,7 @@ test('a sample added before the database worker has started is fetched meanwhile
     await p.locator('button.sample-add[data-sample="sql-joins"]').click(WAIT);
     await fetched;
     assert.notEqual(await p.locator('.worker-status').getAttribute('data-state'), 'ready');
+    await p.locator('.imports .job', { hasText: 'sql-joins.db.gz — Downloading' }).waitFor(WAIT);
     release();
     const open = p.getByRole('link', { name: /^Open SQL joins/ }).first();
     await open.waitFor(WAIT);
