@@ -6,11 +6,15 @@
 // 2. Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
 //    SHA-256 hashes of the inline scripts Trunk wrote (the app's loader, and the autoreload
 //    script under `trunk serve`), so the policy allows exactly those and no other inline code.
-// 3. Writes a gzipped copy of each wasm, which the loaders fetch (see below).
+// 3. Splits the worker's wasm in two (`stepwise-split` with crates/worker/split.rules): what a
+//    learner's first visit runs stays in worker_bg.wasm, the rest goes to worker_rest_bg.wasm,
+//    which static/worker-loader.js loads on first use.
+//    Writes a gzipped copy of each wasm, which the loaders fetch (see below).
 // 4. Writes the service worker's precache list into sw.js: every file of the output that makes up
 //    the app shell (see `precached` below), by the names Trunk gave them, and a version that is a
 //    content hash of those files and of sw.js itself. Any change to the build therefore changes
 //    sw.js byte for byte, which is what makes browsers fetch the new version.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -73,13 +77,32 @@ if (!html.includes('STEPWISE_INLINE_SCRIPTS')) {
 writeFileSync(page, html.replaceAll('STEPWISE_INLINE_SCRIPTS', hashes.join(' ')));
 
 const workerWasm = join(staging, 'worker_bg.wasm');
-if (existsSync(workerWasm)) gzipBeside(workerWasm);
+if (existsSync(workerWasm)) {
+  // The worker in two parts (docs/ARCHITECTURE.md). The tool is a member of the workspace,
+  // built by the first build that needs it. The list of moved functions, by slot, goes to
+  // target/split/ for whoever wonders why the rest was loaded.
+  const rest = join(staging, 'worker_rest_bg.wasm');
+  mkdirSync(join(source, 'target', 'split'), { recursive: true });
+  execFileSync(
+    'cargo',
+    ['run', '--offline', '--quiet', '-p', 'stepwise-split', '--',
+      '--rules', join(source, 'crates', 'worker', 'split.rules'),
+      '--input', workerWasm, '--primary', workerWasm, '--secondary', rest,
+      '--slots', join(source, 'target', 'split', 'worker-slots.txt')],
+    { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  gzipBeside(workerWasm);
+  gzipBeside(rest);
+}
 
 // Everything the build wrote is the app shell, except the service worker itself and the sample
 // workshops: those are content, fetched from the network when the page lists them (a student's
 // workshops live in the browser's storage once imported, and need no cache). And except a
 // plain .wasm with a gzipped copy: the loaders' fallback for a browser or host where the copy
 // cannot be used, which would otherwise be downloaded a second time, whole, on every first visit.
+// The service worker answers a request for it from the cached copy, unpacked (sw.js): that is how
+// the worker's rest (worker_rest_bg.wasm, loaded synchronously, so not through a
+// DecompressionStream) is there offline.
 function precached(file) {
   const fallback = file.endsWith('.wasm') && existsSync(join(staging, `${file}.gz`));
   return file !== 'sw.js' && !file.startsWith('samples/') && !fallback;

@@ -2,7 +2,8 @@
 //
 // - install:  precaches every file of the app shell (the list below, written by
 //             scripts/trunk-post-build.mjs from the files of the build; hashed names).
-// - fetch:    same-origin GETs of those files are answered from the cache first; opening the app
+// - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
+//             only as its .gz copy is answered with the copy unpacked); opening the app
 //             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
 //             cached index.html. Nothing else is touched: workshop .db files, ?src= downloads,
 //             samples/ and every other host go to the network as usual and are never cached.
@@ -68,8 +69,21 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
-  if (url.search === '' && SHELL.has(path)) event.respondWith(fromCache(path, request));
+  if (url.search !== '') return;
+  if (SHELL.has(path)) event.respondWith(fromCache(path, request));
+  else if (path.endsWith('.wasm') && SHELL.has(`${path}.gz`)) event.respondWith(unpacked(path, request));
 });
+
+// A .wasm kept as its gzipped copy (the precache list has only that): the copy unpacked, or the
+// network when the cache lost it. The worker's loader asks for worker_rest_bg.wasm this way.
+async function unpacked(path, request) {
+  const hit = await caches.open(CACHE).then((cache) => cache.match(`${path}.gz`));
+  if (!hit?.body) return fetch(request);
+  // A copy a host sent with Content-Encoding was unpacked by the browser on its way in.
+  const encoded = /gzip/i.test(hit.headers.get('content-encoding') ?? '');
+  const body = encoded ? hit.body : hit.body.pipeThrough(new DecompressionStream('gzip'));
+  return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+}
 
 // The cached copy, or the network if the cache lost it (storage pressure, a failed install).
 async function fromCache(key, request) {

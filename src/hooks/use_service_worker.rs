@@ -18,19 +18,28 @@ use super::use_online::Listener;
 /// worker's scope is the folder the app is served from.
 const SERVICE_WORKER_URL: &str = "./sw.js";
 
-/// Registers the service worker once the database worker is ready, and returns the new version's
+/// Registers the service worker once the database worker is ready and no import or download is
+/// under way, and returns the new version's
 /// worker while one is installed and waiting for the user's go-ahead (`None` when there is
 /// nothing to update, on the first visit, and where service workers are unavailable: non-secure
 /// origins, some private modes).
 ///
-/// Not before: on a first visit its install fetches every file of the app to keep it offline,
-/// and on a slow network that would take bandwidth from the files the page is still waiting for.
-/// By then the page's files are in the browser's cache, and the install only revalidates them.
+/// Not before: on a first visit its install fetches every file of the app to keep it offline
+/// (the editor and the worker's rest among them, which nothing has asked for yet), and on a slow
+/// network that would take bandwidth from the files the page is still waiting for and from the
+/// learner's first workshop. By then the page's files are in the browser's cache, and the install
+/// only revalidates them.
 #[hook]
 pub fn use_service_worker() -> Option<ServiceWorker> {
     let waiting = use_state(|| None::<ServiceWorker>);
     let library = use_context::<crate::state::library::LibraryContext>();
-    let ready = library.is_some_and(|l| !matches!(l.phase, crate::state::library::Phase::Starting));
+    let idle = library.is_some_and(|l| !matches!(l.phase, crate::state::library::Phase::Starting) && l.jobs.is_empty());
+    // Once idle, registered for good: a later import does not undo it.
+    let armed = use_state(|| false);
+    if idle && !*armed {
+        armed.set(true);
+    }
+    let ready = *armed;
     {
         let set = waiting.setter();
         use_effect_with(ready, move |ready| {

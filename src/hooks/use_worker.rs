@@ -260,9 +260,12 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
     let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
     *handle.inner.worker.borrow_mut() = Some(worker.clone());
 
+    // A worker that said why it failed (FailedToStart) then stops with an error: the reason stays.
+    let explained = Rc::new(Cell::new(false));
     let on_message = {
         let handle = handle.clone();
         let set = set.clone();
+        let explained = explained.clone();
         Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
             let text = event.data().as_string().unwrap_or_default();
             match serde_json::from_str::<FromWorker>(&text) {
@@ -271,6 +274,7 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
                     yew::platform::spawn_local(open_storage(handle, set, after_stop));
                 }
                 Ok(FromWorker::FailedToStart { reason }) => {
+                    explained.set(true);
                     handle.fail_all("The database worker could not load.");
                     set.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
                 }
@@ -286,7 +290,9 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
         let handle = handle.clone();
         Closure::<dyn Fn(JsValue)>::new(move |_| {
             handle.fail_all("The database worker stopped unexpectedly. Reload the page to try again.");
-            set.set(WorkerStatus::Failed("the worker failed to load or stopped".to_owned()));
+            if !explained.get() {
+                set.set(WorkerStatus::Failed("the worker failed to load or stopped".to_owned()));
+            }
         })
     };
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

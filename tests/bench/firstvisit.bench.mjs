@@ -6,8 +6,8 @@
 // serves files as they are. The Add button is clicked as soon as it shows, whether or not the
 // database worker has started. The reference, in the same run and the same emulation: a plain page
 // of the same origin fetching the same files the visit needs (the app's html, scripts, styles,
-// both wasm files and the sample as the app fetches them, gzipped; the samples' index) all at
-// once — the floor the network sets.
+// the page's wasm, the worker's first part and the sample as the app fetches them, gzipped; the
+// samples' index) all at once — the floor the network sets.
 //
 //   node tests/bench/firstvisit.bench.mjs --dist dist --data target/bench/data [--quick]
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -19,11 +19,13 @@ const WAIT = { timeout: 180_000 };
 const FAST_3G = { offline: false, downloadThroughput: 180_000, uploadThroughput: 84_375, latency: 562.5 };
 const PLAIN_PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>\n';
 
-/** The files a first visit needs before the sample's page shows (not the editor, not icons):
- *  the sample as its Add button fetches it (the gzipped copy the index names, when it does). */
+/** The files a first visit needs before the sample's page shows (not the editor, not icons, not
+ *  the worker's rest: those load on first use): the sample as its Add button fetches it (the
+ *  gzipped copy the index names, when it does). */
 function neededFiles(dist) {
   // Each wasm as its loader fetches it: gzipped, when the build wrote the copy.
-  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && f !== 'sw.js')
+  const later = ['sw.js', 'worker_rest_bg.wasm'];
+  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && !later.includes(f))
     .map((f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)) ? `${f}.gz` : f));
   const index = JSON.parse(readFileSync(join(dist, 'samples', 'index.json'), 'utf8'));
   const sample = index.workshops.find((w) => w.name === 'sql-joins');

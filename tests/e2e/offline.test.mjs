@@ -164,8 +164,27 @@ test('the Content-Security-Policy allows the service worker and the manifest, an
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\*|https?:/, 'no inline code, no eval, no other host');
 });
 
+/** The smallest worker the post-build hook can split: `run` (exported) calls a function named as
+ *  crates/worker/split.rules moves, and a name section says so. */
+function workerWasm() {
+  const bytes = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const section = (id, body) => bytes([id, body.length], body);
+  const moved = 'stepwise_worker::deferred::handle';
+  const names = bytes([2, 0, 3], 'run', [1, moved.length], moved);
+  return bytes(
+    '\0asm', [1, 0, 0, 0],
+    section(1, bytes([1, 0x60, 0, 0])), // one type: [] -> []
+    section(3, bytes([2, 0, 0])), // two functions of it
+    section(5, bytes([1, 0, 1])), // a memory of one page
+    section(7, bytes([1, 3], 'run', [0, 0])), // export "run" = function 0
+    section(10, bytes([2, 4, 0, 0x10, 1, 0x0b, 2, 0, 0x0b])), // run: call 1; the other: nothing
+    section(0, bytes([4], 'name', [1, names.length], names)),
+  );
+}
+
 test('the post-build hook gives every different build a different sw.js, and the same build the same', (t) => {
   // Runs scripts/trunk-post-build.mjs as Trunk does, on a small staging directory.
+  const WASM = workerWasm();
   const build = (app) => {
     const staging = mkdtempSync(join(tmpdir(), 'stepwise-staging-'));
     t.after(() => rmSync(staging, { recursive: true, force: true }));
@@ -179,13 +198,17 @@ test('the post-build hook gives every different build a different sw.js, and the
       env: { ...process.env, TRUNK_STAGING_DIR: staging, TRUNK_SOURCE_DIR: root, STEPWISE_SAMPLES_DIR: join(staging, 'none') },
       stdio: 'pipe',
     });
-    assert.deepEqual(gunzipSync(readFileSync(join(staging, 'worker_bg.wasm.gz'))), WASM, 'the gzipped wasm is the wasm');
+    for (const wasm of ['worker_bg.wasm', 'worker_rest_bg.wasm']) {
+      const gz = gunzipSync(readFileSync(join(staging, `${wasm}.gz`)));
+      assert.deepEqual(gz, readFileSync(join(staging, wasm)), `the gzipped ${wasm} is the wasm`);
+    }
+    assert.notDeepEqual(readFileSync(join(staging, 'worker_bg.wasm')), WASM, 'the worker\'s wasm was split');
     return readFileSync(join(staging, 'sw.js'), 'utf8');
   };
-  const WASM = Buffer.from('\0asm\x01\0\0\0 and the rest of a module');
   const first = build('one');
-  assert.deepEqual(precacheOf(first).files, ['app-0123.js', 'icons/a.png', 'index.html', 'worker_bg.wasm.gz'],
-    'nested files, no samples/, no sw.js, the worker\'s wasm only gzipped');
+  assert.deepEqual(precacheOf(first).files,
+    ['app-0123.js', 'icons/a.png', 'index.html', 'worker_bg.wasm.gz', 'worker_rest_bg.wasm.gz'],
+    'nested files, no samples/, no sw.js, the worker\'s two parts only gzipped');
   assert.equal(build('one'), first, 'the same build gives the same sw.js');
   assert.notEqual(precacheOf(build('two')).version, precacheOf(first).version, 'a changed file gives a new version');
 });
@@ -220,6 +243,13 @@ test('after one visit the app starts with the server gone and the network off', 
   await page.screenshot({ path: join(shots, 'offline.png'), fullPage: true });
   // The stored workshop plays fully offline, checks included, and keeps its progress.
   await playOffline(page, title);
+  // An author's tool offline: the worker's rest (worker_rest_bg.wasm, not yet loaded by this
+  // worker) comes from the cache, where only its gzipped copy is: the service worker unpacks it.
+  const [zip] = await Promise.all([
+    page.waitForEvent('download', WAIT),
+    page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' }).click(),
+  ]);
+  assert.equal(zip.suggestedFilename(), 'sql-joins-1.0.0.zip');
 
   // Opening the app with ?src= offline still starts it (loading that URL is what cannot work).
   await page.goto(`${server.url}?src=${encodeURIComponent(`${server.url}samples/none.db`)}`);

@@ -1,68 +1,25 @@
 //! One request, handled: the storage opened by `Init`, then every other request handed to the
-//! [`Library`] and its answer encoded as the type the request names ([`Call::Answer`]).
+//! [`Library`] and its answer encoded as the type the request names ([`Call::Answer`]). The
+//! requests a learner's first visit never makes go to [`deferred`].
 
 use web_sys::Blob;
 
 use stepwise_protocol::wire::STORAGE_LOCK;
-use stepwise_protocol::{
-    Call, DataOptions, DataPreview, ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError,
-};
+use stepwise_protocol::{ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError};
 
 use crate::backend::PoolConfig;
-use crate::blobs::{self, Downloads};
-use crate::class::{self, Class};
-use crate::data;
+use crate::blobs;
+use crate::deferred;
 use crate::errors;
+use crate::handling::{State, StorageState, ready, reply};
 use crate::library::{Library, OnProgress};
 use crate::lock::{LockOutcome, acquire_forever};
 use crate::source::{BlobSource, StreamSource, file_name_of_url, gunzipped_name};
 use crate::textforms;
 
-/// Where the storage stands.
-pub enum StorageState {
-    /// `Init` not yet received.
-    NotReady,
-    /// Storage open.
-    Ready(Library),
-    /// Another tab holds the storage (or it failed to open): every request gets this error.
-    Refused(WorkerError),
-}
-
-/// What the worker keeps between requests.
-pub struct State {
-    /// The storage.
-    pub storage: StorageState,
-    /// Downloads made for the page.
-    pub downloads: Downloads,
-    /// This worker holds [`STORAGE_LOCK`] (until it ends).
-    pub lock_held: bool,
-    /// The teacher's class, in memory.
-    pub class: Class,
-    /// A data file fetched from an address, held for its preview's answer.
-    pub data: Option<data::Held>,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            storage: StorageState::NotReady,
-            downloads: Downloads::default(),
-            lock_held: false,
-            data: None,
-            class: Class::default(),
-        }
-    }
-}
-
 /// The answer to [`stepwise_protocol::Ping`].
 pub fn pong() -> Pong {
     Pong { version: env!("CARGO_PKG_VERSION").to_owned() }
-}
-
-/// The response to request `id` of type `C`: the type checker holds each arm of [`handle`] to
-/// the answer its request names.
-fn reply<C: Call>(id: u32, _request: &C, result: Result<C::Answer, WorkerError>) -> Response {
-    Response::new::<C>(id, result)
 }
 
 /// Handles one request (`file`: the `File` posted beside it), reporting progress through
@@ -74,31 +31,15 @@ pub async fn handle(
     file: Option<Blob>,
     progress: OnProgress<'_>,
 ) -> Response {
-    match &body {
-        RequestBody::Init(request) => return reply(id, request, init(state, request.after_stop).await),
-        // The class lives in memory: it needs no storage.
-        RequestBody::ReadHandIn(r) => {
-            let bytes = blobs::posted(file, &r.name).and_then(|blob| {
-                class::check_size(&r.name, blob.size())?;
-                blobs::read_all(&blob, &r.name)
-            });
-            return reply(id, r, state.class.read(&r.name, bytes));
-        }
-        RequestBody::ClassSummary(r) => return reply(id, r, Ok(state.class.summary())),
-        RequestBody::ClassCsv(r) => return reply(id, r, state.class.csv(&mut state.downloads)),
-        RequestBody::ClearClass(r) => {
-            state.class.clear();
-            return reply(id, r, Ok(()));
-        }
-        _ => {}
+    if let RequestBody::Init(request) = &body {
+        return reply(id, request, init(state, request.after_stop).await);
     }
-    let library = match &mut state.storage {
-        StorageState::Ready(library) => library,
-        StorageState::Refused(error) => return Response::failed(id, error.clone()),
-        StorageState::NotReady => {
-            let error = WorkerError::new(ErrorKind::BadRequest, "The storage is not open yet: send Init first.");
-            return Response::failed(id, error);
-        }
+    if deferred::handles(&body) {
+        return deferred::handle(state, id, body, file, progress).await;
+    }
+    let library = match ready(&mut state.storage, id) {
+        Ok(library) => library,
+        Err(refused) => return refused,
     };
     let downloads = &mut state.downloads;
     match body {
@@ -107,13 +48,20 @@ pub async fn handle(
         | RequestBody::ReadHandIn(_)
         | RequestBody::ClassSummary(_)
         | RequestBody::ClassCsv(_)
-        | RequestBody::ClearClass(_) => unreachable!("handled above"),
+        | RequestBody::ClearClass(_)
+        | RequestBody::ExportText(_)
+        | RequestBody::PreviewZip(_)
+        | RequestBody::ImportZip(_)
+        | RequestBody::RebuildProject(_)
+        | RequestBody::PreviewData(_)
+        | RequestBody::ImportData(_)
+        | RequestBody::TableCsv(_) => unreachable!("handled above"),
         RequestBody::List(r) => reply(id, &r, library.list()),
         RequestBody::Import(r) => {
             let result = match &r.source {
                 // A data file's address: fetched and held for the preview, not stored.
-                ImportSource::Url { url } if stepwise_artifact::tabular::is_data_name(&file_name_of_url(url)) => {
-                    data::fetch(&mut state.data, url, file.as_ref(), progress).await.map(Stored::DataFound)
+                ImportSource::Url { url } if deferred::is_data_name(&file_name_of_url(url)) => {
+                    deferred::fetch_data(&mut state.data, url, file, progress).await
                 }
                 _ => import(library, &r.source, file, progress).await,
             };
@@ -140,60 +88,8 @@ pub async fn handle(
             let result = entry.and_then(|e| downloads.offer_parts(&parts, &e.file_name, "application/vnd.sqlite3"));
             reply(id, &r, result)
         }
-        RequestBody::ExportText(r) => {
-            let result = library
-                .export_text(&r.entry, r.form, progress)
-                .and_then(|(zip, name)| downloads.offer(zip.chunks(), &name, "application/zip"));
-            reply(id, &r, result)
-        }
-        RequestBody::PreviewZip(r) => {
-            let result = blobs::posted(file, &r.name)
-                .and_then(|blob| blobs::read_all(&blob, &r.name))
-                .and_then(|bytes| textforms::preview(&r.name, &bytes));
-            reply(id, &r, result)
-        }
-        RequestBody::ImportZip(r) => {
-            let result = match blobs::posted(file, &r.name).and_then(|blob| blobs::read_all(&blob, &r.name)) {
-                Ok(bytes) => library.import_zip(&r.name, &bytes, progress).await,
-                Err(e) => Err(e),
-            };
-            reply(id, &r, result)
-        }
-        RequestBody::RebuildProject(r) => {
-            let result = match blobs::posted(file, &r.name).and_then(|blob| blobs::read_all(&blob, &r.name)) {
-                Ok(bytes) => library.rebuild_project(&r.entry, &r.name, &bytes, progress).await,
-                Err(e) => Err(e),
-            };
-            reply(id, &r, result)
-        }
         RequestBody::NewDatabase(r) => {
             let result = library.new_database(&r.name).await;
-            reply(id, &r, result)
-        }
-        RequestBody::PreviewData(r) => {
-            let result = match &r.pending {
-                Some(token) => {
-                    data::held(&state.data, token).and_then(|bytes| data::preview(&r.name, bytes, r.options))
-                }
-                None => posted_data(file, &r.name).and_then(|bytes| data::preview(&r.name, &bytes, r.options)),
-            }
-            .map(|preview| DataPreview { pending: r.pending.clone(), ..preview });
-            reply(id, &r, result)
-        }
-        RequestBody::ImportData(r) => {
-            let result = match &r.pending {
-                Some(token) => match data::held(&state.data, token) {
-                    Ok(bytes) => library.import_data(&r, bytes).await,
-                    Err(e) => Err(e),
-                },
-                None => match posted_data(file, &r.name) {
-                    Ok(bytes) => library.import_data(&r, &bytes).await,
-                    Err(e) => Err(e),
-                },
-            };
-            if result.is_ok() && r.pending.is_some() {
-                state.data = None;
-            }
             reply(id, &r, result)
         }
         RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
@@ -207,12 +103,6 @@ pub async fn handle(
                 Ok(()) => library.query(&r.entry, &r.sql, r.write),
                 Err(e) => Err(e),
             };
-            reply(id, &r, result)
-        }
-        RequestBody::TableCsv(r) => {
-            let result = library
-                .table_csv(&r.entry, &r.table)
-                .and_then(|csv| downloads.offer([&csv[..]], &format!("{}.csv", r.table), "text/csv"));
             reply(id, &r, result)
         }
         RequestBody::Play(r) => reply(id, &r, library.play(&r.entry, r.step.as_deref())),
@@ -240,13 +130,6 @@ pub async fn handle(
     }
 }
 
-/// The data file posted beside a request, its size checked before it is read.
-fn posted_data(file: Option<Blob>, name: &str) -> Result<Vec<u8>, WorkerError> {
-    let blob = blobs::posted(file, name)?;
-    data::check_size(name, blob.size())?;
-    blobs::read_all(&blob, name)
-}
-
 /// Stores a database from the posted `File` or from a URL, unpacked first when its name ends
 /// in `.gz`; a zip (by its name or its first bytes) is a text form, so what it holds is said
 /// first.
@@ -261,14 +144,8 @@ async fn import(
             let blob = file.ok_or_else(|| {
                 WorkerError::new(ErrorKind::BadRequest, format!("No file came with the import of {name}."))
             })?;
-            if blobs::is_zip(name, &blob) || textforms::is_markdown(name) {
-                let bytes = blobs::read_all(&blob, name)?;
-                return Ok(Stored::ZipFound(textforms::preview(name, &bytes)?));
-            }
-            if stepwise_artifact::tabular::is_data_name(name) {
-                data::check_size(name, blob.size())?;
-                let bytes = blobs::read_all(&blob, name)?;
-                return Ok(Stored::DataFound(data::preview(name, &bytes, DataOptions::default())?));
+            if blobs::is_zip(name, &blob) || textforms::is_markdown(name) || deferred::is_data_name(name) {
+                return deferred::preview_file(name, blob).await;
             }
             if let Some(inner) = gunzipped_name(name) {
                 let source = StreamSource::gunzip_blob(&blob, name)?;

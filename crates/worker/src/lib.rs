@@ -12,6 +12,10 @@
 //!   completion page in `help`, the step setups in `session`), the playground ([`playground`]), the text forms ([`textforms`]);
 //! - export and removal.
 //!
+//! The requests a learner's first visit never makes (text forms, the class, data files) are
+//! handled in `deferred`, apart, so that the build can move their code to the worker's second
+//! wasm module, loaded on first use.
+//!
 //! Refusals are the library's [`Fault`](errors::Fault)s until they leave through
 //! [`errors`], the one place that turns them into the page's
 //! [`WorkerError`](stepwise_protocol::WorkerError).
@@ -28,8 +32,10 @@ pub mod catalog;
 mod class;
 pub mod data;
 pub mod digest;
+mod deferred;
 mod dispatch;
 mod duplicates;
+mod handling;
 pub mod errors;
 pub mod faults;
 mod help;

@@ -17,7 +17,8 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 use stepwise_protocol::wire::{FILE_FIELD, REQUEST_FIELD};
 use stepwise_protocol::{ByteProgress, ErrorKind, FromWorker, Ping, Request, RequestBody, Response, WorkerError};
 
-use crate::dispatch::{self, State};
+use crate::dispatch;
+use crate::handling::State;
 
 /// Progress events are posted at most once per this many bytes (and at each stage's end).
 const PROGRESS_STEP: u64 = 1 << 20;

@@ -1,0 +1,157 @@
+// The database worker in two parts (docs/ARCHITECTURE.md, "The worker in two parts"): a first
+// visit that adds, opens and plays a sample never downloads worker_rest_bg.wasm; the first
+// author's tool that needs it loads it once, and it works; a host without it gets a clear
+// failure. Service workers are blocked, so every request reaches the test server and its log.
+// (Offline, the rest comes from the service worker's cache: offline.test.mjs.)
+//
+//   node --test tests/e2e/split.test.mjs        # after scripts/build-samples.sh and trunk build
+//
+// Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
+// STEPWISE_SCREENSHOTS (default target/e2e).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+import { FLAGS, typeSql } from './browser.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const WAIT = { timeout: 30_000 };
+const REST = 'worker_rest_bg.wasm';
+const TITLE = 'SQL joins in eight steps';
+
+async function launch(t) {
+  const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1100, height: 800 },
+    serviceWorkers: 'block',
+    acceptDownloads: true,
+  });
+  t.after(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const loads = [];
+  page.on('worker', (worker) => worker.on('console', (m) => {
+    if (/loading the rest/.test(m.text())) loads.push(m.text());
+  }));
+  return { page, loads };
+}
+
+/** Adds the sql-joins sample from the library's sample list and opens it. */
+async function addAndOpen(page, url) {
+  await page.goto(url);
+  await page.locator('button.sample-add[data-sample="sql-joins"]').click();
+  await page.getByRole('link', { name: `Open ${TITLE}` }).first().click();
+  await page.waitForSelector('article.opened', WAIT);
+}
+
+const exportButton = (page) => page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' });
+
+test('adding, opening and playing a sample never loads the rest; the first text-form export loads it once', async (t) => {
+  assert.ok(existsSync(join(dist, REST)), `${dist}/${REST} missing: run trunk build first`);
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads } = await launch(t);
+
+  await addAndOpen(page, server.url);
+  // A learner's whole first session: the step's text, its workspace (built from the step's
+  // project: YAML and CSV), a query, a failed and a passed check, the next step.
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, 'SELECT count(*) FROM customers');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForSelector('.sql-box .sql-result table', WAIT);
+  const answer = page.locator('section.check[data-check="deleted-product-order"]');
+  await answer.getByLabel('Your answer').fill('104');
+  await answer.getByRole('button', { name: 'Check' }).click();
+  await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.fail', WAIT);
+  await answer.getByLabel('Your answer').fill('105');
+  await answer.getByRole('button', { name: 'Check' }).click();
+  await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
+  assert.ok(log.some((p) => p.endsWith('worker_bg.wasm.gz')), 'the first part was fetched');
+  assert.deepEqual(log.filter((p) => p.includes(REST)), [], 'the rest was not fetched');
+  assert.deepEqual(loads, [], 'no stub asked for the rest');
+
+  // An author's tool: the text form comes from the rest, fetched now, and is a workshop zip.
+  const [file] = await Promise.all([page.waitForEvent('download', WAIT), exportButton(page).click()]);
+  assert.equal(file.suggestedFilename(), 'sql-joins-1.0.0.zip');
+  const saved = join(mkdtempSync(join(tmpdir(), 'stepwise-split-zip-')), file.suggestedFilename());
+  await file.saveAs(saved);
+  const names = execFileSync('unzip', ['-Z1', saved], { encoding: 'utf8' }).split('\n');
+  assert.ok(names.includes('workshop.yaml'), `a workshop's text form: ${names.slice(0, 5).join(', ')}`);
+  assert.deepEqual(log.filter((p) => p.includes(REST)), [REST], 'the rest was fetched once');
+  assert.equal(loads.length, 1);
+
+  // Loaded once: a second export does not fetch it again.
+  const [again] = await Promise.all([page.waitForEvent('download', WAIT), exportButton(page).click()]);
+  assert.equal(again.suggestedFilename(), 'sql-joins-1.0.0.zip');
+  assert.equal(log.filter((p) => p.includes(REST)).length, 1);
+  assert.equal(loads.length, 1);
+});
+
+test('a host without the rest: playing works, and an export says which file did not load', async (t) => {
+  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-dist-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(dist, copy, { recursive: true, filter: (src) => !src.includes(REST) });
+  const server = await serve(copy, 0);
+  t.after(() => server.close());
+  const { page } = await launch(t);
+
+  await addAndOpen(page, server.url);
+  await page.waitForSelector('section.check[data-check="deleted-product-order"]', WAIT);
+  await exportButton(page).click();
+  await page.waitForSelector('.worker-status[data-state="failed"]', WAIT);
+  const status = await page.textContent('.worker-status');
+  assert.match(status, /part of the database worker \(worker_rest_bg\.wasm\) did not load: HTTP 404/);
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'split-rest-missing.png'), fullPage: true });
+});
+
+/** The sections of a wasm module: `{ id, name }` (name for custom sections). */
+function sections(bytes) {
+  const leb = (at) => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return [value, at];
+  };
+  const out = [];
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [size, start] = leb(at + 1);
+    let name = null;
+    if (id === 0) {
+      const [length, from] = leb(start);
+      name = bytes.subarray(from, from + length).toString('utf8');
+    }
+    out.push({ id, name });
+    at = start + size;
+  }
+  return out;
+}
+
+test('both parts leave out function names, and the rest brings no data of its own', () => {
+  for (const file of ['worker_bg.wasm', REST]) {
+    const custom = sections(readFileSync(join(dist, file))).filter((s) => s.id === 0).map((s) => s.name);
+    assert.deepEqual(custom.filter((n) => n === 'name' || n === 'producers'), [], `${file}: ${custom}`);
+  }
+  // The rest is instantiated against the first part's memory, which is in use by then: a data
+  // segment of its own would overwrite it.
+  const rest = readFileSync(join(dist, REST));
+  assert.deepEqual(sections(rest).filter((s) => s.id === 11), [], 'no data section');
+  const module = new WebAssembly.Module(rest);
+  const imports = WebAssembly.Module.imports(module);
+  assert.ok(imports.every((i) => i.module === '__stepwise_primary'), 'everything it uses comes from the first part');
+  assert.ok(imports.some((i) => i.kind === 'memory'));
+  assert.deepEqual(WebAssembly.Module.exports(module), [], 'it exports nothing: it fills the split table');
+});
