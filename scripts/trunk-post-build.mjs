@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -81,14 +81,16 @@ if (existsSync(workerWasm)) {
   // The worker in two parts (docs/ARCHITECTURE.md). The tool is a member of the workspace,
   // built by the first build that needs it. The list of moved functions, by slot, goes to
   // target/split/ for whoever wonders why the rest was loaded.
+  // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
   const rest = join(staging, 'worker_rest_bg.wasm');
-  mkdirSync(join(source, 'target', 'split'), { recursive: true });
+  const slots = process.env.STEPWISE_SPLIT_SLOTS ?? join(source, 'target', 'split', 'worker-slots.txt');
+  mkdirSync(dirname(slots), { recursive: true });
   execFileSync(
     'cargo',
     ['run', '--offline', '--quiet', '-p', 'stepwise-split', '--',
       '--rules', join(source, 'crates', 'worker', 'split.rules'),
       '--input', workerWasm, '--primary', workerWasm, '--secondary', rest,
-      '--slots', join(source, 'target', 'split', 'worker-slots.txt')],
+      '--slots', slots],
     { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   gzipBeside(workerWasm);

@@ -188,6 +188,7 @@ test('the post-build hook gives every different build a different sw.js, and the
   const build = (app) => {
     const staging = mkdtempSync(join(tmpdir(), 'stepwise-staging-'));
     t.after(() => rmSync(staging, { recursive: true, force: true }));
+    t.after(() => rmSync(`${staging}.slots.txt`, { force: true }));
     copyFileSync(join(root, 'index.html'), join(staging, 'index.html'));
     copyFileSync(join(root, 'static/sw.js'), join(staging, 'sw.js'));
     mkdirSync(join(staging, 'icons'));
@@ -195,7 +196,10 @@ test('the post-build hook gives every different build a different sw.js, and the
     writeFileSync(join(staging, 'app-0123.js'), app);
     writeFileSync(join(staging, 'worker_bg.wasm'), WASM);
     execFileSync(process.execPath, [join(root, 'scripts/trunk-post-build.mjs')], {
-      env: { ...process.env, TRUNK_STAGING_DIR: staging, TRUNK_SOURCE_DIR: root, STEPWISE_SAMPLES_DIR: join(staging, 'none') },
+      env: {
+        ...process.env, TRUNK_STAGING_DIR: staging, TRUNK_SOURCE_DIR: root, STEPWISE_SAMPLES_DIR: join(staging, 'none'),
+        STEPWISE_SPLIT_SLOTS: `${staging}.slots.txt`,
+      },
       stdio: 'pipe',
     });
     for (const wasm of ['worker_bg.wasm', 'worker_rest_bg.wasm']) {

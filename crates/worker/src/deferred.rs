@@ -23,10 +23,10 @@ use crate::textforms;
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// Whether [`handle`] answers this request.
-pub fn handles(body: &RequestBody) -> bool {
-    matches!(
-        body,
+/// The requests [`handle`] answers, as a pattern: `dispatch` matches every request by name, so a
+/// new request cannot go unhandled.
+macro_rules! deferred_requests {
+    () => {
         RequestBody::ReadHandIn(_)
             | RequestBody::ClassSummary(_)
             | RequestBody::ClassCsv(_)
@@ -38,7 +38,13 @@ pub fn handles(body: &RequestBody) -> bool {
             | RequestBody::PreviewData(_)
             | RequestBody::ImportData(_)
             | RequestBody::TableCsv(_)
-    )
+    };
+}
+pub(crate) use deferred_requests;
+
+/// Whether [`handle`] answers this request.
+pub fn handles(body: &RequestBody) -> bool {
+    matches!(body, deferred_requests!())
 }
 
 /// Whether a file of this name is a data file (CSV, TSV, JSON…) rather than a database.

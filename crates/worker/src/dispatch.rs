@@ -44,18 +44,7 @@ pub async fn handle(
     let downloads = &mut state.downloads;
     match body {
         RequestBody::Ping(r) => reply(id, &r, Ok(pong())),
-        RequestBody::Init(_)
-        | RequestBody::ReadHandIn(_)
-        | RequestBody::ClassSummary(_)
-        | RequestBody::ClassCsv(_)
-        | RequestBody::ClearClass(_)
-        | RequestBody::ExportText(_)
-        | RequestBody::PreviewZip(_)
-        | RequestBody::ImportZip(_)
-        | RequestBody::RebuildProject(_)
-        | RequestBody::PreviewData(_)
-        | RequestBody::ImportData(_)
-        | RequestBody::TableCsv(_) => unreachable!("handled above"),
+        RequestBody::Init(_) | deferred::deferred_requests!() => unreachable!("handled above"),
         RequestBody::List(r) => reply(id, &r, library.list()),
         RequestBody::Import(r) => {
             let result = match &r.source {
