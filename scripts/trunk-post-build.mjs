@@ -3,7 +3,9 @@
 // 1. Copies the sample workshops built by scripts/build-samples.sh (default
 //    target/stepwise-samples, or $STEPWISE_SAMPLES_DIR) to samples/ of the output. When none were
 //    built, writes an empty samples/index.json so the page can say so.
-// 2. Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
+// 2. Writes into index.html, right after its Content-Security-Policy, the script that starts the
+//    database worker as soon as the page is read (see below).
+//    Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
 //    SHA-256 hashes of the inline scripts Trunk wrote (the app's loader, and the autoreload
 //    script under `trunk serve`), so the policy allows exactly those and no other inline code.
 // 3. Splits the worker's wasm in two (`stepwise-split` with crates/worker/split.rules): what a
@@ -65,6 +67,24 @@ if (init) {
     .replace(/<script type=["']?module["']?>/, (tag) => `${tag}${unpacked}`)
     .replace(new RegExp(`<link[^>]*href=["']?${escaped}["']?[^>]*>`), () => `<link as=fetch crossorigin href=${path}.gz rel=preload>`);
 }
+// The database worker starts as soon as the page's html is read, before the page's own script
+// and wasm: it fetches its wasm itself, compiles it as it arrives and opens the storage meanwhile.
+// The page takes it over when its wasm runs (`take_early_worker` in src/hooks/use_worker.rs),
+// with the events it sent before.
+const early = `<script>try {
+  const worker = new Worker('./worker-loader.js');
+  const early = [];
+  const keep = (event) => early.push(event);
+  worker.addEventListener('message', keep);
+  worker.addEventListener('error', keep);
+  window.stepwiseEarlyWorker = { worker, early, keep };
+} catch {}</script>`;
+const policy = /<meta[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*>/i;
+if (!policy.test(html)) {
+  console.error('trunk-post-build.mjs: index.html has no Content-Security-Policy meta to start the worker after');
+  process.exit(1);
+}
+html = html.replace(policy, (meta) => `${meta}${early}`);
 const hashes = [];
 for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
   if (/\bsrc\s*=/.test(attrs)) continue;

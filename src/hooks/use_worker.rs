@@ -256,8 +256,43 @@ pub fn use_worker() -> (WorkerStatus, WorkerHandle) {
     ((*status).clone(), (*handle).clone())
 }
 
+/// The worker the page's loader started before the page's wasm had arrived (written into
+/// `index.html` by `scripts/trunk-post-build.mjs`), with what it sent meanwhile; taken once.
+struct EarlyWorker {
+    worker: Worker,
+    /// Its `message` and `error` events so far, in order.
+    events: Vec<JsValue>,
+}
+
+const EARLY_WORKER: &str = "stepwiseEarlyWorker";
+
+fn take_early_worker() -> Option<EarlyWorker> {
+    let window = web_sys::window()?;
+    let early = js_sys::Reflect::get(&window, &EARLY_WORKER.into()).ok().filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&window, &EARLY_WORKER.into());
+    let field = |name: &str| js_sys::Reflect::get(&early, &name.into()).ok();
+    let worker: Worker = field("worker")?.dyn_into().ok()?;
+    // Its own listeners go: the page's handlers take every event from now on.
+    if let Some(keep) = field("keep").and_then(|k| k.dyn_into::<js_sys::Function>().ok()) {
+        let _ = worker.remove_event_listener_with_callback("message", &keep);
+        let _ = worker.remove_event_listener_with_callback("error", &keep);
+    }
+    let events = field("early").map(|e| js_sys::Array::from(&e).to_vec()).unwrap_or_default();
+    Some(EarlyWorker { worker, events })
+}
+
 fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bool) -> Result<Running, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
+    // The first start takes over the worker the page's loader started, if it did; a restart
+    // (after a stop) makes a new one.
+    let early = if after_stop { None } else { take_early_worker() };
+    let (worker, events) = match early {
+        Some(EarlyWorker { worker, events }) => (worker, events),
+        None => {
+            let worker =
+                Worker::new(WORKER_URL).map_err(|e| format!("could not start the worker: {}", describe(&e)))?;
+            (worker, Vec::new())
+        }
+    };
     *handle.inner.worker.borrow_mut() = Some(worker.clone());
 
     // A worker that said why it failed (FailedToStart) then stops with an error: the reason stays.
@@ -296,6 +331,13 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
         })
     };
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // What the worker sent before the page ran, handled now, in order.
+    for event in events {
+        let handler: &js_sys::Function =
+            if event.is_instance_of::<MessageEvent>() { on_message.as_ref() } else { on_error.as_ref() }
+                .unchecked_ref();
+        let _ = handler.call1(&JsValue::NULL, &event);
+    }
 
     Ok(Running { handle, _on_message: on_message, _on_error: on_error })
 }

@@ -92,6 +92,35 @@ test('the page and the worker load their wasm gzipped, and the plain file when t
   }
 });
 
+test('the database worker starts before the page\'s wasm has arrived, and the page takes it over', async (t) => {
+  // The page's wasm is held back at the server: the worker, started by index.html, fetches its
+  // own meanwhile, and has sent `started` before the page can listen; the page gets it all the same.
+  const app = readdirSync(dist).find((f) => /^app-[0-9a-f]+_bg\.wasm$/.test(f));
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  const log = [];
+  const files = { [`${app}.gz`]: { body: readFileSync(join(dist, `${app}.gz`)), until: released } };
+  const other = await serve(dist, 0, { files, log });
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
+  // No service worker: its install, once the app is idle, would fetch the wasm again to keep it.
+  const ctx = await launch(chromium, dir, { serviceWorkers: 'block' });
+  t.after(async () => { await ctx.close(); await other.close(); rmSync(dir, { recursive: true, force: true }); });
+  const p = ctx.pages()[0] ?? (await ctx.newPage());
+  const started = new Promise((resolve) => p.on('worker', (w) => resolve(w)));
+  await p.goto(other.url, { waitUntil: 'commit' });
+  const worker = await started;
+  // The worker's wasm runs (wasm-bindgen's glue is loaded) while the page's is still held.
+  // (`loaded`: static/worker-loader.js's promise of the instantiated wasm, whose main() then posts
+  // `started`.)
+  assert.ok(await worker.evaluate(() => loaded.then(() => true)));
+  assert.equal(await p.evaluate(() => typeof window.wasmBindings), 'undefined', 'the page\'s wasm has not run yet');
+  release();
+  await p.waitForSelector('.worker-status[data-state="ready"]', WAIT);
+  assert.equal(await p.evaluate(() => window.stepwiseEarlyWorker), undefined, 'taken over');
+  assert.equal(p.workers().length, 1, 'one worker: the one index.html started');
+  assert.equal(log.filter((path) => path.startsWith('worker_bg.wasm')).length, 1, `${log}`);
+});
+
 test('the sample workshops are listed and each link serves an SQLite file', async (t) => {
   await page.waitForSelector('ul.samples, p.samples.notice', WAIT);
   const index = await (await fetch(new URL('samples/index.json', server.url))).json();
