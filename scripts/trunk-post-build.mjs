@@ -99,7 +99,8 @@ writeFileSync(page, html.replaceAll('STEPWISE_INLINE_SCRIPTS', hashes.join(' '))
 const workerWasm = join(staging, 'worker_bg.wasm');
 if (existsSync(workerWasm)) {
   // The worker in two parts (docs/ARCHITECTURE.md). The tool is a member of the workspace,
-  // built by the first build that needs it. The list of moved functions, by slot, goes to
+  // built by the first build that needs it (not --offline: on a fresh machine its crates may not
+  // have been fetched yet; with them in cargo's cache it needs no network). The list of moved functions, by slot, goes to
   // target/split/ for whoever wonders why the rest was loaded.
   // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
   const rest = join(staging, 'worker_rest_bg.wasm');
@@ -107,7 +108,7 @@ if (existsSync(workerWasm)) {
   mkdirSync(dirname(slots), { recursive: true });
   execFileSync(
     'cargo',
-    ['run', '--offline', '--quiet', '-p', 'stepwise-split', '--',
+    ['run', '--quiet', '-p', 'stepwise-split', '--',
       '--rules', join(source, 'crates', 'worker', 'split.rules'),
       '--input', workerWasm, '--primary', workerWasm, '--secondary', rest,
       '--slots', slots],
