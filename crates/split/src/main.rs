@@ -87,7 +87,7 @@ fn run() -> Result<()> {
         std::fs::write(path, list).with_context(|| format!("cannot write {}", path.display()))?;
     }
     println!(
-        "stepwise-split: {} of {} functions ({} of {} bytes of code) moved to {}; {} ({} bytes) and {} ({} bytes) written",
+        "stepwise-split: {} of {} functions ({} of {} instructions) moved to {}; {} ({} bytes) and {} ({} bytes) written",
         out.moved.len(),
         out.functions,
         out.moved_code,

@@ -26,7 +26,9 @@ pub struct Split {
     pub secondary: Vec<u8>,
     /// The moved functions' names, by slot.
     pub moved: Vec<String>,
+    /// Local functions of the input.
     pub functions: usize,
+    /// Instructions of the input's functions, and of the moved ones (walrus's count).
     pub code: u64,
     pub moved_code: u64,
 }
