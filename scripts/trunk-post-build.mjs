@@ -8,10 +8,11 @@
 //    Replaces STEPWISE_INLINE_SCRIPTS in the Content-Security-Policy of index.html with the
 //    SHA-256 hashes of the inline scripts Trunk wrote (the app's loader, and the autoreload
 //    script under `trunk serve`), so the policy allows exactly those and no other inline code.
+//    Minifies the page's wasm-bindgen glue, which Trunk leaves as it is.
 // 3. Splits the worker's wasm in two (`stepwise-split` with crates/worker/split.rules): what a
 //    learner's first visit runs stays in worker_bg.wasm, the rest goes to worker_rest_bg.wasm,
 //    which static/worker-loader.js loads on first use.
-//    Writes a gzipped copy of each wasm, which the loaders fetch (see below).
+//    Writes a gzipped copy of each wasm (`stepwise-pack`), which the loaders fetch (see below).
 // 4. Writes the service worker's precache list into sw.js: every file of the output that makes up
 //    the app shell (see `precached` below), by the names Trunk gave them, and a version that is a
 //    content hash of those files and of sw.js itself. Any change to the build therefore changes
@@ -20,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
@@ -39,19 +40,20 @@ if (existsSync(join(built, 'index.json'))) {
 }
 
 // The wasm files gzipped, as their loaders fetch them: a host that does not compress .wasm
-// (plain nginx) then sends ~1.5 MB instead of ~3.7 MB, and one that does sends the same. The
-// worker's loader is static/worker-loader.js. The page's is Trunk's inline script, rewritten
-// here the same way: fetch the gzipped copy (preloaded as such), unpack it with the browser's
-// DecompressionStream on its way into the compiler (unless the host sent it with
+// (plain nginx) then sends ~1.5 MB instead of ~3.7 MB, and one that does sends a little more than
+// it would have (libdeflate's level 12, by `stepwise-pack` below, packs ~5% tighter than a host's
+// gzip). The worker's loader is static/worker-loader.js. The page's is Trunk's inline script,
+// rewritten here the same way: fetch the gzipped copy (preloaded as such), unpack it with the
+// browser's DecompressionStream on its way into the compiler (unless the host sent it with
 // Content-Encoding, which the browser has unpacked already), and fall back to the plain file
 // when anything about that fails.
-const gzipBeside = (file) => writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }));
+const toPack = [];
 const page = join(staging, 'index.html');
 let html = readFileSync(page, 'utf8');
 const init = /init\(\{ module_or_path: '(\.\/[\w.-]+_bg\.wasm)' \}\)/.exec(html);
 if (init) {
   const [call, path] = init;
-  gzipBeside(join(staging, path));
+  toPack.push(join(staging, path));
   // As `packed` in static/worker-loader.js, which loads the worker's wasm: change both.
   const unpacked = `const unpacked = async (path) => {
   const response = await fetch(path);
@@ -66,6 +68,20 @@ if (init) {
     .replace(call, () => `init({ module_or_path: unpacked('${path}.gz') }).catch(() => init({ module_or_path: '${path}' }))`)
     .replace(/<script type=["']?module["']?>/, (tag) => `${tag}${unpacked}`)
     .replace(new RegExp(`<link[^>]*href=["']?${escaped}["']?[^>]*>`), () => `<link as=fetch crossorigin href=${path}.gz rel=preload>`);
+}
+// The page's wasm-bindgen glue (the module Trunk's inline script imports), minified: Trunk
+// minifies the html and css but writes this module as wasm-bindgen does, 64 KB where 29 KB do,
+// which a host that serves files as they are sends whole before the page can start. Its
+// integrity attribute (Trunk's modulepreload of it) follows the new content.
+const glue = /import init, \* as bindings from '\.\/([\w.-]+\.js)'/.exec(html);
+if (glue) {
+  const file = join(staging, glue[1]);
+  const code = transformSync(readFileSync(file, 'utf8'), { minify: true, format: 'esm' }).code;
+  writeFileSync(file, code);
+  const integrity = `integrity="sha384-${createHash('sha384').update(code).digest('base64')}"`;
+  html = html.replace(/<link\b[^>]*>/g, (tag) => (tag.includes(`./${glue[1]}`)
+    ? tag.replace(/integrity=(["']?)sha384-[^"'\s>]+\1/, () => integrity)
+    : tag));
 }
 // The database worker starts as soon as the page's html is read, before the page's own script
 // and wasm: it fetches its wasm itself, compiles it as it arrives and opens the storage meanwhile.
@@ -114,8 +130,12 @@ if (existsSync(workerWasm)) {
       '--slots', slots],
     { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  gzipBeside(workerWasm);
-  gzipBeside(rest);
+  toPack.push(workerWasm, rest);
+}
+if (toPack.length > 0) {
+  // A member of the workspace, as stepwise-split: libdeflate through its Rust binding.
+  execFileSync('cargo', ['run', '--quiet', '-p', 'stepwise-pack', '--', ...toPack],
+    { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 // Everything the build wrote is the app shell, except the service worker itself and the sample

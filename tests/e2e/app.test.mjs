@@ -8,7 +8,9 @@
 // samples/*/workshop.yaml of the repository was built and is served.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,23 @@ test('the Content-Security-Policy names the inline loader by its hash', async ()
   const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/);
   assert.doesNotMatch(csp, /STEPWISE_|unsafe-inline/);
+});
+
+test('the page\'s glue is minified, its integrity is its own, and the wasm copies are packed tighter than gzip -9', async () => {
+  const glue = readdirSync(dist).find((f) => /^app-[0-9a-f]+\.js$/.test(f));
+  const code = readFileSync(join(dist, glue));
+  assert.ok(code.length < 40_000 && !/\n {4}/.test(code.toString()), `${glue}: ${code.length} bytes, minified`);
+  const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const link = html.match(/<link\b[^>]*>/g).find((tag) => tag.includes(`./${glue}`));
+  assert.ok(link?.includes(integrity), `${link} carries ${integrity}`);
+  // A wrong integrity makes the browser refuse the preload with a console error (none: see below).
+  for (const wasm of readdirSync(dist).filter((f) => f.endsWith('_bg.wasm') && existsSync(join(dist, `${f}.gz`)))) {
+    const plain = readFileSync(join(dist, wasm));
+    const packed = readFileSync(join(dist, `${wasm}.gz`));
+    assert.deepEqual(gunzipSync(packed), plain, `${wasm}.gz unpacks to ${wasm}`);
+    assert.ok(packed.length < gzipSync(plain, { level: 9 }).length, `${wasm}.gz is smaller than gzip -9's`);
+  }
 });
 
 test('the worker answers the ping', async () => {
