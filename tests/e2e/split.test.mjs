@@ -117,6 +117,30 @@ test('adding, opening and playing the samples never loads the rest; the first te
   assert.equal(loads.length, 1);
 });
 
+test('SQL the first part leaves out (dates, window functions, ALTER TABLE, ANALYZE) loads the rest once and answers as SQLite does', async (t) => {
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads } = await launch(t);
+  await addAndOpen(page, server.url);
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, [
+    'CREATE TABLE split_t(a);',
+    'ALTER TABLE split_t RENAME TO split_u;',
+    'ALTER TABLE split_u ADD COLUMN b;',
+    'ANALYZE;',
+    "SELECT date('2024-02-28', '+1 day') AS d, strftime('%Y', '2024-05-06') AS y,",
+    '  (SELECT group_concat(r) FROM (SELECT row_number() OVER (ORDER BY x DESC) AS r FROM (SELECT 1 AS x UNION ALL SELECT 2))) AS w,',
+    "  (SELECT group_concat(name) FROM pragma_table_info('split_u')) AS c",
+  ].join(' '));
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForSelector('.sql-box .sql-result table', WAIT);
+  const cells = await page.locator('.sql-box .sql-result table tbody td').allTextContents();
+  assert.deepEqual(cells, ['2024-02-29', '2024', '1,2', 'a,b']);
+  assert.equal(loads.length, 1, 'one stub asked for the rest');
+  assert.deepEqual(log.filter((p) => p.includes(REST)), [REST], 'the rest was fetched once');
+});
+
 test('a host without the rest: playing works, and an export says which file did not load', async (t) => {
   const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-dist-'));
   t.after(() => rmSync(copy, { recursive: true, force: true }));
