@@ -51,9 +51,10 @@ struct Inner {
     worker: RefCell<Option<Worker>>,
     next_id: Cell<u32>,
     pending: RefCell<HashMap<u32, AwaitedReply>>,
-    /// Whether `Init` was answered with `Ready`: until then requests wait in `queue`.
+    /// Whether `Init` was answered with `Ready`: until then requests wait in `queue`, encoded,
+    /// each with its id.
     open: Cell<bool>,
-    queue: RefCell<Vec<JsValue>>,
+    queue: RefCell<Vec<(u32, JsValue)>>,
     /// Stops the running worker and starts a new one (set by [`use_worker`]).
     restart: RefCell<Option<Rc<dyn Fn()>>>,
 }
@@ -107,7 +108,7 @@ impl WorkerHandle {
         let (reply, answer) = oneshot::channel();
         self.inner.pending.borrow_mut().insert(id, AwaitedReply { on_progress, reply });
         if wait_for_init && !self.inner.open.get() {
-            self.inner.queue.borrow_mut().push(message);
+            self.inner.queue.borrow_mut().push((id, message));
         } else {
             self.post(id, &message);
         }
@@ -147,8 +148,7 @@ impl WorkerHandle {
     fn open(&self) {
         self.inner.open.set(true);
         let queued = std::mem::take(&mut *self.inner.queue.borrow_mut());
-        for message in queued {
-            let id = id_of(&message);
+        for (id, message) in queued {
             self.post(id, &message);
         }
     }
@@ -174,15 +174,6 @@ impl WorkerHandle {
             let _ = p.reply.send(failed(id, reason));
         }
     }
-}
-
-/// The id of a request encoded by [`encode`].
-fn id_of(message: &JsValue) -> u32 {
-    js_sys::Reflect::get(message, &REQUEST_FIELD.into())
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str::<Request>(&text).ok())
-        .map_or(0, |r| r.id)
 }
 
 fn encode(request: &Request, file: Option<&File>) -> Result<JsValue, String> {

@@ -56,19 +56,25 @@ async function addAndOpen(page, url) {
   await page.waitForSelector('article.opened', WAIT);
 }
 
-const exportButton = (page) => page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' });
-
-test('adding, opening and playing the samples never loads the rest; the first text-form export loads it once', async (t) => {
-  assert.ok(existsSync(join(dist, REST)), `${dist}/${REST} missing: run trunk build first`);
+/** A server that logs every request, a browser on it, the sql-joins sample added and opened,
+ *  its editor ready. */
+async function playing(t) {
   const log = [];
   const server = await serve(dist, 0, { log });
   t.after(() => server.close());
   const { page, loads } = await launch(t);
-
   await addAndOpen(page, server.url);
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  return { server, page, loads, log };
+}
+
+const exportButton = (page) => page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' });
+
+test('adding, opening and playing the samples never loads the rest; the first text-form export loads it once', async (t) => {
+  assert.ok(existsSync(join(dist, REST)), `${dist}/${REST} missing: run trunk build first`);
   // A learner's whole first session: the step's text, its workspace (built from the step's
   // project: YAML and CSV), a query, a failed and a passed check, the next step.
-  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  const { server, page, loads, log } = await playing(t);
   await typeSql(page, 'SELECT count(*) FROM customers');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForSelector('.sql-box .sql-result table', WAIT);
@@ -118,12 +124,7 @@ test('adding, opening and playing the samples never loads the rest; the first te
 });
 
 test('SQL the first part leaves out (dates, window functions, ALTER TABLE, ANALYZE) loads the rest once and answers as SQLite does', async (t) => {
-  const log = [];
-  const server = await serve(dist, 0, { log });
-  t.after(() => server.close());
-  const { page, loads } = await launch(t);
-  await addAndOpen(page, server.url);
-  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  const { page, loads, log } = await playing(t);
   await typeSql(page, [
     'CREATE TABLE split_t(a);',
     'ALTER TABLE split_t RENAME TO split_u;',
