@@ -49,9 +49,16 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
                 let (listeners, mounted) = (listeners.clone(), mounted.clone());
                 spawn_local(async move {
                     match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
-                        Ok(registration) if mounted.get() => {
-                            watch(registration.unchecked_into(), container, set, &listeners);
-                        }
+                        Ok(registration) if mounted.get() => match registration.dyn_into::<ServiceWorkerRegistration>()
+                        {
+                            Ok(registration) => watch(registration, container, set, &listeners),
+                            // Not a registration: a browser, or a test harness, that turns
+                            // service workers off answers with nothing. Nothing to watch.
+                            Err(other) => web_sys::console::warn_2(
+                                &"Stepwise: no offline support: registering the service worker gave".into(),
+                                &other,
+                            ),
+                        },
                         Ok(_) => {}
                         // Offline on the very first visit, or sw.js missing on the host: the app
                         // still runs, it just will not start offline.

@@ -41,11 +41,15 @@ async function launch(t) {
     rmSync(profile, { recursive: true, force: true });
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Uncaught errors. With service workers blocked, registering one gives nothing: the page must
+  // take that quietly.
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   const loads = [];
   page.on('worker', (worker) => worker.on('console', (m) => {
     if (/loading the rest/.test(m.text())) loads.push(m.text());
   }));
-  return { page, loads };
+  return { page, loads, errors };
 }
 
 /** Adds the sql-joins sample from the library's sample list and opens it. */
@@ -62,10 +66,10 @@ async function playing(t) {
   const log = [];
   const server = await serve(dist, 0, { log });
   t.after(() => server.close());
-  const { page, loads } = await launch(t);
+  const { page, loads, errors } = await launch(t);
   await addAndOpen(page, server.url);
   await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
-  return { server, page, loads, log };
+  return { server, page, loads, log, errors };
 }
 
 const exportButton = (page) => page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' });
@@ -74,7 +78,7 @@ test('adding, opening and playing the samples never loads the rest; the first te
   assert.ok(existsSync(join(dist, REST)), `${dist}/${REST} missing: run trunk build first`);
   // A learner's whole first session: the step's text, its workspace (built from the step's
   // project: YAML and CSV), a query, a failed and a passed check, the next step.
-  const { server, page, loads, log } = await playing(t);
+  const { server, page, loads, log, errors } = await playing(t);
   await typeSql(page, 'SELECT count(*) FROM customers');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForSelector('.sql-box .sql-result table', WAIT);
@@ -121,10 +125,11 @@ test('adding, opening and playing the samples never loads the rest; the first te
   assert.equal(again.suggestedFilename(), 'sql-joins-1.0.0.zip');
   assert.equal(log.filter((p) => p.includes(REST)).length, 1);
   assert.equal(loads.length, 1);
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
 test('SQL the first part leaves out (dates, window functions, ALTER TABLE, ANALYZE) loads the rest once and answers as SQLite does', async (t) => {
-  const { page, loads, log } = await playing(t);
+  const { page, loads, log, errors } = await playing(t);
   await typeSql(page, [
     'CREATE TABLE split_t(a);',
     'ALTER TABLE split_t RENAME TO split_u;',
@@ -140,6 +145,7 @@ test('SQL the first part leaves out (dates, window functions, ALTER TABLE, ANALY
   assert.deepEqual(cells, ['2024-02-29', '2024', '1,2', 'a,b']);
   assert.equal(loads.length, 1, 'one stub asked for the rest');
   assert.deepEqual(log.filter((p) => p.includes(REST)), [REST], 'the rest was fetched once');
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
 test('a host without the rest: playing works, and an export says which file did not load', async (t) => {
