@@ -103,9 +103,20 @@ impl Commands {
             // If that fails, the worker downloads it itself and says what went wrong.
             let posted = match (&source, &file) {
                 (ImportSource::Url { url }, None) if !this.worker.is_open() => {
-                    let stage = "Downloading".to_owned();
-                    this.on_progress().emit(ByteProgress { id, stage, done: 0, total: None });
-                    downloaded(url).await
+                    let progress = this.on_progress();
+                    let said = {
+                        let progress = progress.clone();
+                        move |done, total| {
+                            progress.emit(ByteProgress { id, stage: "Downloading".to_owned(), done, total });
+                        }
+                    };
+                    let file = downloaded(url, said).await;
+                    if let Some(file) = file.as_ref().filter(|_| !this.worker.is_open()) {
+                        let size = file.size() as u64;
+                        let stage = "Downloaded; waiting for the database worker".to_owned();
+                        progress.emit(ByteProgress { id, stage, done: size, total: Some(size) });
+                    }
+                    file
                 }
                 _ => file.clone(),
             };
@@ -378,14 +389,35 @@ fn cross_origin_hint(source: &ImportSource) -> Option<String> {
 }
 
 /// The body at `url` as a `File` named after the address, or `None` when it could not be had
-/// (the worker then downloads it and names the reason).
-async fn downloaded(url: &str) -> Option<File> {
+/// (the worker then downloads it and names the reason); `progress` hears the bytes read and the
+/// size, when known, as they arrive.
+async fn downloaded(url: &str, progress: impl Fn(u64, Option<u64>)) -> Option<File> {
     let window = web_sys::window()?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
     if !response.ok() {
         return None;
     }
-    let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?).await.ok()?.dyn_into().ok()?;
+    // Read as it arrives, so the job counts the bytes while the worker is on its way. The length
+    // the host gives is of the bytes on the wire: unknown here when it compressed them itself.
+    let headers = response.headers();
+    let total = match headers.get("content-encoding").ok().flatten() {
+        Some(_) => None,
+        None => headers.get("content-length").ok().flatten().and_then(|length| length.parse().ok()),
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = response.body()?.get_reader().dyn_into().ok()?;
+    let parts = js_sys::Array::new();
+    let mut done = 0;
+    progress(done, total);
+    loop {
+        let read = JsFuture::from(reader.read()).await.ok()?;
+        if js_sys::Reflect::get(&read, &"done".into()).ok()?.as_bool() != Some(false) {
+            break;
+        }
+        let chunk: js_sys::Uint8Array = js_sys::Reflect::get(&read, &"value".into()).ok()?.dyn_into().ok()?;
+        done += u64::from(chunk.length());
+        parts.push(&chunk);
+        progress(done, total);
+    }
     let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().unwrap_or("download");
-    File::new_with_blob_sequence(&js_sys::Array::of1(&blob), name).ok()
+    File::new_with_u8_array_sequence(&parts, name).ok()
 }

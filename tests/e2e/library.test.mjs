@@ -8,7 +8,7 @@
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -484,7 +484,13 @@ test('a sample added before the database worker has started is fetched meanwhile
     await p.locator('button.sample-add[data-sample="sql-joins"]').click(WAIT);
     await fetched;
     assert.notEqual(await p.locator('.worker-status').getAttribute('data-state'), 'ready');
-    await p.locator('.imports .job', { hasText: 'sql-joins.db.gz — Downloading' }).waitFor(WAIT);
+    // The page counts the bytes as they arrive, against the size the host gave, then says what
+    // it waits for.
+    const size = statSync(join(dist, 'samples', 'sql-joins.db.gz')).size;
+    const kb = `${Math.round(size / 1000)} KB`;
+    const job = p.locator('.imports .job', { hasText: 'sql-joins.db.gz — Downloaded; waiting for the database worker' });
+    await job.locator('.job-amount', { hasText: `${kb} of ${kb}` }).waitFor(WAIT);
+    assert.equal(await job.locator('progress').getAttribute('value'), String(size));
     release();
     const open = p.getByRole('link', { name: /^Open SQL joins/ }).first();
     await open.waitFor(WAIT);
