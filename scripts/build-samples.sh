@@ -48,15 +48,14 @@ for source in "${sources[@]}"; do
     error="stepwise build failed (log: $log)"
   elif [ ! -s "$db" ] || [ "$(head -c 15 "$db")" != "SQLite format 3" ]; then
     error="stepwise build wrote no SQLite database (log: $log)"
+  # The copy the page's Add button fetches: a workshop's free pages and text pack ~8:1, and
+  # static hosts rarely compress .db files themselves (the worker unpacks it). Packed as the
+  # app's wasm is (crates/pack: libdeflate's highest level, a little tighter than gzip -9).
+  elif ! cargo run -q -p stepwise-pack -- "$db" >>"$log" 2>&1; then
+    error="stepwise-pack could not gzip it (log: $log)"
   fi
   if [ -z "$error" ]; then
     bytes="$(stat -c %s "$db")"
-    # The copy the page's Add button fetches: a workshop's free pages and text pack ~8:1, and
-    # static hosts rarely compress .db files themselves (the worker unpacks it). Packed as the
-    # app's wasm is (crates/pack: libdeflate's highest level, a little tighter than gzip -9).
-    if ! cargo run -q -p stepwise-pack -- "$db" >/dev/null; then
-      gzip -9 -n -c "$db" >"$db.gz"
-    fi
     entries+=("{\"name\":\"$name\",\"file\":\"samples/$name.db\",\"bytes\":$bytes,\"packed\":\"samples/$name.db.gz\"}")
     echo "  built      samples/$name -> $db ($bytes bytes; $(stat -c %s "$db.gz") gzipped)"
   else

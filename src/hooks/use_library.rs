@@ -104,11 +104,8 @@ impl Commands {
             let posted = match (&source, &file) {
                 (ImportSource::Url { url }, None) if !this.worker.is_open() => {
                     let progress = this.on_progress();
-                    let said = {
-                        let progress = progress.clone();
-                        move |done, total| {
-                            progress.emit(ByteProgress { id, stage: "Downloading".to_owned(), done, total });
-                        }
+                    let said = |done, total| {
+                        progress.emit(ByteProgress { id, stage: "Downloading".to_owned(), done, total });
                     };
                     let file = downloaded(url, said).await;
                     if let Some(file) = file.as_ref().filter(|_| !this.worker.is_open()) {
