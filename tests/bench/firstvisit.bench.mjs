@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../e2e/server.mjs';
-import { PAGE, args, figure, freshBrowser, log, median, run } from './lib.mjs';
+import { PAGE, args, figure, freshBrowser, log, median, run, shown } from './lib.mjs';
 
 const WAIT = { timeout: 180_000 };
 const FAST_3G = { offline: false, downloadThroughput: 180_000, uploadThroughput: 84_375, latency: 562.5 };
@@ -49,14 +49,15 @@ async function visit(url) {
     await throttled(page);
     const t0 = Date.now();
     await page.goto(`${url}#/`, { waitUntil: 'commit', ...WAIT });
-    const add = page.locator('button.sample-add[data-sample="sql-joins"]');
+    const add = 'button.sample-add[data-sample="sql-joins"]';
     // Clicked as soon as it shows, as a student does: the database worker may still be on its
-    // way (the page downloads the sample meanwhile).
-    await add.click(WAIT);
-    const open = page.getByRole('link', { name: /^Open SQL joins/ }).first();
-    await open.waitFor(WAIT);
-    await open.click();
-    await page.waitForSelector('article.opened', WAIT);
+    // way (the page downloads the sample meanwhile). Each wait is the page's own (`shown`).
+    await shown(page, add, WAIT.timeout);
+    await page.click(add, WAIT);
+    const open = 'a[aria-label^="Open SQL joins"]';
+    await shown(page, open, WAIT.timeout);
+    await page.click(open, WAIT);
+    await shown(page, 'article.opened', WAIT.timeout);
     return Date.now() - t0;
   } finally {
     await browser.close();

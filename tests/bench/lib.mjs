@@ -120,6 +120,18 @@ export async function plainPage(server, options = {}) {
   };
 }
 
+/**
+ * Resolves once `selector` matches an element of `page`, checked by the page itself on every
+ * animation frame (at most ~16 ms late). Timed waits use this rather than Playwright's own
+ * `waitFor`, `waitForSelector` or a click's wait, which poll from the test's side at 0, 20, 50,
+ * 100 and 100 ms and then every 500 ms (playwright-core's `Frame.waitForSelector`): a wait of
+ * more than ~0.3 s would end up to half a second after the element showed, and the figure would
+ * count the harness instead of the app.
+ */
+export async function shown(page, selector, timeout = 300_000) {
+  await page.waitForFunction((sel) => document.querySelector(sel) !== null, selector, { polling: 'raf', timeout });
+}
+
 /** A fresh Chromium profile and context with nothing loaded (`close` removes the profile). */
 export async function freshBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));

@@ -252,6 +252,45 @@ fn changed_blob_bytes_give_several_problems() {
 }
 
 #[test]
+fn an_artifact_or_asset_whose_bytes_are_gone_or_stored_as_text_is_corrupt_and_named() {
+    let dir = tempdir();
+    // The bytes of an asset stored as text, which the table's STRICT type forbids (so its
+    // schema is made lax for the update and put back): read as bytes they would pass the
+    // digest, but the format stores bytes, and `quick_check` finds the value.
+    let text = tiny_changed(
+        dir.path(),
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') WHERE name = 'blob';
+         UPDATE sqlite_schema SET sql = replace(sql, 'BLOB NOT NULL', 'ANY NOT NULL') WHERE name = 'blob';",
+    );
+    {
+        let conn = Connection::open(&text).unwrap();
+        conn.execute_batch(
+            "UPDATE blob SET data = CAST(data AS TEXT) WHERE sha256 = (SELECT sha256 FROM asset WHERE path = 'dot.svg');
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema SET sql = replace(sql, 'ANY NOT NULL', 'BLOB NOT NULL') WHERE name = 'blob';
+             UPDATE sqlite_schema SET sql = sql || ' STRICT' WHERE name = 'blob' AND sql NOT LIKE '%STRICT';",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&text).unwrap();
+    let err = open_fails(&text);
+    let msg = err.to_string();
+    assert!(matches!(&err, Error::Corrupt { .. }) && msg.contains("non-BLOB value in blob.data"), "{err:?}");
+    assert_unchanged(&text, &before);
+    std::fs::remove_file(&text).unwrap();
+
+    // An artifact's blob row removed: the artifact is named, not a bare SQLite error.
+    let gone = tiny_changed(
+        dir.path(),
+        "PRAGMA foreign_keys = OFF; DELETE FROM blob WHERE sha256 = (SELECT min(sha256) FROM artifact);",
+    );
+    let err = open_fails(&gone);
+    let msg = err.to_string();
+    assert!(matches!(&err, Error::Corrupt { .. }) && msg.contains("refers to missing blob"), "{err:?}");
+}
+
+#[test]
 fn plain_sqlite_database_opens_as_playground() {
     let dir = tempdir();
     let path = dir.path().join("shop.db");
