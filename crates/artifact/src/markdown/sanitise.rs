@@ -332,7 +332,13 @@ impl Writer<'_> {
 
     /// Closes `name` and whatever is open inside it; an end tag of nothing open is dropped.
     fn end(&mut self, name: &str) {
-        let Some(at) = self.open.iter().rposition(|e| *e == name) else { return };
+        if let Some(at) = self.open.iter().rposition(|e| *e == name) {
+            self.close_from(at);
+        }
+    }
+
+    /// Closes the open elements from the `at`-th outward, innermost first.
+    fn close_from(&mut self, at: usize) {
         for element in self.open.drain(at..).rev() {
             self.out.push_str("</");
             self.out.push_str(element);
@@ -340,10 +346,10 @@ impl Writer<'_> {
         }
     }
 
+    /// The output with every element still open closed (the same element open twice, as
+    /// `<a>x<a>y`, is closed twice).
     fn finish(mut self) -> String {
-        if let Some(&first) = self.open.first() {
-            self.end(first);
-        }
+        self.close_from(0);
         self.out
     }
 }
@@ -541,6 +547,14 @@ mod tests {
         assert_eq!(sanitise("<P Title='a\"b'>x &amp; y &z <", &images), "<p title=\"a&quot;b\">x &amp; y &amp;z &lt;</p>");
         assert_eq!(sanitise("<a href=&#106;s>x", &images), "<a href=\"js\" rel=\"noopener noreferrer\">x</a>");
         assert_eq!(sanitise("<ul><li>a<li>b</ul><p>c<div>d", &images), "<ul><li>a</li><li>b</li></ul><p>c</p><div>d</div>");
+    }
+
+    #[test]
+    fn what_is_left_open_is_closed_each_time_it_was_opened() {
+        let images = HashSet::new();
+        let rel = "rel=\"noopener noreferrer\"";
+        assert_eq!(sanitise("<a>x<a href=&>y</p>", &images), format!("<a {rel}>x<a href=\"&amp;\" {rel}>y</a></a>"));
+        assert_eq!(sanitise("<em><a><em>z", &images), format!("<em><a {rel}><em>z</em></a></em>"));
     }
 
     proptest! {
