@@ -1,6 +1,6 @@
 // The database worker in two parts (docs/ARCHITECTURE.md, "The worker in two parts"): a first
 // visit that adds, opens and plays the samples never downloads worker_rest_bg.wasm; the first
-// author's tool that needs it loads it once, and it works; a host without it gets a clear
+// author's tool or SQL playground that needs it loads it once, and it works; a host without it gets a clear
 // failure. Service workers are blocked, so every request reaches the test server and its log.
 // (Offline, the rest comes from the service worker's cache: offline.test.mjs.)
 //
@@ -143,6 +143,32 @@ test('SQL the first part leaves out (dates, window functions, ALTER TABLE, ANALY
   await page.waitForSelector('.sql-box .sql-result table', WAIT);
   const cells = await page.locator('.sql-box .sql-result table tbody td').allTextContents();
   assert.deepEqual(cells, ['2024-02-29', '2024', '1,2', 'a,b']);
+  assert.equal(loads.length, 1, 'one stub asked for the rest');
+  assert.deepEqual(log.filter((p) => p.includes(REST)), [REST], 'the rest was fetched once');
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+test("the SQL playground loads the rest once: a workspace's tables, then the workshop file's own, a table browsed, a query", async (t) => {
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads, errors } = await launch(t);
+  await addAndOpen(page, server.url);
+  assert.deepEqual(loads, [], 'adding and opening the sample did not ask for the rest');
+  // The playground opens on the learner's workspace; its tables come from the rest.
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  await page.getByLabel("The workshop file's own tables").check();
+  await page.waitForSelector('.pg-tables li[data-table="step"]', WAIT);
+  await page.click('.pg-tables li[data-table="step"] button.linkish');
+  await page.waitForSelector('.pg-range', WAIT);
+  const steps = execFileSync('sqlite3', [join(dist, 'samples', 'sql-joins.db'), 'SELECT count(*) FROM step']).toString().trim();
+  assert.equal((await page.textContent('.pg-range')).trim(), `rows 1–${steps} of ${steps}`);
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, 'SELECT count(*) AS n FROM step', '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  await page.waitForSelector('.query-result tbody tr:only-child td', WAIT);
+  assert.equal((await page.textContent('.query-result tbody tr:only-child td')).trim(), steps);
   assert.equal(loads.length, 1, 'one stub asked for the rest');
   assert.deepEqual(log.filter((p) => p.includes(REST)), [REST], 'the rest was fetched once');
   assert.deepEqual(errors, [], 'no uncaught errors in the page');

@@ -1,5 +1,7 @@
 //! The requests a learner's first visit never makes: the authors' text forms (zips, Markdown,
-//! rebuilds), the teacher's class, data files into tables, a table as CSV.
+//! rebuilds), the teacher's class, data files into tables, a table as CSV, the SQL playground
+//! (a step's SQL box is the player's `RunSql`), a new empty database, a `.db` download, the
+//! answer to a duplicate, resetting a workspace or progress, restoring a snapshot.
 //!
 //! They are handled here, apart from `dispatch::handle`, so that the build can leave
 //! their code out of the worker's first download: each entry point returns a boxed future
@@ -38,6 +40,16 @@ macro_rules! deferred_requests {
             | RequestBody::PreviewData(_)
             | RequestBody::ImportData(_)
             | RequestBody::TableCsv(_)
+            | RequestBody::Query(_)
+            | RequestBody::Tables(_)
+            | RequestBody::TableStructure(_)
+            | RequestBody::BrowseTable(_)
+            | RequestBody::NewDatabase(_)
+            | RequestBody::Download(_)
+            | RequestBody::ResolveDuplicate(_)
+            | RequestBody::ResetWorkspace(_)
+            | RequestBody::ResetProgress(_)
+            | RequestBody::RestoreSnapshot(_)
     };
 }
 pub(crate) use deferred_requests;
@@ -143,6 +155,45 @@ pub fn handle<'a>(
                     .and_then(|csv| downloads.offer([&csv[..]], &format!("{}.csv", r.table), "text/csv"));
                 reply(id, &r, result)
             }
+            RequestBody::Query(r) => {
+                let result = match library.reserve_for_query().await {
+                    Ok(()) => library.query(&r.entry, &r.sql, r.write),
+                    Err(e) => Err(e),
+                };
+                reply(id, &r, result)
+            }
+            RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
+            RequestBody::TableStructure(r) => reply(id, &r, library.structure(&r.entry, &r.table)),
+            RequestBody::BrowseTable(r) => {
+                let result =
+                    library.browse(&r.entry, &r.table, r.offset, r.limit, r.order_by.as_deref(), r.descending);
+                reply(id, &r, result)
+            }
+            RequestBody::NewDatabase(r) => {
+                let result = library.new_database(&r.name).await;
+                reply(id, &r, result)
+            }
+            RequestBody::Download(r) => {
+                let parts = js_sys::Array::new();
+                let entry = library.export(
+                    &r.entry,
+                    &mut |chunk| {
+                        parts.push(&js_sys::Uint8Array::from(chunk));
+                        Ok(())
+                    },
+                    progress,
+                );
+                let result =
+                    entry.and_then(|e| downloads.offer_parts(&parts, &e.file_name, "application/vnd.sqlite3"));
+                reply(id, &r, result)
+            }
+            RequestBody::ResolveDuplicate(r) => {
+                let result = library.resolve(&r.pending, r.choice).await;
+                reply(id, &r, result)
+            }
+            RequestBody::ResetWorkspace(r) => reply(id, &r, library.reset_workspace(&r.entry, &r.step)),
+            RequestBody::ResetProgress(r) => reply(id, &r, library.reset_progress(&r.entry)),
+            RequestBody::RestoreSnapshot(r) => reply(id, &r, library.restore_snapshot(&r.entry, r.snapshot)),
             _ => unreachable!("deferred::handle answers only what deferred::handles names"),
         }
     })

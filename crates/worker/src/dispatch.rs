@@ -56,42 +56,8 @@ pub async fn handle(
             };
             reply(id, &r, result)
         }
-        RequestBody::ResolveDuplicate(r) => {
-            let result = library.resolve(&r.pending, r.choice).await;
-            reply(id, &r, result)
-        }
         RequestBody::Open(r) => {
             let result = library.open_entry(&r.entry).await;
-            reply(id, &r, result)
-        }
-        RequestBody::Download(r) => {
-            let parts = js_sys::Array::new();
-            let entry = library.export(
-                &r.entry,
-                &mut |chunk| {
-                    parts.push(&js_sys::Uint8Array::from(chunk));
-                    Ok(())
-                },
-                progress,
-            );
-            let result = entry.and_then(|e| downloads.offer_parts(&parts, &e.file_name, "application/vnd.sqlite3"));
-            reply(id, &r, result)
-        }
-        RequestBody::NewDatabase(r) => {
-            let result = library.new_database(&r.name).await;
-            reply(id, &r, result)
-        }
-        RequestBody::Tables(r) => reply(id, &r, library.tables(&r.entry)),
-        RequestBody::TableStructure(r) => reply(id, &r, library.structure(&r.entry, &r.table)),
-        RequestBody::BrowseTable(r) => {
-            let result = library.browse(&r.entry, &r.table, r.offset, r.limit, r.order_by.as_deref(), r.descending);
-            reply(id, &r, result)
-        }
-        RequestBody::Query(r) => {
-            let result = match library.reserve_for_query().await {
-                Ok(()) => library.query(&r.entry, &r.sql, r.write),
-                Err(e) => Err(e),
-            };
             reply(id, &r, result)
         }
         RequestBody::Play(r) => reply(id, &r, library.play(&r.entry, r.step.as_deref())),
@@ -105,9 +71,6 @@ pub async fn handle(
         RequestBody::ShowSolution(r) => reply(id, &r, library.show_solution(&r.entry, &r.step, &r.validation)),
         RequestBody::Completion(r) => reply(id, &r, library.completion(&r.entry)),
         RequestBody::SetLearner(r) => reply(id, &r, library.set_learner(&r.entry, &r.name)),
-        RequestBody::ResetWorkspace(r) => reply(id, &r, library.reset_workspace(&r.entry, &r.step)),
-        RequestBody::ResetProgress(r) => reply(id, &r, library.reset_progress(&r.entry)),
-        RequestBody::RestoreSnapshot(r) => reply(id, &r, library.restore_snapshot(&r.entry, r.snapshot)),
         RequestBody::Remove(r) => {
             if state.data.as_ref().is_some_and(|held| held.token == r.entry) {
                 state.data = None;
