@@ -1,5 +1,7 @@
 //! The player's table of contents: every step with its order, minutes and done/current/locked mark.
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::hooks::Route;
@@ -20,6 +22,24 @@ pub struct StepTocProps {
     /// then sit above the text, folded.
     #[prop_or_default]
     pub beside_workspace: bool,
+}
+
+/// Entries rendered with the player's first paint (more when the step shown is further down).
+/// A longer list gets its other entries once that paint is done, so a workshop of hundreds of
+/// steps shows the step's text without first building every entry of the list.
+const FIRST_ENTRIES: usize = 60;
+
+/// Runs `then` once the browser has painted the current frame: at the next animation frame,
+/// in a task of its own after it.
+fn after_paint(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let later = window.clone();
+    let frame = Closure::once_into_js(move || {
+        let task = Closure::once_into_js(then);
+        // Neither call fails in a window; the list would then stay at its first entries.
+        let _ = later.set_timeout_with_callback(task.unchecked_ref());
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 
 /// A small padlock, drawn (emoji fonts are not everywhere).
@@ -44,6 +64,18 @@ pub fn StepToc(props: &StepTocProps) -> Html {
     let done = props.steps.iter().filter(|s| s.state == StepState::Done).count();
     // Decided once: afterwards the learner's own opening and folding stand.
     let open = use_state(|| !props.beside_workspace || wide_screen());
+    let total = props.steps.len();
+    let first = FIRST_ENTRIES.max(props.shown + 1).min(total);
+    let built = use_state(|| first);
+    {
+        let built = built.clone();
+        use_effect_with(total, move |&total| {
+            if *built < total {
+                after_paint(move || built.set(total));
+            }
+        });
+    }
+    let entries = (*built).max(first).min(total);
     html! {
         <nav class="toc" aria-labelledby="toc-title">
             <details open={*open}>
@@ -51,7 +83,7 @@ pub fn StepToc(props: &StepTocProps) -> Html {
                     { "Steps " }<span class="meta">{ format!("{done} of {} done", props.steps.len()) }</span>
                 </summary>
                 <ol class="steps">
-                    { for props.steps.iter().enumerate().map(|(i, step)| {
+                    { for props.steps.iter().take(entries).enumerate().map(|(i, step)| {
                         let shown = i == props.shown;
                         let current = props.current.as_deref() == Some(step.slug.as_str());
                         let (mark, state) = match step.state {

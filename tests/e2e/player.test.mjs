@@ -11,7 +11,7 @@
 // built with cargo when missing).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -261,6 +261,35 @@ test('the downloaded .db keeps its digest and holds the progress', async () => {
   const ws = join(work, 'workspace.db');
   execFileSync('sqlite3', [saved, `SELECT writefile('${ws}', data) FROM runtime_blob WHERE sha256 = (SELECT workspace FROM cursor)`]);
   assert.match(execFileSync('sqlite3', [ws, 'SELECT count(*) FROM london_customers'], { encoding: 'utf8' }), /^2$/m);
+});
+
+test('a workshop of ninety steps lists every one; the first ones come with the step', async () => {
+  // Built here: ninety one-line steps, free to visit in any order.
+  const project = join(work, 'long');
+  const steps = Array.from({ length: 90 }, (_, i) => String(i + 1).padStart(2, '0'));
+  for (const n of steps) {
+    mkdirSync(join(project, 'steps', `${n}-step-${n}`), { recursive: true });
+    writeFileSync(join(project, 'steps', `${n}-step-${n}`, 'content.md'), `Step ${Number(n)} of 90.\n`);
+  }
+  writeFileSync(join(project, 'workshop.yaml'), [
+    'version: 2', 'workshop:', '  slug: long-list', '  title: A long list of steps', '  version: 1.0.0',
+    '  summary: Ninety short steps.', '  authors: [Stepwise tests]', '  language: en', '  license: CC0-1.0',
+    '  unlock: free', 'steps:', ...steps.flatMap((n) => [`  - slug: step-${n}`, `    title: Step number ${Number(n)}`]),
+  ].join('\n'));
+  const db = join(work, 'long-list.db');
+  execFileSync(cli(), ['build', project, '-o', db]);
+  await page.goto(server.url);
+  await page.setInputFiles('#add-file', db);
+  await page.getByRole('link', { name: 'Open A long list of steps' }).click();
+  await onStep('step-01');
+  await openContents();
+  await page.waitForFunction(() => document.querySelectorAll('nav.toc ol.steps > li').length === 90, null, WAIT);
+  assert.match(await page.textContent('nav.toc ol.steps > li:last-child'), /Step number 90/);
+  // Opened afresh on a step far down the list: its entry is there and marked as the one shown.
+  await page.goto(page.url().replace(/s\/step-01$/, 's/step-85'));
+  await page.reload();
+  await onStep('step-85');
+  assert.match(await page.textContent('nav.toc li.shown'), /Step number 85/);
 });
 
 test('no errors in the console', () => {
