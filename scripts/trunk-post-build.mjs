@@ -11,7 +11,9 @@
 //    Minifies the page's wasm-bindgen glue, which Trunk leaves as it is.
 // 3. Splits the worker's wasm in two (`stepwise-split` with crates/worker/split.rules): what a
 //    learner's first visit runs stays in worker_bg.wasm, the rest goes to worker_rest_bg.wasm,
-//    which static/worker-loader.js loads on first use.
+//    which static/worker-loader.js loads on first use. Splits the page's wasm the same way
+//    (split.rules): app-…_bg.wasm and app-…_rest_bg.wasm, which the page's loader (below) loads
+//    on first use.
 //    Writes a gzipped copy of each wasm (`stepwise-pack`), which the loaders fetch (see below).
 // 4. Writes the service worker's precache list into sw.js: every file of the output that makes up
 //    the app shell (see `precached` below), by the names Trunk gave them, and a version that is a
@@ -19,7 +21,7 @@
 //    sw.js byte for byte, which is what makes browsers fetch the new version.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { transformSync } from 'esbuild';
 
@@ -53,7 +55,6 @@ let html = readFileSync(page, 'utf8');
 const init = /init\(\{ module_or_path: '(\.\/[\w.-]+_bg\.wasm)' \}\)/.exec(html);
 if (init) {
   const [call, path] = init;
-  toPack.push(join(staging, path));
   // As `packed` in static/worker-loader.js, which loads the worker's wasm: change both.
   const unpacked = `const unpacked = async (path) => {
   const response = await fetch(path);
@@ -63,10 +64,68 @@ if (init) {
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
 };
 `;
+  // The page's wasm in two parts (docs/ARCHITECTURE.md), as the worker's (static/worker-loader.js:
+  // change both). Each function moved to the rest left a stub in the first part that calls
+  // `load(slot)` the first time any of them runs: it instantiates the rest against the first
+  // part's exports, which fills the first part's table of moved functions, and sets the flag that
+  // stops the stubs calling here. The call is synchronous, so the rest is either compiled
+  // already (`stepwisePrefetchRest`, which the page calls once the service worker has kept the
+  // app, or at once where there is none: src/hooks/use_service_worker.rs) or fetched and
+  // compiled here: a synchronous request from a page may not ask for bytes, so the plain file
+  // comes as text of x-user-defined characters, each one byte. The page's <html> says how far it
+  // got (data-page-rest: compiled, loaded), for whoever looks.
+  const rest = path.replace(/_bg\.wasm$/, '_rest_bg.wasm');
+  const split = `const split = { first: null, module: null, fetching: null };
+const restPath = '${rest}';
+for (const name of ['instantiate', 'instantiateStreaming']) {
+  const original = WebAssembly[name];
+  WebAssembly[name] = async (source, imports) => {
+    const result = await original(source, { ...imports, __stepwise_split: { load: loadRest } });
+    split.first = (result.instance ?? result).exports;
+    return result;
+  };
+}
+function loadRest(slot) {
+  console.info(\`Stepwise: loading the rest of the page (function \${slot})\`);
+  try {
+    let module = split.module;
+    if (!module) {
+      const request = new XMLHttpRequest();
+      request.open('GET', restPath, false);
+      request.overrideMimeType('text/plain; charset=x-user-defined');
+      request.send();
+      if (request.status !== 200) throw new Error(\`HTTP \${request.status}\`);
+      const text = request.responseText;
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+      module = new WebAssembly.Module(bytes);
+    }
+    new WebAssembly.Instance(module, { __stepwise_primary: split.first });
+    split.first.__stepwise_split_loaded.value = 1;
+    document.documentElement.dataset.pageRest = 'loaded';
+  } catch (error) {
+    const note = document.querySelector('.page-rest-failed') ?? document.createElement('p');
+    note.className = 'page-rest-failed';
+    note.setAttribute('role', 'alert');
+    const why = String(error?.message ?? error).slice(0, 120);
+    note.textContent = \`Part of the app (\${restPath.slice(2)}) did not load: \${why}. Reload the page to try again.\`;
+    document.body.append(note);
+    throw error;
+  }
+}
+window.stepwisePrefetchRest = (after) => {
+  split.fetching ??= Promise.resolve(after)
+    .then(() => WebAssembly.compileStreaming(unpacked(\`\${restPath}.gz\`)))
+    .then((module) => {
+      split.module ??= module;
+      document.documentElement.dataset.pageRest ??= 'compiled';
+    }, () => {});
+};
+`;
   const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   html = html
     .replace(call, () => `init({ module_or_path: unpacked('${path}.gz') }).catch(() => init({ module_or_path: '${path}' }))`)
-    .replace(/<script type=["']?module["']?>/, (tag) => `${tag}${unpacked}`)
+    .replace(/<script type=["']?module["']?>/, (tag) => `${tag}${unpacked}${split}`)
     .replace(new RegExp(`<link[^>]*href=["']?${escaped}["']?[^>]*>`), () => `<link as=fetch crossorigin href=${path}.gz rel=preload>`);
 }
 // The page's wasm-bindgen glue (the module Trunk's inline script imports), minified: Trunk
@@ -112,25 +171,46 @@ if (!html.includes('STEPWISE_INLINE_SCRIPTS')) {
 }
 writeFileSync(page, html.replaceAll('STEPWISE_INLINE_SCRIPTS', hashes.join(' ')));
 
-const workerWasm = join(staging, 'worker_bg.wasm');
-if (existsSync(workerWasm)) {
-  // The worker in two parts (docs/ARCHITECTURE.md). The tool is a member of the workspace,
-  // built by the first build that needs it (not --offline: on a fresh machine its crates may not
-  // have been fetched yet; with them in cargo's cache it needs no network). The list of moved functions, by slot, goes to
-  // target/split/ for whoever wonders why the rest was loaded.
-  // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
-  const rest = join(staging, 'worker_rest_bg.wasm');
-  const slots = process.env.STEPWISE_SPLIT_SLOTS ?? join(source, 'target', 'split', 'worker-slots.txt');
+/** Splits `wasm` in place by `rules`, the rest into `rest`, its slots listed in `slots`. */
+function splitWasm(rules, wasm, rest, slots) {
   mkdirSync(dirname(slots), { recursive: true });
   execFileSync(
     'cargo',
     ['run', '--quiet', '-p', 'stepwise-split', '--',
-      '--rules', join(source, 'crates', 'worker', 'split.rules'),
-      '--input', workerWasm, '--primary', workerWasm, '--secondary', rest,
-      '--slots', slots],
+      '--rules', rules, '--input', wasm, '--primary', wasm, '--secondary', rest, '--slots', slots],
     { cwd: source, stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  toPack.push(workerWasm, rest);
+  toPack.push(wasm, rest);
+}
+
+const workerWasm = join(staging, 'worker_bg.wasm');
+if (existsSync(workerWasm)) {
+  // The worker in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"). The
+  // tool is a member of the workspace, built by the first build that needs it (not --offline: on a fresh machine its crates may not
+  // have been fetched yet; with them in cargo's cache it needs no network). The list of moved functions, by slot, goes to
+  // target/split/ for whoever wonders why the rest was loaded.
+  // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
+  const slots = process.env.STEPWISE_SPLIT_SLOTS ?? join(source, 'target', 'split', 'worker-slots.txt');
+  splitWasm(join(source, 'crates', 'worker', 'split.rules'), workerWasm, join(staging, 'worker_rest_bg.wasm'), slots);
+}
+if (init) {
+  // The page's wasm, split as the worker's; its loader is the inline script written above. Split
+  // as wasm-bindgen wrote it, then optimised part by part (index.html turns Trunk's wasm-opt off
+  // for it): wasm-opt -Oz merges functions whose bodies are alike and keeps one of their names,
+  // so after it a component's small callback may carry the name of another's, and a rule that
+  // names one component would move code every page runs. The parts come out as small as the
+  // whole optimised and then split.
+  const pageWasm = join(staging, init[1]);
+  const pageRest = pageWasm.replace(/_bg\.wasm$/, '_rest_bg.wasm');
+  const slots = process.env.STEPWISE_SPLIT_SLOTS ? `${process.env.STEPWISE_SPLIT_SLOTS}.page`
+    : join(source, 'target', 'split', 'page-slots.txt');
+  splitWasm(join(source, 'split.rules'), pageWasm, pageRest, slots);
+  if (process.env.TRUNK_PROFILE === 'release') {
+    for (const wasm of [pageWasm, pageRest]) {
+      execFileSync('wasm-opt', ['-Oz', wasm, `--output=${wasm}.opt`], { stdio: ['ignore', 'inherit', 'inherit'] });
+      renameSync(`${wasm}.opt`, wasm);
+    }
+  }
 }
 if (toPack.length > 0) {
   // A member of the workspace, as stepwise-split: libdeflate through its Rust binding.

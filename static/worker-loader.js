@@ -9,7 +9,7 @@
 // wrong with that way (no DecompressionStream, no .gz, a host that compressed it once more)
 // falls back to the plain worker_bg.wasm.
 //
-// The worker's wasm comes in two parts (docs/ARCHITECTURE.md, "The worker in two parts"):
+// The worker's wasm comes in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"):
 // worker_bg.wasm holds what opening and playing a workshop run; worker_rest_bg.wasm the rest
 // (authors' text forms, the class, data files), split off by scripts/trunk-post-build.mjs. Each
 // moved function left a stub in the first part that calls `load(slot)` below the first time any

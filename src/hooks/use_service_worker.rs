@@ -45,26 +45,42 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
         use_effect_with(ready, move |ready| {
             let listeners: Rc<RefCell<Vec<Listener>>> = Rc::default();
             let mounted = Rc::new(Cell::new(true));
-            if let Some(container) = container().filter(|_| *ready) {
-                let (listeners, mounted) = (listeners.clone(), mounted.clone());
-                spawn_local(async move {
-                    match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
-                        Ok(registration) if mounted.get() => match registration.dyn_into::<ServiceWorkerRegistration>()
-                        {
-                            Ok(registration) => watch(registration, container, set, &listeners),
-                            // Not a registration: a browser, or a test harness, that turns
-                            // service workers off answers with nothing. Nothing to watch.
-                            Err(other) => web_sys::console::warn_2(
-                                &"Stepwise: no offline support: registering the service worker gave".into(),
-                                &other,
-                            ),
-                        },
-                        Ok(_) => {}
-                        // Offline on the very first visit, or sw.js missing on the host: the app
-                        // still runs, it just will not start offline.
-                        Err(e) => web_sys::console::warn_2(&"Stepwise: no offline support:".into(), &e),
-                    }
-                });
+            match container().filter(|_| *ready) {
+                Some(container) => {
+                    let (listeners, mounted) = (listeners.clone(), mounted.clone());
+                    spawn_local(async move {
+                        match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
+                            Ok(registration) if mounted.get() => {
+                                match registration.dyn_into::<ServiceWorkerRegistration>() {
+                                    Ok(registration) => {
+                                        // Once the service worker has kept the app: then the page's
+                                        // rest comes from its cache, not a second time over the network.
+                                        prefetch_page_rest(container.ready().ok().map(JsValue::from));
+                                        watch(registration, container, set, &listeners)
+                                    }
+                                    // Not a registration: a browser, or a test harness, that turns
+                                    // service workers off answers with nothing. Nothing to watch.
+                                    Err(other) => {
+                                        web_sys::console::warn_2(
+                                            &"Stepwise: no offline support: registering the service worker gave".into(),
+                                            &other,
+                                        );
+                                        prefetch_page_rest(None);
+                                    }
+                                }
+                            }
+                            Ok(_) => {}
+                            // Offline on the very first visit, or sw.js missing on the host: the app
+                            // still runs, it just will not start offline.
+                            Err(e) => {
+                                web_sys::console::warn_2(&"Stepwise: no offline support:".into(), &e);
+                                prefetch_page_rest(None);
+                            }
+                        }
+                    });
+                }
+                None if *ready => prefetch_page_rest(None),
+                None => {}
             }
             move || {
                 mounted.set(false);
@@ -73,6 +89,18 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
         });
     }
     (*waiting).clone()
+}
+
+/// Has the page's loader fetch and compile the rest of the page's wasm (what the first visit
+/// does not run: the playground, the class view, data files; scripts/trunk-post-build.mjs) after
+/// `after` settles, so that its first use does not wait for the network. A build without the
+/// split has no such loader.
+fn prefetch_page_rest(after: Option<JsValue>) {
+    let Some(window) = web_sys::window() else { return };
+    let prefetch = js_sys::Reflect::get(&window, &"stepwisePrefetchRest".into()).ok();
+    if let Some(prefetch) = prefetch.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = prefetch.call1(&JsValue::NULL, &after.unwrap_or(JsValue::UNDEFINED));
+    }
 }
 
 /// Lets the waiting new version take over and reloads the page once it has (on the service

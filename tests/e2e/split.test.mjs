@@ -1,4 +1,4 @@
-// The database worker in two parts (docs/ARCHITECTURE.md, "The worker in two parts"): a first
+// The database worker in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"): a first
 // visit that adds, opens and plays the samples never downloads worker_rest_bg.wasm; the first
 // author's tool or SQL playground that needs it loads it once, and it works; a host without it gets a clear
 // failure. Service workers are blocked, so every request reaches the test server and its log.

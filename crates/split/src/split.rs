@@ -78,7 +78,7 @@ fn choose(module: &Module, rules: &Rules) -> Result<BTreeSet<FunctionId>> {
     for (id, local) in module.funcs.iter_local() {
         let Some(name) = module.funcs.get(id).name.as_deref() else { continue };
         named += 1;
-        if rules.moves(name) && local.used_data_segments().is_empty() {
+        if rules.moves(name) && local.used_data_segments().is_empty() && local.size() >= rules.stay_below {
             moved.insert(id);
         }
     }

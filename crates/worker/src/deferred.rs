@@ -7,7 +7,8 @@
 //! their code out of the worker's first download: each entry point returns a boxed future
 //! behind `dyn Future` and is never inlined, so its code (and everything only it calls) stays
 //! in functions of this module's name, which `crates/worker/split.rules` moves to the worker's
-//! second wasm module (loaded on first use; docs/ARCHITECTURE.md, "The worker in two parts").
+//! second wasm module (loaded on first use; docs/ARCHITECTURE.md, "The page and the worker in two
+//! parts").
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,0 +1,179 @@
+// The page's wasm in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"): a
+// first visit that adds, opens and plays a sample never runs app-…_rest_bg.wasm; once the library
+// is idle the page fetches and compiles it (gzipped), and the SQL playground runs it from there;
+// a playground opened straight from its address, before anything fetched the rest, loads it on
+// the spot; a host without it gets a note naming the file. Service workers are blocked, so every
+// request reaches the test server and its log. (The worker's own split: split.test.mjs; offline,
+// the rest comes from the service worker's cache: offline.test.mjs.)
+//
+//   node --test tests/e2e/split-page.test.mjs   # after scripts/build-samples.sh and trunk build
+//
+// Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
+// STEPWISE_SCREENSHOTS (default target/e2e).
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+import { FLAGS, typeSql } from './browser.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const WAIT = { timeout: 30_000 };
+const TITLE = 'SQL joins in eight steps';
+/** The page's rest, by the name the build gave it (app-<hash>_rest_bg.wasm). */
+const REST = readdirSync(dist).find((f) => /^app-.*_rest_bg\.wasm$/.test(f));
+
+async function launch(t) {
+  const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-page-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1100, height: 800 },
+    serviceWorkers: 'block',
+  });
+  t.after(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The page's loader names the slot of the first moved function called
+  // (target/split/page-slots.txt).
+  const loads = [];
+  page.on('console', (m) => {
+    if (/loading the rest of the page/.test(m.text())) loads.push(m.text());
+  });
+  return { page, loads, errors };
+}
+
+/** Requests of the page's rest in the server's log: the gzipped copy and the plain file. */
+const restRequests = (log) => ({
+  packed: log.filter((p) => p.endsWith(`${REST}.gz`)).length,
+  plain: log.filter((p) => p.endsWith(REST)).length,
+});
+
+async function addAndOpen(page, url) {
+  await page.goto(url);
+  await page.locator('button.sample-add[data-sample="sql-joins"]').click();
+  await page.getByRole('link', { name: `Open ${TITLE}` }).first().click();
+  await page.waitForSelector('article.opened', WAIT);
+}
+
+test('a first visit never runs the page\'s rest; it is compiled once the library is idle, and the playground runs it', async (t) => {
+  assert.ok(REST, `${dist} has no app-…_rest_bg.wasm: run trunk build first`);
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads, errors } = await launch(t);
+  await addAndOpen(page, server.url);
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, 'SELECT count(*) FROM customers');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForSelector('.sql-box .sql-result table', WAIT);
+  const answer = page.locator('section.check[data-check="deleted-product-order"]');
+  await answer.getByLabel('Your answer').fill('105');
+  await answer.getByRole('button', { name: 'Check' }).click();
+  await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
+  assert.deepEqual(loads, [], 'nothing a learner did ran a moved function');
+
+  // Fetched gzipped and compiled in the background, once the library was idle.
+  await page.waitForSelector('html[data-page-rest="compiled"]', WAIT);
+  assert.deepEqual(restRequests(log), { packed: 1, plain: 0 });
+
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, 'SELECT count(*) AS n FROM customers', '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  await page.waitForSelector('.query-result tbody tr:only-child td', WAIT);
+  assert.equal(loads.length, 1, 'the first moved function called loaded the rest');
+  assert.equal(await page.getAttribute('html', 'data-page-rest'), 'loaded');
+  assert.deepEqual(restRequests(log), { packed: 1, plain: 0 }, 'from what was compiled: no second download');
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+test('a playground opened from its address before anything fetched the rest loads it on the spot', async (t) => {
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads, errors } = await launch(t);
+  await addAndOpen(page, server.url);
+  const id = /#\/w\/([^/]+)/.exec(page.url())?.[1];
+  assert.ok(id, `an opened workshop's address: ${page.url()}`);
+
+  // A new page on the playground's address: its first render runs moved code at once.
+  await page.goto('about:blank');
+  log.length = 0;
+  loads.length = 0;
+  await page.goto(`${server.url}#/p/${id}`);
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
+  await typeSql(page, 'SELECT count(*) AS n FROM orders', '#pg-sql');
+  await page.press('#pg-sql', 'Control+Enter');
+  await page.waitForSelector('.query-result tbody tr:only-child td', WAIT);
+  assert.equal(await page.getAttribute('html', 'data-page-rest'), 'loaded');
+  assert.equal(loads.length, 1);
+  assert.equal(restRequests(log).plain, 1, 'the plain file, fetched synchronously, once');
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+test('a host without the page\'s rest: the library and the player work, the playground names the file it lacks', async (t) => {
+  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-page-dist-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(dist, copy, { recursive: true, filter: (src) => !src.includes(REST) });
+  const server = await serve(copy, 0);
+  t.after(() => server.close());
+  const { page } = await launch(t);
+
+  await addAndOpen(page, server.url);
+  await page.waitForSelector('section.check[data-check="deleted-product-order"]', WAIT);
+  await page.getByRole('link', { name: 'Open the SQL playground' }).click();
+  const note = page.locator('.page-rest-failed[role="alert"]');
+  await note.waitFor(WAIT);
+  assert.match(await note.textContent(), new RegExp(`Part of the app \\(${REST.replace(/[.]/g, '\\.')}\\) did not load: .*HTTP 404`));
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'split-page-rest-missing.png'), fullPage: true });
+});
+
+/** The sections of a wasm module: `{ id, name }` (name for custom sections). */
+function sections(bytes) {
+  const leb = (at) => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return [value, at];
+  };
+  const out = [];
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [size, start] = leb(at + 1);
+    let name = null;
+    if (id === 0) {
+      const [length, from] = leb(start);
+      name = bytes.subarray(from, from + length).toString('utf8');
+    }
+    out.push({ id, name });
+    at = start + size;
+  }
+  return out;
+}
+
+test('both parts of the page leave out function names, and the rest brings no data of its own', () => {
+  const first = REST.replace('_rest_bg.wasm', '_bg.wasm');
+  for (const file of [first, REST]) {
+    const custom = sections(readFileSync(join(dist, file))).filter((s) => s.id === 0).map((s) => s.name);
+    assert.deepEqual(custom.filter((n) => n === 'name' || n === 'producers'), [], `${file}: ${custom}`);
+  }
+  const rest = readFileSync(join(dist, REST));
+  assert.deepEqual(sections(rest).filter((s) => s.id === 11), [], 'no data section');
+  const module = new WebAssembly.Module(rest);
+  const imports = WebAssembly.Module.imports(module);
+  assert.ok(imports.every((i) => i.module === '__stepwise_primary'), 'everything it uses comes from the first part');
+  assert.deepEqual(WebAssembly.Module.exports(module), [], 'it exports nothing: it fills the split table');
+});
