@@ -20,12 +20,12 @@ const FAST_3G = { offline: false, downloadThroughput: 180_000, uploadThroughput:
 const PLAIN_PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>\n';
 
 /** The files a first visit needs before the sample's page shows (not the editor, not icons, not
- *  the worker's rest: those load on first use): the sample as its Add button fetches it (the
- *  gzipped copy the index names, when it does). */
+ *  the rest of the worker's wasm or the page's: those load on first use): the sample as its Add
+ *  button fetches it (the gzipped copy the index names, when it does). */
 function neededFiles(dist) {
   // Each wasm as its loader fetches it: gzipped, when the build wrote the copy.
-  const later = ['sw.js', 'worker_rest_bg.wasm'];
-  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && !later.includes(f))
+  const later = (f) => f === 'sw.js' || f.endsWith('_rest_bg.wasm');
+  const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && !later(f))
     .map((f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)) ? `${f}.gz` : f));
   const index = JSON.parse(readFileSync(join(dist, 'samples', 'index.json'), 'utf8'));
   const sample = index.workshops.find((w) => w.name === 'sql-joins');

@@ -114,9 +114,12 @@ pub fn available(group: &str, opts: &Options) -> bool {
     opts.data.join(set.file_name()).exists()
 }
 
-/// Files of `dist/` that a first visit does not download: loaded on first use (the worker's rest,
-/// for the authors' tools) and precached by the service worker once the app is idle.
-const LOADED_ON_FIRST_USE: &[&str] = &["worker_rest_bg.wasm"];
+/// Whether a file of `dist/` is one a first visit does not download: the rest of the worker's
+/// wasm or the page's (`worker_rest_bg.wasm`, `app-…_rest_bg.wasm`), loaded on first use and
+/// precached by the service worker once the app is idle.
+fn loaded_on_first_use(name: &str) -> bool {
+    name.ends_with("_rest_bg.wasm")
+}
 
 /// `gzip -9` size of a file; a `.gz` file counts as it is, and so does the gzipped copy the build
 /// writes beside a `.wasm` (`stepwise-pack`), which is what the loaders fetch.
@@ -149,7 +152,7 @@ fn first_visit(opts: &Options) -> Result<Vec<Figure>, String> {
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         if path.is_file()
             && ["html", "js", "wasm", "css"].contains(&ext)
-            && !LOADED_ON_FIRST_USE.contains(&name.as_str())
+            && !loaded_on_first_use(&name)
         {
             files.insert(name, gzipped(&path)?);
         }
