@@ -68,14 +68,17 @@ if (init) {
   // change both). Each function moved to the rest left a stub in the first part that calls
   // `load(slot)` the first time any of them runs: it instantiates the rest against the first
   // part's exports, which fills the first part's table of moved functions, and sets the flag that
-  // stops the stubs calling here. The call is synchronous, so the rest is either compiled
-  // already (`stepwisePrefetchRest`, which the page calls once the service worker has kept the
-  // app, or at once where there is none: src/hooks/use_service_worker.rs) or fetched and
-  // compiled here: a synchronous request from a page may not ask for bytes, so the plain file
-  // comes as text of x-user-defined characters, each one byte. The page's <html> says how far it
-  // got (data-page-rest: compiled, loaded), for whoever looks.
+  // stops the stubs calling here. A page cannot wait in the middle of a call, so the rest is
+  // compiled ahead: `stepwisePrefetchRest(after)`, which the page calls once the service worker
+  // has kept the app (or at once where there is none: src/hooks/use_service_worker.rs), and
+  // `stepwiseLoadRest()`, which the page awaits before it shows a screen of the rest
+  // (src/hooks/use_page_rest.rs): both fetch the gzipped copy, which the service worker answers
+  // from its cache. A stub called before either is done fetches the plain file there and then, with
+  // a synchronous request (online only: no service worker answers one); it may not ask a page's
+  // synchronous request for bytes, so they come as text of x-user-defined characters, each one
+  // byte. The page's <html> says how far it got (data-page-rest: compiled, loaded).
   const rest = path.replace(/_bg\.wasm$/, '_rest_bg.wasm');
-  const split = `const split = { first: null, module: null, fetching: null };
+  const split = `const split = { first: null, module: null, compiling: null };
 const restPath = '${rest}';
 for (const name of ['instantiate', 'instantiateStreaming']) {
   const original = WebAssembly[name];
@@ -85,8 +88,14 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
     return result;
   };
 }
+const restLoaded = () => split.first?.__stepwise_split_loaded.value === 1;
+function instantiateRest(module, why) {
+  console.info(\`Stepwise: loading the rest of the page (\${why})\`);
+  new WebAssembly.Instance(module, { __stepwise_primary: split.first });
+  split.first.__stepwise_split_loaded.value = 1;
+  document.documentElement.dataset.pageRest = 'loaded';
+}
 function loadRest(slot) {
-  console.info(\`Stepwise: loading the rest of the page (function \${slot})\`);
   try {
     let module = split.module;
     if (!module) {
@@ -100,9 +109,7 @@ function loadRest(slot) {
       for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
       module = new WebAssembly.Module(bytes);
     }
-    new WebAssembly.Instance(module, { __stepwise_primary: split.first });
-    split.first.__stepwise_split_loaded.value = 1;
-    document.documentElement.dataset.pageRest = 'loaded';
+    instantiateRest(module, \`function \${slot}\`);
   } catch (error) {
     const note = document.querySelector('.page-rest-failed') ?? document.createElement('p');
     note.className = 'page-rest-failed';
@@ -113,14 +120,15 @@ function loadRest(slot) {
     throw error;
   }
 }
-window.stepwisePrefetchRest = (after) => {
-  split.fetching ??= Promise.resolve(after)
-    .then(() => WebAssembly.compileStreaming(unpacked(\`\${restPath}.gz\`)))
-    .then((module) => {
-      split.module ??= module;
-      document.documentElement.dataset.pageRest ??= 'compiled';
-    }, () => {});
-};
+const compileRest = () => (split.compiling ??= WebAssembly.compileStreaming(unpacked(\`\${restPath}.gz\`))
+  .then((module) => {
+    split.module ??= module;
+    document.documentElement.dataset.pageRest ??= 'compiled';
+  }, () => {}));
+window.stepwisePrefetchRest = (after) => { Promise.resolve(after).then(compileRest); };
+window.stepwiseLoadRest = () => (restLoaded() ? Promise.resolve() : compileRest().then(() => {
+  if (!restLoaded() && split.module) instantiateRest(split.module, 'for the screen shown');
+}));
 `;
   const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   html = html

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{Alerts, DropZone, DuplicateDialog, PreviewBanner, StorageBanner, TopBar, WorkerStatusLine};
 use crate::hooks::{
-    Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_preview, use_route, use_worker,
+    Commands, Route, WorkerHandle, WorkerStatus, request_persistence, use_page_rest, use_preview, use_route, use_worker,
 };
 use crate::pages::{LibraryPage, OtherTabPage, WorkshopPage};
 use crate::state::library::{Action, LibraryContext, LibraryState, Phase};
@@ -17,6 +17,12 @@ pub fn App() -> Html {
     let library = use_reducer(LibraryState::default);
     let commands = Commands::new(library.dispatcher(), worker.clone());
     let route = use_route();
+    // The playground, the class view, the completion page and the zip and data dialogs are in the
+    // rest of the page's wasm: shown once it is in (hooks/use_page_rest.rs).
+    let of_rest = matches!(route, Route::Class | Route::Playground(_) | Route::Done(_))
+        || library.zip().is_some()
+        || library.data_prompt().is_some();
+    let rest = use_page_rest(of_rest);
     let listed = use_mut_ref(|| false);
     let preview = use_preview(commands.clone(), matches!(status, WorkerStatus::Ready { .. }));
 
@@ -52,7 +58,7 @@ pub fn App() -> Html {
         html! { <DuplicateDialog {key} {prompt} {on_choose} /> }
     });
     // A zip added by picker or drop: what it holds, asked before it is built.
-    let zip = library.zip().cloned().map(|prompt| {
+    let zip = library.zip().cloned().filter(|_| rest).map(|prompt| {
         let commands = commands.clone();
         let on_answer = {
             let prompt = prompt.clone();
@@ -62,7 +68,7 @@ pub fn App() -> Html {
         html! { <crate::components::ZipDialog {key} {prompt} {on_answer} /> }
     });
     // A data file added by picker or drop: its preview, before a database is made of it.
-    let data = library.data_prompt().cloned().map(|prompt| {
+    let data = library.data_prompt().cloned().filter(|_| rest).map(|prompt| {
         let on_done = {
             let (commands, prompt) = (commands.clone(), prompt.clone());
             Callback::from(move |done| commands.data_answered(&prompt, Some(done)))
@@ -76,6 +82,9 @@ pub fn App() -> Html {
         html! { <crate::components::data_dialog::DataDialog {key} {file} {preview} {on_done} {on_cancel} /> }
     });
     let page = match route {
+        Route::Class | Route::Playground(_) | Route::Done(_) if !rest => {
+            html! { <p class="meta" aria-busy="true">{ "Loading…" }</p> }
+        }
         Route::Library => html! { <LibraryPage /> },
         Route::Class => html! { <crate::pages::ClassPage /> },
         Route::Entry(id) => {

@@ -131,6 +131,7 @@ test('the precache list names exactly the app shell of the build', () => {
   assert.deepEqual(files, shell, 'every file of dist/ except sw.js, samples/ and the fallbacks, and nothing else');
   assert.ok(files.includes('worker_bg.wasm.gz'), 'the worker\'s wasm, as its loader fetches it, is precached');
   assert.ok(files.some((f) => /^app-[0-9a-f]+_bg\.wasm\.gz$/.test(f)), 'the page\'s wasm, as its loader fetches it, is precached');
+  assert.ok(files.some((f) => /^app-[0-9a-f]+_rest_bg\.wasm\.gz$/.test(f)), 'so is the rest of the page\'s wasm');
 
   // Everything index.html, the manifest and the worker loader refer to is listed, by a relative URL.
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -254,6 +255,15 @@ test('after one visit the app starts with the server gone and the network off', 
     page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' }).click(),
   ]);
   assert.equal(zip.suggestedFilename(), 'sql-joins-1.0.0.zip');
+
+  // The SQL playground opened straight from its address, offline: the page's rest, which that
+  // screen is made of, comes from the cache (the service worker's gzipped copy).
+  const id = /#\/w\/([^/]+)/.exec(page.url())?.[1];
+  assert.ok(id, `an opened workshop's address: ${page.url()}`);
+  await page.goto('about:blank');
+  await page.goto(`${server.url}#/p/${id}`);
+  await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
+  assert.equal(await page.getAttribute('html', 'data-page-rest'), 'loaded');
 
   // Opening the app with ?src= offline still starts it (loading that URL is what cannot work).
   await page.goto(`${server.url}?src=${encodeURIComponent(`${server.url}samples/none.db`)}`);

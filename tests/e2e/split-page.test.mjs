@@ -1,8 +1,8 @@
 // The page's wasm in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"): a
 // first visit that adds, opens and plays a sample never runs app-…_rest_bg.wasm; once the library
 // is idle the page fetches and compiles it (gzipped), and the SQL playground runs it from there;
-// a playground opened straight from its address, before anything fetched the rest, loads it on
-// the spot; a host without it gets a note naming the file. Service workers are blocked, so every
+// a playground opened straight from its address waits for it; without the gzipped copy a moved
+// function loads the plain file synchronously; a host without it gets a note naming the file. Service workers are blocked, so every
 // request reaches the test server and its log. (The worker's own split: split.test.mjs; offline,
 // the rest comes from the service worker's cache: offline.test.mjs.)
 //
@@ -99,27 +99,48 @@ test('a first visit never runs the page\'s rest; it is compiled once the library
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
-test('a playground opened from its address before anything fetched the rest loads it on the spot', async (t) => {
-  const log = [];
-  const server = await serve(dist, 0, { log });
-  t.after(() => server.close());
-  const { page, loads, errors } = await launch(t);
-  await addAndOpen(page, server.url);
+/** Adds and opens the sample, then opens its playground's address in a new page (a reload): the
+ *  log and the loads from then on. */
+async function playgroundFromAddress(page, url, log, loads) {
+  await addAndOpen(page, url);
   const id = /#\/w\/([^/]+)/.exec(page.url())?.[1];
   assert.ok(id, `an opened workshop's address: ${page.url()}`);
-
-  // A new page on the playground's address: its first render runs moved code at once.
   await page.goto('about:blank');
   log.length = 0;
   loads.length = 0;
-  await page.goto(`${server.url}#/p/${id}`);
+  await page.goto(`${url}#/p/${id}`);
   await page.waitForSelector('.pg-tables li[data-table="customers"]', WAIT);
   await page.waitForSelector('.pg-query .sql-editor[data-editor="ready"]', WAIT);
   await typeSql(page, 'SELECT count(*) AS n FROM orders', '#pg-sql');
   await page.press('#pg-sql', 'Control+Enter');
   await page.waitForSelector('.query-result tbody tr:only-child td', WAIT);
   assert.equal(await page.getAttribute('html', 'data-page-rest'), 'loaded');
+}
+
+test('a playground opened from its address waits for the rest, fetched gzipped there and then', async (t) => {
+  const log = [];
+  const server = await serve(dist, 0, { log });
+  t.after(() => server.close());
+  const { page, loads, errors } = await launch(t);
+  await playgroundFromAddress(page, server.url, log, loads);
+  assert.deepEqual(loads, ['Stepwise: loading the rest of the page (for the screen shown)']);
+  assert.deepEqual(restRequests(log), { packed: 1, plain: 0 });
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+});
+
+test('without the gzipped copy, a moved function loads the plain rest synchronously', async (t) => {
+  // The copy fails to load, so nothing is compiled ahead: the playground's first moved function
+  // fetches the plain file itself, in the middle of its call.
+  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-page-dist-'));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(dist, copy, { recursive: true, filter: (src) => !src.endsWith(`${REST}.gz`) });
+  const log = [];
+  const server = await serve(copy, 0, { log });
+  t.after(() => server.close());
+  const { page, loads, errors } = await launch(t);
+  await playgroundFromAddress(page, server.url, log, loads);
   assert.equal(loads.length, 1);
+  assert.match(loads[0], /^Stepwise: loading the rest of the page \(function \d+\)$/);
   assert.equal(restRequests(log).plain, 1, 'the plain file, fetched synchronously, once');
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
