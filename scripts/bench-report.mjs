@@ -4,7 +4,8 @@
 //
 //   node scripts/bench-report.mjs check NAME < OUT        lines of OUT that are figures, tagged
 //                                                         {"source": NAME}; exit 1 if any line is not
-//   node scripts/bench-report.mjs merge OLD.jsonl NAME... < NEW.jsonl   OLD without NAMEs' lines + NEW
+//   node scripts/bench-report.mjs merge OLD.jsonl NAME... < NEW.jsonl   OLD without NAMEs' lines
+//                                                         and NEW's figures, + NEW
 //   node scripts/bench-report.mjs summary RESULTS.jsonl MACHINE.json    a readable table
 //   node scripts/bench-report.mjs render RESULTS.jsonl MACHINE.json docs/performance.md
 //       rewrites the table between <!-- bench:begin --> and <!-- bench:end -->, and the section
@@ -66,7 +67,12 @@ function check(name) {
 
 function merge(oldPath, names) {
   const fresh = readLines(readFileSync(0, 'utf8'));
-  for (const f of readJsonl(oldPath)) if (!names.includes(f.source)) console.log(JSON.stringify(f));
+  // A figure measured again replaces its old line whatever source that had (a run before the
+  // native figures were tagged by group said `native` for them all).
+  const figures = new Set(fresh.map((line) => JSON.parse(line).figure));
+  for (const f of readJsonl(oldPath)) {
+    if (!names.includes(f.source) && !figures.has(f.figure)) console.log(JSON.stringify(f));
+  }
   for (const line of fresh) console.log(line);
 }
 

@@ -106,7 +106,8 @@ collect() {
 }
 
 printf '== native figures\n'
-groups=()
+# One run of stepwise-bench per group, its figures tagged with the group (native-GROUP): with
+# --only, a group run again replaces its own lines and keeps the other groups'.
 for group in $("$bench" native --list); do
   # A quick run measures the quick data sets only; a full run the full ones.
   if [ "$quick" -eq 1 ]; then
@@ -114,15 +115,13 @@ for group in $("$bench" native --list); do
   else
     [ "$group" = workshop_quick ] && continue
   fi
-  selected "$group" && groups+=(--group "$group")
-done
-if [ "${#groups[@]}" -gt 0 ]; then
-  if ! "$bench" native --dist dist --data "$data" --cli "$cli" --work "$out/work" --runs "$runs" "${groups[@]}" \
-    > "$run_dir/native.out" 2> >(tee "$out/logs/native.log" >&2); then
-    problems+=("native: stepwise-bench native failed (see $out/logs/native.log)")
+  selected "$group" || continue
+  if ! "$bench" native --dist dist --data "$data" --cli "$cli" --work "$out/work" --runs "$runs" --group "$group" \
+    > "$run_dir/native-$group.out" 2> >(tee "$out/logs/native-$group.log" >&2); then
+    problems+=("native-$group: stepwise-bench native failed (see $out/logs/native-$group.log)")
   fi
-  collect native "$run_dir/native.out"
-fi
+  collect "native-$group" "$run_dir/native-$group.out"
+done
 
 shopt -s nullglob
 for file in tests/bench/*.bench.mjs; do
