@@ -73,9 +73,9 @@ if (init) {
   // has kept the app (or at once where there is none: src/hooks/use_service_worker.rs), and
   // `stepwiseLoadRest()`, which the page awaits before it shows a screen of the rest
   // (src/hooks/use_page_rest.rs): both fetch the gzipped copy, which the service worker answers
-  // from its cache. A stub called before either is done fetches the plain file there and then, with
-  // a synchronous request (online only: no service worker answers one); it may not ask a page's
-  // synchronous request for bytes, so they come as text of x-user-defined characters, each one
+  // from its cache. A stub called before either is done fetches the plain file there and then,
+  // with a synchronous request (online only: no service worker answers one); a page's synchronous
+  // request may not ask for bytes, so they come as text of x-user-defined characters, each one
   // byte. The page's <html> says how far it got (data-page-rest: compiled, loaded).
   const rest = path.replace(/_bg\.wasm$/, '_rest_bg.wasm');
   const split = `const split = { first: null, module: null, compiling: null };
@@ -194,9 +194,10 @@ function splitWasm(rules, wasm, rest, slots) {
 const workerWasm = join(staging, 'worker_bg.wasm');
 if (existsSync(workerWasm)) {
   // The worker in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"). The
-  // tool is a member of the workspace, built by the first build that needs it (not --offline: on a fresh machine its crates may not
-  // have been fetched yet; with them in cargo's cache it needs no network). The list of moved functions, by slot, goes to
-  // target/split/ for whoever wonders why the rest was loaded.
+  // tool is a member of the workspace, built by the first build that needs it (not --offline: on
+  // a fresh machine its crates may not have been fetched yet; with them in cargo's cache it needs
+  // no network). The list of moved functions, by slot, goes to target/split/ for whoever wonders
+  // why the rest was loaded.
   // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
   const slots = process.env.STEPWISE_SPLIT_SLOTS ?? join(source, 'target', 'split', 'worker-slots.txt');
   splitWasm(join(source, 'crates', 'worker', 'split.rules'), workerWasm, join(staging, 'worker_rest_bg.wasm'), slots);
