@@ -2,16 +2,17 @@
 // first visit that adds, opens and plays a sample never runs app-…_rest_bg.wasm; once the library
 // is idle the page fetches and compiles it (gzipped), and the SQL playground runs it from there;
 // a playground opened straight from its address waits for it; without the gzipped copy a moved
-// function loads the plain file synchronously; a host without it gets a note naming the file. Service workers are blocked, so every
-// request reaches the test server and its log. (The worker's own split: split.test.mjs; offline,
-// the rest comes from the service worker's cache: offline.test.mjs.)
+// function loads the plain file synchronously; a host without it gets a note naming the file.
+// Service workers are blocked, so every request reaches the test server and its log. (The
+// worker's own split, and what the parts of both hold: split.test.mjs; offline, the rest comes
+// from the service worker's cache: offline.test.mjs.)
 //
 //   node --test tests/e2e/split-page.test.mjs   # after scripts/build-samples.sh and trunk build
 //
 // Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -161,40 +162,4 @@ test('a host without the page\'s rest: the library and the player work, the play
   assert.match(await note.textContent(), new RegExp(`Part of the app \\(${REST.replace(/[.]/g, '\\.')}\\) did not load: .*HTTP 404`));
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'split-page-rest-missing.png'), fullPage: true });
-});
-
-/** The sections of a wasm module: `{ id, name }` (name for custom sections). */
-function sections(bytes) {
-  const leb = (at) => {
-    let value = 0, shift = 0, byte;
-    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-    return [value, at];
-  };
-  const out = [];
-  for (let at = 8; at < bytes.length;) {
-    const id = bytes[at];
-    const [size, start] = leb(at + 1);
-    let name = null;
-    if (id === 0) {
-      const [length, from] = leb(start);
-      name = bytes.subarray(from, from + length).toString('utf8');
-    }
-    out.push({ id, name });
-    at = start + size;
-  }
-  return out;
-}
-
-test('both parts of the page leave out function names, and the rest brings no data of its own', () => {
-  const first = REST.replace('_rest_bg.wasm', '_bg.wasm');
-  for (const file of [first, REST]) {
-    const custom = sections(readFileSync(join(dist, file))).filter((s) => s.id === 0).map((s) => s.name);
-    assert.deepEqual(custom.filter((n) => n === 'name' || n === 'producers'), [], `${file}: ${custom}`);
-  }
-  const rest = readFileSync(join(dist, REST));
-  assert.deepEqual(sections(rest).filter((s) => s.id === 11), [], 'no data section');
-  const module = new WebAssembly.Module(rest);
-  const imports = WebAssembly.Module.imports(module);
-  assert.ok(imports.every((i) => i.module === '__stepwise_primary'), 'everything it uses comes from the first part');
-  assert.deepEqual(WebAssembly.Module.exports(module), [], 'it exports nothing: it fills the split table');
 });

@@ -10,7 +10,7 @@
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -214,18 +214,22 @@ function sections(bytes) {
   return out;
 }
 
-test('both parts leave out function names, and the rest brings no data of its own', () => {
-  for (const file of ['worker_bg.wasm', REST]) {
-    const custom = sections(readFileSync(join(dist, file))).filter((s) => s.id === 0).map((s) => s.name);
-    assert.deepEqual(custom.filter((n) => n === 'name' || n === 'producers'), [], `${file}: ${custom}`);
+test('both parts of the worker and of the page leave out function names, and each rest brings no data of its own', () => {
+  const page = readdirSync(dist).find((f) => /^app-.*_rest_bg\.wasm$/.test(f));
+  assert.ok(page, `${dist} has no app-…_rest_bg.wasm: run trunk build first`);
+  for (const [first, rest] of [['worker_bg.wasm', REST], [page.replace('_rest_bg.wasm', '_bg.wasm'), page]]) {
+    for (const file of [first, rest]) {
+      const custom = sections(readFileSync(join(dist, file))).filter((s) => s.id === 0).map((s) => s.name);
+      assert.deepEqual(custom.filter((n) => n === 'name' || n === 'producers'), [], `${file}: ${custom}`);
+    }
+    // The rest is instantiated against the first part's memory, which is in use by then: a data
+    // segment of its own would overwrite it.
+    const bytes = readFileSync(join(dist, rest));
+    assert.deepEqual(sections(bytes).filter((s) => s.id === 11), [], `${rest}: no data section`);
+    const module = new WebAssembly.Module(bytes);
+    const imports = WebAssembly.Module.imports(module);
+    assert.ok(imports.every((i) => i.module === '__stepwise_primary'), `${rest}: everything it uses comes from the first part`);
+    assert.ok(imports.some((i) => i.kind === 'memory'));
+    assert.deepEqual(WebAssembly.Module.exports(module), [], `${rest} exports nothing: it fills the split table`);
   }
-  // The rest is instantiated against the first part's memory, which is in use by then: a data
-  // segment of its own would overwrite it.
-  const rest = readFileSync(join(dist, REST));
-  assert.deepEqual(sections(rest).filter((s) => s.id === 11), [], 'no data section');
-  const module = new WebAssembly.Module(rest);
-  const imports = WebAssembly.Module.imports(module);
-  assert.ok(imports.every((i) => i.module === '__stepwise_primary'), 'everything it uses comes from the first part');
-  assert.ok(imports.some((i) => i.kind === 'memory'));
-  assert.deepEqual(WebAssembly.Module.exports(module), [], 'it exports nothing: it fills the split table');
 });
