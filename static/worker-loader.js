@@ -16,20 +16,37 @@
 // of them runs: it fetches the rest synchronously (a worker may; the service worker answers from
 // its cache when it has the file), instantiates it against the first part's exports, which fills
 // the first part's table of moved functions, and sets the flag that stops the stubs calling here.
+//
+// Ahead of that, the page asks for the rest in the background once the service worker has kept
+// the app (or at once where there is none: src/hooks/use_service_worker.rs), with a message
+// `{ prefetch_rest: true }` (`PREFETCH_REST` in crates/protocol/src/wire.rs) that this loader
+// takes before the worker's own handler sees it: the gzipped copy is fetched and compiled off
+// the worker's thread and instantiated between two of its tasks, so the first author's tool or
+// playground query runs at once instead of waiting, the worker frozen, for a synchronous request.
+// A failed prefetch is silent: the first stub called then loads the rest as above.
 importScripts('./worker.js');
 
 let first = null;
+const rest = { module: null, compiling: null };
+const restLoaded = () => first?.__stepwise_split_loaded.value === 1;
+function instantiateRest(module) {
+  new WebAssembly.Instance(module, { __stepwise_primary: first });
+  first.__stepwise_split_loaded.value = 1;
+}
 function loadRest(slot) {
   // Names the first moved function called: target/split/worker-slots.txt says which it is.
   console.info(`Stepwise: loading the rest of the database worker (function ${slot})`);
   try {
-    const request = new XMLHttpRequest();
-    request.open('GET', './worker_rest_bg.wasm', false);
-    request.responseType = 'arraybuffer';
-    request.send();
-    if (request.status !== 200) throw new Error(`HTTP ${request.status}`, { cause: 'status' });
-    new WebAssembly.Instance(new WebAssembly.Module(request.response), { __stepwise_primary: first });
-    first.__stepwise_split_loaded.value = 1;
+    let module = rest.module;
+    if (!module) {
+      const request = new XMLHttpRequest();
+      request.open('GET', './worker_rest_bg.wasm', false);
+      request.responseType = 'arraybuffer';
+      request.send();
+      if (request.status !== 200) throw new Error(`HTTP ${request.status}`, { cause: 'status' });
+      module = new WebAssembly.Module(request.response);
+    }
+    instantiateRest(module);
   } catch (error) {
     const why = error.cause === 'status' ? error.message : String(error);
     const reason = `part of the database worker (worker_rest_bg.wasm) did not load: ${why}`;
@@ -48,9 +65,9 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
 }
 
 // The page's loader does the same (`unpacked` in scripts/trunk-post-build.mjs): change both.
-async function packed() {
-  const response = await fetch('./worker_bg.wasm.gz');
-  if (!response.ok || !response.body) throw new Error(`worker_bg.wasm.gz: HTTP ${response.status}`);
+async function packed(path = './worker_bg.wasm.gz') {
+  const response = await fetch(path);
+  if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
   const body = encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
@@ -60,4 +77,26 @@ const loaded = wasm_bindgen({ module_or_path: packed() })
   .catch(() => wasm_bindgen({ module_or_path: './worker_bg.wasm' }));
 loaded.catch((error) => {
   postMessage(JSON.stringify({ kind: 'failed_to_start', reason: String(error) }));
+});
+
+// The page's request for the rest in the background (see the top of this file). Registered
+// before the worker's wasm sets its `onmessage`, so it runs first and keeps the message from it.
+function prefetchRest() {
+  rest.compiling ??= loaded
+    .then(() => WebAssembly.compileStreaming(packed('./worker_rest_bg.wasm.gz')))
+    .then((module) => {
+      rest.module = module;
+      // A promise's callback: no wasm of this worker is running, so its table may be filled.
+      if (!restLoaded()) {
+        instantiateRest(module);
+        console.info('Stepwise: the rest of the database worker is loaded (in the background)');
+      }
+    })
+    .catch(() => {});
+}
+self.addEventListener('message', (event) => {
+  if (event.data?.prefetch_rest === true) {
+    event.stopImmediatePropagation();
+    prefetchRest();
+  }
 });

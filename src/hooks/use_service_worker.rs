@@ -13,6 +13,7 @@ use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, 
 use yew::prelude::*;
 
 use super::use_online::Listener;
+use super::use_worker::WorkerHandle;
 
 /// The service worker's script, relative to the page: the app works under any sub-path, and the
 /// worker's scope is the folder the app is served from.
@@ -40,6 +41,7 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
         armed.set(true);
     }
     let ready = *armed;
+    let worker = use_context::<WorkerHandle>();
     {
         let set = waiting.setter();
         use_effect_with(ready, move |ready| {
@@ -47,7 +49,7 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
             let mounted = Rc::new(Cell::new(true));
             match container().filter(|_| *ready) {
                 Some(container) => {
-                    let (listeners, mounted) = (listeners.clone(), mounted.clone());
+                    let (listeners, mounted, worker) = (listeners.clone(), mounted.clone(), worker.clone());
                     spawn_local(async move {
                         match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
                             Ok(registration) if mounted.get() => {
@@ -55,7 +57,7 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
                                     Ok(registration) => {
                                         // Once the service worker has kept the app: then the page's
                                         // rest comes from its cache, not a second time over the network.
-                                        prefetch_page_rest(container.ready().ok().map(JsValue::from));
+                                        prefetch_rests(container.ready().ok().map(JsValue::from), &worker);
                                         watch(registration, container, set, &listeners)
                                     }
                                     // Not a registration: a browser, or a test harness, that turns
@@ -65,7 +67,7 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
                                             &"Stepwise: no offline support: registering the service worker gave".into(),
                                             &other,
                                         );
-                                        prefetch_page_rest(None);
+                                        prefetch_rests(None, &worker);
                                     }
                                 }
                             }
@@ -74,12 +76,12 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
                             // still runs, it just will not start offline.
                             Err(e) => {
                                 web_sys::console::warn_2(&"Stepwise: no offline support:".into(), &e);
-                                prefetch_page_rest(None);
+                                prefetch_rests(None, &worker);
                             }
                         }
                     });
                 }
-                None if *ready => prefetch_page_rest(None),
+                None if *ready => prefetch_rests(None, &worker),
                 None => {}
             }
             move || {
@@ -89,6 +91,21 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
         });
     }
     (*waiting).clone()
+}
+
+/// Has the rest of the page's wasm and of the database worker's fetched and compiled in the
+/// background after `after` settles (the service worker is ready): the page's by its loader
+/// ([`prefetch_page_rest`]), the worker's by the worker's ([`WorkerHandle::prefetch_rest`]).
+fn prefetch_rests(after: Option<JsValue>, worker: &Option<WorkerHandle>) {
+    prefetch_page_rest(after.clone());
+    let Some(worker) = worker.clone() else { return };
+    match after {
+        Some(after) => spawn_local(async move {
+            let _ = JsFuture::from(js_sys::Promise::resolve(&after)).await;
+            worker.prefetch_rest();
+        }),
+        None => worker.prefetch_rest(),
+    }
 }
 
 /// Has the page's loader fetch and compile the rest of the page's wasm (what the first visit

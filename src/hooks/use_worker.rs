@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{File, MessageEvent, Worker};
 use yew::prelude::*;
 
-use stepwise_protocol::wire::{FILE_FIELD, REQUEST_FIELD, WORKER_URL};
+use stepwise_protocol::wire::{FILE_FIELD, PREFETCH_REST, REQUEST_FIELD, WORKER_URL};
 use stepwise_protocol::{
     ByteProgress, Call, ErrorKind, FromWorker, Init, Ping, Request, RequestBody, Response, Storage, WorkerError,
 };
@@ -57,6 +57,9 @@ struct Inner {
     queue: RefCell<Vec<(u32, JsValue)>>,
     /// Stops the running worker and starts a new one (set by [`use_worker`]).
     restart: RefCell<Option<Rc<dyn Fn()>>>,
+    /// Whether the page has asked for the worker's rest ([`WorkerHandle::prefetch_rest`]): a
+    /// worker started after a stop is asked again.
+    rest_wanted: Cell<bool>,
 }
 
 /// Sends requests to the worker; cheap to clone, equal when it is the same worker.
@@ -166,6 +169,18 @@ impl WorkerHandle {
         }
     }
 
+    /// Has the worker's loader fetch and compile the rest of the worker's wasm in the background,
+    /// and any worker started after a stop do the same, so that an author's tool or a playground
+    /// query does not wait for it (`PREFETCH_REST`). Call it once the app's files are in the
+    /// service worker's cache: on a first visit the download would otherwise compete with the
+    /// files the page is still waiting for.
+    pub fn prefetch_rest(&self) {
+        self.inner.rest_wanted.set(true);
+        if let Some(worker) = self.inner.worker.borrow().as_ref() {
+            post_prefetch_rest(worker);
+        }
+    }
+
     /// Answers every waiting request with `reason` (the worker is gone).
     fn fail_all(&self, reason: &str) {
         self.inner.queue.borrow_mut().clear();
@@ -184,6 +199,12 @@ fn encode(request: &Request, file: Option<&File>) -> Result<JsValue, String> {
         js_sys::Reflect::set(&object, &FILE_FIELD.into(), file).map_err(|e| describe(&e))?;
     }
     Ok(object.into())
+}
+
+fn post_prefetch_rest(worker: &Worker) {
+    let object = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&object, &PREFETCH_REST.into(), &JsValue::TRUE);
+    let _ = worker.post_message(&object);
 }
 
 fn failed(id: u32, message: impl Into<String>) -> Response {
@@ -285,6 +306,9 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
         }
     };
     *handle.inner.worker.borrow_mut() = Some(worker.clone());
+    if handle.inner.rest_wanted.get() {
+        post_prefetch_rest(&worker);
+    }
 
     // A worker that said why it failed (FailedToStart) then stops with an error: the reason stays.
     let explained = Rc::new(Cell::new(false));

@@ -9,7 +9,8 @@
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
 // change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers, and
 // `until`, a promise, holds the response back until it settles); `log`, an array, receives the
-// path of every request; `types` overrides MIME types by
+// path of every request, and `revalidated` the path of every one answered 304 (below); `types`
+// overrides MIME types by
 // extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
 // client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
 // Files from disk carry `ETag` and `Last-Modified`, and a request that names the current ETag
@@ -38,7 +39,7 @@ export const MIME = {
 };
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
-export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false, log = null } = {}) {
+export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false, log = null, revalidated = null } = {}) {
   const base = resolve(dir);
   const mime = { ...MIME, ...types };
   const zipped = new Map();
@@ -74,6 +75,7 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
       const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
       const validators = { etag, 'last-modified': info.mtime.toUTCString() };
       if ((req.headers['if-none-match'] ?? '').split(/,\s*/).some((t) => t.replace(/^W\//, '') === etag)) {
+        revalidated?.push(path);
         res.writeHead(304, { ...validators, 'cache-control': 'no-cache' });
         return res.end();
       }

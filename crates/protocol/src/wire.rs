@@ -19,6 +19,13 @@ pub const REQUEST_FIELD: &str = "request";
 /// Name of the field of the posted object that holds a `File` or `Blob`, for imports.
 pub const FILE_FIELD: &str = "file";
 
+/// Name of the field of a posted object `{ prefetch_rest: true }` that asks the worker's loader
+/// to fetch and compile the rest of the worker's wasm in the background (what a first visit does
+/// not run: authors' text forms, the playground's queries, the class view; docs/ARCHITECTURE.md,
+/// "The page and the worker in two parts"). `static/worker-loader.js` takes it; the worker's own
+/// handler never sees it, and nothing answers it.
+pub const PREFETCH_REST: &str = "prefetch_rest";
+
 /// Name of the Web Lock the tab whose worker owns the OPFS pool holds for its whole life.
 pub const STORAGE_LOCK: &str = "stepwise-storage";
 
