@@ -16,8 +16,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 # clang + llvm compile SQLite to wasm32 (sqlite-wasm-rs); chromium + chromium-driver run the browser
-# tests; fonts-liberation is a chromium recommendation we skip otherwise (readable screenshots).
-APT_PACKAGES=(clang llvm chromium chromium-driver sqlite3 zip unzip fonts-liberation)
+# tests; fonts-liberation is a chromium recommendation we skip otherwise (readable screenshots);
+# xz-utils packs the first parts of the app's wasm (scripts/trunk-post-build.mjs).
+APT_PACKAGES=(clang llvm chromium chromium-driver sqlite3 zip unzip fonts-liberation xz-utils)
 
 say() { printf '  %-10s %s\n' "$1" "$2"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -105,10 +106,11 @@ fi
 # playwright-core for the end-to-end tests (it never downloads a browser by itself), axe-core for
 # their accessibility checks, csv-spectrum for the CSV reader's tests, sql.js and sqlite.org's
 # wasm build for the query benchmark's references (tests/bench/); CodeMirror and esbuild for the SQL editor's bundle
-# (scripts/build-editor.mjs, run by Trunk).
+# (scripts/build-editor.mjs, run by Trunk); xz-decompress, which the app's loaders unpack the
+# first parts of its wasm with (copied into dist/ by index.html).
 lock_stamp=node_modules/.package-lock.json
 npm_ready=yes
-for package in playwright-core axe-core csv-spectrum sql.js @sqlite.org/sqlite-wasm esbuild @codemirror/view @codemirror/lang-sql; do
+for package in playwright-core axe-core csv-spectrum sql.js @sqlite.org/sqlite-wasm esbuild @codemirror/view @codemirror/lang-sql xz-decompress; do
   [ -d "node_modules/$package" ] || npm_ready=no
 done
 if [ -f "$lock_stamp" ] && [ "$npm_ready" = yes ] && [ ! package-lock.json -nt "$lock_stamp" ]; then

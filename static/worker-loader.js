@@ -2,12 +2,13 @@
 // posts {"kind":"started"} (crates/worker). A failure is told to the page in the same protocol
 // (FromWorker::FailedToStart, crates/protocol).
 //
-// The wasm comes as the build gzipped it (worker_bg.wasm.gz, written by
-// scripts/trunk-post-build.mjs), unpacked by the browser on its way into the compiler: a host
-// that serves files as they are sends well under half the bytes, one that gzips the same. A
-// host that sends it with Content-Encoding has had the browser unpack it already. Anything
-// wrong with that way (no DecompressionStream, no .gz, a host that compressed it once more)
-// falls back to the plain worker_bg.wasm.
+// The wasm comes as the build packed it (scripts/trunk-post-build.mjs), unpacked on its way into
+// the compiler: a host that serves files as they are sends well under half the bytes, one that
+// gzips a little less than its own gzip would. First the xz copy (worker_bg.wasm.xz, a release
+// build's; unpacked by xz-decompress, which index.html copies beside this file), then the gzipped
+// one (unpacked by the browser's DecompressionStream, or by the browser already where the host
+// sent it with Content-Encoding). Anything wrong with both (no decoder, no copies, a host that
+// compressed them once more) falls back to the plain worker_bg.wasm.
 //
 // The worker's wasm comes in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"):
 // worker_bg.wasm holds what opening and playing a workshop run; worker_rest_bg.wasm the rest
@@ -24,7 +25,17 @@
 // the worker's thread and instantiated between two of its tasks, so the first author's tool or
 // playground query runs at once instead of waiting, the worker frozen, for a synchronous request.
 // A failed prefetch is silent: the first stub called then loads the rest as above.
+// The first part's packed copies, best first (the build writes this list: the .xz only where it
+// made one). Its download starts before the scripts below load.
+const FIRST_PART = ['./worker_bg.wasm.xz', './worker_bg.wasm.gz'];
+const firstPart = fetch(FIRST_PART[0]);
+firstPart.catch(() => {}); // its failure is told where it is used
 importScripts('./worker.js');
+try {
+  importScripts('./xz-decompress.min.js');
+} catch {
+  // Without the decoder, the gzipped copy.
+}
 
 let first = null;
 const rest = { module: null, compiling: null };
@@ -65,16 +76,20 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
 }
 
 // The page's loader does the same (`unpacked` in scripts/trunk-post-build.mjs): change both.
-async function packed(path = './worker_bg.wasm.gz') {
-  const response = await fetch(path);
+async function packed(path, fetched = fetch(path)) {
+  const xz = path.endsWith('.xz') ? self['xz-decompress'] : null;
+  if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
+  const response = await fetched;
   if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
-  const body = encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
+  const body = xz ? new xz.XzReadableStream(response.body)
+    : encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
 }
 
-const loaded = wasm_bindgen({ module_or_path: packed() })
-  .catch(() => wasm_bindgen({ module_or_path: './worker_bg.wasm' }));
+let loaded = wasm_bindgen({ module_or_path: packed(FIRST_PART[0], firstPart) });
+for (const path of FIRST_PART.slice(1)) loaded = loaded.catch(() => wasm_bindgen({ module_or_path: packed(path) }));
+loaded = loaded.catch(() => wasm_bindgen({ module_or_path: './worker_bg.wasm' }));
 loaded.catch((error) => {
   postMessage(JSON.stringify({ kind: 'failed_to_start', reason: String(error) }));
 });

@@ -23,10 +23,11 @@ const PLAIN_PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>\n'
  *  the rest of the worker's wasm or the page's: those load on first use): the sample as its Add
  *  button fetches it (the gzipped copy the index names, when it does). */
 function neededFiles(dist) {
-  // Each wasm as its loader fetches it: gzipped, when the build wrote the copy.
+  // Each wasm as its loader fetches it: its best packed copy, when the build wrote one.
   const later = (f) => f === 'sw.js' || f.endsWith('_rest_bg.wasm');
+  const packed = (f) => [`${f}.xz`, `${f}.gz`].find((p) => existsSync(join(dist, p))) ?? f;
   const top = readdirSync(dist).filter((f) => /\.(html|js|wasm|css|webmanifest)$/.test(f) && !later(f))
-    .map((f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)) ? `${f}.gz` : f));
+    .map((f) => (f.endsWith('.wasm') ? packed(f) : f));
   const index = JSON.parse(readFileSync(join(dist, 'samples', 'index.json'), 'utf8'));
   const sample = index.workshops.find((w) => w.name === 'sql-joins');
   if (!sample?.file) throw new Error('dist/samples/index.json lists no built sql-joins sample');

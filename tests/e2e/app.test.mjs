@@ -7,6 +7,7 @@
 // STEPWISE_SCREENSHOTS (default target/e2e), STEPWISE_EXPECT_SAMPLES=1 to require that every
 // samples/*/workshop.yaml of the repository was built and is served.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,7 @@ test('the Content-Security-Policy names the inline loader by its hash', async ()
   assert.doesNotMatch(csp, /STEPWISE_|unsafe-inline/);
 });
 
-test('the page\'s glue is minified, its integrity is its own, and the wasm copies are packed tighter than gzip -9', async () => {
+test('the page\'s glue is minified, its integrity is its own, and the wasm copies are packed tighter than gzip -9, the first parts tighter still', async () => {
   const glue = readdirSync(dist).find((f) => /^app-[0-9a-f]+\.js$/.test(f));
   const code = readFileSync(join(dist, glue));
   assert.ok(code.length < 40_000 && !/\n {4}/.test(code.toString()), `${glue}: ${code.length} bytes, minified`);
@@ -78,6 +79,16 @@ test('the page\'s glue is minified, its integrity is its own, and the wasm copie
     assert.deepEqual(gunzipSync(packed), plain, `${wasm}.gz unpacks to ${wasm}`);
     assert.ok(packed.length < gzipSync(plain, { level: 9 }).length, `${wasm}.gz is smaller than gzip -9's`);
   }
+  // The first part of each, what a first visit downloads, also packed with xz: a copy smaller
+  // still, whose header asks the decoder for a dictionary of 4 MiB, not xz's 64.
+  const first = readdirSync(dist).filter((f) => f.endsWith('_bg.wasm') && !f.endsWith('_rest_bg.wasm'));
+  assert.equal(first.length, 2, `${first}`);
+  for (const wasm of first) {
+    const xz = join(dist, `${wasm}.xz`);
+    assert.deepEqual(execFileSync('xz', ['-dc', xz], { maxBuffer: 64 << 20 }), readFileSync(join(dist, wasm)), `${wasm}.xz unpacks to ${wasm}`);
+    assert.ok(readFileSync(xz).length < 0.9 * readFileSync(join(dist, `${wasm}.gz`)).length, `${wasm}.xz is >10% smaller than ${wasm}.gz`);
+    assert.match(execFileSync('xz', ['-lvv', xz], { encoding: 'utf8' }), /Memory needed:\s+5 MiB/);
+  }
 });
 
 test('the worker answers the ping', async () => {
@@ -86,7 +97,7 @@ test('the worker answers the ping', async () => {
   assert.match(await status.textContent(), /ready \(version \d+\.\d+\.\d+/);
 });
 
-test('the page and the worker load their wasm gzipped, and the plain file when the gzipped one is broken', async (t) => {
+test('the page and the worker load their wasm packed with xz, the gzipped copy when that is broken, and the plain file when both are', async (t) => {
   const requested = async (files) => {
     const other = await serve(dist, 0, { files });
     const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
@@ -102,12 +113,23 @@ test('the page and the worker load their wasm gzipped, and the plain file when t
   const app = readdirSync(dist).find((f) => /^app-[0-9a-f]+_bg\.wasm$/.test(f));
   const usual = await requested({});
   for (const wasm of [app, 'worker_bg.wasm']) {
-    assert.ok(usual.includes(`/${wasm}.gz`) && !usual.includes(`/${wasm}`), `${wasm}: ${usual}`);
+    const asked = usual.filter((path) => path.startsWith(`/${wasm}`));
+    assert.deepEqual(asked, [`/${wasm}.xz`], `${wasm}: ${usual}`);
   }
-  // Not gzip (a host that compressed it once more, or changed it): each loader falls back.
-  const broken = await requested({ 'worker_bg.wasm.gz': 'not gzip at all', [`${app}.gz`]: 'nor this' });
+  // Not xz (a host that compressed it once more, or changed it): each loader takes the gzipped
+  // copy; not gzip either: the plain file.
+  const notXz = await requested({ 'worker_bg.wasm.xz': 'not xz at all', [`${app}.xz`]: 'nor this' });
   for (const wasm of [app, 'worker_bg.wasm']) {
-    assert.ok(broken.includes(`/${wasm}.gz`) && broken.includes(`/${wasm}`), `${wasm}: ${broken}`);
+    const asked = notXz.filter((path) => path.startsWith(`/${wasm}`));
+    assert.deepEqual(asked, [`/${wasm}.xz`, `/${wasm}.gz`], `${wasm}: ${notXz}`);
+  }
+  const broken = await requested({
+    'worker_bg.wasm.xz': 'not xz at all', [`${app}.xz`]: 'nor this',
+    'worker_bg.wasm.gz': 'not gzip at all', [`${app}.gz`]: 'nor this',
+  });
+  for (const wasm of [app, 'worker_bg.wasm']) {
+    const asked = broken.filter((path) => path.startsWith(`/${wasm}`));
+    assert.deepEqual(asked, [`/${wasm}.xz`, `/${wasm}.gz`, `/${wasm}`], `${wasm}: ${broken}`);
   }
 });
 
@@ -118,7 +140,7 @@ test('the database worker starts before the page\'s wasm has arrived, and the pa
   let release;
   const released = new Promise((resolve) => { release = resolve; });
   const log = [];
-  const files = { [`${app}.gz`]: { body: readFileSync(join(dist, `${app}.gz`)), until: released } };
+  const files = { [`${app}.xz`]: { body: readFileSync(join(dist, `${app}.xz`)), until: released } };
   const other = await serve(dist, 0, { files, log });
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
   // No service worker: its install, once the app is idle, would fetch the wasm again to keep it.

@@ -470,7 +470,7 @@ test('a sample added before the database worker has started is fetched meanwhile
   const released = new Promise((ok) => { release = ok; });
   const log = [];
   const held = {};
-  for (const file of ['worker_bg.wasm.gz', 'worker_bg.wasm']) {
+  for (const file of ['worker_bg.wasm.xz', 'worker_bg.wasm.gz', 'worker_bg.wasm']) {
     held[file] = { body: readFileSync(join(dist, file)), until: released };
   }
   const own = await serve(dist, 0, { files: held, log });

@@ -125,12 +125,16 @@ test('the precache list names exactly the app shell of the build', () => {
   assert.ok(existsSync(join(dist, 'sw.js')), `${dist}/sw.js missing: run trunk build first`);
   const { version, files } = precacheOf(readFileSync(join(dist, 'sw.js'), 'utf8'));
   assert.match(version, /^[0-9a-f]{16}$/, 'the version is a content hash of the build');
-  // A plain .wasm with a gzipped copy is its loader's fallback: the loaders fetch the copy.
-  const fallback = (f) => f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`));
+  // A plain .wasm with a gzipped copy is its loader's fallback, and so is a gzipped copy with an
+  // xz one: the loaders fetch the best copy.
+  const fallback = (f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)))
+    || (f.endsWith('.wasm.gz') && existsSync(join(dist, f.replace(/\.gz$/, '.xz'))));
   const shell = filesBelow(dist).filter((f) => f !== 'sw.js' && !f.startsWith('samples/') && !fallback(f));
   assert.deepEqual(files, shell, 'every file of dist/ except sw.js, samples/ and the fallbacks, and nothing else');
-  assert.ok(files.includes('worker_bg.wasm.gz'), 'the worker\'s wasm, as its loader fetches it, is precached');
-  assert.ok(files.some((f) => /^app-[0-9a-f]+_bg\.wasm\.gz$/.test(f)), 'the page\'s wasm, as its loader fetches it, is precached');
+  assert.ok(files.includes('worker_bg.wasm.xz'), 'the worker\'s wasm, as its loader fetches it, is precached');
+  assert.ok(files.some((f) => /^app-[0-9a-f]+_bg\.wasm\.xz$/.test(f)), 'the page\'s wasm, as its loader fetches it, is precached');
+  assert.ok(files.includes('xz-decompress.min.js'), 'so is the decoder they unpack it with');
+  assert.ok(files.includes('worker_rest_bg.wasm.gz'), 'the rest of the worker\'s wasm is kept gzipped');
   assert.ok(files.some((f) => /^app-[0-9a-f]+_rest_bg\.wasm\.gz$/.test(f)), 'so is the rest of the page\'s wasm');
 
   // Everything index.html, the manifest and the worker loader refer to is listed, by a relative URL.
@@ -391,7 +395,7 @@ test('a new version waits for the user, then takes over when they press Reload',
 });
 
 test('a host that serves .wasm without application/wasm runs the app as well (the README says so)', async (t) => {
-  const server = await serve(dist, 0, { types: { '.wasm': 'application/octet-stream', '.gz': 'application/octet-stream' } });
+  const server = await serve(dist, 0, { types: { '.wasm': 'application/octet-stream', '.gz': 'application/octet-stream', '.xz': 'application/octet-stream' } });
   t.after(() => server.close());
   const { page, problems } = await launch(t);
   const warnings = [];

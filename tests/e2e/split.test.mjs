@@ -127,7 +127,7 @@ test('adding, opening and playing the samples never runs the rest; an export bef
   await known.getByLabel('Your answer').fill('no');
   await known.getByRole('button', { name: 'Check' }).click();
   await page.waitForSelector('section.check[data-check="pod-not-recreated"] .result.pass', WAIT);
-  assert.ok(log.some((p) => p.endsWith('worker_bg.wasm.gz')), 'the first part was fetched');
+  assert.ok(log.some((p) => p.endsWith('worker_bg.wasm.xz')), 'the first part was fetched');
   // The worker's console names the slot of the function that asked (target/split/worker-slots.txt).
   assert.deepEqual(loads, [], 'no stub asked for the rest');
   assert.deepEqual(log.filter((p) => p === REST), [], 'the rest was not fetched');

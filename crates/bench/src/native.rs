@@ -121,17 +121,22 @@ fn loaded_on_first_use(name: &str) -> bool {
     name.ends_with("_rest_bg.wasm")
 }
 
-/// `gzip -9` size of a file; a `.gz` file counts as it is, and so does the gzipped copy the build
-/// writes beside a `.wasm` (`stepwise-pack`), which is what the loaders fetch.
+/// `gzip -9` size of a file; a `.gz` or `.xz` file counts as it is, and so does the packed copy
+/// the build writes beside a `.wasm` (the `.xz` where there is one, else the `.gz`), which is what
+/// the loaders fetch.
 fn gzipped(path: &Path) -> Result<u64, String> {
-    if path.extension().is_some_and(|e| e == "gz") {
+    if path.extension().is_some_and(|e| e == "gz" || e == "xz") {
         return Ok(io(path, std::fs::metadata(path))?.len());
     }
-    let mut packed = path.as_os_str().to_owned();
-    packed.push(".gz");
-    let packed = Path::new(&packed);
-    if path.extension().is_some_and(|e| e == "wasm") && packed.exists() {
-        return Ok(io(packed, std::fs::metadata(packed))?.len());
+    if path.extension().is_some_and(|e| e == "wasm") {
+        for suffix in [".xz", ".gz"] {
+            let mut packed = path.as_os_str().to_owned();
+            packed.push(suffix);
+            let packed = Path::new(&packed);
+            if packed.exists() {
+                return Ok(io(packed, std::fs::metadata(packed))?.len());
+            }
+        }
     }
     let out = io(path, Command::new("gzip").arg("-9c").arg(path).output())?;
     if !out.status.success() {
@@ -164,7 +169,7 @@ fn first_visit(opts: &Options) -> Result<Vec<Figure>, String> {
     let dist_name = opts.dist.file_name().unwrap_or_default().to_string_lossy().into_owned();
     let mut first = Figure::plain(
         "first_visit_gzip",
-        "bytes of the first visit, gzipped (the wasm as the build packs it, html, js and css by gzip -9; not what loads on first use)",
+        "bytes of the first visit, compressed (the wasm as the build packs it, html, js and css by gzip -9; not what loads on first use)",
         mb(total),
         "MB",
         1,
@@ -187,7 +192,7 @@ fn first_visit(opts: &Options) -> Result<Vec<Figure>, String> {
     }
     let mut app = Figure::plain(
         "app_gzip",
-        "bytes of the whole app, gzipped as above (every file the service worker keeps for offline use)",
+        "bytes of the whole app, compressed as above (every file the service worker keeps for offline use)",
         mb(shell.values().sum()),
         "MB",
         1,
