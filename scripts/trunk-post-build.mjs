@@ -66,7 +66,8 @@ if (init) {
   const [call, path] = init;
   // As `packed` in static/worker-loader.js, which loads the worker's wasm: change both.
   // The decoder's script comes before this one in index.html; should it still be on its way,
-  // the unpacking waits for it.
+  // the unpacking waits for it. An answer typed application/wasm is the service worker's copy,
+  // kept unpacked (static/sw.js): compiled as it is.
   const unpacked = `const decoder = () => self['xz-decompress'] ?? new Promise((done) => {
   const script = document.querySelector('script[src$="xz-decompress.min.js"]');
   if (!script) return done(null);
@@ -74,10 +75,11 @@ if (init) {
   script.addEventListener('error', () => done(null));
 });
 const unpacked = async (path) => {
-  const xz = path.endsWith('.xz') ? await decoder() : null;
-  if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const response = await fetch(path);
   if (!response.ok || !response.body) throw new Error(\`\${path}: HTTP \${response.status}\`);
+  if (/^application\\/wasm/.test(response.headers.get('content-type') ?? '')) return response;
+  const xz = path.endsWith('.xz') ? await decoder() : null;
+  if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
   const body = xz ? new xz.XzReadableStream(response.body)
     : encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));

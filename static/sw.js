@@ -1,7 +1,8 @@
 // Stepwise's service worker: keeps the app shell so the app starts with no network at all.
 //
 // - install:  precaches every file of the app shell (the list below, written by
-//             scripts/trunk-post-build.mjs from the files of the build; hashed names).
+//             scripts/trunk-post-build.mjs from the files of the build; hashed names). The xz
+//             copies of the wasm's first parts are kept unpacked (see `kept`).
 // - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
 //             only as its .gz copy is answered with the copy unpacked); opening the app
 //             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
@@ -26,17 +27,37 @@ const CACHE = PREFIX + PRECACHE.version;
 const INDEX = new URL('index.html', SCOPE).href;
 const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
 
+// The decoder the loaders unpack the first parts' xz copies with, for `kept`. Without it they are
+// kept as they came, and the loaders unpack them.
+try {
+  importScripts('./xz-decompress.min.js');
+} catch {
+  // Kept packed.
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
+    caches.open(CACHE).then((cache) => Promise.all([...SHELL].map(async (url) => {
       // `no-cache` asks the server whether the browser's copy is current before using it:
       // index.html, worker.js and worker_bg.wasm keep their names from build to build, so a
       // copy could be an older version's, but a current one (the page has just fetched it) is
       // not downloaded again (a 304 from any host that sends ETag or Last-Modified).
-      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'no-cache' }))),
-    ),
+      const response = await fetch(new Request(url, { cache: 'no-cache' }));
+      if (!response.ok) throw new TypeError(`${url}: HTTP ${response.status}`);
+      await cache.put(url, kept(url, response));
+    }))),
   );
 });
+
+// What the cache keeps of a file: the file, but a first part's xz copy unpacked, typed
+// application/wasm. The loaders compile such an answer as it is: starting from the cache then
+// unpacks nothing (xz costs ~80 ms of the worker's thread for its 1.9 MB), and the browser may
+// keep the compiled code beside the cached file.
+function kept(url, response) {
+  const xz = self['xz-decompress'];
+  if (!url.endsWith('.wasm.xz') || !xz || !response.body) return response;
+  return new Response(new xz.XzReadableStream(response.body), { headers: { 'Content-Type': 'application/wasm' } });
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

@@ -77,10 +77,12 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
 
 // The page's loader does the same (`unpacked` in scripts/trunk-post-build.mjs): change both.
 async function packed(path, fetched = fetch(path)) {
-  const xz = path.endsWith('.xz') ? self['xz-decompress'] : null;
-  if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const response = await fetched;
   if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
+  // The service worker keeps the xz copy unpacked (static/sw.js): compiled as it is.
+  if (/^application\/wasm/.test(response.headers.get('content-type') ?? '')) return response;
+  const xz = path.endsWith('.xz') ? self['xz-decompress'] : null;
+  if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
   const body = xz ? new xz.XzReadableStream(response.body)
     : encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));

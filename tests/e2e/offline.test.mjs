@@ -253,6 +253,16 @@ test('after one visit the app starts with the server gone and the network off', 
   const { version, files } = precacheOf(readFileSync(join(dist, 'sw.js'), 'utf8'));
   await page.evaluate(() => fetch('samples/index.json').then((r) => r.text()));
   assert.deepEqual(await caches(page), { [`stepwise:/:${version}`]: files.map((f) => server.url + f).sort() });
+  // The first parts' xz copies are kept unpacked, so that a start from the cache unpacks nothing:
+  // each is the wasm itself, typed so that the loaders compile it as it is (the reload below).
+  for (const file of files.filter((f) => f.endsWith('_bg.wasm.xz'))) {
+    const kept = await page.evaluate(async (url) => {
+      const hit = await (await self.caches.open((await self.caches.keys())[0])).match(url);
+      return { type: hit.headers.get('content-type'), bytes: [...new Uint8Array(await hit.arrayBuffer())] };
+    }, server.url + file);
+    assert.equal(kept.type, 'application/wasm', file);
+    assert.deepEqual(Buffer.from(kept.bytes), readFileSync(join(dist, file.replace(/\.xz$/, ''))), `${file} is kept unpacked`);
+  }
 
   await server.close();
   await context.setOffline(true);
