@@ -50,12 +50,12 @@ if (existsSync(join(built, 'index.json'))) {
 // Content-Encoding, which the browser has unpacked already), and fall back to the plain file
 // when anything about that fails.
 //
-// The first part of each (what a first visit downloads) also packed with xz in a release build,
-// ~17% smaller than gzip at its best (`xz` of xz-utils, `-9e` with a 4 MiB dictionary: the
+// Each part also packed with xz in a release build, ~17% smaller than gzip at its best (`xz` of xz-utils, `-9e` with a 4 MiB dictionary: the
 // decoder allocates what the header names, and 64 MiB would be wasted on a 2 MB file). No
 // browser unpacks xz, so the loaders do, with xz-decompress (xz-embedded compiled to wasm, 9 KB
 // gzipped; index.html copies it): ~80 ms for the worker's 1.9 MB on this machine against ~25 ms
-// for gzip, streamed as the bytes arrive. They try the .xz, then the .gz, then the plain file.
+// for gzip, streamed as the bytes arrive (the service worker keeps the xz copies unpacked, so a
+// start from its cache unpacks nothing). They try the .xz, then the .gz, then the plain file.
 const xzPacked = process.env.TRUNK_PROFILE === 'release';
 const toXz = [];
 const toPack = [];
@@ -142,7 +142,10 @@ function loadRest(slot) {
     throw error;
   }
 }
-const compileRest = () => (split.compiling ??= WebAssembly.compileStreaming(unpacked(\`\${restPath}.gz\`))
+const restCopies = ${JSON.stringify(xzPacked ? ['.xz', '.gz'] : ['.gz'])};
+const compileRest = () => (split.compiling ??= restCopies
+  .reduce((tried, copy) => tried.catch(() => WebAssembly.compileStreaming(unpacked(\`\${restPath}\${copy}\`))),
+    Promise.reject(new Error('not tried yet')))
   .then((module) => {
     split.module ??= module;
     document.documentElement.dataset.pageRest ??= 'compiled';
@@ -227,21 +230,22 @@ if (existsSync(workerWasm)) {
   // ($STEPWISE_SPLIT_SLOTS elsewhere: the tests of this hook, which must not replace the build's.)
   const slots = process.env.STEPWISE_SPLIT_SLOTS ?? join(source, 'target', 'split', 'worker-slots.txt');
   splitWasm(join(source, 'crates', 'worker', 'split.rules'), workerWasm, join(staging, 'worker_rest_bg.wasm'), slots);
-  if (xzPacked) toXz.push(workerWasm);
-  // The worker's loader names the copies of the first part it tries, best first: the .xz only
-  // where this build wrote one.
-  // (The hook's own test builds a staging directory without it.)
+  if (xzPacked) toXz.push(workerWasm, join(staging, 'worker_rest_bg.wasm'));
+  // The worker's loader names the copies of each part it tries, best first: the .xz only where
+  // this build wrote one. (The hook's own test builds a staging directory without the loader.)
   const loader = join(staging, 'worker-loader.js');
-  const list = /const FIRST_PART = \[[^\]]*\];/;
-  const text = existsSync(loader) ? readFileSync(loader, 'utf8') : null;
-  if (text !== null && !list.test(text)) {
-    console.error('trunk-post-build.mjs: worker-loader.js has no FIRST_PART list to fill');
-    process.exit(1);
+  let text = existsSync(loader) ? readFileSync(loader, 'utf8') : null;
+  for (const [name, part] of [['FIRST_PART', 'worker_bg.wasm'], ['REST_PART', 'worker_rest_bg.wasm']]) {
+    if (text === null) break;
+    const list = new RegExp(`const ${name} = \\[[^\\]]*\\];`);
+    if (!list.test(text)) {
+      console.error(`trunk-post-build.mjs: worker-loader.js has no ${name} list to fill`);
+      process.exit(1);
+    }
+    const copies = [...(xzPacked ? [`./${part}.xz`] : []), `./${part}.gz`];
+    text = text.replace(list, `const ${name} = ${JSON.stringify(copies).replaceAll('"', "'")};`);
   }
-  const copies = [...(xzPacked ? ['./worker_bg.wasm.xz'] : []), './worker_bg.wasm.gz'];
-  if (text !== null) {
-    writeFileSync(loader, text.replace(list, `const FIRST_PART = ${JSON.stringify(copies).replaceAll('"', "'")};`));
-  }
+  if (text !== null) writeFileSync(loader, text);
 }
 if (init) {
   // The page's wasm, split as the worker's; its loader is the inline script written above. Split
@@ -255,7 +259,7 @@ if (init) {
   const slots = process.env.STEPWISE_SPLIT_SLOTS ? `${process.env.STEPWISE_SPLIT_SLOTS}.page`
     : join(source, 'target', 'split', 'page-slots.txt');
   splitWasm(join(source, 'split.rules'), pageWasm, pageRest, slots);
-  if (xzPacked) toXz.push(pageWasm);
+  if (xzPacked) toXz.push(pageWasm, pageRest);
   if (process.env.TRUNK_PROFILE === 'release') {
     for (const wasm of [pageWasm, pageRest]) {
       execFileSync('wasm-opt', ['-Oz', wasm, `--output=${wasm}.opt`], { stdio: ['ignore', 'inherit', 'inherit'] });

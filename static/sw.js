@@ -2,9 +2,9 @@
 //
 // - install:  precaches every file of the app shell (the list below, written by
 //             scripts/trunk-post-build.mjs from the files of the build; hashed names). The xz
-//             copies of the wasm's first parts are kept unpacked (see `kept`).
+//             copies of the wasm are kept unpacked (see `kept`).
 // - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
-//             only as its .gz copy is answered with the copy unpacked); opening the app
+//             only as its .xz or .gz copy is answered with the copy unpacked); opening the app
 //             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
 //             cached index.html. Nothing else is touched: workshop .db files, ?src= downloads,
 //             samples/ and every other host go to the network as usual and are never cached.
@@ -27,7 +27,7 @@ const CACHE = PREFIX + PRECACHE.version;
 const INDEX = new URL('index.html', SCOPE).href;
 const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
 
-// The decoder the loaders unpack the first parts' xz copies with, for `kept`. Without it they are
+// The decoder the loaders unpack the wasm's xz copies with, for `kept`. Without it they are
 // kept as they came, and the loaders unpack them.
 try {
   importScripts('./xz-decompress.min.js');
@@ -49,7 +49,7 @@ self.addEventListener('install', (event) => {
   );
 });
 
-// What the cache keeps of a file: the file, but a first part's xz copy unpacked, typed
+// What the cache keeps of a file: the file, but a wasm's xz copy unpacked, typed
 // application/wasm. The loaders compile such an answer as it is: starting from the cache then
 // unpacks nothing (xz costs ~80 ms of the worker's thread for its 1.9 MB), and the browser may
 // keep the compiled code beside the cached file.
@@ -92,13 +92,22 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.search !== '') return;
   if (SHELL.has(path)) event.respondWith(fromCache(path, request));
-  else if (path.endsWith('.wasm') && SHELL.has(`${path}.gz`)) event.respondWith(unpacked(path, request));
+  else if (path.endsWith('.wasm') && (SHELL.has(`${path}.xz`) || SHELL.has(`${path}.gz`))) {
+    event.respondWith(unpacked(path, request));
+  }
 });
 
-// A .wasm kept as its gzipped copy (the precache list has only that): the copy unpacked, or the
-// network when the cache lost it. The worker's loader asks for worker_rest_bg.wasm this way.
+// A .wasm kept as its xz copy (unpacked: `kept`) or its gzipped one (the precache list has only
+// those): that copy unpacked, or the network when the cache lost it (or kept the xz copy packed,
+// having no decoder). The worker's loader asks for worker_rest_bg.wasm this way.
 async function unpacked(path, request) {
-  const hit = await caches.open(CACHE).then((cache) => cache.match(`${path}.gz`));
+  const cache = await caches.open(CACHE);
+  if (SHELL.has(`${path}.xz`)) {
+    const kept = await cache.match(`${path}.xz`);
+    const wasm = /^application\/wasm/.test(kept?.headers.get('content-type') ?? '');
+    return wasm ? kept : fetch(request);
+  }
+  const hit = await cache.match(`${path}.gz`);
   if (!hit?.body) return fetch(request);
   // A copy a host sent with Content-Encoding was unpacked by the browser on its way in.
   const encoded = /gzip/i.test(hit.headers.get('content-encoding') ?? '');

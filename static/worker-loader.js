@@ -25,9 +25,10 @@
 // the worker's thread and instantiated between two of its tasks, so the first author's tool or
 // playground query runs at once instead of waiting, the worker frozen, for a synchronous request.
 // A failed prefetch is silent: the first stub called then loads the rest as above.
-// The first part's packed copies, best first (the build writes this list: the .xz only where it
-// made one). Its download starts before the scripts below load.
+// Each part's packed copies, best first (the build writes these lists: the .xz only where it
+// made one). The first part's download starts before the scripts below load.
 const FIRST_PART = ['./worker_bg.wasm.xz', './worker_bg.wasm.gz'];
+const REST_PART = ['./worker_rest_bg.wasm.xz', './worker_rest_bg.wasm.gz'];
 const firstPart = fetch(FIRST_PART[0]);
 firstPart.catch(() => {}); // its failure is told where it is used
 importScripts('./worker.js');
@@ -101,8 +102,9 @@ loaded.catch((error) => {
 // The page's request for the rest in the background (see the top of this file). Registered
 // before the worker's wasm sets its `onmessage`, so it runs first and keeps the message from it.
 function prefetchRest() {
-  rest.compiling ??= loaded
-    .then(() => WebAssembly.compileStreaming(packed('./worker_rest_bg.wasm.gz')))
+  rest.compiling ??= REST_PART
+    .reduce((tried, path) => tried.catch(() => WebAssembly.compileStreaming(packed(path))),
+      loaded.then(() => Promise.reject(new Error('not tried yet'))))
     .then((module) => {
       rest.module = module;
       // A promise's callback: no wasm of this worker is running, so its table may be filled.

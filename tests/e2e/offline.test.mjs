@@ -134,8 +134,8 @@ test('the precache list names exactly the app shell of the build', () => {
   assert.ok(files.includes('worker_bg.wasm.xz'), 'the worker\'s wasm, as its loader fetches it, is precached');
   assert.ok(files.some((f) => /^app-[0-9a-f]+_bg\.wasm\.xz$/.test(f)), 'the page\'s wasm, as its loader fetches it, is precached');
   assert.ok(files.includes('xz-decompress.min.js'), 'so is the decoder they unpack it with');
-  assert.ok(files.includes('worker_rest_bg.wasm.gz'), 'the rest of the worker\'s wasm is kept gzipped');
-  assert.ok(files.some((f) => /^app-[0-9a-f]+_rest_bg\.wasm\.gz$/.test(f)), 'so is the rest of the page\'s wasm');
+  assert.ok(files.includes('worker_rest_bg.wasm.xz'), 'so is the rest of the worker\'s wasm');
+  assert.ok(files.some((f) => /^app-[0-9a-f]+_rest_bg\.wasm\.xz$/.test(f)), 'so is the rest of the page\'s wasm');
 
   // Everything index.html, the manifest and the worker loader refer to is listed, by a relative URL.
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -246,16 +246,18 @@ test('after one visit the app starts with the server gone and the network off', 
   // (here after asking the server whether its copy is current, as this server's `no-cache` says).
   await background;
   const rest = (list) => list.filter((p) => p.startsWith('worker_rest_bg'));
-  assert.deepEqual(rest(log), ['worker_rest_bg.wasm.gz', 'worker_rest_bg.wasm.gz']);
-  assert.deepEqual(rest(revalidated), ['worker_rest_bg.wasm.gz'], 'the second time, no bytes: a 304');
+  assert.deepEqual(rest(log), ['worker_rest_bg.wasm.xz', 'worker_rest_bg.wasm.xz']);
+  assert.deepEqual(rest(revalidated), ['worker_rest_bg.wasm.xz'], 'the second time, no bytes: a 304');
 
   // Only the app shell is cached: samples and workshop files go to the network, never the cache.
   const { version, files } = precacheOf(readFileSync(join(dist, 'sw.js'), 'utf8'));
   await page.evaluate(() => fetch('samples/index.json').then((r) => r.text()));
   assert.deepEqual(await caches(page), { [`stepwise:/:${version}`]: files.map((f) => server.url + f).sort() });
-  // The first parts' xz copies are kept unpacked, so that a start from the cache unpacks nothing:
-  // each is the wasm itself, typed so that the loaders compile it as it is (the reload below).
-  for (const file of files.filter((f) => f.endsWith('_bg.wasm.xz'))) {
+  // The xz copies are kept unpacked, so that a start from the cache unpacks nothing: each is the
+  // wasm itself, typed so that the loaders compile it as it is (the reload below).
+  const kept = files.filter((f) => f.endsWith('_bg.wasm.xz'));
+  assert.equal(kept.length, 4, `${kept}`);
+  for (const file of kept) {
     const kept = await page.evaluate(async (url) => {
       const hit = await (await self.caches.open((await self.caches.keys())[0])).match(url);
       return { type: hit.headers.get('content-type'), bytes: [...new Uint8Array(await hit.arrayBuffer())] };
@@ -275,9 +277,16 @@ test('after one visit the app starts with the server gone and the network off', 
   await page.screenshot({ path: join(shots, 'offline.png'), fullPage: true });
   // The stored workshop plays fully offline, checks included, and keeps its progress.
   await playOffline(page, title);
-  // An author's tool offline: the worker's rest comes from the cache, where only its gzipped
-  // copy is: in the background, or, for a stub called before that came, unpacked by the
-  // service worker for the loader's synchronous request.
+  // The plain file of a part, which a stub asks for when the background copy has not come (the
+  // worker's loader, synchronously): offline, the service worker answers it from its copy.
+  const plain = await page.evaluate(async () => {
+    const response = await fetch('worker_rest_bg.wasm');
+    return { type: response.headers.get('content-type'), bytes: [...new Uint8Array(await response.arrayBuffer())] };
+  });
+  assert.equal(plain.type, 'application/wasm');
+  assert.deepEqual(Buffer.from(plain.bytes), readFileSync(join(dist, 'worker_rest_bg.wasm')));
+  // An author's tool offline: the worker's rest comes from the cache, in the background or
+  // through that synchronous request.
   const [zip] = await Promise.all([
     page.waitForEvent('download', WAIT),
     page.getByRole('button', { name: 'Export as YAML/CSV (.zip)' }).click(),

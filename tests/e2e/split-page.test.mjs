@@ -1,7 +1,7 @@
 // The page's wasm in two parts (docs/ARCHITECTURE.md, "The page and the worker in two parts"): a
 // first visit that adds, opens and plays a sample never runs app-…_rest_bg.wasm; once the library
-// is idle the page fetches and compiles it (gzipped), and the SQL playground runs it from there;
-// a playground opened straight from its address waits for it; without the gzipped copy a moved
+// is idle the page fetches and compiles it (packed), and the SQL playground runs it from there;
+// a playground opened straight from its address waits for it; without the packed copies a moved
 // function loads the plain file synchronously; a host without it gets a note naming the file.
 // Service workers are blocked, so every request reaches the test server and its log. (The
 // worker's own split, and what the parts of both hold: split.test.mjs; offline, the rest comes
@@ -54,9 +54,9 @@ async function launch(t) {
   return { page, loads, errors };
 }
 
-/** Requests of the page's rest in the server's log: the gzipped copy and the plain file. */
+/** Requests of the page's rest in the server's log: the packed copies and the plain file. */
 const restRequests = (log) => ({
-  packed: log.filter((p) => p.endsWith(`${REST}.gz`)).length,
+  packed: log.filter((p) => p.endsWith(`${REST}.xz`) || p.endsWith(`${REST}.gz`)).length,
   plain: log.filter((p) => p.endsWith(REST)).length,
 });
 
@@ -84,7 +84,7 @@ test('a first visit never runs the page\'s rest; it is compiled once the library
   await page.waitForSelector('section.check[data-check="deleted-product-order"] .result.pass', WAIT);
   assert.deepEqual(loads, [], 'nothing a learner did ran a moved function');
 
-  // Fetched gzipped and compiled in the background, once the library was idle.
+  // Fetched packed and compiled in the background, once the library was idle.
   await page.waitForSelector('html[data-page-rest="compiled"]', WAIT);
   assert.deepEqual(restRequests(log), { packed: 1, plain: 0 });
 
@@ -118,7 +118,7 @@ async function playgroundFromAddress(page, url, log, loads) {
   assert.equal(await page.getAttribute('html', 'data-page-rest'), 'loaded');
 }
 
-test('a playground opened from its address waits for the rest, fetched gzipped there and then', async (t) => {
+test('a playground opened from its address waits for the rest, fetched packed there and then', async (t) => {
   const log = [];
   const server = await serve(dist, 0, { log });
   t.after(() => server.close());
@@ -129,12 +129,12 @@ test('a playground opened from its address waits for the rest, fetched gzipped t
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
-test('without the gzipped copy, a moved function loads the plain rest synchronously', async (t) => {
+test('without the packed copies, a moved function loads the plain rest synchronously', async (t) => {
   // The copy fails to load, so nothing is compiled ahead: the playground's first moved function
   // fetches the plain file itself, in the middle of its call.
   const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-page-dist-'));
   t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(dist, copy, { recursive: true, filter: (src) => !src.endsWith(`${REST}.gz`) });
+  cpSync(dist, copy, { recursive: true, filter: (src) => !src.endsWith(`${REST}.gz`) && !src.endsWith(`${REST}.xz`) });
   const log = [];
   const server = await serve(copy, 0, { log });
   t.after(() => server.close());

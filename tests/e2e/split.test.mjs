@@ -26,7 +26,7 @@ const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
 const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
 const WAIT = { timeout: 30_000 };
 const REST = 'worker_rest_bg.wasm';
-const PACKED_REST = `${REST}.gz`;
+const PACKED_REST = `${REST}.xz`;
 const TITLE = 'SQL joins in eight steps';
 
 async function launch(t) {
@@ -64,7 +64,7 @@ async function launch(t) {
   return { page, loads, background, inBackground, errors };
 }
 
-/** Options for `serve` that hold the gzipped rest back until `release()`: the page's request
+/** Options for `serve` that hold the packed rest back until `release()`: the page's request
  *  for it in the background does not finish, so a stub called meanwhile loads the rest itself. */
 function holdingPackedRest() {
   let release;
@@ -159,14 +159,14 @@ test('adding, opening and playing the samples never runs the rest; an export bef
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
-test('the rest comes in the background once the page is idle, gzipped and once: the first export runs it at once', async (t) => {
+test('the rest comes in the background once the page is idle, packed and once: the first export runs it at once', async (t) => {
   const { page, loads, background, inBackground, log, errors } = await playing(t);
   await inBackground;
   const [file] = await Promise.all([page.waitForEvent('download', WAIT), exportButton(page).click()]);
   assert.equal(file.suggestedFilename(), 'sql-joins-1.0.0.zip');
   assert.equal(background.length, 1);
   assert.deepEqual(loads, [], 'no stub had to load it');
-  assert.deepEqual(log.filter((p) => p.includes(REST)), [PACKED_REST], 'only the gzipped copy, once');
+  assert.deepEqual(log.filter((p) => p.includes(REST)), [PACKED_REST], 'only the packed copy, once');
   assert.deepEqual(errors, [], 'no uncaught errors in the page');
 });
 
