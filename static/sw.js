@@ -1,10 +1,10 @@
 // Stepwise's service worker: keeps the app shell so the app starts with no network at all.
 //
 // - install:  precaches every file of the app shell (the list below, written by
-//             scripts/trunk-post-build.mjs from the files of the build; hashed names). The xz
-//             copies of the wasm are kept unpacked (see `kept`).
+//             scripts/trunk-post-build.mjs from the files of the build; hashed names).
 // - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
-//             only as its .xz or .gz copy is answered with the copy unpacked); opening the app
+//             only as its .xz or .gz copy is answered with the copy unpacked, and an xz copy is
+//             kept unpacked from its first use: see `unpackedXz`); opening the app
 //             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
 //             cached index.html. Nothing else is touched: workshop .db files, ?src= downloads,
 //             samples/ and every other host go to the network as usual and are never cached.
@@ -27,8 +27,8 @@ const CACHE = PREFIX + PRECACHE.version;
 const INDEX = new URL('index.html', SCOPE).href;
 const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
 
-// The decoder the loaders unpack the wasm's xz copies with, for `kept`. Without it they are
-// kept as they came, and the loaders unpack them.
+// The decoder the loaders unpack the wasm's xz copies with, for `unpackedXz`. Without it they
+// are kept as they came, and the loaders unpack them.
 try {
   importScripts('./xz-decompress.min.js');
 } catch {
@@ -37,27 +37,15 @@ try {
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => Promise.all([...SHELL].map(async (url) => {
+    caches.open(CACHE).then((cache) =>
       // `no-cache` asks the server whether the browser's copy is current before using it:
       // index.html, worker.js and worker_bg.wasm keep their names from build to build, so a
       // copy could be an older version's, but a current one (the page has just fetched it) is
       // not downloaded again (a 304 from any host that sends ETag or Last-Modified).
-      const response = await fetch(new Request(url, { cache: 'no-cache' }));
-      if (!response.ok) throw new TypeError(`${url}: HTTP ${response.status}`);
-      await cache.put(url, kept(url, response));
-    }))),
+      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'no-cache' }))),
+    ),
   );
 });
-
-// What the cache keeps of a file: the file, but a wasm's xz copy unpacked, typed
-// application/wasm. The loaders compile such an answer as it is: starting from the cache then
-// unpacks nothing (xz costs ~80 ms of the worker's thread for its 1.9 MB), and the browser may
-// keep the compiled code beside the cached file.
-function kept(url, response) {
-  const xz = self['xz-decompress'];
-  if (!url.endsWith('.wasm.xz') || !xz || !response.body) return response;
-  return new Response(new xz.XzReadableStream(response.body), { headers: { 'Content-Type': 'application/wasm' } });
-}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
@@ -91,22 +79,43 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (url.search !== '') return;
-  if (SHELL.has(path)) event.respondWith(fromCache(path, request));
-  else if (path.endsWith('.wasm') && (SHELL.has(`${path}.xz`) || SHELL.has(`${path}.gz`))) {
-    event.respondWith(unpacked(path, request));
+  if (SHELL.has(path) && path.endsWith('.wasm.xz')) {
+    event.respondWith(unpackedXz(path, event).then((kept) => kept ?? fetch(request)));
+  } else if (SHELL.has(path)) {
+    event.respondWith(fromCache(path, request));
+  } else if (path.endsWith('.wasm') && (SHELL.has(`${path}.xz`) || SHELL.has(`${path}.gz`))) {
+    event.respondWith(unpacked(path, event));
   }
 });
 
-// A .wasm kept as its xz copy (unpacked: `kept`) or its gzipped one (the precache list has only
-// those): that copy unpacked, or the network when the cache lost it (or kept the xz copy packed,
-// having no decoder). The worker's loader asks for worker_rest_bg.wasm this way.
-async function unpacked(path, request) {
+// A wasm's xz copy from the cache, unpacked and typed application/wasm (the loaders compile
+// such an answer as it is), or null when the cache lost it. The cache keeps it unpacked from its
+// first use on: unpacking costs ~80 ms for the worker's first part, which a start from the cache
+// then no longer pays. Not at install: that comes while the page may be busy with the learner's
+// first workshop. Without the decoder, the copy as it came, for the loaders to unpack.
+async function unpackedXz(key, event) {
   const cache = await caches.open(CACHE);
+  const hit = await cache.match(key);
+  if (!hit?.body || /^application\/wasm/.test(hit.headers.get('content-type') ?? '')) return hit ?? null;
+  const xz = self['xz-decompress'];
+  if (!xz) return hit;
+  const headers = { 'Content-Type': 'application/wasm' };
+  const [answer, keep] = new xz.XzReadableStream(hit.body).tee();
+  event.waitUntil(cache.put(key, new Response(keep, { headers })).catch(() => {}));
+  return new Response(answer, { headers });
+}
+
+// A .wasm kept as its xz copy or its gzipped one (the precache list has only those): that copy
+// unpacked, or the network when the cache lost it (or has no decoder for it). The worker's
+// loader asks for worker_rest_bg.wasm this way.
+async function unpacked(path, event) {
+  const request = event.request;
   if (SHELL.has(`${path}.xz`)) {
-    const kept = await cache.match(`${path}.xz`);
+    const kept = await unpackedXz(`${path}.xz`, event);
     const wasm = /^application\/wasm/.test(kept?.headers.get('content-type') ?? '');
     return wasm ? kept : fetch(request);
   }
+  const cache = await caches.open(CACHE);
   const hit = await cache.match(`${path}.gz`);
   if (!hit?.body) return fetch(request);
   // A copy a host sent with Content-Encoding was unpacked by the browser on its way in.
