@@ -50,8 +50,9 @@ if (existsSync(join(built, 'index.json'))) {
 // Content-Encoding, which the browser has unpacked already), and fall back to the plain file
 // when anything about that fails.
 //
-// Each part also packed with xz in a release build, ~17% smaller than gzip at its best (`xz` of xz-utils, `-9e` with a 4 MiB dictionary: the
-// decoder allocates what the header names, and 64 MiB would be wasted on a 2 MB file). No
+// Each part also packed with xz in a release build, ~17% smaller than gzip at its best (`xz` of
+// xz-utils, `-9e` with a 4 MiB dictionary: the decoder allocates what the header names, and
+// 64 MiB would be wasted on a 2 MB file). No
 // browser unpacks xz, so the loaders do, with xz-decompress (xz-embedded compiled to wasm, 9 KB
 // gzipped; index.html copies it): ~80 ms for the worker's 1.9 MB on this machine against ~25 ms
 // for gzip, streamed as the bytes arrive (the service worker keeps the xz copies unpacked, so a
@@ -285,8 +286,9 @@ for (const wasm of toXz) {
 // plain .wasm with a gzipped copy, and a gzipped copy with an xz one: the loaders' fallbacks for
 // a browser or host where the better copy cannot be used, which would otherwise be downloaded a
 // second time on every first visit. The service worker answers a request for a plain .wasm from
-// its cached .gz, unpacked (sw.js): that is how the worker's rest (worker_rest_bg.wasm, loaded
-// synchronously, so not through a DecompressionStream) is there offline.
+// its cached .xz (or .gz) copy, unpacked (sw.js): that is how the worker's rest
+// (worker_rest_bg.wasm, loaded synchronously, so not through a decoder of the loader's) is there
+// offline.
 function precached(file) {
   const fallback = (file.endsWith('.wasm') && existsSync(join(staging, `${file}.gz`)))
     || (file.endsWith('.wasm.gz') && existsSync(join(staging, file.replace(/\.gz$/, '.xz'))));

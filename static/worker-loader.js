@@ -21,10 +21,11 @@
 // Ahead of that, the page asks for the rest in the background once the service worker has kept
 // the app (or at once where there is none: src/hooks/use_service_worker.rs), with a message
 // `{ prefetch_rest: true }` (`PREFETCH_REST` in crates/protocol/src/wire.rs) that this loader
-// takes before the worker's own handler sees it: the gzipped copy is fetched and compiled off
+// takes before the worker's own handler sees it: the packed copy is fetched and compiled off
 // the worker's thread and instantiated between two of its tasks, so the first author's tool or
 // playground query runs at once instead of waiting, the worker frozen, for a synchronous request.
 // A failed prefetch is silent: the first stub called then loads the rest as above.
+
 // Each part's packed copies, best first (the build writes these lists: the .xz only where it
 // made one). The first part's download starts before the scripts below load.
 const FIRST_PART = ['./worker_bg.wasm.xz', './worker_bg.wasm.gz'];
@@ -102,9 +103,9 @@ loaded.catch((error) => {
 // The page's request for the rest in the background (see the top of this file). Registered
 // before the worker's wasm sets its `onmessage`, so it runs first and keeps the message from it.
 function prefetchRest() {
-  rest.compiling ??= REST_PART
-    .reduce((tried, path) => tried.catch(() => WebAssembly.compileStreaming(packed(path))),
-      loaded.then(() => Promise.reject(new Error('not tried yet'))))
+  rest.compiling ??= loaded
+    .then(() => REST_PART.reduce((tried, path) => tried.catch(() => WebAssembly.compileStreaming(packed(path))),
+      Promise.reject(new Error('not tried yet'))))
     .then((module) => {
       rest.module = module;
       // A promise's callback: no wasm of this worker is running, so its table may be filled.
