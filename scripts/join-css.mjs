@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // In cascade order: base first (custom properties, type, buttons), then each screen.
-const SHEETS = ['base', 'library', 'dialogs', 'opened', 'playground', 'player', 'code', 'completion', 'artifacts', 'class'];
+// Last, the update banner and the offline notice.
+const SHEETS = ['base', 'library', 'dialogs', 'opened', 'playground', 'player', 'code', 'completion', 'artifacts', 'class', 'offline'];
 
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
 const joined = SHEETS.map((name) => readFileSync(resolve(source, 'static/css', `${name}.css`), 'utf8')).join('\n');
