@@ -58,6 +58,19 @@ test('the page renders its title, top bar and explanation', async () => {
   assert.ok(await page.isVisible('label[for="add-url"]'), 'the address field has a visible label');
 });
 
+test('index.html asks for at most six files as it loads: the connections a browser opens to a host over HTTP/1.1', () => {
+  // Chromium opens six connections to a host over HTTP/1.1; a seventh file asked for at once
+  // waits a round trip for one (0.56 s on Fast 3G), which delayed the page's wasm in some first
+  // visits (docs/performance.md, "The first visit on a slow network"). The favicon comes later.
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const tags = html.match(/<(?:link|script)\b[^>]*>/g);
+  const fetched = tags.filter((tag) => /^<script\b[^>]*\bsrc=/.test(tag)
+    || /\brel=["']?(?:stylesheet|modulepreload|preload|manifest)\b/.test(tag));
+  const workers = html.match(/new Worker\(/g) ?? [];
+  assert.equal(workers.length, 1, 'the database worker, started by the html');
+  assert.ok(fetched.length + workers.length <= 6, `${fetched.length + workers.length} files: ${fetched.join(' ')}`);
+});
+
 test('the Content-Security-Policy names the inline loader by its hash', async () => {
   const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]{44}'/);
