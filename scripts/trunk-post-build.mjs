@@ -57,7 +57,8 @@ if (existsSync(join(built, 'index.json'))) {
 // gzipped; index.html copies it): ~80 ms for the worker's 1.9 MB on this machine against ~25 ms
 // for gzip, streamed as the bytes arrive (the service worker keeps the xz copies unpacked, so a
 // start from its cache unpacks nothing). They try the .xz, then the .gz, then the plain file.
-const xzPacked = process.env.TRUNK_PROFILE === 'release';
+const release = process.env.TRUNK_PROFILE === 'release';
+const xzPacked = release;
 const toXz = [];
 const toPack = [];
 const page = join(staging, 'index.html');
@@ -269,7 +270,7 @@ if (init) {
     : join(source, 'target', 'split', 'page-slots.txt');
   splitWasm(join(source, 'split.rules'), pageWasm, pageRest, slots);
   if (xzPacked) toXz.push(pageWasm, pageRest);
-  if (process.env.TRUNK_PROFILE === 'release') {
+  if (release) {
     for (const wasm of [pageWasm, pageRest]) {
       execFileSync('wasm-opt', ['-Oz', wasm, `--output=${wasm}.opt`], { stdio: ['ignore', 'inherit', 'inherit'] });
       renameSync(`${wasm}.opt`, wasm);

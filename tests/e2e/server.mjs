@@ -9,8 +9,9 @@
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
 // change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers, and
 // `until`, a promise, holds the response back until it settles); `log`, an array, receives the
-// path of every request, and `revalidated` the path of every one answered 304 (below); `types`
-// overrides MIME types by
+// path of every request, and `revalidated` the path of every one answered 304 (below); `missing`,
+// a predicate on a path below the prefix, answers 404 for the files it names, as a host without
+// them (no copy of the directory needed); `types` overrides MIME types by
 // extension (a host that does not know `.wasm`); `gzip` compresses text, scripts and wasm for a
 // client that accepts it, as a host that gzips does (level 6, nginx's and most hosts' default).
 // Files from disk carry `ETag` and `Last-Modified`, and a request that names the current ETag
@@ -39,7 +40,7 @@ export const MIME = {
 };
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves to `{ url, close }` once listening. */
-export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false, log = null, revalidated = null } = {}) {
+export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzip = false, log = null, revalidated = null, missing = null } = {}) {
   const base = resolve(dir);
   const mime = { ...MIME, ...types };
   const zipped = new Map();
@@ -49,6 +50,7 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
       if (!pathname.startsWith(prefix)) return send(res, 404, 'not found');
       const path = pathname.slice(prefix.length);
       log?.push(path);
+      if (missing?.(path)) return send(res, 404, 'not found');
       const replaced = files[path === '' ? 'index.html' : path];
       if (replaced !== undefined) {
         // A string or bytes, or `{ body, headers, until }` for a response with headers of its

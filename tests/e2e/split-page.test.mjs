@@ -12,14 +12,14 @@
 // Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS, typeSql } from './browser.mjs';
+import { typeSql, launch as launchBrowser } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -31,13 +31,7 @@ const REST = readdirSync(dist).find((f) => /^app-.*_rest_bg\.wasm$/.test(f));
 
 async function launch(t) {
   const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-page-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1100, height: 800 },
-    serviceWorkers: 'block',
-  });
+  const context = await launchBrowser(chromium, profile, { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block' });
   t.after(async () => {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -132,11 +126,9 @@ test('a playground opened from its address waits for the rest, fetched packed th
 test('without the packed copies, a moved function loads the plain rest synchronously', async (t) => {
   // The copy fails to load, so nothing is compiled ahead: the playground's first moved function
   // fetches the plain file itself, in the middle of its call.
-  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-page-dist-'));
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(dist, copy, { recursive: true, filter: (src) => !src.endsWith(`${REST}.gz`) && !src.endsWith(`${REST}.xz`) });
   const log = [];
-  const server = await serve(copy, 0, { log });
+  const packed = (path) => path.endsWith(`${REST}.gz`) || path.endsWith(`${REST}.xz`);
+  const server = await serve(dist, 0, { log, missing: packed });
   t.after(() => server.close());
   const { page, loads, errors } = await launch(t);
   await playgroundFromAddress(page, server.url, log, loads);
@@ -147,10 +139,7 @@ test('without the packed copies, a moved function loads the plain rest synchrono
 });
 
 test('a host without the page\'s rest: the library and the player work, the playground names the file it lacks', async (t) => {
-  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-page-dist-'));
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(dist, copy, { recursive: true, filter: (src) => !src.includes(REST) });
-  const server = await serve(copy, 0);
+  const server = await serve(dist, 0, { missing: (path) => path.includes(REST) });
   t.after(() => server.close());
   const { page } = await launch(t);
 

@@ -12,14 +12,14 @@
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { FLAGS, typeSql } from './browser.mjs';
+import { typeSql, launch as launchBrowser } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -31,14 +31,7 @@ const TITLE = 'SQL joins in eight steps';
 
 async function launch(t) {
   const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1100, height: 800 },
-    serviceWorkers: 'block',
-    acceptDownloads: true,
-  });
+  const context = await launchBrowser(chromium, profile, { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block', acceptDownloads: true });
   t.after(async () => {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -221,10 +214,7 @@ test("the SQL playground loads the rest once: a workspace's tables, then the wor
 });
 
 test('a host without the rest: playing works, and an export says which file did not load', async (t) => {
-  const copy = mkdtempSync(join(tmpdir(), 'stepwise-split-dist-'));
-  t.after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(dist, copy, { recursive: true, filter: (src) => !src.includes(REST) });
-  const server = await serve(copy, 0);
+  const server = await serve(dist, 0, { missing: (path) => path.includes(REST) });
   t.after(() => server.close());
   const { page } = await launch(t);
 
