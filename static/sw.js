@@ -3,8 +3,9 @@
 // - install:  precaches every file of the app shell (the list below, written by
 //             scripts/trunk-post-build.mjs from the files of the build; hashed names).
 // - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
-//             only as its .xz or .gz copy is answered with the copy unpacked, and an xz copy is
-//             kept unpacked from its first use: see `unpackedXz`); opening the app
+//             only as its .xz or .gz copy, and the editor's script kept as its .xz copy, are
+//             answered with the copy unpacked, and an xz copy is kept unpacked from its first
+//             use: see `unpackedXz`); opening the app
 //             (a navigation to this folder or its index.html, with any query such as ?src=) gets the
 //             cached index.html. Nothing else is touched: workshop .db files, ?src= downloads,
 //             samples/ and every other host go to the network as usual and are never cached.
@@ -26,6 +27,8 @@ const PREFIX = `stepwise:${SCOPE.pathname}:`;
 const CACHE = PREFIX + PRECACHE.version;
 const INDEX = new URL('index.html', SCOPE).href;
 const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, SCOPE).href));
+const WASM = 'application/wasm';
+const SCRIPT = 'text/javascript';
 
 // The decoder the loaders unpack the wasm's xz copies with, for `unpackedXz`. Without it they
 // are kept as they came, and the loaders unpack them.
@@ -80,29 +83,39 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.search !== '') return;
   if (SHELL.has(path) && path.endsWith('.wasm.xz')) {
-    event.respondWith(unpackedXz(path, event).then((kept) => kept ?? fetch(request)));
+    event.respondWith(unpackedXz(path, WASM, event).then((kept) => kept ?? fetch(request)));
   } else if (SHELL.has(path)) {
     event.respondWith(fromCache(path, request));
   } else if (path.endsWith('.wasm') && (SHELL.has(`${path}.xz`) || SHELL.has(`${path}.gz`))) {
     event.respondWith(unpacked(path, event));
+  } else if (path.endsWith('.js') && SHELL.has(`${path}.xz`)) {
+    event.respondWith(unpackedScript(path, event));
   }
 });
 
-// A wasm's xz copy from the cache, unpacked and typed application/wasm (the loaders compile
+
+// An xz copy from the cache, unpacked and typed `type` (application/wasm: the loaders compile
 // such an answer as it is), or null when the cache lost it. The cache keeps it unpacked from its
 // first use on: unpacking costs ~80 ms for the worker's first part, which a start from the cache
 // then no longer pays. Not at install: that comes while the page may be busy with the learner's
 // first workshop. Without the decoder, the copy as it came, for the loaders to unpack.
-async function unpackedXz(key, event) {
+async function unpackedXz(key, type, event) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(key);
-  if (!hit?.body || /^application\/wasm/.test(hit.headers.get('content-type') ?? '')) return hit ?? null;
+  if (!hit?.body || (hit.headers.get('content-type') ?? '').startsWith(type)) return hit ?? null;
   const xz = self['xz-decompress'];
   if (!xz) return hit;
-  const headers = { 'Content-Type': 'application/wasm' };
+  const headers = { 'Content-Type': type };
   const [answer, keep] = new xz.XzReadableStream(hit.body).tee();
   event.waitUntil(cache.put(key, new Response(keep, { headers })).catch(() => {}));
   return new Response(answer, { headers });
+}
+
+// A script kept as its xz copy (the SQL editor's bundle): that copy unpacked, or the network when
+// the cache lost it or there is no decoder to unpack it with.
+async function unpackedScript(path, event) {
+  const kept = await unpackedXz(`${path}.xz`, SCRIPT, event);
+  return (kept?.headers.get('content-type') ?? '').startsWith(SCRIPT) ? kept : fetch(event.request);
 }
 
 // A .wasm kept as its xz copy or its gzipped one (the precache list has only those): that copy
@@ -111,9 +124,8 @@ async function unpackedXz(key, event) {
 async function unpacked(path, event) {
   const request = event.request;
   if (SHELL.has(`${path}.xz`)) {
-    const kept = await unpackedXz(`${path}.xz`, event);
-    const wasm = /^application\/wasm/.test(kept?.headers.get('content-type') ?? '');
-    return wasm ? kept : fetch(request);
+    const kept = await unpackedXz(`${path}.xz`, WASM, event);
+    return (kept?.headers.get('content-type') ?? '').startsWith(WASM) ? kept : fetch(request);
   }
   const cache = await caches.open(CACHE);
   const hit = await cache.match(`${path}.gz`);

@@ -102,6 +102,11 @@ test('the page\'s glue is minified, its integrity is its own, and the wasm copie
     assert.ok(readFileSync(xz).length < 0.9 * readFileSync(join(dist, `${wasm}.gz`)).length, `${wasm}.xz is >10% smaller than ${wasm}.gz`);
     assert.match(execFileSync('xz', ['-lvv', xz], { encoding: 'utf8' }), /Memory needed:\s+5 MiB/);
   }
+  // The editor's bundle too, for the service worker to keep (the page imports the script itself).
+  const editor = join(dist, 'editor', 'stepwise-editor.js');
+  const editorXz = readFileSync(`${editor}.xz`);
+  assert.deepEqual(execFileSync('xz', ['-dc', `${editor}.xz`], { maxBuffer: 64 << 20 }), readFileSync(editor));
+  assert.ok(editorXz.length < 0.9 * gzipSync(readFileSync(editor), { level: 9 }).length, 'the editor\'s xz copy is >10% smaller than gzip -9');
 });
 
 test('the worker answers the ping', async () => {

@@ -126,9 +126,11 @@ test('the precache list names exactly the app shell of the build', () => {
   const { version, files } = precacheOf(readFileSync(join(dist, 'sw.js'), 'utf8'));
   assert.match(version, /^[0-9a-f]{16}$/, 'the version is a content hash of the build');
   // A plain .wasm with a gzipped copy is its loader's fallback, and so is a gzipped copy with an
-  // xz one: the loaders fetch the best copy.
+  // xz one: the loaders fetch the best copy. A script with an xz copy (the editor's bundle) is
+  // kept as that copy, which the service worker answers the script's address with.
   const fallback = (f) => (f.endsWith('.wasm') && existsSync(join(dist, `${f}.gz`)))
-    || (f.endsWith('.wasm.gz') && existsSync(join(dist, f.replace(/\.gz$/, '.xz'))));
+    || (f.endsWith('.wasm.gz') && existsSync(join(dist, f.replace(/\.gz$/, '.xz'))))
+    || (f.endsWith('.js') && existsSync(join(dist, `${f}.xz`)));
   const shell = filesBelow(dist).filter((f) => f !== 'sw.js' && !f.startsWith('samples/') && !fallback(f));
   assert.deepEqual(files, shell, 'every file of dist/ except sw.js, samples/ and the fallbacks, and nothing else');
   assert.ok(files.includes('worker_bg.wasm.xz'), 'the worker\'s wasm, as its loader fetches it, is precached');
@@ -136,6 +138,8 @@ test('the precache list names exactly the app shell of the build', () => {
   assert.ok(files.includes('xz-decompress.min.js'), 'so is the decoder they unpack it with');
   assert.ok(files.includes('worker_rest_bg.wasm.xz'), 'so is the rest of the worker\'s wasm');
   assert.ok(files.some((f) => /^app-[0-9a-f]+_rest_bg\.wasm\.xz$/.test(f)), 'so is the rest of the page\'s wasm');
+  assert.ok(files.includes('editor/stepwise-editor.js.xz'), 'and the editor\'s bundle, as its xz copy');
+  assert.ok(!files.includes('editor/stepwise-editor.js'), 'not also as the script itself');
 
   // Everything index.html, the manifest and the worker loader refer to is listed, by a relative URL.
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -304,6 +308,13 @@ test('after one visit the app starts with the server gone and the network off', 
     assert.equal(kept.type, 'application/wasm', file);
     assert.deepEqual(Buffer.from(kept.bytes), readFileSync(join(dist, file.replace(/\.xz$/, ''))), `${file} is kept unpacked`);
   }
+  // So is the editor's bundle, which the player above imported offline: the script itself.
+  const editor = await page.evaluate(async (url) => {
+    const hit = await (await self.caches.open((await self.caches.keys())[0])).match(url);
+    return { type: hit.headers.get('content-type'), text: await hit.text() };
+  }, `${server.url}editor/stepwise-editor.js.xz`);
+  assert.equal(editor.type, 'text/javascript');
+  assert.equal(editor.text, readFileSync(join(dist, 'editor', 'stepwise-editor.js'), 'utf8'), 'the editor is kept unpacked');
 
   // Opening the app with ?src= offline still starts it (loading that URL is what cannot work).
   await page.goto(`${server.url}?src=${encodeURIComponent(`${server.url}samples/none.db`)}`);
