@@ -12,6 +12,7 @@ use crate::hooks::use_worker::WorkerHandle;
 use stepwise_protocol::{
     Added, ByteProgress, DataImported, Download, DownloadReady, DuplicateChoice, Entry, ErrorKind, ExportText, Import,
     ImportSource, ImportZip, List, NewDatabase, Remove, ResolveDuplicate, Resolved, Stored, TextForm, WorkerError,
+    file_name_of_url,
 };
 
 use crate::state::library::{
@@ -97,23 +98,35 @@ impl Commands {
             let id = this.worker.next_id();
             this.import_started(id, &label);
             let hint = cross_origin_hint(&source);
-            // An address asked for before the database worker has started (a sample added at
-            // once, a shared link on a first visit): the page downloads it meanwhile, so the
-            // download does not wait for the worker's wasm, and posts the body with the request.
-            // If that fails, the worker downloads it itself and says what went wrong.
+            // An address of this site asked for before the database worker has started (a
+            // sample added at once): the page downloads it meanwhile, so the download does not
+            // wait for the worker's wasm, and posts the body with the request. A download that
+            // got no answer, or an answer other than 200, is reported as the worker would have:
+            // asking the host again would only make the learner wait twice as long for the same
+            // failure. One broken off on the way is the worker's to try again. Another site's
+            // address is the worker's to download: the page's Content-Security-Policy lets it
+            // connect to its own site only.
             let posted = match (&source, &file) {
-                (ImportSource::Url { url }, None) if !this.worker.is_open() => {
+                (ImportSource::Url { url }, None) if !this.worker.is_open() && same_origin(url) => {
                     let progress = this.on_progress();
                     let said = |done, total| {
                         progress.emit(ByteProgress { id, stage: "Downloading".to_owned(), done, total });
                     };
-                    let file = downloaded(url, said).await;
-                    if let Some(file) = file.as_ref().filter(|_| !this.worker.is_open()) {
-                        let size = file.size() as u64;
-                        let stage = "Downloaded; waiting for the database worker".to_owned();
-                        progress.emit(ByteProgress { id, stage, done: size, total: Some(size) });
+                    match downloaded(url, said).await {
+                        Ok(file) => {
+                            if !this.worker.is_open() {
+                                let size = file.size() as u64;
+                                let stage = "Downloaded; waiting for the database worker".to_owned();
+                                progress.emit(ByteProgress { id, stage, done: size, total: Some(size) });
+                            }
+                            Some(file)
+                        }
+                        Err(Some(error)) => {
+                            this.imported(id, &label, Err(error), hint.as_deref(), false);
+                            return;
+                        }
+                        Err(None) => None,
                     }
-                    file
                 }
                 _ => file.clone(),
             };
@@ -367,8 +380,24 @@ fn save(url: &str, file_name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `name: message` of a JS exception (`TypeError: Failed to fetch`), or its string form.
 fn describe(error: JsValue) -> String {
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    let get = |key: &str| js_sys::Reflect::get(&error, &key.into()).ok().and_then(|v| v.as_string());
+    match (get("name"), get("message")) {
+        (Some(name), Some(message)) if !message.is_empty() => format!("{name}: {message}"),
+        (Some(name), _) => name,
+        (None, Some(message)) => message,
+        _ => error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    }
+}
+
+/// Whether `url`, absolute or relative to the page, is on the page's own site.
+fn same_origin(url: &str) -> bool {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return false };
+    match (location.origin(), location.href().and_then(|base| web_sys::Url::new_with_base(url, &base))) {
+        (Ok(here), Ok(there)) => there.origin() == here,
+        _ => false,
+    }
 }
 
 /// For a URL on another site: what may have gone wrong, and what to do instead.
@@ -385,15 +414,25 @@ fn cross_origin_hint(source: &ImportSource) -> Option<String> {
     })
 }
 
-/// The body at `url` as a `File` named after the address, or `None` when it could not be had
-/// (the worker then downloads it and names the reason); `progress` hears the bytes read and the
-/// size, when known, as they arrive.
-async fn downloaded(url: &str, progress: impl Fn(u64, Option<u64>)) -> Option<File> {
-    let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
-    if !response.ok() {
-        return None;
+/// The body at `url` as a `File` named after the address. `Err(Some(_))`: the host could not be
+/// reached or did not answer 200, in the worker's words; `Err(None)`: the body broke off on the
+/// way, or the browser could not make a file of it (the worker then downloads it itself).
+/// `progress` hears the bytes read and the size, when known, as they arrive.
+async fn downloaded(url: &str, progress: impl Fn(u64, Option<u64>)) -> Result<File, Option<WorkerError>> {
+    let name = file_name_of_url(url);
+    let window = web_sys::window().ok_or(None)?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| Some(WorkerError::download_failed(&name, url, &describe(e))))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| None)?;
+    if response.status() != 200 {
+        return Err(Some(WorkerError::download_status(&name, response.status(), &response.status_text())));
     }
+    read_body(&name, &response, progress).await.ok_or(None)
+}
+
+/// The rest of [`downloaded`]: the body read as it arrives into a `File`.
+async fn read_body(name: &str, response: &web_sys::Response, progress: impl Fn(u64, Option<u64>)) -> Option<File> {
     // Read as it arrives, so the job counts the bytes while the worker is on its way. The length
     // the host gives is of the bytes on the wire: unknown here when it compressed them itself.
     let headers = response.headers();
@@ -415,6 +454,5 @@ async fn downloaded(url: &str, progress: impl Fn(u64, Option<u64>)) -> Option<Fi
         parts.push(&chunk);
         progress(done, total);
     }
-    let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().unwrap_or("download");
     File::new_with_u8_array_sequence(&parts, name).ok()
 }

@@ -42,7 +42,8 @@ async function launch(dir, args = []) {
 
 function watch(p) {
   const note = (text) => { if (!expectedProblems.some((re) => re.test(text))) problems.push(text); };
-  p.on('console', (m) => { if (m.type() === 'error') note(`console: ${m.text()}`); });
+  // With the address the message is about: the browser's "Failed to load resource" names none.
+  p.on('console', (m) => { if (m.type() === 'error') note(`console: ${m.text()} (${m.location().url})`); });
   p.on('pageerror', (e) => note(`uncaught: ${e.message}`));
   p.on('response', (r) => { if (r.status() >= 400) note(`HTTP ${r.status()}: ${r.url()}`); });
 }
@@ -464,16 +465,21 @@ test('without OPFS (an insecure origin) a banner says progress will not be kept;
   }
 });
 
-test('a sample added before the database worker has started is fetched meanwhile, once, and stored when it starts', async () => {
-  // The worker's wasm is held back by the server until the sample's download has been seen.
+/** Serves dist/, holding the worker's wasm back until `release()`; every path asked for goes to `log`. */
+async function holdingWorker(log) {
   let release;
   const released = new Promise((ok) => { release = ok; });
-  const log = [];
   const held = {};
   for (const file of ['worker_bg.wasm.xz', 'worker_bg.wasm.gz', 'worker_bg.wasm']) {
     held[file] = { body: readFileSync(join(dist, file)), until: released };
   }
-  const own = await serve(dist, 0, { files: held, log });
+  return { server: await serve(dist, 0, { files: held, log }), release };
+}
+
+test('a sample added before the database worker has started is fetched meanwhile, once, and stored when it starts', async () => {
+  // The worker's wasm is held back by the server until the sample's download has been seen.
+  const log = [];
+  const { server: own, release } = await holdingWorker(log);
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-early-'));
   const early = await launch(dir);
   try {
@@ -502,6 +508,47 @@ test('a sample added before the database worker has started is fetched meanwhile
     release();
     await early.close();
     await own.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an address that fails before the database worker has started: this site\'s is reported at once, another\'s by the worker, each asked for once', async () => {
+  // The worker's wasm is held back: the page downloads an address of its own site given
+  // meanwhile, and reports a failure itself; another site's (which the page's CSP does not let
+  // it fetch) waits for the worker.
+  const log = [];
+  const { server: own, release } = await holdingWorker(log);
+  const elsewhereLog = [];
+  const elsewhere = await serve(dist, 0, { log: elsewhereLog }); // another origin, no CORS headers
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-early-fail-'));
+  const early = await launch(dir);
+  try {
+    const p = early.pages()[0] ?? (await early.newPage());
+    watch(p);
+    await p.goto(own.url);
+    const add = async (src) => {
+      await p.fill('#add-url', src);
+      await p.getByRole('button', { name: 'Add from address' }).click();
+    };
+    await add(`${own.url}samples/missing-workshop.db`);
+    await p.locator('.alert', { hasText: /could not download missing-workshop\.db: the server answered 404 Not Found\. The address may be wrong/ }).waitFor(WAIT);
+    assert.notEqual(await p.locator('.worker-status').getAttribute('data-state'), 'ready', 'said before the worker started');
+    assert.deepEqual(log.filter((q) => q.includes('missing-workshop')), ['samples/missing-workshop.db'], 'asked for once');
+
+    await add(`${elsewhere.url}samples/sql-joins.db`);
+    await p.locator('.imports .job', { hasText: 'sql-joins.db' }).waitFor(WAIT);
+    assert.deepEqual(elsewhereLog, [], 'not tried by the page');
+    release();
+    const alert = p.locator('.alert', { hasText: /could not download sql-joins\.db from .*CORS/ });
+    await alert.waitFor(WAIT);
+    const text = await alert.textContent();
+    assert.equal(text.split('CORS').length - 1, 1, `explained once: ${text}`);
+    assert.deepEqual(elsewhereLog, ['samples/sql-joins.db'], 'asked for once, by the worker');
+  } finally {
+    release();
+    await early.close();
+    await own.close();
+    await elsewhere.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

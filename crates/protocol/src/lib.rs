@@ -18,6 +18,7 @@
 //! library fills [`ArtifactsView`] and [`StepState`] itself) and the page shows them.
 #![deny(missing_docs)]
 
+mod address;
 mod artifacts;
 mod class;
 mod data;
@@ -30,6 +31,7 @@ mod structure;
 mod textforms;
 pub mod wire;
 
+pub use crate::address::file_name_of_url;
 pub use crate::artifacts::{ArtifactsView, FileItem, ManifestDoc};
 pub use crate::class::{
     AnswerView, ClassRow, ClassStep, ClassView, Flag, HandIn, HandInRead, HandInStep, Mark, SortKey, Unread,

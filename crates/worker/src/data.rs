@@ -3,11 +3,13 @@
 //! after the file ([`Library::import_data`]). All rows or none.
 
 use stepwise_artifact::tabular::{self, Plan};
-use stepwise_protocol::{Added, DataImported, DataOptions, DataPreview, EntryKind, ErrorKind, ImportData, WorkerError};
+use stepwise_protocol::{
+    Added, DataImported, DataOptions, DataPreview, EntryKind, ErrorKind, ImportData, WorkerError, file_name_of_url,
+};
 use web_sys::Blob;
 
 use crate::library::{Library, OnProgress};
-use crate::source::{ByteSource, StreamSource, file_name_of_url};
+use crate::source::{ByteSource, StreamSource};
 
 /// Largest data file read, in bytes: it is read whole into the worker's memory.
 pub const DATA_LIMIT: u64 = 256 << 20;

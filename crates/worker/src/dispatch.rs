@@ -5,7 +5,9 @@
 use web_sys::Blob;
 
 use stepwise_protocol::wire::STORAGE_LOCK;
-use stepwise_protocol::{ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError};
+use stepwise_protocol::{
+    ErrorKind, ImportSource, Pong, RequestBody, Response, Storage, Stored, WorkerError, file_name_of_url,
+};
 
 use crate::backend::PoolConfig;
 use crate::blobs;
@@ -14,7 +16,7 @@ use crate::errors;
 use crate::handling::{State, StorageState, ready, reply};
 use crate::library::{Library, OnProgress};
 use crate::lock::{LockOutcome, acquire_forever};
-use crate::source::{BlobSource, StreamSource, file_name_of_url, gunzipped_name};
+use crate::source::{BlobSource, StreamSource, gunzipped_name};
 use crate::textforms;
 
 /// The answer to [`stepwise_protocol::Ping`].

@@ -154,33 +154,14 @@ async fn get(url: &str, name: &str) -> Result<Response, WorkerError> {
     let scope: WorkerGlobalScope = js_sys::global()
         .dyn_into()
         .map_err(|_| WorkerError::new(ErrorKind::Internal, "URL imports run in the worker only."))?;
-    let response = JsFuture::from(scope.fetch_with_str(url)).await.map_err(|e| {
-        let detail = describe(&e);
-        WorkerError::new(
-            ErrorKind::Network,
-            format!(
-                "Stepwise could not download {name} from {url}. Either the network is down, or the server \
-                 does not allow other sites to load this file (it must send cross-origin (CORS) headers, \
-                 such as Access-Control-Allow-Origin). Download the file yourself and open it from your \
-                 computer instead. ({detail})"
-            ),
-        )
-    })?;
+    let response = JsFuture::from(scope.fetch_with_str(url))
+        .await
+        .map_err(|e| WorkerError::download_failed(name, url, &describe(&e)))?;
     let response: Response =
         response.dyn_into().map_err(|_| WorkerError::new(ErrorKind::Internal, "fetch did not return a Response."))?;
     let status = response.status();
     if status != 200 {
-        let text = response.status_text();
-        let hint = match status {
-            404 | 410 => " The address may be wrong, or the file was moved.",
-            401 | 403 => " The server does not let Stepwise read it.",
-            500..=599 => " The server has a problem; try again later.",
-            _ => "",
-        };
-        return Err(WorkerError::new(
-            ErrorKind::Network,
-            format!("Stepwise could not download {name}: the server answered {status} {text}.{hint}").replace("  ", " "),
-        ));
+        return Err(WorkerError::download_status(name, status, &response.status_text()));
     }
     Ok(response)
 }
@@ -364,16 +345,3 @@ pub fn describe(e: &JsValue) -> String {
     }
 }
 
-/// The file name at the end of a URL's path (`…/sql-joins.db?x=1` → `sql-joins.db`).
-pub fn file_name_of_url(url: &str) -> String {
-    let before_query = url.split(['?', '#']).next().unwrap_or(url);
-    // The path starts after the authority (`https://host`).
-    let path = match before_query.split_once("://") {
-        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
-        None => before_query,
-    };
-    let last = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("");
-    let decoded =
-        js_sys::decode_uri_component(last).ok().and_then(|s| s.as_string()).unwrap_or_else(|| last.to_owned());
-    if decoded.is_empty() || decoded.contains('/') { "download.db".to_owned() } else { decoded }
-}
