@@ -16,7 +16,7 @@ use yew::prelude::*;
 /// runs the synchronous load, which names the file it could not load.
 #[hook]
 pub fn use_page_rest(needed: bool) -> bool {
-    let ready = use_state(|| loaded());
+    let ready = use_state(loaded);
     {
         let ready = ready.clone();
         use_effect_with(needed && !*ready, move |wait| {

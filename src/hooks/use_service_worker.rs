@@ -19,8 +19,8 @@ use super::use_worker::WorkerHandle;
 /// worker's scope is the folder the app is served from.
 const SERVICE_WORKER_URL: &str = "./sw.js";
 
-/// Registers the service worker once the database worker is ready and no import or download is
-/// under way, and returns the new version's
+/// Registers the service worker once the database worker is ready, no import or download is
+/// under way and no request has waited for the worker for a second, and returns the new version's
 /// worker while one is installed and waiting for the user's go-ahead (`None` when there is
 /// nothing to update, on the first visit, and where service workers are unavailable: non-secure
 /// origins, some private modes).
@@ -51,6 +51,14 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
                 Some(container) => {
                     let (listeners, mounted, worker) = (listeners.clone(), mounted.clone(), worker.clone());
                     spawn_local(async move {
+                        // Its install reads and stores every file of the app: not while the
+                        // learner waits for a workshop being added or opened.
+                        if let Some(worker) = &worker {
+                            worker.until_quiet().await;
+                        }
+                        if !mounted.get() {
+                            return;
+                        }
                         match JsFuture::from(container.register(SERVICE_WORKER_URL)).await {
                             Ok(registration) if mounted.get() => {
                                 match registration.dyn_into::<ServiceWorkerRegistration>() {
@@ -94,29 +102,35 @@ pub fn use_service_worker() -> Option<ServiceWorker> {
 }
 
 /// Has the rest of the page's wasm and of the database worker's fetched and compiled in the
-/// background after `after` settles (the service worker is ready): the page's by its loader
-/// ([`prefetch_page_rest`]), the worker's by the worker's ([`WorkerHandle::prefetch_rest`]).
+/// background after `after` settles (the service worker is ready) and the worker is quiet
+/// ([`WorkerHandle::until_quiet`]: not while a workshop is being added or opened): the page's by
+/// its loader ([`prefetch_page_rest`]), the worker's by the worker's
+/// ([`WorkerHandle::prefetch_rest`]).
 fn prefetch_rests(after: Option<JsValue>, worker: &Option<WorkerHandle>) {
-    prefetch_page_rest(after.clone());
-    let Some(worker) = worker.clone() else { return };
-    match after {
-        Some(after) => spawn_local(async move {
+    let worker = worker.clone();
+    spawn_local(async move {
+        if let Some(after) = after {
             let _ = JsFuture::from(js_sys::Promise::resolve(&after)).await;
+        }
+        if let Some(worker) = &worker {
+            worker.until_quiet().await;
+        }
+        prefetch_page_rest();
+        if let Some(worker) = worker {
             worker.prefetch_rest();
-        }),
-        None => worker.prefetch_rest(),
-    }
+        }
+    });
 }
 
 /// Has the page's loader fetch and compile the rest of the page's wasm (what the first visit
-/// does not run: the playground, the class view, data files; scripts/trunk-post-build.mjs) after
-/// `after` settles, so that its first use does not wait for the network. A build without the
-/// split has no such loader.
-fn prefetch_page_rest(after: Option<JsValue>) {
+/// does not run: the playground, the class view, data files; scripts/trunk-post-build.mjs), so
+/// that its first use does not wait for the network. A build without the split has no such
+/// loader.
+fn prefetch_page_rest() {
     let Some(window) = web_sys::window() else { return };
     let prefetch = js_sys::Reflect::get(&window, &"stepwisePrefetchRest".into()).ok();
     if let Some(prefetch) = prefetch.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        let _ = prefetch.call1(&JsValue::NULL, &after.unwrap_or(JsValue::UNDEFINED));
+        let _ = prefetch.call0(&JsValue::NULL);
     }
 }
 

@@ -60,7 +60,14 @@ struct Inner {
     /// Whether the page has asked for the worker's rest ([`WorkerHandle::prefetch_rest`]): a
     /// worker started after a stop is asked again.
     rest_wanted: Cell<bool>,
+    /// When a request was last sent or answered (`Date.now()`), for [`WorkerHandle::until_quiet`].
+    last_active: Cell<f64>,
 }
+
+/// How long no request may have been waiting for the worker to count as quiet.
+const QUIET_MS: f64 = 1_000.0;
+/// The longest [`WorkerHandle::until_quiet`] waits, however busy the worker stays.
+const LONGEST_WAIT_MS: f64 = 15_000.0;
 
 /// Sends requests to the worker; cheap to clone, equal when it is the same worker.
 #[derive(Clone, Default)]
@@ -110,6 +117,7 @@ impl WorkerHandle {
         };
         let (reply, answer) = oneshot::channel();
         self.inner.pending.borrow_mut().insert(id, AwaitedReply { on_progress, reply });
+        self.inner.last_active.set(js_sys::Date::now());
         if wait_for_init && !self.inner.open.get() {
             self.inner.queue.borrow_mut().push((id, message));
         } else {
@@ -135,8 +143,27 @@ impl WorkerHandle {
     }
 
     fn answer(&self, response: Response) {
-        if let Some(pending) = self.inner.pending.borrow_mut().remove(&response.id) {
+        let pending = self.inner.pending.borrow_mut().remove(&response.id);
+        if let Some(pending) = pending {
+            self.inner.last_active.set(js_sys::Date::now());
             let _ = pending.reply.send(response);
+        }
+    }
+
+    /// Resolves once no request has waited for the worker for a second (or after 15 seconds,
+    /// however busy it stays). Background work waits for it: compiling the rests of the wasm
+    /// takes CPU time from what the learner is waiting for, such as a workshop being added or
+    /// opened (on a two-core machine, ~15% longer to load a 100 MB workshop).
+    pub async fn until_quiet(&self) {
+        let start = js_sys::Date::now();
+        loop {
+            let now = js_sys::Date::now();
+            let idle = self.inner.pending.borrow().is_empty();
+            let quiet_for = now - self.inner.last_active.get();
+            if (idle && quiet_for >= QUIET_MS) || now - start >= LONGEST_WAIT_MS {
+                return;
+            }
+            sleep(if idle { QUIET_MS - quiet_for } else { QUIET_MS }).await;
         }
     }
 
@@ -189,6 +216,21 @@ impl WorkerHandle {
             let _ = p.reply.send(failed(id, reason));
         }
     }
+}
+
+/// Resolves after `ms` milliseconds (at once where there is no window).
+async fn sleep(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let timer = web_sys::window().map(|window| {
+            #[allow(clippy::cast_possible_truncation)]
+            let ms = ms.clamp(0.0, f64::from(i32::MAX)) as i32;
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+        });
+        if !matches!(timer, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn encode(request: &Request, file: Option<&File>) -> Result<JsValue, String> {
