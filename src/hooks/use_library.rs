@@ -403,15 +403,15 @@ fn same_origin(url: &str) -> bool {
 /// For a URL on another site: what may have gone wrong, and what to do instead.
 fn cross_origin_hint(source: &ImportSource) -> Option<String> {
     let ImportSource::Url { url } = source else { return None };
-    let here = web_sys::window()?.location().origin().ok()?;
+    if same_origin(url) {
+        return None;
+    }
     let there = web_sys::Url::new(url).ok()?;
-    (there.origin() != here).then(|| {
-        format!(
-            "If the address works in a new tab, the server at {} does not allow other sites to fetch the file \
-             (CORS): download it yourself and add it with “Choose a file”.",
-            there.host()
-        )
-    })
+    Some(format!(
+        "If the address works in a new tab, the server at {} does not allow other sites to fetch the file \
+         (CORS): download it yourself and add it with “Choose a file”.",
+        there.host()
+    ))
 }
 
 /// The body at `url` as a `File` named after the address. `Err(Some(_))`: the host could not be

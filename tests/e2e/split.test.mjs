@@ -59,15 +59,6 @@ async function launch(t) {
 
 /** Options for `serve` that hold the packed rest back until `release()`: the page's request
  *  for it in the background does not finish, so a stub called meanwhile loads the rest itself. */
-/** Resolves once `condition()` holds (asked every 50 ms); fails saying `what` after WAIT's time. */
-async function until(condition, what) {
-  const end = Date.now() + WAIT.timeout;
-  while (!condition()) {
-    assert.ok(Date.now() < end, what);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 function holdingPackedRest() {
   let release;
   const until = new Promise((resolve) => { release = resolve; });
@@ -134,7 +125,10 @@ test('adding, opening and playing the samples never runs the rest; an export bef
   assert.deepEqual(loads, [], 'no stub asked for the rest');
   assert.deepEqual(log.filter((p) => p === REST), [], 'the rest was not fetched');
   // Once the worker has been quiet for a second (the background work waits for the learner's).
-  await until(() => log.includes(PACKED_REST), 'the page asked for the rest in the background');
+  if (!log.includes(PACKED_REST)) {
+    await page.context().waitForEvent('request', { predicate: (r) => r.url().endsWith(PACKED_REST), ...WAIT });
+  }
+  assert.ok(log.includes(PACKED_REST), 'the page asked for the rest in the background');
 
   // An author's tool before the background copy came: the text form comes from the rest,
   // fetched now by the stub, and is a workshop zip.
