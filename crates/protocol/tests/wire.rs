@@ -120,3 +120,142 @@ fn the_loaders_failure_message_is_understood() {
     let text = serde_json::to_string(&progress).unwrap();
     assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), progress);
 }
+
+/// One request of every kind, each with its fields set (a kind added to [`RequestBody`] without
+/// a line here does not compile: see `index`).
+fn one_of_each() -> Vec<RequestBody> {
+    let e = || "w1".to_owned();
+    let s = |x: &str| x.to_owned();
+    let options = DataOptions { delimiter: Some(';'), header: Some(true) };
+    vec![
+        Ping {}.into(),
+        Init { after_stop: true }.into(),
+        List {}.into(),
+        Import { source: ImportSource::Url { url: s("https://example.org/a.db") } }.into(),
+        ResolveDuplicate { pending: s("p1"), choice: DuplicateChoice::ReplaceKeepProgress }.into(),
+        Open { entry: e() }.into(),
+        Download { entry: e() }.into(),
+        Remove { entry: e() }.into(),
+        ExportText { entry: e(), form: TextForm::Project }.into(),
+        PreviewZip { name: s("a.zip") }.into(),
+        ImportZip { name: s("a.zip") }.into(),
+        NewDatabase { name: s("new.db") }.into(),
+        PreviewData { name: s("a.csv"), options, pending: Some(s("p2")) }.into(),
+        ImportData {
+            name: s("a.csv"),
+            entry: Some(e()),
+            table: s("t"),
+            append: true,
+            options,
+            types: vec![ColumnType::Integer, ColumnType::Text],
+            pending: None,
+        }
+        .into(),
+        RebuildProject { entry: e(), name: s("p.zip") }.into(),
+        Tables { entry: e() }.into(),
+        BrowseTable {
+            entry: e(),
+            table: s("t"),
+            offset: 40,
+            limit: 20,
+            order_by: Some(s("name")),
+            descending: true,
+        }
+        .into(),
+        TableStructure { entry: e(), table: s("t") }.into(),
+        Query { entry: e(), sql: s("SELECT 1"), write: true }.into(),
+        TableCsv { entry: e(), table: s("t") }.into(),
+        Play { entry: e(), step: Some(s("joins")) }.into(),
+        Artifacts { entry: e(), step: s("joins") }.into(),
+        RunSql { entry: e(), sql: s("SELECT 2"), seconds: Some(3) }.into(),
+        Check { entry: e(), step: s("joins"), validation: s("v1"), input: Some(s("x")) }.into(),
+        OpenHint { entry: e(), step: s("joins"), validation: s("v1") }.into(),
+        ShowSolution { entry: e(), step: s("joins"), validation: s("v1") }.into(),
+        Completion { entry: e() }.into(),
+        SetLearner { entry: e(), name: s("Ada") }.into(),
+        ResetWorkspace { entry: e(), step: s("joins") }.into(),
+        ResetProgress { entry: e() }.into(),
+        RestoreSnapshot { entry: e(), snapshot: 7 }.into(),
+        ReadHandIn { name: s("ada.db") }.into(),
+        ClassSummary {}.into(),
+        ClassCsv {}.into(),
+        ClearClass {}.into(),
+    ]
+}
+
+/// Each kind's place in [`one_of_each`]; the match has no catch-all, so a new kind must be
+/// added there.
+fn index(body: &RequestBody) -> usize {
+    use RequestBody as R;
+    match body {
+        R::Ping(_) => 0,
+        R::Init(_) => 1,
+        R::List(_) => 2,
+        R::Import(_) => 3,
+        R::ResolveDuplicate(_) => 4,
+        R::Open(_) => 5,
+        R::Download(_) => 6,
+        R::Remove(_) => 7,
+        R::ExportText(_) => 8,
+        R::PreviewZip(_) => 9,
+        R::ImportZip(_) => 10,
+        R::NewDatabase(_) => 11,
+        R::PreviewData(_) => 12,
+        R::ImportData(_) => 13,
+        R::RebuildProject(_) => 14,
+        R::Tables(_) => 15,
+        R::BrowseTable(_) => 16,
+        R::TableStructure(_) => 17,
+        R::Query(_) => 18,
+        R::TableCsv(_) => 19,
+        R::Play(_) => 20,
+        R::Artifacts(_) => 21,
+        R::RunSql(_) => 22,
+        R::Check(_) => 23,
+        R::OpenHint(_) => 24,
+        R::ShowSolution(_) => 25,
+        R::Completion(_) => 26,
+        R::SetLearner(_) => 27,
+        R::ResetWorkspace(_) => 28,
+        R::ResetProgress(_) => 29,
+        R::RestoreSnapshot(_) => 30,
+        R::ReadHandIn(_) => 31,
+        R::ClassSummary(_) => 32,
+        R::ClassCsv(_) => 33,
+        R::ClearClass(_) => 34,
+    }
+}
+
+/// The worker reads every kind of request the page writes back as it was, its kind spelled as
+/// serde spells it (`browse_table`, `read_hand_in`), straight from the JSON.
+#[test]
+fn every_kind_of_request_is_read_back_as_written() {
+    let all = one_of_each();
+    let places: Vec<usize> = all.iter().map(index).collect();
+    assert_eq!(places, (0..all.len()).collect::<Vec<_>>(), "one of each kind, in order");
+    for body in all {
+        let json = serde_json::to_string(&Request { id: 3, body: body.clone() }).unwrap();
+        assert!(json.starts_with(r#"{"id":3,"body":{"kind":""#), "{json}");
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap().body, body, "{json}");
+    }
+}
+
+/// What the worker says of requests it cannot read: an unknown kind (quoted in part), a kind
+/// that does not come first, a field of the wrong type.
+#[test]
+fn requests_it_cannot_read_are_named() {
+    let read = |json: &str| serde_json::from_str::<Request>(json).unwrap_err().to_string();
+    assert!(read(r#"{"id":1,"body":{"kind":"fly"}}"#).contains(r#"unknown request kind "fly""#));
+    let long = format!(r#"{{"id":1,"body":{{"kind":"{}"}}}}"#, "x".repeat(5000));
+    assert!(read(&long).len() < 200, "a long kind is quoted in part");
+    assert!(read(r#"{"id":1,"body":{"entry":"w1","kind":"open"}}"#).contains("first field must be its `kind`"));
+    assert!(read(r#"{"id":1,"body":{}}"#).contains("first field must be its `kind`"));
+    assert!(read(r#"{"id":1,"body":{"kind":"open","entry":4}}"#).contains("invalid type"));
+    assert!(read(r#"{"id":1,"body":{"kind":"open"}}"#).contains("missing field `entry`"));
+    assert!(read(r#"{"id":1,"body":"open"}"#).contains("a request"));
+    // The names are whole: a kind that only begins like one, or runs on, is not it.
+    assert!(read(r#"{"id":1,"body":{"kind":"ope"}}"#).contains("unknown request kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"open_"}}"#).contains("unknown request kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"browsetable"}}"#).contains("unknown request kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"Open"}}"#).contains("unknown request kind"));
+}
