@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tagged::{fields, tag_first, unit, unknown};
+
 /// Where one learner stands on one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,7 +57,7 @@ pub struct HandInStep {
 }
 
 /// Why a hand-in is kept apart from the class's totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum Flag {
     /// Its definition no longer matches the digest it was built with: someone changed the steps
@@ -278,3 +280,20 @@ mod tests {
         assert_eq!(c.shown_rows(SortKey::Read, false, "", true), [2]);
     }
 }
+
+tag_first!(Flag, tag "flag", "a hand-in's flag", |tag, rest| {
+    #[derive(Deserialize)]
+    struct OtherVersion {
+        version: String,
+    }
+    #[derive(Deserialize)]
+    struct OtherWorkshop {
+        title: String,
+    }
+    match tag {
+        "edited" => unit(rest, Flag::Edited),
+        "other_version" => fields(rest).map(|OtherVersion { version }| Flag::OtherVersion { version }),
+        "other_workshop" => fields(rest).map(|OtherWorkshop { title }| Flag::OtherWorkshop { title }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});

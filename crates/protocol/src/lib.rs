@@ -28,6 +28,7 @@ mod player;
 mod playground;
 mod requests;
 mod structure;
+mod tagged;
 mod textforms;
 pub mod wire;
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::DataPreview;
+use crate::tagged::{fields, tag_first, unit, unknown};
 use crate::textforms::ZipContents;
 
 /// The worker's own version, answer to [`crate::Ping`].
@@ -13,7 +14,7 @@ pub struct Pong {
 }
 
 /// Where the worker keeps databases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Storage {
     /// The origin-private file system: kept across reloads and restarts.
@@ -68,7 +69,7 @@ pub struct Entry {
 }
 
 /// Where an import's bytes come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportSource {
     /// The `File` posted beside the request (file picker or drag-and-drop).
@@ -124,7 +125,7 @@ pub struct Duplicate {
 }
 
 /// Answer to [`crate::Import`]: stored, waiting for the duplicate question, or a zip to preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Stored {
     /// Stored.
@@ -140,7 +141,7 @@ pub enum Stored {
 }
 
 /// Answer to [`crate::ImportZip`]: stored, or waiting for the duplicate question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Added {
     /// Stored.
@@ -150,7 +151,7 @@ pub enum Added {
 }
 
 /// Answer to [`crate::ResolveDuplicate`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Resolved {
     /// Stored (replacing the old one, or beside it).
@@ -171,7 +172,7 @@ pub struct StepSummary {
 }
 
 /// What an opened database shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpenedView {
     /// A workshop: its summary and steps.
@@ -209,3 +210,80 @@ pub struct DataImported {
     /// Rows written.
     pub rows: u64,
 }
+
+tag_first!(Storage, tag "kind", "a storage", |tag, rest| {
+    #[derive(Deserialize)]
+    struct Memory {
+        reason: String,
+    }
+    match tag {
+        "opfs" => unit(rest, Storage::Opfs),
+        "memory" => fields(rest).map(|Memory { reason }| Storage::Memory { reason }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
+
+tag_first!(ImportSource, tag "kind", "an import source", |tag, rest| {
+    #[derive(Deserialize)]
+    struct File {
+        name: String,
+        bytes: u64,
+    }
+    #[derive(Deserialize)]
+    struct Url {
+        url: String,
+    }
+    match tag {
+        "file" => fields(rest).map(|File { name, bytes }| ImportSource::File { name, bytes }),
+        "url" => fields(rest).map(|Url { url }| ImportSource::Url { url }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
+
+tag_first!(Stored, tag "kind", "an import's answer", |tag, rest| {
+    match tag {
+        "imported" => fields(rest).map(Stored::Imported),
+        "duplicate" => fields(rest).map(Stored::Duplicate),
+        "zip_found" => fields(rest).map(Stored::ZipFound),
+        "data_found" => fields(rest).map(Stored::DataFound),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
+
+tag_first!(Added, tag "kind", "an addition's answer", |tag, rest| {
+    match tag {
+        "imported" => fields(rest).map(Added::Imported),
+        "duplicate" => fields(rest).map(Added::Duplicate),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
+
+tag_first!(Resolved, tag "kind", "a duplicate's answer", |tag, rest| {
+    match tag {
+        "imported" => fields(rest).map(Resolved::Imported),
+        "cancelled" => unit(rest, Resolved::Cancelled),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
+
+tag_first!(OpenedView, tag "kind", "an opened view", |tag, rest| {
+    #[derive(Deserialize)]
+    struct Workshop {
+        summary: String,
+        steps: Vec<StepSummary>,
+        current_step: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Playground {
+        tables: Vec<(String, Option<i64>)>,
+    }
+    match tag {
+        "workshop" => fields(rest).map(|Workshop { summary, steps, current_step }| OpenedView::Workshop {
+            summary,
+            steps,
+            current_step,
+        }),
+        "playground" => fields(rest).map(|Playground { tables }| OpenedView::Playground { tables }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tagged::{fields, tag_first, unknown};
+
 /// Where a step stands for the learner, as the table of contents shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -176,7 +178,7 @@ pub struct SqlTable {
 pub type SqlOutcome = Result<SqlTable, String>;
 
 /// What became of a step's `setup` SQL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SetupNote {
     /// It ran on the workspace when the step was first opened (RFC 3339).
@@ -236,3 +238,19 @@ pub struct CompletionView {
     /// Whether every step is done.
     pub finished: bool,
 }
+
+tag_first!(SetupNote, tag "state", "a setup's note", |tag, rest| {
+    #[derive(Deserialize)]
+    struct Ran {
+        at: String,
+    }
+    #[derive(Deserialize)]
+    struct Failed {
+        message: String,
+    }
+    match tag {
+        "ran" => fields(rest).map(|Ran { at }| SetupNote::Ran { at }),
+        "failed" => fields(rest).map(|Failed { message }| SetupNote::Failed { message }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});

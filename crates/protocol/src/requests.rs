@@ -15,6 +15,7 @@ use crate::library::{
 use crate::player::{CompletionView, PlayerView, SqlOutcome};
 use crate::playground::{QueryDone, TablePage, TablesView};
 use crate::structure::StructureView;
+use crate::tagged::{fields, spells, tag_first, unknown};
 use crate::textforms::{DownloadReady, TextForm, ZipContents};
 
 /// A request, and the type of its answer.
@@ -35,19 +36,14 @@ macro_rules! requests {
             )*
         }
 
-        impl RequestBody {
-            /// Reads the rest of a request's map, its `kind` already read, as that kind's request.
-            fn read_kind<'de, A: serde::de::MapAccess<'de>>(kind: &str, rest: A) -> Result<Self, A::Error> {
-                let rest = serde::de::value::MapAccessDeserializer::new(rest);
-                $(
-                    if spells(kind, stringify!($name)) {
-                        return $name::deserialize(rest).map(RequestBody::$name);
-                    }
-                )*
-                let shown: String = kind.chars().take(40).collect();
-                Err(serde::de::Error::custom(format_args!("unknown request kind {shown:?}")))
-            }
-        }
+        tag_first!(RequestBody, tag "kind", "a request", |kind, rest| {
+            $(
+                if spells(kind, stringify!($name)) {
+                    return fields(rest).map(RequestBody::$name);
+                }
+            )*
+            Err(unknown::<Self, _>(kind))
+        });
         $(
             impl Call for $name {
                 type Answer = $answer;
@@ -423,45 +419,4 @@ pub struct ImportData {
     /// The worker's token for a file it holds ([`DataPreview::pending`]), instead of a posted one.
     #[serde(default)]
     pub pending: Option<String>,
-}
-
-/// Whether `kind` is `variant` as serde's `rename_all = "snake_case"` spells it (`BrowseTable`
-/// is `browse_table`).
-fn spells(kind: &str, variant: &str) -> bool {
-    let mut kind = kind.bytes();
-    for (i, c) in variant.bytes().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 && kind.next() != Some(b'_') {
-            return false;
-        }
-        if kind.next() != Some(c.to_ascii_lowercase()) {
-            return false;
-        }
-    }
-    kind.next().is_none()
-}
-
-/// A request is read straight from its JSON, `kind` first (as [`RequestBody`]'s serialisation
-/// writes it). serde's derived reading of an internally tagged enum first copies the whole map
-/// into a buffer of its own, to find the tag wherever it is, and reads each kind's fields from
-/// that buffer: for the worker, which reads every kind, that was 49 KB more wasm (8 KB of its
-/// packed download).
-impl<'de> Deserialize<'de> for RequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Body;
-        impl<'de> serde::de::Visitor<'de> for Body {
-            type Value = RequestBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a request: an object whose first field is its `kind`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequestBody, A::Error> {
-                match map.next_key::<std::borrow::Cow<'de, str>>()?.as_deref() {
-                    Some("kind") => {}
-                    _ => return Err(serde::de::Error::custom("a request's first field must be its `kind`")),
-                }
-                let kind: std::borrow::Cow<'de, str> = map.next_value()?;
-                RequestBody::read_kind(&kind, map)
-            }
-        }
-        deserializer.deserialize_map(Body)
-    }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorKind, WorkerError};
 use crate::requests::{Call, RequestBody};
+use crate::tagged::{fields, tag_first, unit, unknown};
 
 /// The worker's loader script (`static/worker-loader.js`, copied next to Trunk's `worker.js`).
 pub const WORKER_URL: &str = "./worker-loader.js";
@@ -39,7 +40,7 @@ pub struct Request {
 }
 
 /// Everything the worker posts to the page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FromWorker {
     /// Sent once the worker's message handler is installed. Requests posted before it may be
@@ -123,3 +124,17 @@ impl Response {
         })
     }
 }
+
+tag_first!(FromWorker, tag "kind", "a message from the worker", |tag, rest| {
+    #[derive(Deserialize)]
+    struct FailedToStart {
+        reason: String,
+    }
+    match tag {
+        "started" => unit(rest, FromWorker::Started),
+        "failed_to_start" => fields(rest).map(|FailedToStart { reason }| FromWorker::FailedToStart { reason }),
+        "progress" => fields(rest).map(FromWorker::Progress),
+        "response" => fields(rest).map(FromWorker::Response),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});

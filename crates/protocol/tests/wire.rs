@@ -153,15 +153,8 @@ fn one_of_each() -> Vec<RequestBody> {
         .into(),
         RebuildProject { entry: e(), name: s("p.zip") }.into(),
         Tables { entry: e() }.into(),
-        BrowseTable {
-            entry: e(),
-            table: s("t"),
-            offset: 40,
-            limit: 20,
-            order_by: Some(s("name")),
-            descending: true,
-        }
-        .into(),
+        BrowseTable { entry: e(), table: s("t"), offset: 40, limit: 20, order_by: Some(s("name")), descending: true }
+            .into(),
         TableStructure { entry: e(), table: s("t") }.into(),
         Query { entry: e(), sql: s("SELECT 1"), write: true }.into(),
         TableCsv { entry: e(), table: s("t") }.into(),
@@ -245,7 +238,7 @@ fn every_kind_of_request_is_read_back_as_written() {
 #[test]
 fn requests_it_cannot_read_are_named() {
     let read = |json: &str| serde_json::from_str::<Request>(json).unwrap_err().to_string();
-    assert!(read(r#"{"id":1,"body":{"kind":"fly"}}"#).contains(r#"unknown request kind "fly""#));
+    assert!(read(r#"{"id":1,"body":{"kind":"fly"}}"#).contains(r#"a request with an unknown kind "fly""#));
     let long = format!(r#"{{"id":1,"body":{{"kind":"{}"}}}}"#, "x".repeat(5000));
     assert!(read(&long).len() < 200, "a long kind is quoted in part");
     assert!(read(r#"{"id":1,"body":{"entry":"w1","kind":"open"}}"#).contains("first field must be its `kind`"));
@@ -254,8 +247,86 @@ fn requests_it_cannot_read_are_named() {
     assert!(read(r#"{"id":1,"body":{"kind":"open"}}"#).contains("missing field `entry`"));
     assert!(read(r#"{"id":1,"body":"open"}"#).contains("a request"));
     // The names are whole: a kind that only begins like one, or runs on, is not it.
-    assert!(read(r#"{"id":1,"body":{"kind":"ope"}}"#).contains("unknown request kind"));
-    assert!(read(r#"{"id":1,"body":{"kind":"open_"}}"#).contains("unknown request kind"));
-    assert!(read(r#"{"id":1,"body":{"kind":"browsetable"}}"#).contains("unknown request kind"));
-    assert!(read(r#"{"id":1,"body":{"kind":"Open"}}"#).contains("unknown request kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"ope"}}"#).contains("with an unknown kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"open_"}}"#).contains("with an unknown kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"browsetable"}}"#).contains("with an unknown kind"));
+    assert!(read(r#"{"id":1,"body":{"kind":"Open"}}"#).contains("with an unknown kind"));
+}
+
+/// Writes `value` as the worker or the page does and reads it back; the tag comes first.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(tag: &str, value: T) {
+    let json = serde_json::to_string(&value).unwrap();
+    assert!(json.starts_with(&format!(r#"{{"{tag}":""#)), "{json}");
+    assert_eq!(serde_json::from_str::<T>(&json).unwrap(), value, "{json}");
+}
+
+/// Every variant of every tagged enum that travels is read back as written, straight from the
+/// JSON, tag first (tagged.rs).
+#[test]
+fn every_tagged_enum_is_read_back_as_written() {
+    let imported = Imported { entry: entry(), carried: Some((3, 1)) };
+    let duplicate = Duplicate { pending: "p1".into(), existing: entry(), incoming: entry() };
+    let zip = ZipContents {
+        name: "w.zip".into(),
+        form: TextForm::Workshop,
+        title: "SQL joins".into(),
+        items: vec![("workshop.yaml".into(), 120)],
+        counts: "8 steps".into(),
+        source: None,
+        not_carried: Vec::new(),
+    };
+    let preview = DataPreview {
+        name: "a.csv".into(),
+        format: DataFormat::Delimited,
+        delimiter: Some(','),
+        header: true,
+        columns: vec![DataColumn { name: "id".into(), column_type: ColumnType::Integer, empty: 0 }],
+        rows: vec![vec![Some("1".into()), None]],
+        total: 1,
+        table: "a".into(),
+        notes: vec!["2 empty cells".into()],
+        problem: None,
+        pending: Some("p2".into()),
+    };
+    round_trip("kind", Storage::Opfs);
+    round_trip("kind", Storage::Memory { reason: "private window".into() });
+    round_trip("kind", ImportSource::File { name: "a.db".into(), bytes: 3 });
+    round_trip("kind", ImportSource::Url { url: "https://example.org/a.db".into() });
+    round_trip("kind", Stored::Imported(imported.clone()));
+    round_trip("kind", Stored::Duplicate(duplicate.clone()));
+    round_trip("kind", Stored::ZipFound(zip));
+    round_trip("kind", Stored::DataFound(preview));
+    round_trip("kind", Added::Imported(imported.clone()));
+    round_trip("kind", Added::Duplicate(duplicate));
+    round_trip("kind", Resolved::Imported(imported));
+    round_trip("kind", Resolved::Cancelled);
+    round_trip(
+        "kind",
+        OpenedView::Workshop {
+            summary: "Joins".into(),
+            steps: vec![StepSummary { slug: "a".into(), title: "A".into(), done: true }],
+            current_step: Some("a".into()),
+        },
+    );
+    round_trip("kind", OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
+    round_trip("state", SetupNote::Ran { at: "2026-01-01T00:00:00Z".into() });
+    round_trip("state", SetupNote::Failed { message: "no such table".into() });
+    round_trip("flag", Flag::Edited);
+    round_trip("flag", Flag::OtherVersion { version: "2.0.0".into() });
+    round_trip("flag", Flag::OtherWorkshop { title: "Other".into() });
+    round_trip("kind", FromWorker::Started);
+    round_trip("kind", FromWorker::FailedToStart { reason: "no wasm".into() });
+    round_trip("kind", FromWorker::Progress(ByteProgress { id: 4, stage: "Copying".into(), done: 1, total: Some(2) }));
+    round_trip("kind", FromWorker::Response(Response::new::<Remove>(4, Ok(()))));
+}
+
+/// A tagged answer whose tag is not first, or names no variant, is an error that says so.
+#[test]
+fn a_tagged_answer_read_otherwise_is_refused_with_its_reason() {
+    let err = |json: &str| serde_json::from_str::<Storage>(json).unwrap_err().to_string();
+    assert!(err(r#"{"reason":"x","kind":"memory"}"#).contains("a storage's first field must be its `kind`"));
+    assert!(err(r#"{"kind":"disk"}"#).contains(r#"a storage with an unknown kind "disk""#));
+    assert!(err(r#"{"kind":"memory"}"#).contains("missing field `reason`"));
+    let flag = serde_json::from_str::<Flag>(r#"{"flag":"edited","extra":[1,{"a":2}]}"#).unwrap();
+    assert_eq!(flag, Flag::Edited, "a unit variant passes over other fields");
 }
