@@ -1,6 +1,7 @@
 //! The typed model of a workshop: what the `.db` holds, as Rust values.
 
 use serde::{Deserialize, Serialize};
+use stepwise_protocol::tagged::{fields, tag_first, unknown};
 
 /// A whole workshop definition plus its compiled artifacts (sections 1 and 2 of the format).
 ///
@@ -150,7 +151,7 @@ impl Validation {
 }
 
 /// What a validation checks. Stored as JSON in `validation.spec`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Rule {
     /// A query against the student's workspace database, compared with an expectation.
@@ -202,6 +203,46 @@ pub struct ChoiceOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
 }
+
+// Read from `validation.spec` as written (`kind` first: serde writes the tag first), straight from
+// the JSON (`stepwise_protocol::tagged`); any field a variant does not have is refused.
+tag_first!(Rule, tag "kind", "a rule", |tag, rest| {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sql {
+        query: String,
+        expect: SqlExpect,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Answer {
+        expect: AnswerExpect,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Manual {}
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct External {
+        runner: String,
+        spec: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Choice {
+        options: Vec<ChoiceOption>,
+        #[serde(default)]
+        multiple: bool,
+    }
+    match tag {
+        "sql" => fields(rest).map(|Sql { query, expect }| Rule::Sql { query, expect }),
+        "answer" => fields(rest).map(|Answer { expect }| Rule::Answer { expect }),
+        "manual" => fields(rest).map(|Manual {}| Rule::Manual {}),
+        "external" => fields(rest).map(|External { runner, spec }| Rule::External { runner, spec }),
+        "choice" => fields(rest).map(|Choice { options, multiple }| Rule::Choice { options, multiple }),
+        _ => Err(unknown::<Self, _>(tag)),
+    }
+});
 
 impl Rule {
     /// The kind name stored in `validation.kind`.

@@ -28,7 +28,7 @@ mod player;
 mod playground;
 mod requests;
 mod structure;
-mod tagged;
+pub mod tagged;
 mod textforms;
 pub mod wire;
 

@@ -1,4 +1,5 @@
-//! Reading the protocol's tagged enums straight from their JSON, the tag first.
+//! Reading internally tagged enums straight from their JSON, the tag first: the protocol's
+//! enums, and the format library's validation rules (`Rule`, stored as JSON).
 //!
 //! Every enum that travels is internally tagged (`{"kind": "imported", …the variant's
 //! fields}`), and serde's `Serialize` writes the tag first. serde's derived `Deserialize` for
@@ -17,7 +18,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, Error, IgnoredAny, MapAccess, Visitor};
 
 /// An enum read tag first: its tag's name and how to read each variant.
-pub(crate) trait TagFirst: Sized {
+pub trait TagFirst: Sized {
     /// The field that names the variant (`kind`).
     const TAG: &'static str;
     /// What a value of this type is, for messages (`a request`).
@@ -28,26 +29,26 @@ pub(crate) trait TagFirst: Sized {
 }
 
 /// The rest of a tagged map once its tag is read: the variant's fields.
-pub(crate) type Rest<A> = MapAccessDeserializer<A>;
+pub type Rest<A> = MapAccessDeserializer<A>;
 
 /// `Deserialize::deserialize` of a [`TagFirst`] enum.
-pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: TagFirst>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, D: Deserializer<'de>, T: TagFirst>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(TagFirstVisitor(PhantomData))
 }
 
 /// The variant's fields read as `T` (a newtype variant's type, or a struct variant's fields).
-pub(crate) fn fields<'de, A: MapAccess<'de>, T: Deserialize<'de>>(rest: Rest<A>) -> Result<T, A::Error> {
+pub fn fields<'de, A: MapAccess<'de>, T: Deserialize<'de>>(rest: Rest<A>) -> Result<T, A::Error> {
     T::deserialize(rest)
 }
 
 /// A unit variant: whatever else the map holds is passed over.
-pub(crate) fn unit<'de, A: MapAccess<'de>, T>(rest: Rest<A>, value: T) -> Result<T, A::Error> {
+pub fn unit<'de, A: MapAccess<'de>, T>(rest: Rest<A>, value: T) -> Result<T, A::Error> {
     IgnoredAny::deserialize(rest)?;
     Ok(value)
 }
 
 /// The error for a tag no variant of `T` has (quoted in part).
-pub(crate) fn unknown<T: TagFirst, E: Error>(tag: &str) -> E {
+pub fn unknown<T: TagFirst, E: Error>(tag: &str) -> E {
     let shown: String = tag.chars().take(40).collect();
     E::custom(format_args!("{} with an unknown {} {shown:?}", T::WHAT, T::TAG))
 }
@@ -71,17 +72,44 @@ impl<'de, T: TagFirst> Visitor<'de> for TagFirstVisitor<T> {
     }
 }
 
-/// Implements [`TagFirst`] and `Deserialize` for an enum that travels: its tag's field, what it
-/// is (for messages), and the body of [`TagFirst::read`] over `tag` and `rest`.
+/// Implements [`TagFirst`] and `Deserialize` for an internally tagged enum: its tag's field, what
+/// it is (for messages), and the body of [`TagFirst::read`] over `tag` and `rest`:
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use stepwise_protocol::tagged::{fields, tag_first, unit, unknown};
+///
+/// #[derive(Debug, PartialEq, Serialize)]
+/// #[serde(tag = "kind", rename_all = "snake_case")]
+/// enum Shape {
+///     Dot,
+///     Circle { radius: u32 },
+/// }
+/// tag_first!(Shape, tag "kind", "a shape", |tag, rest| {
+///     #[derive(Deserialize)]
+///     struct Circle {
+///         radius: u32,
+///     }
+///     match tag {
+///         "dot" => unit(rest, Shape::Dot),
+///         "circle" => fields(rest).map(|Circle { radius }| Shape::Circle { radius }),
+///         _ => Err(unknown::<Self, _>(tag)),
+///     }
+/// });
+/// let json = serde_json::to_string(&Shape::Circle { radius: 2 }).unwrap();
+/// assert_eq!(serde_json::from_str::<Shape>(&json).unwrap(), Shape::Circle { radius: 2 });
+/// assert!(serde_json::from_str::<Shape>(r#"{"radius":2,"kind":"circle"}"#).is_err());
+/// ```
+#[macro_export]
 macro_rules! tag_first {
     ($ty:ty, tag $tag:literal, $what:literal, |$name:ident, $rest:ident| $body:block) => {
-        impl crate::tagged::TagFirst for $ty {
+        impl $crate::tagged::TagFirst for $ty {
             const TAG: &'static str = $tag;
             const WHAT: &'static str = $what;
 
             fn read<'de, A: serde::de::MapAccess<'de>>(
                 $name: &str,
-                $rest: crate::tagged::Rest<A>,
+                $rest: $crate::tagged::Rest<A>,
             ) -> Result<Self, A::Error> {
                 $body
             }
@@ -89,12 +117,12 @@ macro_rules! tag_first {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::tagged::deserialize(deserializer)
+                $crate::tagged::deserialize(deserializer)
             }
         }
     };
 }
-pub(crate) use tag_first;
+pub use crate::tag_first;
 
 /// Whether `tag` is `variant` as serde's `rename_all = "snake_case"` spells it (`BrowseTable`
 /// is `browse_table`).
