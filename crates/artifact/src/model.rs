@@ -1,7 +1,8 @@
 //! The typed model of a workshop: what the `.db` holds, as Rust values.
 
 use serde::{Deserialize, Serialize};
-use stepwise_protocol::tagged::{fields, tag_first, unknown};
+use stepwise_protocol::tag_first;
+use stepwise_protocol::tagged::{fields, unknown};
 
 /// A whole workshop definition plus its compiled artifacts (sections 1 and 2 of the format).
 ///

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::tagged::{fields, tag_first, unit, unknown};
+use crate::tagged::{fields, unit, unknown};
 
 /// Where one learner stands on one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,10 @@
 //! library fills [`ArtifactsView`] and [`StepState`] itself) and the page shows them.
 #![deny(missing_docs)]
 
+// First, so that `tag_first!` is in scope in the modules below.
+#[macro_use]
+pub mod tagged;
+
 mod address;
 mod artifacts;
 mod class;
@@ -28,7 +32,6 @@ mod player;
 mod playground;
 mod requests;
 mod structure;
-pub mod tagged;
 mod textforms;
 pub mod wire;
 

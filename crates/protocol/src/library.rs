@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::DataPreview;
-use crate::tagged::{fields, tag_first, unit, unknown};
+use crate::tagged::{fields, unit, unknown};
 use crate::textforms::ZipContents;
 
 /// The worker's own version, answer to [`crate::Ping`].

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::tagged::{fields, tag_first, unknown};
+use crate::tagged::{fields, unknown};
 
 /// Where a step stands for the learner, as the table of contents shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

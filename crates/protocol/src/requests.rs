@@ -15,7 +15,7 @@ use crate::library::{
 use crate::player::{CompletionView, PlayerView, SqlOutcome};
 use crate::playground::{QueryDone, TablePage, TablesView};
 use crate::structure::StructureView;
-use crate::tagged::{fields, spells, tag_first, unknown};
+use crate::tagged::{fields, spells, unknown};
 use crate::textforms::{DownloadReady, TextForm, ZipContents};
 
 /// A request, and the type of its answer.

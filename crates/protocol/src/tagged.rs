@@ -77,7 +77,8 @@ impl<'de, T: TagFirst> Visitor<'de> for TagFirstVisitor<T> {
 ///
 /// ```
 /// use serde::{Deserialize, Serialize};
-/// use stepwise_protocol::tagged::{fields, tag_first, unit, unknown};
+/// use stepwise_protocol::tag_first;
+/// use stepwise_protocol::tagged::{fields, unit, unknown};
 ///
 /// #[derive(Debug, PartialEq, Serialize)]
 /// #[serde(tag = "kind", rename_all = "snake_case")]
@@ -122,7 +123,6 @@ macro_rules! tag_first {
         }
     };
 }
-pub use crate::tag_first;
 
 /// Whether `tag` is `variant` as serde's `rename_all = "snake_case"` spells it (`BrowseTable`
 /// is `browse_table`).

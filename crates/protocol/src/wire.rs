@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorKind, WorkerError};
 use crate::requests::{Call, RequestBody};
-use crate::tagged::{fields, tag_first, unit, unknown};
+use crate::tagged::{fields, unit, unknown};
 
 /// The worker's loader script (`static/worker-loader.js`, copied next to Trunk's `worker.js`).
 pub const WORKER_URL: &str = "./worker-loader.js";
