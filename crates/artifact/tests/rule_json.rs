@@ -42,7 +42,7 @@ fn what_a_rule_does_not_allow_is_refused_and_said() {
     );
     assert!(
         err(r#"{"query":"SELECT 1","kind":"sql","expect":{"scalar":1}}"#)
-            .contains("a rule's first field must be its `kind`")
+            .contains("the first field of a rule must be its `kind`")
     );
     assert!(err(r#"{"kind":"quiz"}"#).contains(r#"a rule with an unknown kind "quiz""#));
     assert!(err(r#"{"kind":"sql","query":"SELECT 1"}"#).contains("missing field `expect`"));

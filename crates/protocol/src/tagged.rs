@@ -65,7 +65,7 @@ impl<'de, T: TagFirst> Visitor<'de> for TagFirstVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let first: Option<String> = map.next_key()?;
         if first.is_none_or(|k| k != T::TAG) {
-            return Err(A::Error::custom(format_args!("{}'s first field must be its `{}`", T::WHAT, T::TAG)));
+            return Err(A::Error::custom(format_args!("the first field of {} must be its `{}`", T::WHAT, T::TAG)));
         }
         let tag: String = map.next_value()?;
         T::read(&tag, MapAccessDeserializer::new(map))

@@ -241,8 +241,11 @@ fn requests_it_cannot_read_are_named() {
     assert!(read(r#"{"id":1,"body":{"kind":"fly"}}"#).contains(r#"a request with an unknown kind "fly""#));
     let long = format!(r#"{{"id":1,"body":{{"kind":"{}"}}}}"#, "x".repeat(5000));
     assert!(read(&long).len() < 200, "a long kind is quoted in part");
-    assert!(read(r#"{"id":1,"body":{"entry":"w1","kind":"open"}}"#).contains("first field must be its `kind`"));
-    assert!(read(r#"{"id":1,"body":{}}"#).contains("first field must be its `kind`"));
+    assert!(
+        read(r#"{"id":1,"body":{"entry":"w1","kind":"open"}}"#)
+            .contains("the first field of a request must be its `kind`")
+    );
+    assert!(read(r#"{"id":1,"body":{}}"#).contains("the first field of a request must be its `kind`"));
     assert!(read(r#"{"id":1,"body":{"kind":"open","entry":4}}"#).contains("invalid type"));
     assert!(read(r#"{"id":1,"body":{"kind":"open"}}"#).contains("missing field `entry`"));
     assert!(read(r#"{"id":1,"body":"open"}"#).contains("a request"));
@@ -324,7 +327,7 @@ fn every_tagged_enum_is_read_back_as_written() {
 #[test]
 fn a_tagged_answer_read_otherwise_is_refused_with_its_reason() {
     let err = |json: &str| serde_json::from_str::<Storage>(json).unwrap_err().to_string();
-    assert!(err(r#"{"reason":"x","kind":"memory"}"#).contains("a storage's first field must be its `kind`"));
+    assert!(err(r#"{"reason":"x","kind":"memory"}"#).contains("the first field of a storage must be its `kind`"));
     assert!(err(r#"{"kind":"disk"}"#).contains(r#"a storage with an unknown kind "disk""#));
     assert!(err(r#"{"kind":"memory"}"#).contains("missing field `reason`"));
     let flag = serde_json::from_str::<Flag>(r#"{"flag":"edited","extra":[1,{"a":2}]}"#).unwrap();
