@@ -122,6 +122,33 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
   });
 }
 
+/** An array to pass as `serve`'s `log`, with `until(test)`: a promise that resolves once a
+ *  logged path passes `test` (at once if one already has), or rejects after `timeout` ms. The
+ *  server logs a request when it reaches it, which can be after the browser's own `request`
+ *  event: a test that asserts on the log waits here, not on the browser. */
+export function requestLog() {
+  const log = [];
+  const waiting = new Set();
+  log.push = (...paths) => {
+    const length = Array.prototype.push.apply(log, paths);
+    for (const w of waiting) if (paths.some(w.test)) w.resolve();
+    return length;
+  };
+  log.until = (test, timeout = 30_000) => {
+    if (log.some(test)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w = { test };
+      const timer = setTimeout(() => {
+        waiting.delete(w);
+        reject(new Error(`no request matching ${test} within ${timeout} ms; requests: ${log.slice(-8).join(', ')}`));
+      }, timeout);
+      w.resolve = () => { clearTimeout(timer); waiting.delete(w); resolve(); };
+      waiting.add(w);
+    });
+  };
+  return log;
+}
+
 function send(res, status, text) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');

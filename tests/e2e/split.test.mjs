@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { requestLog, serve } from './server.mjs';
 import { typeSql, launch as launchBrowser } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -77,7 +77,7 @@ async function addAndOpen(page, url) {
 /** A server that logs every request, a browser on it, the sql-joins sample added and opened,
  *  its editor ready. */
 async function playing(t, options = {}) {
-  const log = [];
+  const log = requestLog();
   const server = await serve(dist, 0, { log, ...options });
   t.after(() => server.close());
   const launched = await launch(t);
@@ -125,9 +125,7 @@ test('adding, opening and playing the samples never runs the rest; an export bef
   assert.deepEqual(loads, [], 'no stub asked for the rest');
   assert.deepEqual(log.filter((p) => p === REST), [], 'the rest was not fetched');
   // Once the worker has been quiet for a second (the background work waits for the learner's).
-  if (!log.includes(PACKED_REST)) {
-    await page.context().waitForEvent('request', { predicate: (r) => r.url().endsWith(PACKED_REST), ...WAIT });
-  }
+  await log.until((p) => p === PACKED_REST);
   assert.ok(log.includes(PACKED_REST), 'the page asked for the rest in the background');
 
   // An author's tool before the background copy came: the text form comes from the rest,
