@@ -192,7 +192,10 @@ if (glue) {
 // The database worker starts as soon as the page's html is read, before the page's own script
 // and wasm: it fetches its wasm itself, compiles it as it arrives and opens the storage meanwhile.
 // The page takes it over when its wasm runs (`take_early_worker` in src/hooks/use_worker.rs),
-// with the events it sent before.
+// with the events it sent before. The sample index is asked for at the same moment, so the
+// library lists the samples as soon as the page's wasm runs rather than a round trip later
+// (`early_request` in src/hooks/use_samples.rs takes the answer; a failure is the page's to
+// report, so it is caught here only to stay quiet until then).
 const early = `<script>try {
   const worker = new Worker('./worker-loader.js');
   const early = [];
@@ -200,6 +203,11 @@ const early = `<script>try {
   worker.addEventListener('message', keep);
   worker.addEventListener('error', keep);
   window.stepwiseEarlyWorker = { worker, early, keep };
+} catch {}
+try {
+  const samples = fetch('samples/index.json');
+  samples.catch(() => {});
+  window.stepwiseEarlySamples = samples;
 } catch {}</script>`;
 const policy = /<meta[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*>/i;
 if (!policy.test(html)) {

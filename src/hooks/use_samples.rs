@@ -35,9 +35,23 @@ pub fn use_samples() -> SamplesState {
     (*state).clone()
 }
 
+/// Where the page's first inline script keeps its request for the index
+/// (scripts/trunk-post-build.mjs): made as soon as the html is read, beside the wasm downloads.
+const EARLY_SAMPLES: &str = "stepwiseEarlySamples";
+
+/// The request the page's first script made for the index, taken once: a library shown again
+/// later asks afresh.
+fn early_request(window: &web_sys::Window) -> Option<js_sys::Promise> {
+    let key = JsValue::from_str(EARLY_SAMPLES);
+    let request = js_sys::Reflect::get(window, &key).ok()?;
+    js_sys::Reflect::delete_property(window, &key).ok()?;
+    request.dyn_into().ok()
+}
+
 async fn fetch_index() -> Result<SampleIndex, String> {
     let window = web_sys::window().ok_or("no window to fetch from")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(INDEX_URL))
+    let request = early_request(&window).unwrap_or_else(|| window.fetch_with_str(INDEX_URL));
+    let response: web_sys::Response = JsFuture::from(request)
         .await
         .and_then(JsValue::dyn_into)
         .map_err(|e| format!("could not fetch {INDEX_URL}: {}", describe(&e)))?;

@@ -8,14 +8,14 @@
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { requestLog, serve } from './server.mjs';
 import { FLAGS } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -475,6 +475,37 @@ async function holdingWorker(log) {
   }
   return { server: await serve(dist, 0, { files: held, log }), release };
 }
+
+test('the sample index is asked for as soon as the html is read, beside the wasm, and listed from that answer', async () => {
+  // The page's wasm is held back by the server until the index has been asked for: the page's
+  // first inline script asked, not its wasm.
+  const log = requestLog();
+  let release;
+  const released = new Promise((ok) => { release = ok; });
+  const held = {};
+  for (const file of readdirSync(dist).filter((f) => /^app-[0-9a-f]+_bg\.wasm(\.xz|\.gz)?$/.test(f))) {
+    held[file] = { body: readFileSync(join(dist, file)), until: released };
+  }
+  assert.ok(Object.keys(held).length > 0, 'the page\'s wasm is in dist/');
+  const own = await serve(dist, 0, { files: held, log });
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-index-'));
+  const early = await launch(dir);
+  try {
+    const p = early.pages()[0] ?? (await early.newPage());
+    watch(p);
+    await p.goto(own.url);
+    await log.until((path) => path === 'samples/index.json');
+    assert.equal(await p.locator('button.sample-add').count(), 0, 'the page\'s wasm has not run yet');
+    release();
+    await p.locator('button.sample-add[data-sample="sql-joins"]').waitFor(WAIT);
+    assert.deepEqual(log.filter((path) => path === 'samples/index.json'), ['samples/index.json'], 'asked for once');
+  } finally {
+    release();
+    await early.close();
+    await own.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a sample added before the database worker has started is fetched meanwhile, once, and stored when it starts', async () => {
   // The worker's wasm is held back by the server until the sample's download has been seen.
