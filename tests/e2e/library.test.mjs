@@ -465,57 +465,59 @@ test('without OPFS (an insecure origin) a banner says progress will not be kept;
   }
 });
 
-/** Serves dist/, holding the worker's wasm back until `release()`; every path asked for goes to `log`. */
-async function holdingWorker(log) {
+/** The worker's wasm, whichever copy its loader asks for. */
+const WORKER_WASM = /^worker_bg\.wasm(\.xz|\.gz)?$/;
+
+/** Serves dist/, holding back the files of dist/ whose names `held` matches until `release()`
+ *  (at least one must match); every path asked for goes to `log`. */
+async function holding(log, held) {
   let release;
   const released = new Promise((ok) => { release = ok; });
-  const held = {};
-  for (const file of ['worker_bg.wasm.xz', 'worker_bg.wasm.gz', 'worker_bg.wasm']) {
-    held[file] = { body: readFileSync(join(dist, file)), until: released };
+  const files = {};
+  for (const file of readdirSync(dist).filter((f) => held.test(f))) {
+    files[file] = { body: readFileSync(join(dist, file)), until: released };
   }
-  return { server: await serve(dist, 0, { files: held, log }), release };
+  assert.ok(Object.keys(files).length > 0, `dist/ has no file matching ${held}`);
+  return { server: await serve(dist, 0, { files, log }), release };
+}
+
+/** `body` on the first page, watched, of a browser with a fresh profile (a temporary folder
+ *  named from `prefix`); then `release()`, and the browser, `server` and profile go. */
+async function inFreshBrowser(prefix, server, release, body) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const browser = await launch(dir);
+  try {
+    const p = browser.pages()[0] ?? (await browser.newPage());
+    watch(p);
+    await body(p);
+  } finally {
+    release();
+    await browser.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('the sample index is asked for as soon as the html is read, beside the wasm, and listed from that answer', async () => {
   // The page's wasm is held back by the server until the index has been asked for: the page's
   // first inline script asked, not its wasm.
   const log = requestLog();
-  let release;
-  const released = new Promise((ok) => { release = ok; });
-  const held = {};
-  for (const file of readdirSync(dist).filter((f) => /^app-[0-9a-f]+_bg\.wasm(\.xz|\.gz)?$/.test(f))) {
-    held[file] = { body: readFileSync(join(dist, file)), until: released };
-  }
-  assert.ok(Object.keys(held).length > 0, 'the page\'s wasm is in dist/');
-  const own = await serve(dist, 0, { files: held, log });
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-index-'));
-  const early = await launch(dir);
-  try {
-    const p = early.pages()[0] ?? (await early.newPage());
-    watch(p);
+  const { server: own, release } = await holding(log, /^app-[0-9a-f]+_bg\.wasm(\.xz|\.gz)?$/);
+  await inFreshBrowser('stepwise-index-', own, release, async (p) => {
     await p.goto(own.url);
     await log.until((path) => path === 'samples/index.json');
     assert.equal(await p.locator('button.sample-add').count(), 0, 'the page\'s wasm has not run yet');
     release();
     await p.locator('button.sample-add[data-sample="sql-joins"]').waitFor(WAIT);
     assert.deepEqual(log.filter((path) => path === 'samples/index.json'), ['samples/index.json'], 'asked for once');
-  } finally {
-    release();
-    await early.close();
-    await own.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a sample added before the database worker has started is fetched meanwhile, once, and stored when it starts', async () => {
   // The worker's wasm is held back by the server until the sample's download has been seen.
   const log = [];
-  const { server: own, release } = await holdingWorker(log);
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-early-'));
-  const early = await launch(dir);
-  try {
-    const p = early.pages()[0] ?? (await early.newPage());
-    watch(p);
+  const { server: own, release } = await holding(log, WORKER_WASM);
+  await inFreshBrowser('stepwise-early-', own, release, async (p) => {
     await p.goto(own.url);
     const fetched = p.waitForRequest(/samples\/sql-joins\.db(\.gz)?$/, WAIT);
     await p.locator('button.sample-add[data-sample="sql-joins"]').click(WAIT);
@@ -535,12 +537,7 @@ test('a sample added before the database worker has started is fetched meanwhile
     await p.waitForSelector('article.opened', WAIT);
     const downloads = log.filter((path) => /samples\/sql-joins\.db(\.gz)?$/.test(path));
     assert.equal(downloads.length, 1, `the sample was downloaded once: ${downloads.join(', ')}`);
-  } finally {
-    release();
-    await early.close();
-    await own.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('an address that fails before the database worker has started: this site\'s is reported at once, another\'s by the worker, each asked for once', async () => {
@@ -548,7 +545,7 @@ test('an address that fails before the database worker has started: this site\'s
   // meanwhile, and reports a failure itself; another site's (which the page's CSP does not let
   // it fetch) waits for the worker.
   const log = [];
-  const { server: own, release } = await holdingWorker(log);
+  const { server: own, release } = await holding(log, WORKER_WASM);
   const elsewhereLog = [];
   const elsewhere = await serve(dist, 0, { log: elsewhereLog }); // another origin, no CORS headers
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-early-fail-'));
