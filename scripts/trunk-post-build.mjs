@@ -195,7 +195,9 @@ if (glue) {
 // with the events it sent before. The sample index is asked for at the same moment, so the
 // library lists the samples as soon as the page's wasm runs rather than a round trip later
 // (`early_request` in src/hooks/use_samples.rs takes the answer; a failure is the page's to
-// report, so it is caught here only to stay quiet until then).
+// report, so it is caught here only to stay quiet until then). Until the page's wasm runs, an
+// uncaught error (its download or start failing) is told in the loading message of index.html's
+// body, which the app removes when it starts.
 const early = `<script>try {
   const worker = new Worker('./worker-loader.js');
   const early = [];
@@ -208,7 +210,14 @@ try {
   const samples = fetch('samples/index.json');
   samples.catch(() => {});
   window.stepwiseEarlySamples = samples;
-} catch {}</script>`;
+} catch {}
+addEventListener('error', (event) => {
+  const status = document.getElementById('boot-status');
+  if (!status) return;
+  status.textContent = \`Stepwise could not start: \${String(event.error?.message ?? event.message).slice(0, 160)}. Reload the page to try again.\`;
+  status.setAttribute('role', 'alert');
+  document.getElementById('boot')?.setAttribute('aria-busy', 'false');
+});</script>`;
 const policy = /<meta[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*>/i;
 if (!policy.test(html)) {
   console.error('trunk-post-build.mjs: index.html has no Content-Security-Policy meta to start the worker after');

@@ -10,6 +10,7 @@
 //! feature (`tests/invariants.rs` checks it on `cargo metadata`).
 
 mod app;
+pub mod boot;
 mod components;
 mod editor;
 mod format;

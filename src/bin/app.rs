@@ -1,5 +1,6 @@
-//! Entry point of the UI binary: renders [`stepwise_app::App`] into the page's body.
+//! Entry point of the UI binary: clears index.html's loading shell and renders
+//! [`stepwise_app::App`] into the page's body ([`stepwise_app::boot::start`]).
 
 fn main() {
-    yew::Renderer::<stepwise_app::App>::new().render();
+    stepwise_app::boot::start();
 }

@@ -2,6 +2,9 @@
 // one, with the flags this machine needs (the same as webdriver.json's). Each test gives it a
 // fresh profile.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const FLAGS = [
@@ -18,6 +21,21 @@ export async function launch(chromium, profile, options = {}) {
     args: FLAGS,
     ...options,
   });
+}
+
+/** For test `t`: a fresh browser (`launch`) in a temporary profile named from `prefix`, closed
+ *  and removed after the test; its first page, and the uncaught errors of that page. */
+export async function freshPage(t, chromium, prefix, options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), prefix));
+  const context = await launch(chromium, profile, options);
+  t.after(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
 }
 
 /**

@@ -12,14 +12,13 @@
 // Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
-import { typeSql, launch as launchBrowser } from './browser.mjs';
+import { freshPage, typeSql } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -30,15 +29,7 @@ const TITLE = 'SQL joins in eight steps';
 const REST = readdirSync(dist).find((f) => /^app-.*_rest_bg\.wasm$/.test(f));
 
 async function launch(t) {
-  const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-page-'));
-  const context = await launchBrowser(chromium, profile, { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block' });
-  t.after(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, errors } = await freshPage(t, chromium, 'stepwise-split-page-', { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block' });
   // The page's loader names the slot of the first moved function called
   // (target/split/page-slots.txt).
   const loads = [];

@@ -12,14 +12,14 @@
 // STEPWISE_SCREENSHOTS (default target/e2e).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { requestLog, serve } from './server.mjs';
-import { typeSql, launch as launchBrowser } from './browser.mjs';
+import { freshPage, typeSql } from './browser.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
@@ -30,17 +30,9 @@ const PACKED_REST = `${REST}.xz`;
 const TITLE = 'SQL joins in eight steps';
 
 async function launch(t) {
-  const profile = mkdtempSync(join(tmpdir(), 'stepwise-split-'));
-  const context = await launchBrowser(chromium, profile, { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block', acceptDownloads: true });
-  t.after(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  // Uncaught errors. With service workers blocked, registering one gives nothing: the page must
-  // take that quietly.
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  // Uncaught errors: with service workers blocked, registering one gives nothing, and the page
+  // must take that quietly.
+  const { page, errors } = await freshPage(t, chromium, 'stepwise-split-', { viewport: { width: 1100, height: 800 }, serviceWorkers: 'block', acceptDownloads: true });
   // What the worker's loader says: a stub that loaded the rest (`loads`), the rest loaded in
   // the background (`background`).
   const loads = [];

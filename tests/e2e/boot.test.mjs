@@ -1,0 +1,70 @@
+// The page before its wasm runs: index.html's body shows the app's top bar and a loading
+// message from the first paint (seconds before the wasm on a slow network); the app replaces
+// them when it starts; should the page's wasm fail to load, the message says so and names what
+// failed. (src/boot.rs; the inline script in scripts/trunk-post-build.mjs.)
+//
+//   node --test tests/e2e/boot.test.mjs        # after trunk build
+//
+// Environment: STEPWISE_DIST (default dist), CHROMIUM (default /usr/bin/chromium),
+// STEPWISE_SCREENSHOTS (default target/e2e).
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { requestLog, serve } from './server.mjs';
+import { freshPage } from './browser.mjs';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const dist = resolve(root, process.env.STEPWISE_DIST ?? 'dist');
+const shots = resolve(root, process.env.STEPWISE_SCREENSHOTS ?? 'target/e2e');
+const WAIT = { timeout: 30_000 };
+/** The page's wasm (its first part), whichever copy its loader asks for. */
+const PAGE_WASM = /^app-[0-9a-f]+_bg\.wasm(\.xz|\.gz)?$/;
+
+const browser = (t) => freshPage(t, chromium, 'stepwise-boot-', { viewport: { width: 1100, height: 700 } });
+
+test('until the page\'s wasm runs it shows the top bar and a loading message; the app replaces them', async (t) => {
+  let release;
+  const released = new Promise((ok) => { release = ok; });
+  const files = {};
+  for (const file of readdirSync(dist).filter((f) => PAGE_WASM.test(f))) {
+    files[file] = { body: readFileSync(join(dist, file)), until: released };
+  }
+  assert.ok(Object.keys(files).length > 0, 'the page\'s wasm is in dist/');
+  const log = requestLog();
+  const server = await serve(dist, 0, { files, log });
+  t.after(() => { release(); return server.close(); });
+  const { page, errors } = await browser(t);
+  await page.goto(server.url);
+  await log.until((path) => PAGE_WASM.test(path));
+  // The wasm is asked for and held: what a learner on a slow network sees meanwhile.
+  await page.locator('#boot-status', { hasText: 'Loading Stepwise…' }).waitFor(WAIT);
+  assert.equal(await page.locator('#boot').getAttribute('aria-busy'), 'true');
+  assert.equal(await page.locator('#boot-status').getAttribute('role'), 'status');
+  assert.deepEqual(await page.locator('.top-bar a').allTextContents(), ['Stepwise', 'Library', 'Class']);
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'boot-loading.png') });
+
+  release();
+  await page.getByRole('heading', { name: 'Your workshops' }).waitFor(WAIT);
+  assert.equal(await page.locator('#boot, #boot-bar, #boot-status').count(), 0, 'the shell is gone');
+  assert.equal(await page.locator('header.top-bar').count(), 1, 'one top bar: the app\'s');
+  assert.deepEqual(await page.locator('.top-bar a').allTextContents(), ['Stepwise', 'Library', 'Class']);
+  assert.equal(await page.locator('main').count(), 1);
+  assert.deepEqual(errors, []);
+});
+
+test('a page whose wasm cannot be fetched says that Stepwise could not start, and why', async (t) => {
+  const server = await serve(dist, 0, { missing: (path) => PAGE_WASM.test(path) });
+  t.after(() => server.close());
+  const { page } = await browser(t);
+  await page.goto(server.url);
+  const status = page.locator('#boot-status[role="alert"]');
+  await status.waitFor(WAIT);
+  const text = await status.textContent();
+  assert.match(text, /^Stepwise could not start: .*404.*app-[0-9a-f]+_bg\.wasm.*\. Reload the page to try again\.$/, text);
+  assert.equal(await page.locator('#boot').getAttribute('aria-busy'), 'false');
+  await page.screenshot({ path: join(shots, 'boot-failed.png') });
+});
