@@ -31,7 +31,8 @@ pub fn App() -> Html {
         let commands = commands.clone();
         let dispatch = library.dispatcher();
         use_effect_with(status.clone(), move |status| match status {
-            WorkerStatus::Starting => {}
+            WorkerStatus::Starting(None) => {}
+            WorkerStatus::Starting(Some(loaded)) => dispatch.dispatch(Action::WorkerLoading(loaded.clone())),
             WorkerStatus::Ready { storage, .. } => {
                 dispatch.dispatch(Action::Ready(storage.clone()));
                 if !std::mem::replace(&mut *listed.borrow_mut(), true) {

@@ -78,7 +78,8 @@ for (const name of ['instantiate', 'instantiateStreaming']) {
 }
 
 // The page's loader does the same (`unpacked` in scripts/trunk-post-build.mjs): change both.
-async function packed(path, fetched = fetch(path)) {
+// `counted`: the first part's download is told to the page as it arrives (below).
+async function packed(path, fetched = fetch(path), counted = false) {
   const response = await fetched;
   if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
   // The service worker keeps the xz copy unpacked (static/sw.js): compiled as it is.
@@ -86,15 +87,43 @@ async function packed(path, fetched = fetch(path)) {
   const xz = path.endsWith('.xz') ? self['xz-decompress'] : null;
   if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
-  const body = xz ? new xz.XzReadableStream(response.body)
-    : encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
+  const arriving = counted ? told(response, encoded) : response.body;
+  const body = xz ? new xz.XzReadableStream(arriving)
+    : encoded ? arriving : arriving.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+}
+
+// How much of the first part has arrived, posted to the page ({"kind":"loading"}, `LoadProgress`
+// in crates/protocol/src/wire.rs) when it starts, every 64 KB and at its end: on a slow network
+// the learner sees the download move. The size is the host's Content-Length, unless the host
+// compressed the file on the way (then that length is not of the bytes counted here).
+const TELL_EVERY = 64 << 10;
+function told(response, encoded) {
+  const length = Number(response.headers.get('content-length'));
+  const total = !encoded && length > 0 ? length : null;
+  let done = 0;
+  let last = 0;
+  const tell = () => postMessage(JSON.stringify({ kind: 'loading', done, total }));
+  tell();
+  return response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      done += chunk.byteLength;
+      if (done - last >= TELL_EVERY) {
+        last = done;
+        tell();
+      }
+      controller.enqueue(chunk);
+    },
+    flush() {
+      if (done !== last) tell();
+    },
+  }));
 }
 
 // (`loaded`: the instantiated first part. The tests and benchmarks reach it by this name.)
 const loaded = FIRST_PART.slice(1)
-  .reduce((tried, path) => tried.catch(() => wasm_bindgen({ module_or_path: packed(path) })),
-    wasm_bindgen({ module_or_path: packed(FIRST_PART[0], firstPart) }))
+  .reduce((tried, path) => tried.catch(() => wasm_bindgen({ module_or_path: packed(path, fetch(path), true) })),
+    wasm_bindgen({ module_or_path: packed(FIRST_PART[0], firstPart, true) }))
   .catch(() => wasm_bindgen({ module_or_path: './worker_bg.wasm' }));
 loaded.catch((error) => {
   postMessage(JSON.stringify({ kind: 'failed_to_start', reason: String(error) }));

@@ -3,8 +3,10 @@
 use yew::prelude::*;
 
 use crate::hooks::use_library;
+use crate::state::library::Phase;
 
 use super::job_progress::JobProgress;
+use super::worker_status::loaded_amount;
 
 /// Every import under way (the UI stays usable meanwhile).
 #[component]
@@ -22,6 +24,22 @@ pub fn ImportProgress() -> Html {
                     html! { <JobProgress {key} {job} /> }
                 }
             }) }
+            // An import waiting for the database worker, which is still downloading (a first
+            // visit on a slow network): how much of it has come.
+            if let (Phase::Starting(Some(loaded)), false) = (&library.phase, library.imports().next().is_none()) {
+                <div class="job worker-loading">
+                    <p class="job-text">
+                        <strong>{ "The database worker" }</strong>{ " — Loading" }
+                        <span class="meta job-amount" aria-hidden="true">{ format!(" — {}", loaded_amount(loaded)) }</span>
+                    </p>
+                    if let Some(total) = loaded.total.filter(|t| *t > 0) {
+                        <progress max={total.to_string()} value={loaded.done.min(total).to_string()}
+                                  aria-label="Loading the database worker"></progress>
+                    } else {
+                        <progress aria-label="Loading the database worker"></progress>
+                    }
+                </div>
+            }
         </div>
     }
 }

@@ -3,7 +3,9 @@
 use yew::prelude::*;
 
 use crate::hooks::WorkerStatus;
-use stepwise_protocol::Storage;
+use stepwise_protocol::{LoadProgress, Storage};
+
+use crate::format::human_size;
 
 /// Props of [`WorkerStatusLine`].
 #[derive(Properties, PartialEq)]
@@ -16,7 +18,10 @@ pub struct WorkerStatusProps {
 #[component]
 pub fn WorkerStatusLine(props: &WorkerStatusProps) -> Html {
     let (state, text) = match &props.status {
-        WorkerStatus::Starting => ("starting", "Database worker: starting…".to_owned()),
+        WorkerStatus::Starting(None) => ("starting", "Database worker: starting…".to_owned()),
+        WorkerStatus::Starting(Some(loaded)) => {
+            ("starting", format!("Database worker: loading — {}", loaded_amount(loaded)))
+        }
         WorkerStatus::Ready { storage, version } => {
             let place = match storage {
                 Storage::Opfs => "workshops kept in this browser",
@@ -34,5 +39,13 @@ pub fn WorkerStatusLine(props: &WorkerStatusProps) -> Html {
     };
     html! {
         <p class="worker-status" data-state={state} role="status">{ text }</p>
+    }
+}
+
+/// `312 KB of 623 KB`, or `312 KB` when the host gave no size.
+pub(crate) fn loaded_amount(loaded: &LoadProgress) -> String {
+    match loaded.total {
+        Some(total) => format!("{} of {}", human_size(loaded.done.min(total)), human_size(total)),
+        None => human_size(loaded.done),
     }
 }

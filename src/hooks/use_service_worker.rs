@@ -34,7 +34,7 @@ const SERVICE_WORKER_URL: &str = "./sw.js";
 pub fn use_service_worker() -> Option<ServiceWorker> {
     let waiting = use_state(|| None::<ServiceWorker>);
     let library = use_context::<crate::state::library::LibraryContext>();
-    let idle = library.is_some_and(|l| !matches!(l.phase, crate::state::library::Phase::Starting) && l.jobs.is_empty());
+    let idle = library.is_some_and(|l| !matches!(l.phase, crate::state::library::Phase::Starting(_)) && l.jobs.is_empty());
     // Once idle, registered for good: a later import does not undo it.
     let armed = use_state(|| false);
     if idle && !*armed {

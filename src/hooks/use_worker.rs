@@ -19,14 +19,15 @@ use yew::prelude::*;
 
 use stepwise_protocol::wire::{FILE_FIELD, PREFETCH_REST, REQUEST_FIELD, WORKER_URL};
 use stepwise_protocol::{
-    ByteProgress, Call, ErrorKind, FromWorker, Init, Ping, Request, RequestBody, Response, Storage, WorkerError,
+    ByteProgress, Call, ErrorKind, FromWorker, Init, LoadProgress, Ping, Request, RequestBody, Response, Storage,
+    WorkerError,
 };
 
 /// What the UI knows about its worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerStatus {
-    /// Loading, or opening its storage.
-    Starting,
+    /// Loading, or opening its storage; how much of its wasm has arrived, while the loader says.
+    Starting(Option<LoadProgress>),
     /// The storage is open; requests are answered.
     Ready {
         /// Where the worker keeps databases.
@@ -280,7 +281,7 @@ impl Drop for Running {
 /// status and the handle to send requests with.
 #[hook]
 pub fn use_worker() -> (WorkerStatus, WorkerHandle) {
-    let status = use_state(|| WorkerStatus::Starting);
+    let status = use_state(|| WorkerStatus::Starting(None));
     let handle = use_memo((), |_| WorkerHandle::default());
     {
         let set = status.setter();
@@ -292,7 +293,7 @@ pub fn use_worker() -> (WorkerStatus, WorkerHandle) {
                 move || {
                     // The old worker first: dropping it terminates it and fails what it owed.
                     let after_stop = running.borrow_mut().take().is_some();
-                    set.set(WorkerStatus::Starting);
+                    set.set(WorkerStatus::Starting(None));
                     match start(handle.clone(), set.clone(), after_stop) {
                         Ok(started) => *running.borrow_mut() = Some(started),
                         Err(reason) => set.set(WorkerStatus::Failed(reason)),
@@ -370,6 +371,7 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
                     handle.fail_all("The database worker could not load.");
                     set.set(WorkerStatus::Failed(format!("the worker could not load: {reason}")));
                 }
+                Ok(FromWorker::Loading(loaded)) => set.set(WorkerStatus::Starting(Some(loaded))),
                 Ok(FromWorker::Progress(progress)) => handle.progress(progress),
                 Ok(FromWorker::Response(response)) => handle.answer(response),
                 Err(e) => web_sys::console::warn_1(&format!("unreadable message from the worker: {e}").into()),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use stepwise_protocol::{ByteProgress, DataPreview, Entry, Storage, WorkerError, ZipContents};
+use stepwise_protocol::{ByteProgress, DataPreview, Entry, LoadProgress, Storage, WorkerError, ZipContents};
 
 /// The handle components get from the context.
 pub type LibraryContext = UseReducerHandle<LibraryState>;
@@ -15,8 +15,9 @@ pub type LibraryContext = UseReducerHandle<LibraryState>;
 /// Where the connection to the worker's storage stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
-    /// The worker is loading or opening its storage.
-    Starting,
+    /// The worker is loading or opening its storage; how much of its wasm has arrived, while
+    /// its loader says.
+    Starting(Option<LoadProgress>),
     /// The storage is open.
     Ready(Storage),
     /// Another tab holds the storage: this one cannot use it.
@@ -144,7 +145,7 @@ pub struct LibraryState {
 impl Default for LibraryState {
     fn default() -> Self {
         LibraryState {
-            phase: Phase::Starting,
+            phase: Phase::Starting(None),
             entries: None,
             jobs: Vec::new(),
             alerts: Vec::new(),
@@ -163,6 +164,8 @@ impl Default for LibraryState {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    /// More of the worker's wasm has arrived.
+    WorkerLoading(LoadProgress),
     /// The worker opened its storage.
     Ready(Storage),
     /// The storage cannot be used from this tab.
@@ -227,6 +230,11 @@ impl Reducible for LibraryState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
+            Action::WorkerLoading(loaded) => {
+                if let Phase::Starting(_) = next.phase {
+                    next.phase = Phase::Starting(Some(loaded));
+                }
+            }
             Action::Ready(storage) => next.phase = Phase::Ready(storage),
             Action::Unavailable(error) => {
                 next.phase = match error.kind {
@@ -437,6 +445,18 @@ mod tests {
         assert_eq!(state.phase, Phase::OtherTab("busy".into()));
         let state = reduce(LibraryState::default(), [Action::Unavailable(WorkerError::new(ErrorKind::Internal, "no"))]);
         assert_eq!(state.phase, Phase::Broken("no".into()));
+    }
+
+    #[test]
+    fn the_worker_s_download_is_kept_while_it_starts_and_no_longer() {
+        let loaded = |done| LoadProgress { done, total: Some(623_108) };
+        let state = reduce(
+            LibraryState::default(),
+            [Action::WorkerLoading(loaded(65_536)), Action::WorkerLoading(loaded(131_072))],
+        );
+        assert_eq!(state.phase, Phase::Starting(Some(loaded(131_072))));
+        let state = reduce(state, [Action::Ready(Storage::Opfs), Action::WorkerLoading(loaded(623_108))]);
+        assert_eq!(state.phase, Phase::Ready(Storage::Opfs));
     }
 
     #[test]

@@ -68,3 +68,39 @@ test('a page whose wasm cannot be fetched says that Stepwise could not start, an
   assert.equal(await page.locator('#boot').getAttribute('aria-busy'), 'false');
   await page.screenshot({ path: join(shots, 'boot-failed.png') });
 });
+
+test('while the database worker downloads, a sample waiting for it and the footer say how much has come', async (t) => {
+  // The worker's wasm stalls after its first 200,000 bytes until `release()`.
+  const packed = 'worker_bg.wasm.xz';
+  const body = readFileSync(join(dist, packed));
+  const HEAD = 200_000;
+  let release;
+  const released = new Promise((ok) => { release = ok; });
+  const server = await serve(dist, 0, { files: { [packed]: { body, until: released, head: HEAD } } });
+  t.after(() => { release(); return server.close(); });
+  const { page, errors } = await browser(t);
+  await page.goto(server.url);
+  await page.locator('button.sample-add[data-sample="sql-joins"]').click(WAIT);
+  await page.locator('.imports .job', { hasText: 'waiting for the database worker' }).waitFor(WAIT);
+  const total = `${Math.round(body.length / 1000)} KB`;
+  const line = page.locator('.imports .worker-loading');
+  await line.locator('.job-amount', { hasText: ` of ${total}` }).waitFor(WAIT);
+  // What has come, as the loader last told it: between its first 64 KB and the stall.
+  const amount = (await line.locator('.job-amount').textContent()).trim();
+  const done = Number(/^— (\d+) KB of /.exec(amount)?.[1]);
+  assert.ok(done >= 65 && done <= HEAD / 1000, amount);
+  assert.match(await line.locator('.job-text').textContent(), /^The database worker — Loading — /);
+  const bar = line.locator('progress');
+  assert.equal(await bar.getAttribute('max'), String(body.length));
+  assert.ok(Number(await bar.getAttribute('value')) <= HEAD);
+  const footer = page.locator('.worker-status[data-state="starting"]');
+  assert.match(await footer.textContent(), new RegExp(`^Database worker: loading — \\d+ KB of ${total}$`));
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'boot-worker-loading.png'), fullPage: true });
+
+  release();
+  await page.getByRole('link', { name: /^Open SQL joins/ }).first().waitFor(WAIT);
+  await page.locator('.worker-status[data-state="ready"]').waitFor(WAIT);
+  assert.equal(await line.count(), 0, 'the line goes once the worker has started');
+  assert.deepEqual(errors, []);
+});

@@ -7,8 +7,9 @@
 // as index.html, and never anything outside the directory. Options for the tests: `prefix`
 // serves the directory under a sub-path only (`/course/stepwise/`, like an instructor's host),
 // and `files` maps paths below it to contents served instead of the files on disk (a test may
-// change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers, and
-// `until`, a promise, holds the response back until it settles); `log`, an array, receives the
+// change it while serving, e.g. to publish a new sw.js; `{ body, headers }` adds headers,
+// `until`, a promise, holds the response back until it settles, and `head` sends that many bytes
+// of it first); `log`, an array, receives the
 // path of every request, and `revalidated` the path of every one answered 304 (below); `missing`,
 // a predicate on a path below the prefix, answers 404 for the files it names, as a host without
 // them (no copy of the directory needed); `types` overrides MIME types by
@@ -53,17 +54,25 @@ export function serve(dir, port = 0, { prefix = '/', files = {}, types = {}, gzi
       if (missing?.(path)) return send(res, 404, 'not found');
       const replaced = files[path === '' ? 'index.html' : path];
       if (replaced !== undefined) {
-        // A string or bytes, or `{ body, headers, until }` for a response with headers of its
-        // own, held back until `until` settles.
-        const { body: content, headers = {}, until } = replaced?.body !== undefined ? replaced : { body: replaced };
-        await until;
+        // A string or bytes, or `{ body, headers, until, head }` for a response with headers of
+        // its own, held back until `until` settles; with `head`, that many bytes of it are sent
+        // at once and the rest then (a download that stalls part way).
+        const { body: content, headers = {}, until, head = 0 } = replaced?.body !== undefined ? replaced : { body: replaced };
         const body = Buffer.from(content);
-        res.writeHead(200, {
+        const respond = () => res.writeHead(200, {
           'content-type': mime[extname(path || 'index.html')] ?? 'application/octet-stream',
           'content-length': body.length,
           'cache-control': 'no-cache',
           ...headers,
         });
+        if (head > 0 && req.method !== 'HEAD') {
+          respond();
+          res.write(body.subarray(0, head));
+          await until;
+          return res.end(body.subarray(head));
+        }
+        await until;
+        respond();
         return res.end(req.method === 'HEAD' ? undefined : body);
       }
       let file = resolve(join(base, path));

@@ -54,4 +54,4 @@ pub use crate::playground::{QUERY_SECONDS, QueryDone, Rows, TablePage, TablesVie
 pub use crate::requests::*;
 pub use crate::structure::{ColumnView, ForeignKeyView, IndexView, StructureView, TriggerView};
 pub use crate::textforms::{DownloadReady, TextForm, ZipContents};
-pub use crate::wire::{ByteProgress, FromWorker, Request, Response};
+pub use crate::wire::{ByteProgress, FromWorker, LoadProgress, Request, Response};

@@ -51,6 +51,9 @@ pub enum FromWorker {
         /// What the browser said.
         reason: String,
     },
+    /// Sent by `static/worker-loader.js` while the first part of the worker's wasm downloads
+    /// (never when the service worker answers from its cache): any number, before `Started`.
+    Loading(LoadProgress),
     /// How far a long request has got (import, download). Any number of these come before the
     /// request's response.
     Progress(ByteProgress),
@@ -68,6 +71,16 @@ pub struct ByteProgress {
     /// Bytes done.
     pub done: u64,
     /// Bytes in all, when known.
+    pub total: Option<u64>,
+}
+
+/// How much of the worker's wasm has arrived, in bytes as the host sent them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadProgress {
+    /// Bytes arrived.
+    pub done: u64,
+    /// Bytes in all, when the host said (not when it compressed them on the way: then the
+    /// length it gives is not of the bytes counted).
     pub total: Option<u64>,
 }
 
@@ -133,6 +146,7 @@ tag_first!(FromWorker, tag "kind", "a message from the worker", |tag, rest| {
     match tag {
         "started" => unit(rest, FromWorker::Started),
         "failed_to_start" => fields(rest).map(|FailedToStart { reason }| FromWorker::FailedToStart { reason }),
+        "loading" => fields(rest).map(FromWorker::Loading),
         "progress" => fields(rest).map(FromWorker::Progress),
         "response" => fields(rest).map(FromWorker::Response),
         _ => Err(unknown::<Self, _>(tag)),

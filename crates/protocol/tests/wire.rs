@@ -319,6 +319,8 @@ fn every_tagged_enum_is_read_back_as_written() {
     round_trip("flag", Flag::OtherWorkshop { title: "Other".into() });
     round_trip("kind", FromWorker::Started);
     round_trip("kind", FromWorker::FailedToStart { reason: "no wasm".into() });
+    round_trip("kind", FromWorker::Loading(LoadProgress { done: 65_536, total: Some(623_108) }));
+    round_trip("kind", FromWorker::Loading(LoadProgress { done: 65_536, total: None }));
     round_trip("kind", FromWorker::Progress(ByteProgress { id: 4, stage: "Copying".into(), done: 1, total: Some(2) }));
     round_trip("kind", FromWorker::Response(Response::new::<Remove>(4, Ok(()))));
 }
