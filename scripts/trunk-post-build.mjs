@@ -69,13 +69,31 @@ if (init) {
   // As `packed` in static/worker-loader.js, which loads the worker's wasm: change both.
   // The decoder's script comes before this one in index.html; should it still be on its way,
   // the unpacking waits for it. An answer typed application/wasm is the service worker's copy,
-  // kept unpacked (static/sw.js): compiled as it is.
+  // kept unpacked (static/sw.js): compiled as it is. While index.html's loading message is
+  // there (until the app starts), it counts the bytes of the page's wasm as they arrive
+  // (`counted`): "Loading Stepwise… 120 KB of 238 KB".
   const unpacked = `const decoder = () => self['xz-decompress'] ?? new Promise((done) => {
   const script = document.querySelector('script[src$="xz-decompress.min.js"]');
   if (!script) return done(null);
   script.addEventListener('load', () => done(self['xz-decompress']));
   script.addEventListener('error', () => done(null));
 });
+const counted = (response, encoded) => {
+  const status = document.getElementById('boot-status');
+  if (!status) return response.body;
+  const length = Number(response.headers.get('content-length'));
+  const total = !encoded && length > 0 ? ' of ' + Math.round(length / 1000) + ' KB' : '';
+  let done = 0;
+  return response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      done += chunk.byteLength;
+      if (status.getAttribute('role') === 'status') {
+        status.textContent = 'Loading Stepwise… ' + Math.round(done / 1000) + ' KB' + total;
+      }
+      controller.enqueue(chunk);
+    },
+  }));
+};
 const unpacked = async (path) => {
   const response = await fetch(path);
   if (!response.ok || !response.body) throw new Error(\`\${path}: HTTP \${response.status}\`);
@@ -83,8 +101,9 @@ const unpacked = async (path) => {
   const xz = path.endsWith('.xz') ? await decoder() : null;
   if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
-  const body = xz ? new xz.XzReadableStream(response.body)
-    : encoded ? response.body : response.body.pipeThrough(new DecompressionStream('gzip'));
+  const arriving = counted(response, encoded);
+  const body = xz ? new xz.XzReadableStream(arriving)
+    : encoded ? arriving : arriving.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
 };
 `;

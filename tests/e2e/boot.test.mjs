@@ -25,12 +25,14 @@ const PAGE_WASM = /^app-[0-9a-f]+_bg\.wasm(\.xz|\.gz)?$/;
 
 const browser = (t) => freshPage(t, chromium, 'stepwise-boot-', { viewport: { width: 1100, height: 700 } });
 
-test('until the page\'s wasm runs it shows the top bar and a loading message; the app replaces them', async (t) => {
+test('until the page\'s wasm runs it shows the top bar and a loading message that counts the wasm\'s bytes; the app replaces them', async (t) => {
+  // The page's wasm stalls after its first 100,000 bytes.
+  const HEAD = 100_000;
   let release;
   const released = new Promise((ok) => { release = ok; });
   const files = {};
   for (const file of readdirSync(dist).filter((f) => PAGE_WASM.test(f))) {
-    files[file] = { body: readFileSync(join(dist, file)), until: released };
+    files[file] = { body: readFileSync(join(dist, file)), until: released, head: HEAD };
   }
   assert.ok(Object.keys(files).length > 0, 'the page\'s wasm is in dist/');
   const log = requestLog();
@@ -39,8 +41,10 @@ test('until the page\'s wasm runs it shows the top bar and a loading message; th
   const { page, errors } = await browser(t);
   await page.goto(server.url);
   await log.until((path) => PAGE_WASM.test(path));
-  // The wasm is asked for and held: what a learner on a slow network sees meanwhile.
-  await page.locator('#boot-status', { hasText: 'Loading Stepwise…' }).waitFor(WAIT);
+  // The wasm is asked for and stalls part way: what a learner on a slow network sees meanwhile.
+  const fetched = log.find((path) => PAGE_WASM.test(path));
+  const size = Math.round(files[fetched].body.length / 1000);
+  await page.locator('#boot-status', { hasText: `Loading Stepwise… ${HEAD / 1000} KB of ${size} KB` }).waitFor(WAIT);
   assert.equal(await page.locator('#boot').getAttribute('aria-busy'), 'true');
   assert.equal(await page.locator('#boot-status').getAttribute('role'), 'status');
   assert.deepEqual(await page.locator('.top-bar a').allTextContents(), ['Stepwise', 'Library', 'Class']);
