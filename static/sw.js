@@ -1,7 +1,8 @@
 // Stepwise's service worker: keeps the app shell so the app starts with no network at all.
 //
 // - install:  precaches every file of the app shell (the list below, written by
-//             scripts/trunk-post-build.mjs from the files of the build; hashed names).
+//             scripts/trunk-post-build.mjs from the files of the build; hashed names); the
+//             editor's script as the page's own copy when it has fetched it already.
 // - fetch:    same-origin GETs of those files are answered from the cache first (a .wasm kept
 //             only as its .xz or .gz copy, and the editor's script kept as its .xz copy, are
 //             answered with the copy unpacked, and an xz copy is kept unpacked from its first
@@ -40,15 +41,37 @@ try {
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
+    caches.open(CACHE).then((cache) => {
       // `no-cache` asks the server whether the browser's copy is current before using it:
       // index.html, worker.js and worker_bg.wasm keep their names from build to build, so a
       // copy could be an older version's, but a current one (the page has just fetched it) is
       // not downloaded again (a 304 from any host that sends ETag or Last-Modified).
-      cache.addAll([...SHELL].map((url) => new Request(url, { cache: 'no-cache' }))),
-    ),
+      const scripts = [...SHELL].filter((url) => url.endsWith('.js.xz'));
+      const rest = [...SHELL].filter((url) => !url.endsWith('.js.xz'));
+      return Promise.all([
+        cache.addAll(rest.map((url) => new Request(url, { cache: 'no-cache' }))),
+        ...scripts.map((url) => keepScript(cache, url)),
+      ]);
+    }),
   );
 });
+
+// A script kept as its xz copy (the SQL editor's bundle), which the page may have fetched itself
+// on this visit before the service worker was installed (a first visit that opened a workshop):
+// then that copy is kept, once the server has said it is current (a 304, no bytes), under the
+// xz copy's name, as the fetch handler keeps an unpacked copy, instead of downloading the same
+// script a second time packed.
+async function keepScript(cache, xzUrl) {
+  const url = xzUrl.slice(0, -'.xz'.length);
+  const inBrowser = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
+  if (inBrowser?.ok) {
+    const current = await fetch(url, { cache: 'no-cache' }).catch(() => null);
+    if (current?.ok && /javascript/.test(current.headers.get('content-type') ?? '')) {
+      return cache.put(xzUrl, new Response(current.body, { headers: { 'Content-Type': SCRIPT } }));
+    }
+  }
+  return cache.add(new Request(xzUrl, { cache: 'no-cache' }));
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

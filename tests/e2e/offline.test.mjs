@@ -91,11 +91,14 @@ function caches(page) {
   });
 }
 
-/**
- * When the library UI exists (a file input on the page) and a sample workshop was built into
- * dist/, imports it and returns its title as the page shows it; otherwise null.
- * TODO(lead, after merging the library UI): adjust the selectors/steps to the real import flow.
- */
+/** The service worker's cached answer for `url`: its type and its text. */
+function cachedText(page, url) {
+  return page.evaluate(async (url) => {
+    const hit = await (await self.caches.open((await self.caches.keys())[0])).match(url);
+    return { type: hit.headers.get('content-type'), text: await hit.text() };
+  }, url);
+}
+
 /** Adds the SQL joins sample through the library's file picker; returns its title. */
 async function importSample(t, page, url) {
   const title = 'SQL joins in eight steps';
@@ -309,10 +312,7 @@ test('after one visit the app starts with the server gone and the network off', 
     assert.deepEqual(Buffer.from(kept.bytes), readFileSync(join(dist, file.replace(/\.xz$/, ''))), `${file} is kept unpacked`);
   }
   // So is the editor's bundle, which the player above imported offline: the script itself.
-  const editor = await page.evaluate(async (url) => {
-    const hit = await (await self.caches.open((await self.caches.keys())[0])).match(url);
-    return { type: hit.headers.get('content-type'), text: await hit.text() };
-  }, `${server.url}editor/stepwise-editor.js.xz`);
+  const editor = await cachedText(page, `${server.url}editor/stepwise-editor.js.xz`);
   assert.equal(editor.type, 'text/javascript');
   assert.equal(editor.text, readFileSync(join(dist, 'editor', 'stepwise-editor.js'), 'utf8'), 'the editor is kept unpacked');
 
@@ -328,6 +328,41 @@ test('after one visit the app starts with the server gone and the network off', 
   // The notice goes away when the network returns.
   await context.setOffline(false);
   await page.waitForSelector('.offline-notice', { state: 'detached', ...WAIT });
+});
+
+test('a first visit that opened a workshop before the service worker came keeps the page\'s copy of the editor, not a second one', async (t) => {
+  // The service worker's script is held back until the player's editor has loaded from the
+  // network, so the install sees the page's copy of the editor's script in the browser's cache.
+  const log = [];
+  const revalidated = [];
+  let release;
+  const released = new Promise((ok) => { release = ok; });
+  const swBody = readFileSync(join(dist, 'sw.js'));
+  const server = await serve(dist, 0, { log, revalidated, files: { 'sw.js': { body: swBody, until: released } } });
+  t.after(() => { release(); return server.close(); });
+  const { context, page } = await launch(t);
+  await page.goto(server.url);
+  await appStarted(page);
+  const title = await importSample(t, page, server.url);
+  await page.getByRole('link', { name: `Open ${title}` }).first().click();
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  assert.deepEqual(log.filter((p) => p.startsWith('editor/')), ['editor/stepwise-editor.js'], 'the page fetched the script');
+  release();
+  await controlled(page);
+
+  // The install asked whether that copy is current (a 304), and downloaded no packed copy.
+  assert.deepEqual(log.filter((p) => p.startsWith('editor/')), ['editor/stepwise-editor.js', 'editor/stepwise-editor.js']);
+  assert.deepEqual(revalidated.filter((p) => p.startsWith('editor/')), ['editor/stepwise-editor.js']);
+  const kept = await cachedText(page, `${server.url}editor/stepwise-editor.js.xz`);
+  assert.equal(kept.type, 'text/javascript');
+  assert.equal(kept.text, readFileSync(join(dist, 'editor', 'stepwise-editor.js'), 'utf8'), 'the page\'s copy, as it is');
+
+  // Offline, the editor comes from that copy.
+  await context.setOffline(true);
+  await page.reload();
+  await appStarted(page);
+  await page.waitForSelector('.sql-editor[data-editor="ready"]', WAIT);
+  await context.setOffline(false);
 });
 
 test('served under a sub-path, the app loads, registers its service worker there and is installable', async (t) => {
