@@ -84,6 +84,14 @@ pub async fn module() -> Option<EditorModule> {
     }
 }
 
+/// Starts importing the bundle, for an editor the learner is about to need (a workshop being
+/// added on a first visit): it downloads while the database worker stores and opens it.
+pub fn prefetch() {
+    yew::platform::spawn_local(async {
+        let _ = module().await;
+    });
+}
+
 /// What an editor is made with.
 pub struct EditorOptions<'a> {
     /// Its first text.

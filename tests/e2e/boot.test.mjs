@@ -1,7 +1,9 @@
 // The page before its wasm runs: index.html's body shows the app's top bar and a loading
 // message from the first paint (seconds before the wasm on a slow network); the app replaces
 // them when it starts; should the page's wasm fail to load, the message says so and names what
-// failed. (src/boot.rs; the inline script in scripts/trunk-post-build.mjs.)
+// failed. While the database worker downloads, an import waiting for it says how much has come,
+// and the editor is asked for once that download is done. (src/boot.rs; the inline script in
+// scripts/trunk-post-build.mjs; static/worker-loader.js; src/editor.rs.)
 //
 //   node --test tests/e2e/boot.test.mjs        # after trunk build
 //
@@ -73,14 +75,15 @@ test('a page whose wasm cannot be fetched says that Stepwise could not start, an
   await page.screenshot({ path: join(shots, 'boot-failed.png') });
 });
 
-test('while the database worker downloads, a sample waiting for it and the footer say how much has come', async (t) => {
+test('while the database worker downloads, a sample waiting for it and the footer say how much has come; then the editor comes', async (t) => {
   // The worker's wasm stalls after its first 200,000 bytes until `release()`.
   const packed = 'worker_bg.wasm.xz';
   const body = readFileSync(join(dist, packed));
   const HEAD = 200_000;
   let release;
   const released = new Promise((ok) => { release = ok; });
-  const server = await serve(dist, 0, { files: { [packed]: { body, until: released, head: HEAD } } });
+  const log = requestLog();
+  const server = await serve(dist, 0, { log, files: { [packed]: { body, until: released, head: HEAD } } });
   t.after(() => { release(); return server.close(); });
   const { page, errors } = await browser(t);
   await page.goto(server.url);
@@ -102,9 +105,15 @@ test('while the database worker downloads, a sample waiting for it and the foote
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'boot-worker-loading.png'), fullPage: true });
 
+  assert.ok(!log.includes('editor/stepwise-editor.js'), 'the editor waits for the worker\'s download');
+
   release();
   await page.getByRole('link', { name: /^Open SQL joins/ }).first().waitFor(WAIT);
   await page.locator('.worker-status[data-state="ready"]').waitFor(WAIT);
   assert.equal(await line.count(), 0, 'the line goes once the worker has started');
+  // The player's editor is asked for once the worker's download is done, before the workshop is
+  // opened: nothing on the library's page uses it.
+  await log.until((path) => path === 'editor/stepwise-editor.js');
+  assert.equal(await page.locator('article.opened').count(), 0);
   assert.deepEqual(errors, []);
 });
