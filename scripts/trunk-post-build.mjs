@@ -71,18 +71,20 @@ if (init) {
   // the unpacking waits for it. An answer typed application/wasm is the service worker's copy,
   // kept unpacked (static/sw.js): compiled as it is. While index.html's loading message is
   // there (until the app starts), it counts the bytes of the page's wasm as they arrive
-  // (`counted`): "Loading Stepwise… 120 KB of 238 KB".
+  // (`counted`): "Loading Stepwise… 120 KB of 238 KB", without the size when the host compressed
+  // the file on the way (the length it gives is then not of the bytes counted).
   const unpacked = `const decoder = () => self['xz-decompress'] ?? new Promise((done) => {
   const script = document.querySelector('script[src$="xz-decompress.min.js"]');
   if (!script) return done(null);
   script.addEventListener('load', () => done(self['xz-decompress']));
   script.addEventListener('error', () => done(null));
 });
-const counted = (response, encoded) => {
+const counted = (response) => {
   const status = document.getElementById('boot-status');
   if (!status) return response.body;
   const length = Number(response.headers.get('content-length'));
-  const total = !encoded && length > 0 ? ' of ' + Math.round(length / 1000) + ' KB' : '';
+  const coding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  const total = coding === 'identity' && length > 0 ? ' of ' + Math.round(length / 1000) + ' KB' : '';
   let done = 0;
   return response.body.pipeThrough(new TransformStream({
     transform(chunk, controller) {
@@ -101,7 +103,7 @@ const unpacked = async (path) => {
   const xz = path.endsWith('.xz') ? await decoder() : null;
   if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
-  const arriving = counted(response, encoded);
+  const arriving = counted(response);
   const body = xz ? new xz.XzReadableStream(arriving)
     : encoded ? arriving : arriving.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
@@ -230,13 +232,28 @@ try {
   samples.catch(() => {});
   window.stepwiseEarlySamples = samples;
 } catch {}
+document.documentElement.classList.add('js');
 addEventListener('error', (event) => {
   const status = document.getElementById('boot-status');
   if (!status) return;
-  status.textContent = \`Stepwise could not start: \${String(event.error?.message ?? event.message).slice(0, 160)}. Reload the page to try again.\`;
+  const target = event.target;
+  let why;
+  if (target instanceof HTMLScriptElement) {
+    // A script that did not load (this reaches the window only while capturing). Without the xz
+    // decoder the loaders take the gzipped copies: not a failure.
+    if (/xz-decompress/.test(target.src)) return;
+    // The page's loader is an inline module whose one import is the glue it preloads.
+    const src = target.src || (document.querySelector('link[rel="modulepreload"]')?.href ?? '');
+    why = 'a script of the app did not load' + (src ? ' (' + src.split('/').pop().slice(0, 60) + ')' : '');
+  } else if (target === window) {
+    why = String(event.error?.message ?? event.message).slice(0, 160);
+  } else {
+    return;
+  }
+  status.textContent = 'Stepwise could not start: ' + why.replace(/\\.$/, '') + '. Reload the page to try again.';
   status.setAttribute('role', 'alert');
   document.getElementById('boot')?.setAttribute('aria-busy', 'false');
-});</script>`;
+}, true);</script>`;
 const policy = /<meta[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*>/i;
 if (!policy.test(html)) {
   console.error('trunk-post-build.mjs: index.html has no Content-Security-Policy meta to start the worker after');

@@ -31,17 +31,11 @@ pub fn App() -> Html {
         let commands = commands.clone();
         let dispatch = library.dispatcher();
         // A workshop added before the worker could take it (a first visit): the editor its
-        // player needs downloads once the worker's own download is done, beside the worker's
-        // storing and opening it, rather than after, and not while the worker still downloads.
+        // player needs downloads as soon as the worker is ready, beside the worker's storing
+        // and opening it rather than after, and not while the worker still downloads.
         let importing = library.imports().next().is_some();
         use_effect_with(status.clone(), move |status| match status {
-            WorkerStatus::Starting(None) => {}
-            WorkerStatus::Starting(Some(loaded)) => {
-                if importing && loaded.total == Some(loaded.done) {
-                    crate::editor::prefetch();
-                }
-                dispatch.dispatch(Action::WorkerLoading(loaded.clone()));
-            }
+            WorkerStatus::Starting(loaded) => dispatch.dispatch(Action::WorkerLoading(loaded.clone())),
             WorkerStatus::Ready { storage, .. } => {
                 if importing {
                     crate::editor::prefetch();

@@ -58,16 +58,21 @@ self.addEventListener('install', (event) => {
 
 // A script kept as its xz copy (the SQL editor's bundle), which the page may have fetched itself
 // on this visit before the service worker was installed (a first visit that opened a workshop):
-// then that copy is kept, once the server has said it is current (a 304, no bytes), under the
-// xz copy's name, as the fetch handler keeps an unpacked copy, instead of downloading the same
-// script a second time packed.
+// that copy is kept under the xz copy's name (as the fetch handler keeps an unpacked copy) when
+// the server says, by a 304 to a request that names the copy's ETag or date, that it is the
+// current one; otherwise (no copy, a changed script, a host that sends neither) the xz copy is
+// downloaded, as the other files are. So the same script is never downloaded a second time, and
+// no copy is kept unchecked.
 async function keepScript(cache, xzUrl) {
   const url = xzUrl.slice(0, -'.xz'.length);
   const inBrowser = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
-  if (inBrowser?.ok) {
-    const current = await fetch(url, { cache: 'no-cache' }).catch(() => null);
-    if (current?.ok && /javascript/.test(current.headers.get('content-type') ?? '')) {
-      return cache.put(xzUrl, new Response(current.body, { headers: { 'Content-Type': SCRIPT } }));
+  const etag = inBrowser?.ok ? inBrowser.headers.get('etag') : null;
+  const date = inBrowser?.ok ? inBrowser.headers.get('last-modified') : null;
+  if (etag || date) {
+    const headers = etag ? { 'If-None-Match': etag } : { 'If-Modified-Since': date };
+    const answer = await fetch(url, { cache: 'no-store', headers }).catch(() => null);
+    if (answer?.status === 304 && /javascript/.test(inBrowser.headers.get('content-type') ?? '')) {
+      return cache.put(xzUrl, new Response(inBrowser.body, { headers: { 'Content-Type': SCRIPT } }));
     }
   }
   return cache.add(new Request(xzUrl, { cache: 'no-cache' }));

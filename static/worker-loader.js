@@ -87,7 +87,7 @@ async function packed(path, fetched = fetch(path), counted = false) {
   const xz = path.endsWith('.xz') ? self['xz-decompress'] : null;
   if (path.endsWith('.xz') && !xz) throw new Error('no xz decoder');
   const encoded = /gzip/i.test(response.headers.get('content-encoding') ?? '');
-  const arriving = counted ? told(response, encoded) : response.body;
+  const arriving = counted ? told(response) : response.body;
   const body = xz ? new xz.XzReadableStream(arriving)
     : encoded ? arriving : arriving.pipeThrough(new DecompressionStream('gzip'));
   return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
@@ -96,11 +96,13 @@ async function packed(path, fetched = fetch(path), counted = false) {
 // How much of the first part has arrived, posted to the page ({"kind":"loading"}, `LoadProgress`
 // in crates/protocol/src/wire.rs) when it starts, every 64 KB and at its end: on a slow network
 // the learner sees the download move. The size is the host's Content-Length, unless the host
-// compressed the file on the way (then that length is not of the bytes counted here).
+// compressed the file on the way, whatever the encoding (then that length is not of the bytes
+// counted here, which the browser has decoded).
 const TELL_EVERY = 64 << 10;
-function told(response, encoded) {
+function told(response) {
   const length = Number(response.headers.get('content-length'));
-  const total = !encoded && length > 0 ? length : null;
+  const coding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  const total = coding === 'identity' && length > 0 ? length : null;
   let done = 0;
   let last = 0;
   const tell = () => postMessage(JSON.stringify({ kind: 'loading', done, total }));
@@ -120,11 +122,18 @@ function told(response, encoded) {
   }));
 }
 
+// The plain first part, the last resort, counted as the packed copies are.
+async function plain(path) {
+  const response = await fetch(path);
+  if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
+  return new Response(told(response), { headers: { 'Content-Type': 'application/wasm' } });
+}
+
 // (`loaded`: the instantiated first part. The tests and benchmarks reach it by this name.)
 const loaded = FIRST_PART.slice(1)
   .reduce((tried, path) => tried.catch(() => wasm_bindgen({ module_or_path: packed(path, fetch(path), true) })),
     wasm_bindgen({ module_or_path: packed(FIRST_PART[0], firstPart, true) }))
-  .catch(() => wasm_bindgen({ module_or_path: './worker_bg.wasm' }));
+  .catch(() => wasm_bindgen({ module_or_path: plain('./worker_bg.wasm') }));
 loaded.catch((error) => {
   postMessage(JSON.stringify({ kind: 'failed_to_start', reason: String(error) }));
 });

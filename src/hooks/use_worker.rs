@@ -363,6 +363,8 @@ fn start(handle: WorkerHandle, set: UseStateSetter<WorkerStatus>, after_stop: bo
             let text = event.data().as_string().unwrap_or_default();
             match serde_json::from_str::<FromWorker>(&text) {
                 Ok(FromWorker::Started) => {
+                    // Its wasm is all in: no figure to show while it opens the storage.
+                    set.set(WorkerStatus::Starting(None));
                     let (handle, set) = (handle.clone(), set.clone());
                     yew::platform::spawn_local(open_storage(handle, set, after_stop));
                 }

@@ -164,8 +164,8 @@ impl Default for LibraryState {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// More of the worker's wasm has arrived.
-    WorkerLoading(LoadProgress),
+    /// More of the worker's wasm has arrived (`None`: it has all come, or nothing is counted).
+    WorkerLoading(Option<LoadProgress>),
     /// The worker opened its storage.
     Ready(Storage),
     /// The storage cannot be used from this tab.
@@ -232,7 +232,7 @@ impl Reducible for LibraryState {
         match action {
             Action::WorkerLoading(loaded) => {
                 if let Phase::Starting(_) = next.phase {
-                    next.phase = Phase::Starting(Some(loaded));
+                    next.phase = Phase::Starting(loaded);
                 }
             }
             Action::Ready(storage) => next.phase = Phase::Ready(storage),
@@ -452,10 +452,13 @@ mod tests {
         let loaded = |done| LoadProgress { done, total: Some(623_108) };
         let state = reduce(
             LibraryState::default(),
-            [Action::WorkerLoading(loaded(65_536)), Action::WorkerLoading(loaded(131_072))],
+            [Action::WorkerLoading(Some(loaded(65_536))), Action::WorkerLoading(Some(loaded(131_072)))],
         );
         assert_eq!(state.phase, Phase::Starting(Some(loaded(131_072))));
-        let state = reduce(state, [Action::Ready(Storage::Opfs), Action::WorkerLoading(loaded(623_108))]);
+        // Started: it opens its storage, and the figure goes.
+        let state = reduce(state, [Action::WorkerLoading(None)]);
+        assert_eq!(state.phase, Phase::Starting(None));
+        let state = reduce(state, [Action::Ready(Storage::Opfs), Action::WorkerLoading(Some(loaded(623_108)))]);
         assert_eq!(state.phase, Phase::Ready(Storage::Opfs));
     }
 
