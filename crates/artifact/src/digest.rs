@@ -3,7 +3,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Asset, Rule, Unlock, Validation, Workshop, WorkshopMeta};
+use crate::db::deferred::ArtifactIndex;
+use crate::model::{ArtifactKind, Asset, Rule, Unlock, Validation, Workshop, WorkshopMeta};
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -73,7 +74,41 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
     if blob_hashes.len() != digest_blobs(w).count() {
         return None;
     }
-    let mut hashes = blob_hashes.iter().map(|h| hex(h));
+    let mut hashes = blob_hashes.iter();
+    let artifacts: Vec<Vec<(ArtifactKind, u64, Sha256Digest)>> = w
+        .steps
+        .iter()
+        .map(|s| s.artifacts.iter().map(|a| (a.kind, a.data.len() as u64, *hashes.next().expect("counted"))).collect())
+        .collect();
+    Some(digest_document(w, &artifacts, hashes.as_slice()))
+}
+
+/// [`content_digest_with`] of a workshop read with its artifacts left in the file
+/// ([`crate::db::store::read_workshop_deferred`]): each artifact counted by the length and key
+/// `index` gives it, `asset_hashes` in [`digest_blobs`]' order (the assets, as such a workshop's
+/// steps hold no artifacts). `None` when `index` does not have one entry per step, or there is
+/// not one digest per asset.
+pub fn content_digest_deferred(w: &Workshop, index: &ArtifactIndex, asset_hashes: &[Sha256Digest]) -> Option<String> {
+    if index.len() != w.steps.len()
+        || w.steps.iter().any(|s| !s.artifacts.is_empty())
+        || asset_hashes.len() != w.assets.len()
+    {
+        return None;
+    }
+    let artifacts: Vec<Vec<(ArtifactKind, u64, Sha256Digest)>> =
+        index.iter().map(|step| step.iter().map(|a| (a.kind, a.size, a.sha256)).collect()).collect();
+    Some(digest_document(w, &artifacts, asset_hashes))
+}
+
+/// The digest of the canonical document of `w`, each step's artifacts given by their kind, length
+/// and SHA-256 (`artifacts`, one list per step, in step order), the assets' SHA-256 in path
+/// order.
+fn digest_document(
+    w: &Workshop,
+    artifacts: &[Vec<(ArtifactKind, u64, Sha256Digest)>],
+    asset_hashes: &[Sha256Digest],
+) -> String {
+    let mut asset_hashes = asset_hashes.iter().map(|h| hex(h));
     #[derive(Serialize)]
     struct Doc<'a> {
         meta: &'a WorkshopMeta,
@@ -122,7 +157,7 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
     #[derive(Serialize)]
     struct BlobRef<'a> {
         kind: &'a str,
-        size: usize,
+        size: u64,
         sha256: String,
     }
     #[derive(Serialize)]
@@ -137,7 +172,8 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
         steps: w
             .steps
             .iter()
-            .map(|s| DigestStep {
+            .zip(artifacts)
+            .map(|(s, step_artifacts)| DigestStep {
                 slug: &s.slug,
                 title: &s.title,
                 minutes: s.minutes,
@@ -145,14 +181,9 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
                 content: &s.content,
                 setup: s.setup.as_deref(),
                 validations: s.validations.iter().map(check).collect(),
-                artifacts: s
-                    .artifacts
+                artifacts: step_artifacts
                     .iter()
-                    .map(|a| BlobRef {
-                        kind: a.kind.as_str(),
-                        size: a.data.len(),
-                        sha256: hashes.next().unwrap_or_default(),
-                    })
+                    .map(|(kind, size, sha256)| BlobRef { kind: kind.as_str(), size: *size, sha256: hex(sha256) })
                     .collect(),
             })
             .collect(),
@@ -162,7 +193,7 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
                 path: &a.path,
                 media_type: &a.media_type,
                 size: a.data.len(),
-                sha256: hashes.next().unwrap_or_default(),
+                sha256: asset_hashes.next().unwrap_or_default(),
             })
             .collect(),
     };
@@ -170,7 +201,7 @@ pub fn content_digest_with(w: &Workshop, blob_hashes: &[Sha256Digest]) -> Option
     hasher.update(b"stepwise-content-v1\n");
     // Serialising plain structs, strings and numbers into a Vec cannot fail.
     hasher.update(serde_json::to_vec(&doc).unwrap_or_default());
-    Some(format!("{DIGEST_PREFIX}{}", hex(&hasher.finalize())))
+    format!("{DIGEST_PREFIX}{}", hex(&hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -59,18 +59,22 @@ pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;
 
+pub use crate::db::deferred::{ArtifactIndex, StoredArtifact, load_artifacts, with_artifacts};
 pub use crate::db::harden::{harden, quick_check};
 pub use crate::db::inspect::{Kind, inspect, playground_tables};
 pub use crate::db::migrate;
 pub use crate::db::runtime::{write_runtime, write_runtime_changes};
 pub use crate::db::schema::{APPLICATION_ID, ARTIFACT_TABLES, DEFINITION_TABLES, META_TABLES, SCHEMA_VERSION};
-pub use crate::db::store::{read_runtime, read_workshop, write_new};
+pub use crate::db::store::{read_runtime, read_workshop, read_workshop_deferred, write_new};
 pub use crate::db::verify::{Report, verify_connection};
 pub use crate::db::{
     Header, Opened, OpenedWorkshop, Opening, PendingWorkshop, Playground, SNIFF_LEN, load_checked, open_checked,
-    open_pending, sniff,
+    open_pending, open_pending_deferred, sniff,
 };
-pub use crate::digest::{DIGEST_PREFIX, Sha256Digest, content_digest, content_digest_with, digest_blobs, sha256, sha256_hex};
+pub use crate::digest::{
+    DIGEST_PREFIX, Sha256Digest, content_digest, content_digest_deferred, content_digest_with, digest_blobs, sha256,
+    sha256_hex,
+};
 #[cfg(not(target_arch = "wasm32"))]
 pub use crate::native::fs::build_file;
 #[cfg(not(target_arch = "wasm32"))]

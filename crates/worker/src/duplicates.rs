@@ -91,7 +91,9 @@ impl Library {
 
         let mut conn = self.store().connect_existing(&file_of(new)).doing(new_name, "opening")?;
         harden(&conn).about(new_name)?;
-        let workshop = stepwise_artifact::read_workshop(&conn, new_name).about(new_name)?;
+        // The steps and their checks; the artifacts, which carrying progress over never reads,
+        // stay in the file.
+        let (workshop, _) = stepwise_artifact::read_workshop_deferred(&conn, new_name).about(new_name)?;
         let (runtime, carried) = progress::carry_over(&old_runtime, &workshop);
         let tx = conn.transaction().doing(new_name, "keeping progress in")?;
         stepwise_artifact::write_runtime(&tx, &runtime).about(new_name)?;

@@ -222,6 +222,13 @@ fn from_artifact(file: &str, e: &Error) -> WorkerError {
             ErrorKind::Damaged,
             format!("{file} is damaged: {}. Download or copy it again.", detail.trim_end_matches('.')),
         ),
+        Error::BlobMismatch { what, .. } => (
+            ErrorKind::Damaged,
+            format!(
+                "{file} is damaged: {what} no longer matches the fingerprint the workshop gives it \
+                 (the file was changed or corrupted after it was built). Ask for a fresh copy."
+            ),
+        ),
         Error::DigestMismatch { .. } => (
             ErrorKind::Damaged,
             format!(

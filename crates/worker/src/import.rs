@@ -2,7 +2,7 @@
 //! fresh name, opened and checked through the format library's one open pipeline, then named by
 //! the catalog — or kept aside when the same workshop is already stored.
 
-use stepwise_artifact::{Opened, Opening, SNIFF_LEN, open_pending};
+use stepwise_artifact::{Opened, Opening, SNIFF_LEN, open_pending_deferred};
 use stepwise_protocol::{Added, Duplicate, Entry, EntryKind, Imported, Stored, WorkerError};
 
 use crate::backend::Backend;
@@ -87,8 +87,7 @@ impl Library {
 
         // 3. Checks on the stored file; on failure it goes.
         progress("Checking", written, Some(written));
-        let checked = stepwise_artifact::sniff(file_name, &head[..head.len().min(SNIFF_LEN)], written)
-            .about(file_name);
+        let checked = stepwise_artifact::sniff(file_name, &head[..head.len().min(SNIFF_LEN)], written).about(file_name);
         let checked = match checked {
             Ok(_) => self.examine(&id, file_name).await,
             Err(e) => Err(e),
@@ -151,7 +150,9 @@ impl Library {
     /// workshop in place) and says what it holds, as the library entry it will have.
     pub(crate) async fn examine(&self, id: &str, file_name: &str) -> Result<Entry, Fault> {
         let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
-        let (conn, opened) = match open_pending(conn, file_name, &now()).about(file_name)? {
+        // The artifacts stay in the file: the digest is checked over their keys and lengths,
+        // and each is read and checked against its key when a step needs it.
+        let (conn, opened) = match open_pending_deferred(conn, file_name, &now()).about(file_name)? {
             Opening::Playground(conn, playground) => (conn, Opened::Playground(playground)),
             Opening::Workshop(pending) => digest::check(*pending).await.about(file_name)?,
         };
@@ -180,7 +181,7 @@ impl Library {
                 entry.slug = Some(w.workshop.meta.slug.clone());
                 entry.version = Some(w.workshop.meta.version.clone());
                 // Opened next (the usual way after an import): no need to load and check it again.
-                *self.examined.borrow_mut() = Some((id.to_owned(), w.workshop));
+                *self.examined.borrow_mut() = Some((id.to_owned(), w.workshop, w.deferred));
             }
         }
         conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Opened, Opening, Workshop, harden, open_pending, read_runtime};
+use stepwise_artifact::{ArtifactIndex, Opened, Opening, Workshop, harden, open_pending_deferred, read_runtime};
 use stepwise_protocol::{Entry, ErrorKind, OpenedEntry, OpenedView, StepSummary, Storage, WorkerError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -68,7 +68,7 @@ pub struct Library {
     /// that opening it right after does not load it and check its digest again. Taken by the
     /// first open; dropped by anything that could change the file's definition (the playground,
     /// a rebuild, a removal) and replaced by the next import.
-    pub(crate) examined: RefCell<Option<(String, Workshop)>>,
+    pub(crate) examined: RefCell<Option<(String, Workshop, Option<ArtifactIndex>)>>,
 }
 
 /// The connection [`Library::kept`] holds: whose file and for what.
@@ -342,26 +342,27 @@ impl Library {
     pub async fn open_entry(&mut self, id: &str) -> Result<OpenedEntry, WorkerError> {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.as_str();
-        let examined = self.examined.borrow_mut().take().filter(|(slot, _)| slot == id);
+        let examined = self.examined.borrow_mut().take().filter(|(slot, _, _)| slot == id);
         let conn = self.store().connect_existing(&file_of(id)).doing(file_name, "opening")?;
         // Just imported, loaded and checked: only the learner's state is read again (a
         // duplicate's answer may have carried progress into it since).
         let (conn, opened) = match examined {
-            Some((_, workshop)) => {
+            Some((_, workshop, deferred)) => {
                 harden(&conn).about(file_name)?;
                 let runtime = read_runtime(&conn, file_name).about(file_name)?;
-                (conn, Ok((workshop, runtime)))
+                (conn, Ok((workshop, deferred, runtime)))
             }
-            None => match open_pending(conn, file_name, &now()).about(file_name)? {
+            // The artifacts stay in the file, read and checked when a step needs them.
+            None => match open_pending_deferred(conn, file_name, &now()).about(file_name)? {
                 Opening::Workshop(pending) => match digest::check(*pending).await.about(file_name)? {
-                    (conn, Opened::Workshop(w)) => (conn, Ok((w.workshop, w.runtime))),
+                    (conn, Opened::Workshop(w)) => (conn, Ok((w.workshop, w.deferred, w.runtime))),
                     (conn, Opened::Playground(p)) => (conn, Err(p.tables)),
                 },
                 Opening::Playground(conn, p) => (conn, Err(p.tables)),
             },
         };
         let (view, done, loaded) = match opened {
-            Ok((workshop, runtime)) => {
+            Ok((workshop, deferred, runtime)) => {
                 let steps = workshop
                     .steps
                     .iter()
@@ -376,7 +377,7 @@ impl Library {
                     steps,
                     current_step: runtime.current_step.clone(),
                 };
-                (view, count(runtime.done_steps()), Some((workshop, runtime)))
+                (view, count(runtime.done_steps()), Some((workshop, deferred, runtime)))
             }
             Err(tables) => (OpenedView::Playground { tables }, 0, None),
         };
@@ -385,8 +386,8 @@ impl Library {
         catalog::touch(self.catalog()?, id, &now(), done, bytes).doing("the library", "updating")?;
         let entry = self.entry(id)?;
         // The player asks for the workshop next: keep what was just loaded and checked.
-        if let Some((workshop, runtime)) = loaded {
-            self.seed_session(id, &entry.file_name, workshop, runtime)?;
+        if let Some((workshop, deferred, runtime)) = loaded {
+            self.seed_session(id, &entry.file_name, workshop, deferred, runtime)?;
         }
         Ok(OpenedEntry { entry, view })
     }

@@ -6,9 +6,12 @@
 //! [`stepwise_artifact::write_runtime`] and [`stepwise_artifact::write_runtime_changes`] write,
 //! so the content digest never changes.
 
+use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::rules::{self, QueryStop};
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Opened, Runtime, Workshop, open_checked, play};
+use stepwise_artifact::{
+    ArtifactIndex, ArtifactKind, Opened, Opening, Runtime, Step, Workshop, open_pending_deferred, play, with_artifacts,
+};
 use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
 use crate::backend::Backend;
@@ -32,7 +35,11 @@ impl Library {
         let entry = self.entry(id)?;
         let file_name = entry.file_name.clone();
         let conn = self.store().connect_existing(&file_of(id)).doing(&file_name, "opening")?;
-        let (conn, opened) = open_checked(conn, &file_name, &now()).about(&file_name)?;
+        // The artifacts stay in the file, read and checked when a step needs them.
+        let (conn, opened) = match open_pending_deferred(conn, &file_name, &now()).about(&file_name)? {
+            Opening::Workshop(pending) => pending.check().about(&file_name)?,
+            Opening::Playground(conn, playground) => (conn, Opened::Playground(playground)),
+        };
         conn.close().map_err(|(_, e)| e).doing(&file_name, "closing")?;
         let Opened::Workshop(w) = opened else {
             return Err(WorkerError::new(
@@ -41,13 +48,14 @@ impl Library {
             )
             .into());
         };
-        self.seed_session(id, &file_name, w.workshop, w.runtime)?;
+        self.seed_session(id, &file_name, w.workshop, w.deferred, w.runtime)?;
         Ok(self.player.as_mut().expect("just set"))
     }
 
-    /// Makes `workshop` and `runtime`, just loaded and checked by [`Library::open_entry`], the
-    /// session of `id` (unless it already is), so the player's first `Play` after an `Open`
-    /// does not load and check the same file again.
+    /// Makes `workshop` (its artifacts where `deferred` says, when they were left in the file)
+    /// and `runtime`, just loaded and checked by [`Library::open_entry`], the session of `id`
+    /// (unless it already is), so the player's first `Play` after an `Open` does not load and
+    /// check the same file again.
     ///
     /// # Errors
     /// The learner's workspace image cannot be opened.
@@ -56,6 +64,7 @@ impl Library {
         id: &str,
         file_name: &str,
         workshop: Workshop,
+        deferred: Option<ArtifactIndex>,
         runtime: Runtime,
     ) -> Result<(), Fault> {
         if self.player.as_ref().is_some_and(|s| s.entry == id) {
@@ -70,6 +79,7 @@ impl Library {
             entry: id.to_owned(),
             file_name: file_name.to_owned(),
             workshop,
+            deferred,
             runtime,
             workspace,
             setup_failed: None,
@@ -169,12 +179,18 @@ impl Library {
             return Err(WorkerError::new(ErrorKind::NotFound, "This workshop has no steps."));
         }
         let mut changed = false;
-        if !play::is_locked(&session.workshop, &session.runtime, index) {
+        let unlocked = !play::is_locked(&session.workshop, &session.runtime, index);
+        let project = match unlocked && session.workspace.is_none() {
+            true => self.step_project(index)?,
+            false => None,
+        };
+        let session = self.player.as_mut().expect("a session is open");
+        if unlocked {
             let slug = session.workshop.steps[index].slug.clone();
             changed |= play::visit(&session.workshop, &mut session.runtime, &slug, &now());
             if session.workspace.is_none() {
                 let file_name = session.file_name.clone();
-                if let Some(project) = play::step_project(&session.workshop.steps[index]).about(&file_name)? {
+                if let Some(project) = project {
                     let mut conn = play::build_workspace(&project).about(&file_name)?;
                     session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
                     session.workspace = Some(conn);
@@ -293,9 +309,10 @@ impl Library {
         let session = self.session(id)?;
         let index = step_index(&session.workshop, step)?;
         let file_name = session.file_name.clone();
-        let project = play::step_project(&session.workshop.steps[index])
-            .about(&file_name)?
+        let project = self
+            .step_project(index)?
             .ok_or_else(|| WorkerError::new(ErrorKind::BadRequest, "This step has no project to load."))?;
+        let session = self.player.as_mut().expect("a session is open");
         let mut conn = play::build_workspace(&project).about(&file_name)?;
         session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
         session.runtime.updated_at = now();
@@ -347,7 +364,53 @@ impl Library {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
         let file_name = session.file_name.clone();
-        Ok(stepwise_artifact::artifacts::view(&file_name, &session.workshop.steps[index]).about(&file_name)?)
+        let step = self.step_with_artifacts(index)?;
+        Ok(stepwise_artifact::artifacts::view(&file_name, &step).about(&file_name)?)
+    }
+
+    /// Step `index` of the open session with its artifacts' bytes: as the session holds it, or
+    /// with them read from the stored file and checked against the SHA-256 the workshop names,
+    /// when the session left them there (a workshop's archives can be most of its bytes).
+    ///
+    /// # Errors
+    /// An artifact changed or gone ([`stepwise_artifact::Error::BlobMismatch`]); storage.
+    pub(crate) fn step_with_artifacts(&self, index: usize) -> Result<Step, Fault> {
+        let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
+        let step = &session.workshop.steps[index];
+        let stored = match session.deferred.as_ref().and_then(|d| d.get(index)) {
+            Some(stored) if !stored.is_empty() => stored,
+            _ => return Ok(step.clone()),
+        };
+        let file_name = session.file_name.as_str();
+        // The saves' connection when it is kept (it may hold the file exclusively), else a
+        // connection of its own.
+        let kept = self.kept.borrow();
+        if let Some(conn) = kept
+            .as_ref()
+            .filter(|k| k.id == session.entry && k.purpose == Purpose::Progress)
+            .and_then(|k| k.conn.as_ref())
+        {
+            return with_artifacts(conn, file_name, step, stored).about(file_name);
+        }
+        drop(kept);
+        let conn = self.store().connect_existing(&file_of(&session.entry)).doing(file_name, "opening")?;
+        stepwise_artifact::harden(&conn).about(file_name)?;
+        let loaded = with_artifacts(&conn, file_name, step, stored).about(file_name);
+        conn.close().map_err(|(_, e)| e).doing(file_name, "closing")?;
+        loaded
+    }
+
+    /// The project in step `index`'s file archive, if it has one.
+    ///
+    /// # Errors
+    /// As [`Library::step_with_artifacts`]; the archive is not one.
+    fn step_project(&self, index: usize) -> Result<Option<FileTree>, Fault> {
+        let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
+        if !session.artifact_kinds(index).contains(&ArtifactKind::Files) {
+            return Ok(None);
+        }
+        let step = self.step_with_artifacts(index)?;
+        play::step_project(&step).about(&session.file_name)
     }
 }
 
@@ -383,6 +446,10 @@ pub(crate) fn step_index(workshop: &Workshop, step: &str) -> Result<usize, Worke
 impl Library {
     /// The view of step `index` of the open session.
     pub(crate) fn view(&self, index: usize) -> PlayerView {
-        view(self.player.as_ref().expect("a session is open"), index)
+        let session = self.player.as_ref().expect("a session is open");
+        // A file archive that does not read offers no project, as a step without one; playing
+        // the step says what is wrong with it.
+        session.shown[index].has_project.get_or_init(|| self.step_project(index).ok().flatten().is_some());
+        view(session, index)
     }
 }

@@ -37,11 +37,9 @@ pub(crate) fn view(session: &Session, index: usize) -> PlayerView {
         },
         _ => None,
     };
-    let has_project = *session.shown[index].has_project.get_or_init(|| {
-        step.artifacts.iter().any(|a| a.kind == stepwise_artifact::ArtifactKind::Files)
-            && play::step_project(step).ok().flatten().is_some()
-    });
-    let has_artifacts = locked.is_none() && !step.artifacts.is_empty();
+    // Found out by the library, which reads the step's file archive when it is still in the file.
+    let has_project = session.shown[index].has_project.get().copied().unwrap_or(false);
+    let has_artifacts = locked.is_none() && !session.artifact_kinds(index).is_empty();
     PlayerView {
         entry: session.entry.clone(),
         title: w.meta.title.clone(),

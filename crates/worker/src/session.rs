@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 
 use stepwise_artifact::rusqlite::Connection;
-use stepwise_artifact::{Runtime, Workshop, play, rules};
+use stepwise_artifact::{ArtifactIndex, ArtifactKind, Runtime, Workshop, play, rules};
 
 use crate::errors::{About, Fault};
 
@@ -15,8 +15,12 @@ pub struct Session {
     pub(crate) entry: String,
     /// The file name the learner knows it by, for messages.
     pub(crate) file_name: String,
-    /// Definition and artifacts.
+    /// The definition; the steps' artifacts too, unless they were left in the file.
     pub(crate) workshop: Workshop,
+    /// Where each step's artifacts are in the stored file, when the session was opened without
+    /// reading them ([`stepwise_artifact::open_pending_deferred`]): they are read, and checked,
+    /// when a step needs them ([`crate::library::Library::step_with_artifacts`]).
+    pub(crate) deferred: Option<ArtifactIndex>,
     /// The learner's progress, as last saved.
     pub(crate) runtime: Runtime,
     /// The learner's workspace, live (`None` until there is one).
@@ -44,6 +48,14 @@ pub(crate) struct Shown {
 }
 
 impl Session {
+    /// The kinds of step `index`'s artifacts, wherever their bytes are.
+    pub(crate) fn artifact_kinds(&self, index: usize) -> Vec<ArtifactKind> {
+        match &self.deferred {
+            Some(deferred) => deferred.get(index).map(|s| s.iter().map(|a| a.kind).collect()).unwrap_or_default(),
+            None => self.workshop.steps[index].artifacts.iter().map(|a| a.kind).collect(),
+        }
+    }
+
     /// Runs step `index`'s `setup` SQL on the workspace (made empty when there is none) if it has
     /// not run yet: all of it or, when SQLite refuses a statement, none of it; recorded as run at
     /// `now`. Returns whether the runtime changed.

@@ -95,3 +95,53 @@ async fn a_changed_large_blob_is_refused_and_nothing_is_stored() {
     assert!(lib.list().expect("lists").is_empty());
     lib.close().expect("closes");
 }
+
+/// The tiny workshop with its first step's file archive changed under its key.
+fn with_changed_archive() -> Vec<u8> {
+    let mut conn = in_memory(TINY);
+    conn.execute_batch(
+        "UPDATE blob SET data = zeroblob(size)
+         WHERE sha256 = (SELECT sha256 FROM artifact WHERE step = 'first' AND kind = 'files')",
+    )
+    .expect("edit");
+    conn.serialize(MAIN_DB).expect("serialise").to_vec()
+}
+
+#[wasm_bindgen_test]
+async fn artifacts_are_read_from_the_stored_file_when_a_step_needs_them() {
+    let mut lib = Library::open(&config("deferred")).await.expect("library");
+    let entry = match lib.import("tiny.db", BytesSource::new(TINY.to_vec(), 1 << 10), &mut |_, _, _| {}).await {
+        Ok(Stored::Imported(Imported { entry, .. })) => entry,
+        other => panic!("expected Imported, got {other:?}"),
+    };
+    let whole: Workshop = read_workshop(&in_memory(TINY), "tiny.db").expect("read");
+    let expected = stepwise_artifact::artifacts::view("tiny.db", &whole.steps[0]).expect("view");
+    lib.open_entry(&entry.id).await.expect("opens");
+    lib.play(&entry.id, Some("first")).expect("plays");
+    assert_eq!(lib.artifacts(&entry.id, "first").expect("the artifacts read"), expected);
+    lib.close().expect("closes");
+    // A later session, its saves' connection not kept yet.
+    let mut again = Library::open(&PoolConfig { clear_on_init: false, ..config("deferred") }).await.expect("reopens");
+    assert_eq!(again.artifacts(&entry.id, "first").expect("the artifacts read"), expected);
+    again.close().expect("closes");
+}
+
+#[wasm_bindgen_test]
+async fn a_changed_archive_is_refused_when_its_step_needs_it_naming_it() {
+    let mut lib = Library::open(&config("archive")).await.expect("library");
+    // The definition and every key are intact: the import and the open check those.
+    let entry =
+        match lib.import("edited.db", BytesSource::new(with_changed_archive(), 1 << 10), &mut |_, _, _| {}).await {
+            Ok(Stored::Imported(Imported { entry, .. })) => entry,
+            other => panic!("expected Imported, got {other:?}"),
+        };
+    lib.open_entry(&entry.id).await.expect("opens");
+    for e in [lib.artifacts(&entry.id, "first").unwrap_err(), lib.play(&entry.id, Some("first")).unwrap_err()] {
+        assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
+        assert!(e.message.contains("edited.db is damaged: the file archive of step “first”"), "{}", e.message);
+        assert_eq!(e.message.lines().count(), 1);
+    }
+    // The file itself is as it was stored: the learner can remove it or take a fresh copy.
+    assert_eq!(lib.list().expect("lists").len(), 1);
+    lib.close().expect("closes");
+}

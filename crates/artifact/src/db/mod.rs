@@ -3,6 +3,7 @@
 //! read from and written to its tables ([`store`]), verification and migration.
 
 mod blob;
+pub mod deferred;
 pub mod harden;
 pub mod inspect;
 pub mod migrate;
@@ -16,5 +17,6 @@ pub mod verify;
 
 pub use self::open::{
     Opened, OpenedWorkshop, Opening, PendingWorkshop, Playground, load_checked, open_checked, open_pending,
+    open_pending_deferred,
 };
 pub use self::sniff::{Header, SNIFF_LEN, sniff};

@@ -4,10 +4,11 @@
 
 use rusqlite::Connection;
 
+use crate::db::deferred::ArtifactIndex;
 use crate::db::harden::{checked_copy, harden, unreadable};
 use crate::db::inspect::{Kind, inspect, playground_tables};
-use crate::db::store::{get_meta, read_runtime, read_workshop};
-use crate::digest::{Sha256Digest, content_digest, content_digest_with, digest_blobs};
+use crate::db::store::{get_meta, read_runtime, read_workshop, read_workshop_deferred};
+use crate::digest::{Sha256Digest, content_digest, content_digest_deferred, content_digest_with, digest_blobs, sha256};
 use crate::error::{Error, Result};
 use crate::model::{Runtime, Workshop};
 
@@ -24,6 +25,9 @@ pub struct OpenedWorkshop {
     pub digest: String,
     /// The format version the file had before it was migrated in memory, if it was older.
     pub migrated_from: Option<i64>,
+    /// Every step's artifacts, when they were left in the file ([`open_pending_deferred`]):
+    /// `workshop`'s steps then hold none.
+    pub deferred: Option<ArtifactIndex>,
 }
 
 /// A plain SQLite database: not a workshop, opened as a playground.
@@ -91,6 +95,22 @@ pub fn open_checked(conn: Connection, file: &str, now: &str) -> Result<(Connecti
 /// # Errors
 /// As [`open_checked`], except the digest's.
 pub fn open_pending(conn: Connection, file: &str, now: &str) -> Result<Opening> {
+    open_pending_as(conn, file, now, false)
+}
+
+/// [`open_pending`] with every step's artifacts left in the file
+/// ([`crate::db::store::read_workshop_deferred`]): the content digest is checked from the
+/// definition, the assets and each artifact's stored key and length, and the opened workshop's
+/// [`OpenedWorkshop::deferred`] says where each artifact is; its bytes are checked when they
+/// are read ([`crate::db::deferred::load_artifacts`]).
+///
+/// # Errors
+/// As [`open_pending`]; a malformed blob key.
+pub fn open_pending_deferred(conn: Connection, file: &str, now: &str) -> Result<Opening> {
+    open_pending_as(conn, file, now, true)
+}
+
+fn open_pending_as(conn: Connection, file: &str, now: &str, defer: bool) -> Result<Opening> {
     harden(&conn)?;
     let (kind, application_id) = match inspect(&conn, file) {
         Ok(kind) => (kind, None),
@@ -109,9 +129,21 @@ pub fn open_pending(conn: Connection, file: &str, now: &str) -> Result<Opening> 
         }
         _ => None,
     };
-    let workshop = read_workshop(&conn, file).map_err(|e| unreadable(file, e))?;
+    let (workshop, deferred) = if defer {
+        let (workshop, index) = read_workshop_deferred(&conn, file).map_err(|e| unreadable(file, e))?;
+        (workshop, Some(index))
+    } else {
+        (read_workshop(&conn, file).map_err(|e| unreadable(file, e))?, None)
+    };
     let stored = get_meta(&conn, "content_digest").map_err(|e| unreadable(file, e))?.unwrap_or_default();
-    Ok(Opening::Workshop(Box::new(PendingWorkshop { conn, file: file.to_owned(), workshop, stored, migrated_from })))
+    Ok(Opening::Workshop(Box::new(PendingWorkshop {
+        conn,
+        file: file.to_owned(),
+        workshop,
+        deferred,
+        stored,
+        migrated_from,
+    })))
 }
 
 /// What [`open_pending`] found: a playground, open, or a workshop whose digest is still to check.
@@ -128,6 +160,7 @@ pub struct PendingWorkshop {
     conn: Connection,
     file: String,
     workshop: Workshop,
+    deferred: Option<ArtifactIndex>,
     stored: String,
     migrated_from: Option<i64>,
 }
@@ -143,8 +176,8 @@ impl PendingWorkshop {
     /// # Errors
     /// [`Error::DigestMismatch`]; the learner's state unreadable ([`Error::Corrupt`]).
     pub fn check(self) -> Result<(Connection, Opened)> {
-        let computed = content_digest(&self.workshop);
-        self.finish(computed)
+        let hashes: Vec<Sha256Digest> = self.blobs().map(sha256).collect();
+        self.check_with(&hashes)
     }
 
     /// Checks the content digest with the SHA-256 of every blob given, in [`Self::blobs`]'
@@ -154,19 +187,31 @@ impl PendingWorkshop {
     /// # Errors
     /// As [`Self::check`].
     pub fn check_with(self, blob_hashes: &[Sha256Digest]) -> Result<(Connection, Opened)> {
-        match content_digest_with(&self.workshop, blob_hashes) {
+        let given = match &self.deferred {
+            Some(index) => content_digest_deferred(&self.workshop, index, blob_hashes),
+            None => content_digest_with(&self.workshop, blob_hashes),
+        };
+        match given {
             Some(computed) => self.finish(computed),
-            None => self.check(),
+            None => {
+                let hashes: Vec<Sha256Digest> = self.blobs().map(sha256).collect();
+                let computed = match &self.deferred {
+                    Some(index) => content_digest_deferred(&self.workshop, index, &hashes),
+                    None => content_digest_with(&self.workshop, &hashes),
+                };
+                // As many digests as blobs, computed from them just now.
+                self.finish(computed.unwrap_or_default())
+            }
         }
     }
 
     fn finish(self, computed: String) -> Result<(Connection, Opened)> {
-        let PendingWorkshop { conn, file, workshop, stored, migrated_from } = self;
+        let PendingWorkshop { conn, file, workshop, deferred, stored, migrated_from } = self;
         if stored != computed {
             return Err(Error::DigestMismatch { file, stored, computed });
         }
         let runtime = read_runtime(&conn, &file).map_err(|e| unreadable(&file, e))?;
-        let opened = OpenedWorkshop { file, workshop, runtime, digest: computed, migrated_from };
+        let opened = OpenedWorkshop { file, workshop, runtime, digest: computed, migrated_from, deferred };
         Ok((conn, Opened::Workshop(Box::new(opened))))
     }
 }

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::db::blob::put_blob;
+use crate::db::deferred::{ArtifactIndex, StoredArtifact, parse_key};
 use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::content_digest;
@@ -203,6 +204,23 @@ pub fn read_workshop(conn: &Connection, file: &str) -> Result<Workshop> {
 /// # Errors
 /// As [`read_workshop`].
 pub fn read_workshop_of(conn: &Connection, file: &str, version: i64) -> Result<Workshop> {
+    Ok(read_definition(conn, file, version, false)?.0)
+}
+
+/// [`read_workshop`] with every step's artifacts left in the file: the workshop's steps come
+/// back without artifacts, and the index says which blob holds each and how long it is
+/// ([`crate::db::deferred`]). Reading a workshop of 100 MB of archives so takes the definition
+/// alone; each artifact is read, and checked against its SHA-256, when it is used.
+///
+/// # Errors
+/// As [`read_workshop`]; a blob key that is not 64 lower-case hex digits.
+pub fn read_workshop_deferred(conn: &Connection, file: &str) -> Result<(Workshop, ArtifactIndex)> {
+    read_definition(conn, file, SCHEMA_VERSION, true)
+}
+
+/// The definition in the layout of `version`, each step's artifacts read (`defer` false) or
+/// indexed.
+fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> Result<(Workshop, ArtifactIndex)> {
     let layout = layout(version);
     let meta = conn
         .query_row(layout.workshop, [], |r| {
@@ -257,12 +275,20 @@ pub fn read_workshop_of(conn: &Connection, file: &str, version: i64) -> Result<W
         });
     }
     let mut vstmt = conn.prepare(layout.validations).ctx("reading validations")?;
+    // `length()` of a blob column reads its size from the record, not the bytes.
     let mut astmt = conn
-        .prepare(
-            "SELECT a.kind, a.sha256, b.data FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256 WHERE a.step = ?1",
-        )
+        .prepare(if defer {
+            "SELECT a.kind, a.sha256, length(b.data) FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256
+             WHERE a.step = ?1 ORDER BY a.kind"
+        } else {
+            "SELECT a.kind, a.sha256, b.data FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256 WHERE a.step = ?1"
+        })
         .ctx("reading artifacts")?;
+    let mut index: ArtifactIndex = Vec::new();
     for s in &mut steps {
+        if defer {
+            index.push(Vec::new());
+        }
         let mut rows = vstmt.query([&s.slug]).ctx("reading validations")?;
         while let Some(r) = rows.next().ctx("reading validations")? {
             let id: String = r.get(0).ctx("reading validations")?;
@@ -295,11 +321,23 @@ pub fn read_workshop_of(conn: &Connection, file: &str, version: i64) -> Result<W
             let sha: String = r.get(1).ctx("reading artifacts")?;
             let kind =
                 ArtifactKind::parse(&kind).ok_or_else(|| bad(file, format!("unknown artifact kind {kind:?}")))?;
-            let data: Option<Vec<u8>> = r.get(2).ctx("reading artifacts")?;
-            let data = data.ok_or_else(|| {
+            let missing = || {
                 bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug))
-            })?;
-            s.artifacts.push(Artifact { kind, data });
+            };
+            if defer {
+                let size: Option<i64> = r.get(2).ctx("reading artifacts")?;
+                let size = u64::try_from(size.ok_or_else(missing)?).map_err(|_| missing())?;
+                let sha256 = parse_key(&sha).ok_or_else(|| {
+                    bad(file, format!("the {} artifact of step {:?} names a malformed blob key", kind.as_str(), s.slug))
+                })?;
+                index.last_mut().expect("pushed for this step").push(StoredArtifact { kind, sha256, size });
+            } else {
+                let data: Option<Vec<u8>> = r.get(2).ctx("reading artifacts")?;
+                s.artifacts.push(Artifact { kind, data: data.ok_or_else(missing)? });
+            }
+        }
+        if defer {
+            index.last_mut().expect("pushed for this step").sort_by_key(|a| a.kind);
         }
         s.artifacts.sort_by_key(|a| a.kind);
     }
@@ -316,7 +354,7 @@ pub fn read_workshop_of(conn: &Connection, file: &str, version: i64) -> Result<W
         let data = data.ok_or_else(|| bad(file, format!("asset {path:?} refers to missing blob {sha}")))?;
         assets.push(Asset { path, media_type: r.get(1).ctx("reading assets")?, data });
     }
-    Ok(Workshop { meta, steps, assets })
+    Ok((Workshop { meta, steps, assets }, index))
 }
 
 /// Reads the runtime section.

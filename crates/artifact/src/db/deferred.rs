@@ -1,0 +1,105 @@
+//! Artifacts left in the file until they are used.
+//!
+//! A workshop's artifacts can be most of its bytes (file archives of a megabyte on many
+//! steps), and a learner sees one step's at a time. The content digest covers each artifact
+//! by its size and SHA-256, and the format stores every blob under its SHA-256, so a workshop
+//! can be opened and its digest checked from the definition and the blobs' keys and lengths
+//! alone ([`crate::db::store::read_workshop_deferred`]). Each artifact is then read when a step
+//! needs it, and its bytes are checked against the key it is stored under before anything
+//! uses them: a blob whose bytes were changed under its key is refused there, naming the
+//! artifact ([`Error::BlobMismatch`]). A changed key changes the content digest, which the open
+//! refuses. `verify` still reads and hashes every blob.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::digest::{Sha256Digest, sha256};
+use crate::error::{Error, Result, SqlContext};
+use crate::model::{Artifact, ArtifactKind, Step};
+
+/// A step's artifact left in the file: its kind, and the blob's key and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredArtifact {
+    /// Which kind.
+    pub kind: ArtifactKind,
+    /// The SHA-256 the blob is stored under (`blob.sha256`).
+    pub sha256: Sha256Digest,
+    /// The blob's length in bytes.
+    pub size: u64,
+}
+
+/// Every step's artifacts left in the file, in the workshop's step order, each step's in kind
+/// order (as a read workshop's `Step::artifacts`).
+pub type ArtifactIndex = Vec<Vec<StoredArtifact>>;
+
+/// A blob key as the format writes it: 64 lower-case hex digits.
+pub(crate) fn parse_key(key: &str) -> Option<Sha256Digest> {
+    let bytes = key.as_bytes();
+    if bytes.len() != 64 || !bytes.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        // Two hex digits, checked above.
+        out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads `step`'s artifacts `stored` from the workshop `file` open on `conn`, each checked
+/// against its key and length, in `stored`'s order.
+///
+/// # Errors
+/// [`Error::BlobMismatch`] for bytes that are not the blob named (changed, or another length);
+/// [`Error::Corrupt`] for a blob that is gone; [`Error::Sqlite`] when reading fails.
+pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[StoredArtifact]) -> Result<Vec<Artifact>> {
+    let mut stmt = conn.prepare_cached("SELECT data FROM blob WHERE sha256 = ?1").ctx("reading artifacts")?;
+    let mut out = Vec::with_capacity(stored.len());
+    for a in stored {
+        let noun = match a.kind {
+            ArtifactKind::Manifests => "manifest bundle",
+            ArtifactKind::Files => "file archive",
+            ArtifactKind::State => "state snapshot",
+        };
+        let what = format!("the {noun} of step “{}”", step.slug);
+        let key = hex(&a.sha256);
+        let data: Option<Vec<u8>> = stmt.query_row([&key], |r| r.get(0)).optional().ctx("reading artifacts")?;
+        let data = data.ok_or_else(|| Error::Corrupt {
+            file: file.to_owned(),
+            detail: format!("{what} refers to missing blob {}", &key[..12]),
+        })?;
+        let computed = sha256(&data);
+        if computed != a.sha256 || data.len() as u64 != a.size {
+            return Err(Error::BlobMismatch { file: file.to_owned(), what, expected: key, computed: hex(&computed) });
+        }
+        out.push(Artifact { kind: a.kind, data });
+    }
+    Ok(out)
+}
+
+/// `step` with its artifacts `stored` read from the file ([`load_artifacts`]), for what needs
+/// their bytes (the player's view of them, a step's project).
+///
+/// # Errors
+/// As [`load_artifacts`].
+pub fn with_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[StoredArtifact]) -> Result<Step> {
+    let artifacts = load_artifacts(conn, file, step, stored)?;
+    Ok(Step { artifacts, ..step.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_lower_case_hex_of_32_bytes() {
+        let key = crate::digest::sha256_hex(b"abc");
+        assert_eq!(parse_key(&key).map(|k| hex(&k)), Some(key.clone()));
+        assert_eq!(parse_key(&key.to_uppercase()), None);
+        assert_eq!(parse_key(&key[..62]), None);
+        assert_eq!(parse_key(&format!("{}zz", &key[..62])), None);
+    }
+}
