@@ -3,7 +3,9 @@
 // each import path — a .db import, a workshop zip import, a project zip import and a rebuild of
 // the stored playground. After each: the error is reported with its message (naming the file
 // and what is wrong), the library lists exactly what it did, the stored files are byte-identical
-// (their SHA-256 in the OPFS pool, read with no worker running) and no stray file remains.
+// (their SHA-256 in the OPFS pool, read with no worker running) and no stray file remains. An
+// artifact's bytes are checked when a step needs them: such an input is imported, its step's
+// artifacts are refused, and it is removed again.
 //
 //   cargo run -p stepwise-artifact --example hostile_corpus -- target/hostile-corpus
 //   STEPWISE_DIST=dist node --test tests/e2e/hostile.test.mjs   # after trunk build
@@ -81,14 +83,26 @@ test('every hostile input is refused through every import path and storage stays
           ? { kind: 'import', source: { kind: 'file', name: input.file, bytes: bytes.length } }
           : path === 'import_zip' ? { kind: 'import_zip', name: input.file }
             : { kind: 'rebuild_project', entry: playground, name: input.file };
-        const answer = await ask(w, body, file);
-        // Accepted by design (another program's file is a playground): take it out again.
-        if (answer.kind === 'imported') await ask(w, { kind: 'remove', entry: answer.entry.id });
+        let answer = await ask(w, body, file);
+        let imported = answer;
+        // Bytes checked only when a step needs them: the import takes the file (beside the
+        // stored workshop of the same slug), and the step's artifacts are what is refused.
+        if (input.when === 'use' && answer.kind === 'duplicate') {
+          imported = await ask(w, { kind: 'resolve_duplicate', pending: answer.pending, choice: 'keep_both' });
+        }
+        if (input.when === 'use' && imported.entry) {
+          await ask(w, { kind: 'open', entry: imported.entry.id });
+          answer = await ask(w, { kind: 'artifacts', entry: imported.entry.id, step: 'first' });
+        }
+        // Accepted by design (another program's file is a playground), or refused only on use:
+        // take it out again.
+        if (imported.kind === 'imported') await ask(w, { kind: 'remove', entry: imported.entry.id });
         const list = (await ask(w, { kind: 'list' }));
         w.terminate();
-        return { answer, list, files: await opfsFiles() };
+        return { answer, imported, list, files: await opfsFiles() };
       }, [input, bytesOf(input.file), path, start.playground]);
       const where = `${input.what} (${input.file}) through ${path}`;
+      if (input.when === 'use') assert.equal(r.imported.kind, 'imported', `${where}: ${JSON.stringify(r.imported)}`);
       if (input.kind === '') {
         assert.equal(r.answer.kind, 'imported', `${where}: ${JSON.stringify(r.answer)}`);
         assert.equal(r.answer.entry.kind, 'playground', where);

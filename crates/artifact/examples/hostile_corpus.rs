@@ -18,6 +18,7 @@ fn main() {
             "route": input.route.as_str(),
             "worker": input.worker,
             "kind": input.worker_kind,
+            "when": input.worker_when,
         }));
     }
     // The baselines each input is one change away from, which must import.

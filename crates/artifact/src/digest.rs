@@ -3,8 +3,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::deferred::ArtifactIndex;
-use crate::model::{ArtifactKind, Asset, Rule, Unlock, Validation, Workshop, WorkshopMeta};
+use crate::model::{ArtifactIndex, ArtifactKind, Asset, Rule, Unlock, Validation, Workshop, WorkshopMeta};
 
 /// Lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: &[u8]) -> String {

@@ -59,7 +59,7 @@ pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;
 
-pub use crate::db::deferred::{ArtifactIndex, StoredArtifact, load_artifacts, with_artifacts};
+pub use crate::db::deferred::{load_artifacts, with_artifacts};
 pub use crate::db::harden::{harden, quick_check};
 pub use crate::db::inspect::{Kind, inspect, playground_tables};
 pub use crate::db::migrate;

@@ -370,6 +370,21 @@ pub struct Artifact {
     pub data: Vec<u8>,
 }
 
+/// A step's artifact left in the file: its kind, and the blob's key and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredArtifact {
+    /// Which kind.
+    pub kind: ArtifactKind,
+    /// The SHA-256 the blob is stored under (`blob.sha256`), as bytes.
+    pub sha256: [u8; 32],
+    /// The blob's length in bytes.
+    pub size: u64,
+}
+
+/// Every step's artifacts left in the file, in the workshop's step order, each step's in kind
+/// order (as a read workshop's `Step::artifacts`): see `db::deferred`.
+pub type ArtifactIndex = Vec<Vec<StoredArtifact>>;
+
 /// A file the Markdown refers to, stored below `assets/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Asset {

@@ -14,22 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::digest::{Sha256Digest, sha256};
 use crate::error::{Error, Result, SqlContext};
-use crate::model::{Artifact, ArtifactKind, Step};
-
-/// A step's artifact left in the file: its kind, and the blob's key and length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoredArtifact {
-    /// Which kind.
-    pub kind: ArtifactKind,
-    /// The SHA-256 the blob is stored under (`blob.sha256`).
-    pub sha256: Sha256Digest,
-    /// The blob's length in bytes.
-    pub size: u64,
-}
-
-/// Every step's artifacts left in the file, in the workshop's step order, each step's in kind
-/// order (as a read workshop's `Step::artifacts`).
-pub type ArtifactIndex = Vec<Vec<StoredArtifact>>;
+use crate::model::{Artifact, ArtifactKind, Step, StoredArtifact};
 
 /// A blob key as the format writes it: 64 lower-case hex digits.
 pub(crate) fn parse_key(key: &str) -> Option<Sha256Digest> {

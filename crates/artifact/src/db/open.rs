@@ -4,13 +4,12 @@
 
 use rusqlite::Connection;
 
-use crate::db::deferred::ArtifactIndex;
 use crate::db::harden::{checked_copy, harden, unreadable};
 use crate::db::inspect::{Kind, inspect, playground_tables};
 use crate::db::store::{get_meta, read_runtime, read_workshop, read_workshop_deferred};
 use crate::digest::{Sha256Digest, content_digest, content_digest_deferred, content_digest_with, digest_blobs, sha256};
 use crate::error::{Error, Result};
-use crate::model::{Runtime, Workshop};
+use crate::model::{ArtifactIndex, Runtime, Workshop};
 
 /// A workshop that opened and passed every check.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::db::blob::put_blob;
-use crate::db::deferred::{ArtifactIndex, StoredArtifact, parse_key};
+use crate::db::deferred::parse_key;
 use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::content_digest;

@@ -50,6 +50,10 @@ pub struct Input {
     pub worker: String,
     /// The worker's error kind.
     pub worker_kind: &'static str,
+    /// When the worker refuses it: `import`, or `use` for bytes it checks only when a step
+    /// needs them (an artifact's, left in the file until then): the import takes it and the
+    /// step's artifacts are refused.
+    pub worker_when: &'static str,
 }
 
 fn input(
@@ -69,6 +73,7 @@ fn input(
         native: native.iter().map(|s| (*s).to_owned()).collect(),
         worker: worker.to_owned(),
         worker_kind: kind,
+        worker_when: "import",
     }
 }
 
@@ -127,6 +132,30 @@ pub fn blob_data_offsets(bytes: &[u8]) -> Vec<usize> {
             }
         })
         .collect()
+}
+
+/// Where the bytes of the one blob `sql` selects start in the file `bytes`: the copy SQLite
+/// reads (a page in free space may hold an older one).
+pub fn blob_offset(bytes: &[u8], sql: &str) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let read = |file: &[u8]| -> Vec<u8> {
+        std::fs::write(&path, file).unwrap();
+        Connection::open(&path).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let data = read(bytes);
+    assert!(data.len() >= 64, "a blob long enough to find");
+    bytes
+        .windows(64)
+        .enumerate()
+        .filter(|(_, w)| *w == &data[..64])
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let mut changed = bytes.to_vec();
+            changed[i + 3] ^= 0x01;
+            read(&changed) != data
+        })
+        .expect("the blob is in the file")
 }
 
 /// A zip of `entries` (raw names, deflated).
@@ -293,8 +322,21 @@ pub fn corpus() -> Vec<Input> {
         &["damaged database"],
         "damaged",
     );
-    let blob = blob_data_offsets(&tiny)[0];
-    flip("a bit of an artifact's bytes flipped", "flip-blob.db", blob + 3, 0x01, &["digest mismatch"], "fingerprint");
+    let blob = blob_offset(&tiny, "SELECT data FROM blob WHERE sha256 IN (SELECT sha256 FROM asset)");
+    flip("a bit of an asset's bytes flipped", "flip-asset.db", blob + 3, 0x01, &["digest mismatch"], "fingerprint");
+    let blob = blob_offset(
+        &tiny,
+        "SELECT data FROM blob WHERE sha256 IN (SELECT sha256 FROM artifact WHERE step = 'first' AND kind = 'manifests')",
+    );
+    flip(
+        "a bit of an artifact's bytes flipped",
+        "flip-blob.db",
+        blob + 3,
+        0x01,
+        &["digest mismatch"],
+        "the manifest bundle of step “first” no longer matches the fingerprint",
+    );
+    out.last_mut().expect("just pushed").worker_when = "use";
     let content_at = tiny.windows(6).position(|w| w == b"Hello,").unwrap_or_else(|| {
         // any byte of step content
         tiny.windows(4).position(|w| w == b"step").unwrap()
