@@ -293,7 +293,12 @@ impl Library {
                 return Err(WorkerError::new(ErrorKind::Invalid, message));
             }
         };
+        // Only a statement in write mode that changed rows or the schema can change the
+        // definition (the authorizer keeps the rest off it); checking reads and hashes every
+        // blob, which a SELECT on a big workshop should not wait for.
         let digest_changed = kind == EntryKind::Workshop
+            && write
+            && (changed > 0 || result.columns.is_empty())
             && matches!(stepwise_artifact::load_checked(&conn, &file_name), Err(FormatError::DigestMismatch { .. }));
         self.keep_playground(id, conn);
         Ok(QueryDone {

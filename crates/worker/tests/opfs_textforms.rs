@@ -120,6 +120,16 @@ async fn the_playground_refuses_definition_writes_until_write_mode() {
         Ok(QueryDone { changed, digest_changed, .. }) => assert!(changed == 1 && digest_changed),
         other => panic!("{other:?}"),
     }
+    // A read changes nothing, so it is not checked (checking hashes every blob of the file);
+    // a statement without rows (here a new table) is.
+    match lib.query(&tiny.id, "SELECT title FROM workshop", true) {
+        Ok(QueryDone { rows, digest_changed, .. }) => assert!(rows == vec![vec![Some("x".into())]] && !digest_changed),
+        other => panic!("{other:?}"),
+    }
+    match lib.query(&tiny.id, "CREATE TABLE notes(x)", true) {
+        Ok(QueryDone { changed, digest_changed, .. }) => assert!(changed == 0 && digest_changed),
+        other => panic!("{other:?}"),
+    }
     let e = lib.query(&tiny.id, "SELECT * FROM nowhere", false).expect_err("an error");
     assert_eq!(e.message, "no such table: nowhere");
 }
