@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use stepwise_artifact::archive::{FileTree, Limits};
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
 use stepwise_artifact::{
-    Asset, Error, Opened, Result, Runtime, Workshop, artifacts, harden, markdown, open_checked, open_path, play,
-    playground_tables, project, sniff, text, verify_path,
+    Asset, Error, Opened, Opening, Result, Runtime, Workshop, artifacts, harden, markdown, open_checked, open_path,
+    open_pending_deferred, play, playground_tables, project, sniff, text, verify_path, with_artifacts,
 };
 
 /// The name the worker path gives a fuzzed `.db` (the CLI path names its scratch file).
@@ -25,11 +25,13 @@ pub const ZIP_NAME: &str = "fuzz.zip";
 const NOW: &str = "2026-01-01T00:00:00Z";
 
 /// Target `open`: the bytes as a `.db` file, opened the way the CLI does (`open_path`, then
-/// `verify_path`) and the way the worker does (sniff, then the one open pipeline,
-/// `open_checked`, on a writable connection: here an in-memory copy instead of OPFS), and for a
-/// workshop what the player does with it (step states, every step's Markdown, artifacts and
-/// project, the runtime's workspace image). Checks: no panic; every refusal names the file; both
-/// paths agree on whether the file opens and on its digest; rendered Markdown is inert.
+/// `verify_path`) and the way the worker does (sniff, then the one open pipeline with the
+/// artifacts left in the file, `open_pending_deferred`, on a writable connection: here an
+/// in-memory copy instead of OPFS, then every step's artifacts read and checked as the player
+/// reads them), and for a workshop what the player does with it (step states, every step's
+/// Markdown, artifacts and project, the runtime's workspace image). Checks: no panic; every
+/// refusal names the file; both paths agree on whether the file opens and on its digest (the
+/// worker refusing an artifact where the CLI refuses the file); rendered Markdown is inert.
 pub fn open(data: &[u8]) -> Result<()> {
     let scratch = Scratch::new(data);
     let file = scratch.path.display().to_string();
@@ -63,18 +65,32 @@ pub fn open(data: &[u8]) -> Result<()> {
     worker.map(drop)
 }
 
-/// The worker's import of a `.db` (`Library::import`: sniff, then `open_checked` on the stored
-/// file, here in memory instead of OPFS): the digest of a workshop, `None` for a playground.
+/// The worker's import of a `.db` (`Library::import`: sniff, then `open_pending_deferred` on the
+/// stored file, here in memory instead of OPFS), then every step's artifacts read from the file
+/// and checked against their keys, as the player reads them (`Library::step_with_artifacts`):
+/// the digest of a workshop, `None` for a playground.
 fn worker_open(data: &[u8]) -> Result<Option<String>> {
     let head = &data[..data.len().min(stepwise_artifact::SNIFF_LEN)];
     sniff(DB_NAME, head, data.len() as u64)?;
     let mut conn = Connection::open_in_memory().expect("an in-memory database");
     conn.deserialize_read_exact(MAIN_DB, data, data.len(), false)
         .map_err(|e| Error::invalid(DB_NAME, format!("SQLite cannot load it: {e}")))?;
-    match open_checked(conn, DB_NAME, NOW)?.1 {
+    let (conn, opened) = match open_pending_deferred(conn, DB_NAME, NOW)? {
+        Opening::Playground(conn, playground) => (conn, Opened::Playground(playground)),
+        Opening::Workshop(pending) => pending.check()?,
+    };
+    match opened {
         Opened::Playground(_) => Ok(None),
         Opened::Workshop(w) => {
-            player(&w.workshop, Some(&w.runtime));
+            let deferred = w.deferred.as_ref().expect("the worker's open leaves the artifacts in the file");
+            let steps = w
+                .workshop
+                .steps
+                .iter()
+                .zip(deferred)
+                .map(|(step, stored)| with_artifacts(&conn, DB_NAME, step, stored))
+                .collect::<Result<Vec<_>>>()?;
+            player(&Workshop { steps, ..w.workshop.clone() }, Some(&w.runtime));
             Ok(Some(w.digest))
         }
     }

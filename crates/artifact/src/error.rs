@@ -101,18 +101,14 @@ pub enum Error {
     },
     /// An artifact's bytes, read when it was used, are not the blob the workshop names: its
     /// content digest covers each artifact's SHA-256, so a changed blob shows only here.
-    #[error(
-        "{file}: {what}: stored bytes hash to sha256:{computed}, not sha256:{expected}; the workshop was changed or damaged"
-    )]
+    #[error("{file}: {what}: stored {found}; the workshop was changed or damaged")]
     BlobMismatch {
         /// The file that was opened.
         file: String,
-        /// Which artifact (`the files of step "joins"`).
+        /// Which artifact (`the file archive of step “joins”`).
         what: String,
-        /// The SHA-256 the workshop names, hex.
-        expected: String,
-        /// The SHA-256 of the bytes found, hex.
-        computed: String,
+        /// What was found instead (`bytes hashing to 3f2a…, not 9c1e…`, or another length).
+        found: String,
     },
     /// `verify` found one or more problems; each is listed.
     #[error("{file}: {} problem(s): {}", problems.len(), problems.join("; "))]

@@ -186,7 +186,8 @@ pub enum SetupNote {
         /// When.
         at: String,
     },
-    /// SQLite refused it: the workshop's mistake, said in one sentence.
+    /// The workspace could not be prepared: SQLite refused the setup SQL (the workshop's
+    /// mistake), or the step's file archive did not read (a damaged file); said in one sentence.
     Failed {
         /// Why.
         message: String,

@@ -49,6 +49,8 @@ pub struct QueryDone {
     pub truncated: bool,
     /// Rows changed by an `INSERT`, `UPDATE` or `DELETE`.
     pub changed: u64,
-    /// The workshop's content digest no longer matches: its definition was changed.
+    /// The workshop's content digest no longer matches: its definition was changed. Checked
+    /// after a write-mode statement that changed rows or returned none (a change of the schema,
+    /// a transaction's end); `false` for any other statement, which cannot change it.
     pub digest_changed: bool,
 }

@@ -10,7 +10,8 @@ use stepwise_artifact::archive::FileTree;
 use stepwise_artifact::rules::{self, QueryStop};
 use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{
-    ArtifactIndex, ArtifactKind, Opened, Opening, Runtime, Step, Workshop, open_pending_deferred, play, with_artifacts,
+    ArtifactIndex, ArtifactKind, Opened, Opening, Runtime, Step, StoredArtifact, Workshop, open_pending_deferred, play,
+    with_artifacts,
 };
 use stepwise_protocol::{ArtifactsView, ErrorKind, PlayerView, SqlOutcome, SqlTable, WorkerError};
 
@@ -181,23 +182,31 @@ impl Library {
         let mut changed = false;
         let unlocked = !play::is_locked(&session.workshop, &session.runtime, index);
         let project = match unlocked && session.workspace.is_none() {
-            true => self.step_project(index)?,
+            true => Some(self.step_project(index)),
             false => None,
         };
         let session = self.player.as_mut().expect("a session is open");
         if unlocked {
             let slug = session.workshop.steps[index].slug.clone();
             changed |= play::visit(&session.workshop, &mut session.runtime, &slug, &now());
-            if session.workspace.is_none() {
-                let file_name = session.file_name.clone();
-                if let Some(project) = project {
-                    let mut conn = play::build_workspace(&project).about(&file_name)?;
-                    session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
-                    session.workspace = Some(conn);
-                    changed = true;
+            let file_name = session.file_name.clone();
+            match project {
+                Some(Ok(project)) => {
+                    let _ = session.shown[index].has_project.set(project.is_some());
+                    if let Some(project) = project {
+                        let mut conn = play::build_workspace(&project).about(&file_name)?;
+                        session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
+                        session.workspace = Some(conn);
+                        changed = true;
+                    }
+                    changed |= session.run_setup(index, &now())?;
                 }
+                // The step's file archive did not read (damaged, checked only now that it is
+                // needed): the step shows, saying why its workspace is not prepared; its setup
+                // waits for a workspace it can run on.
+                Some(Err(fault)) => session.setup_failed = Some((slug, WorkerError::from(fault).message)),
+                None => changed |= session.run_setup(index, &now())?,
             }
-            changed |= session.run_setup(index, &now())?;
         }
         if changed {
             self.save()?;
@@ -364,23 +373,28 @@ impl Library {
             return Err(WorkerError::new(ErrorKind::BadRequest, "This step is locked: finish the previous one first."));
         }
         let file_name = session.file_name.clone();
-        let step = self.step_with_artifacts(index)?;
+        let step = self.step_with_artifacts(index, None)?;
         Ok(stepwise_artifact::artifacts::view(&file_name, &step).about(&file_name)?)
     }
 
-    /// Step `index` of the open session with its artifacts' bytes: as the session holds it, or
-    /// with them read from the stored file and checked against the SHA-256 the workshop names,
-    /// when the session left them there (a workshop's archives can be most of its bytes).
+    /// Step `index` of the open session with its artifacts' bytes (those of kind `only`, or
+    /// all): as the session holds it, or with them read from the stored file and checked
+    /// against the SHA-256 the workshop names, when the session left them there (a workshop's
+    /// archives can be most of its bytes).
     ///
     /// # Errors
     /// An artifact changed or gone ([`stepwise_artifact::Error::BlobMismatch`]); storage.
-    pub(crate) fn step_with_artifacts(&self, index: usize) -> Result<Step, Fault> {
+    pub(crate) fn step_with_artifacts(&self, index: usize, only: Option<ArtifactKind>) -> Result<Step, Fault> {
         let session = self.player.as_ref().ok_or_else(|| not_found("the workshop"))?;
         let step = &session.workshop.steps[index];
-        let stored = match session.deferred.as_ref().and_then(|d| d.get(index)) {
-            Some(stored) if !stored.is_empty() => stored,
-            _ => return Ok(step.clone()),
+        let stored: Vec<StoredArtifact> = match session.deferred.as_ref().and_then(|d| d.get(index)) {
+            Some(stored) => stored.iter().filter(|a| only.is_none_or(|k| a.kind == k)).copied().collect(),
+            None => return Ok(step.clone()),
         };
+        if stored.is_empty() {
+            return Ok(step.clone());
+        }
+        let stored = stored.as_slice();
         let file_name = session.file_name.as_str();
         // The saves' connection when it is kept (it may hold the file exclusively), else a
         // connection of its own.
@@ -409,7 +423,9 @@ impl Library {
         if !session.artifact_kinds(index).contains(&ArtifactKind::Files) {
             return Ok(None);
         }
-        let step = self.step_with_artifacts(index)?;
+        // Only the file archive: a damaged manifest bundle does not keep the project from
+        // loading.
+        let step = self.step_with_artifacts(index, Some(ArtifactKind::Files))?;
         play::step_project(&step).about(&session.file_name)
     }
 }
@@ -447,9 +463,13 @@ impl Library {
     /// The view of step `index` of the open session.
     pub(crate) fn view(&self, index: usize) -> PlayerView {
         let session = self.player.as_ref().expect("a session is open");
-        // A file archive that does not read offers no project, as a step without one; playing
-        // the step says what is wrong with it.
-        session.shown[index].has_project.get_or_init(|| self.step_project(index).ok().flatten().is_some());
+        // Found out once per session; a file archive that does not read offers no project this
+        // time and is tried again (playing the step says what is wrong with it).
+        if session.shown[index].has_project.get().is_none()
+            && let Ok(project) = self.step_project(index)
+        {
+            let _ = session.shown[index].has_project.set(project.is_some());
+        }
         view(session, index)
     }
 }

@@ -293,9 +293,10 @@ impl Library {
                 return Err(WorkerError::new(ErrorKind::Invalid, message));
             }
         };
-        // Only a statement in write mode that changed rows or the schema can change the
-        // definition (the authorizer keeps the rest off it); checking reads and hashes every
-        // blob, which a SELECT on a big workshop should not wait for.
+        // Only a statement in write mode that changed rows or returned none (a change of the
+        // schema, a transaction's end) can have changed the definition (outside write mode the
+        // authorizer keeps statements off it); checking reads and hashes every blob, which a
+        // SELECT on a big workshop should not wait for.
         let digest_changed = kind == EntryKind::Workshop
             && write
             && (changed > 0 || result.columns.is_empty())

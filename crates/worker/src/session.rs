@@ -25,8 +25,9 @@ pub struct Session {
     pub(crate) runtime: Runtime,
     /// The learner's workspace, live (`None` until there is one).
     pub(crate) workspace: Option<Connection>,
-    /// The step whose `setup` SQL SQLite refused, and its message (not recorded: it is tried
-    /// again the next time the step is opened).
+    /// The step whose workspace could not be prepared, and why: SQLite refused its `setup` SQL,
+    /// or its file archive did not read (not recorded: it is tried again the next time the
+    /// step is opened).
     pub(crate) setup_failed: Option<(String, String)>,
     /// The runtime as the stored file holds it, known since this session's last save that wrote
     /// everything, while the library kept that save's connection (no other connection can have

@@ -7,8 +7,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use stepwise_artifact::rusqlite::{Connection, MAIN_DB};
-use stepwise_artifact::{Asset, Opening, Runtime, Workshop, open_pending, read_workshop, sha256};
-use stepwise_protocol::{ErrorKind, Imported, Stored};
+use stepwise_artifact::{Asset, Opening, Runtime, Workshop, open_pending_deferred, read_workshop, sha256};
+use stepwise_protocol::{ErrorKind, Imported, SetupNote, Stored};
 use stepwise_worker::Library;
 use stepwise_worker::backend::PoolConfig;
 use stepwise_worker::source::BytesSource;
@@ -56,7 +56,8 @@ fn with_large_blobs() -> Vec<u8> {
 #[wasm_bindgen_test]
 async fn the_browser_hashes_the_large_blobs_as_sha2_does() {
     let bytes = with_large_blobs();
-    let Opening::Workshop(pending) = open_pending(in_memory(&bytes), "big.db", NOW).expect("opens") else {
+    // As the worker opens it: the artifacts left in the file, the assets (here large) hashed.
+    let Opening::Workshop(pending) = open_pending_deferred(in_memory(&bytes), "big.db", NOW).expect("opens") else {
         panic!("a workshop");
     };
     let expected: Vec<_> = pending.blobs().map(sha256).collect();
@@ -136,11 +137,18 @@ async fn a_changed_archive_is_refused_when_its_step_needs_it_naming_it() {
             other => panic!("expected Imported, got {other:?}"),
         };
     lib.open_entry(&entry.id).await.expect("opens");
-    for e in [lib.artifacts(&entry.id, "first").unwrap_err(), lib.play(&entry.id, Some("first")).unwrap_err()] {
-        assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
-        assert!(e.message.contains("edited.db is damaged: the file archive of step “first”"), "{}", e.message);
-        assert_eq!(e.message.lines().count(), 1);
+    let e = lib.artifacts(&entry.id, "first").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
+    let said = "edited.db is damaged: the file archive of step “first” no longer matches the fingerprint";
+    assert!(e.message.starts_with(said), "{}", e.message);
+    assert_eq!(e.message.lines().count(), 1);
+    // The step itself shows, saying why its workspace is not prepared.
+    let view = lib.play(&entry.id, Some("first")).expect("the step shows");
+    match &view.setup {
+        Some(SetupNote::Failed { message }) => assert!(message.starts_with(said), "{message}"),
+        other => panic!("expected the workspace's failure, got {other:?}"),
     }
+    assert!(!view.has_project && !view.has_workspace);
     // The file itself is as it was stored: the learner can remove it or take a fresh copy.
     assert_eq!(lib.list().expect("lists").len(), 1);
     lib.close().expect("closes");

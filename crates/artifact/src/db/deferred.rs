@@ -8,10 +8,11 @@
 //! needs it, and its bytes are checked against the key it is stored under before anything
 //! uses them: a blob whose bytes were changed under its key is refused there, naming the
 //! artifact ([`Error::BlobMismatch`]). A changed key changes the content digest, which the open
-//! refuses. `verify` still reads and hashes every blob.
+//! refuses. `verify` reads and hashes every blob.
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::db::harden::unreadable;
 use crate::digest::{Sha256Digest, sha256};
 use crate::error::{Error, Result, SqlContext};
 use crate::model::{Artifact, ArtifactKind, Step, StoredArtifact};
@@ -41,7 +42,10 @@ fn hex(bytes: &[u8]) -> String {
 /// [`Error::BlobMismatch`] for bytes that are not the blob named (changed, or another length);
 /// [`Error::Corrupt`] for a blob that is gone; [`Error::Sqlite`] when reading fails.
 pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[StoredArtifact]) -> Result<Vec<Artifact>> {
-    let mut stmt = conn.prepare_cached("SELECT data FROM blob WHERE sha256 = ?1").ctx("reading artifacts")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT data FROM blob WHERE sha256 = ?1")
+        .ctx("reading artifacts")
+        .map_err(|e| unreadable(file, e))?;
     let mut out = Vec::with_capacity(stored.len());
     for a in stored {
         let noun = match a.kind {
@@ -51,14 +55,23 @@ pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[Stor
         };
         let what = format!("the {noun} of step “{}”", step.slug);
         let key = hex(&a.sha256);
-        let data: Option<Vec<u8>> = stmt.query_row([&key], |r| r.get(0)).optional().ctx("reading artifacts")?;
+        let data: Option<Vec<u8>> = stmt
+            .query_row([&key], |r| r.get(0))
+            .optional()
+            .ctx("reading artifacts")
+            .map_err(|e| unreadable(file, e))?;
         let data = data.ok_or_else(|| Error::Corrupt {
             file: file.to_owned(),
             detail: format!("{what} refers to missing blob {}", &key[..12]),
         })?;
         let computed = sha256(&data);
         if computed != a.sha256 || data.len() as u64 != a.size {
-            return Err(Error::BlobMismatch { file: file.to_owned(), what, expected: key, computed: hex(&computed) });
+            let found = if data.len() as u64 != a.size {
+                format!("{} bytes, not the {} the workshop names", data.len(), a.size)
+            } else {
+                format!("bytes hashing to {}…, not {}…", &hex(&computed)[..12], &key[..12])
+            };
+            return Err(Error::BlobMismatch { file: file.to_owned(), what, found });
         }
         out.push(Artifact { kind: a.kind, data });
     }

@@ -16,7 +16,8 @@ use crate::model::{ArtifactIndex, Runtime, Workshop};
 pub struct OpenedWorkshop {
     /// The file's name, as given.
     pub file: String,
-    /// Definition and artifacts.
+    /// The definition and the artifacts; without the artifacts when they were left in the file
+    /// (`deferred` then says where each is): a step's `artifacts` are then empty whatever it has.
     pub workshop: Workshop,
     /// The learner's runtime state.
     pub runtime: Runtime,
@@ -64,9 +65,9 @@ pub fn load_checked(conn: &Connection, file: &str) -> Result<(Workshop, String)>
     Ok((workshop, computed))
 }
 
-/// Opens an untrusted database the one way every caller does — the worker's import and open,
-/// the player, the CLI and the fuzz targets: **harden → classify → (copy) → migrate → load and
-/// check the digest**.
+/// Opens an untrusted database the one way every caller does — the CLI, the fuzz targets and,
+/// through [`open_pending_deferred`] (the same pipeline), the worker's import, open and player:
+/// **harden → classify → (copy) → migrate → load and check the digest**.
 ///
 /// The caller has sniffed the file's header (see [`crate::sniff()`]) and opened `conn` on it;
 /// the connection comes back with what it holds. Another program's SQLite file (its own
@@ -170,7 +171,8 @@ impl PendingWorkshop {
         digest_blobs(&self.workshop)
     }
 
-    /// Checks the content digest, hashing every blob here.
+    /// Checks the content digest, hashing here every blob it holds (all of them, or the assets
+    /// alone when the artifacts were left in the file).
     ///
     /// # Errors
     /// [`Error::DigestMismatch`]; the learner's state unreadable ([`Error::Corrupt`]).
@@ -198,8 +200,15 @@ impl PendingWorkshop {
                     Some(index) => content_digest_deferred(&self.workshop, index, &hashes),
                     None => content_digest_with(&self.workshop, &hashes),
                 };
-                // As many digests as blobs, computed from them just now.
-                self.finish(computed.unwrap_or_default())
+                // As many digests as blobs, computed from them just now; an index that does not
+                // fit the steps would be this library's own mistake, never a pass.
+                match computed {
+                    Some(computed) => self.finish(computed),
+                    None => Err(Error::Corrupt {
+                        file: self.file.clone(),
+                        detail: "its artifacts could not be matched to its steps".into(),
+                    }),
+                }
             }
         }
     }
