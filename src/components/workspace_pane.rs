@@ -54,6 +54,9 @@ pub fn WorkspacePane(props: &WorkspacePaneProps) -> Html {
         SetupNote::Failed { message } => html! {
             <p class="notice setup-note" role="alert">{ format!("This step could not prepare your workspace: {message}") }</p>
         },
+        SetupNote::FilesUnreadable { message } => html! {
+            <p class="notice setup-note" role="alert">{ format!("This step's files could not be read: {message}") }</p>
+        },
     });
     html! {
         <aside id="workspace" class="workspace-pane" aria-label="Workspace" tabindex="-1">

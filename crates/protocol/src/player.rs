@@ -177,7 +177,7 @@ pub struct SqlTable {
 /// failed. A failed statement is the learner's to fix, not a failed request.
 pub type SqlOutcome = Result<SqlTable, String>;
 
-/// What became of a step's `setup` SQL.
+/// What became of a step's `setup` SQL, or why the step's files could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SetupNote {
@@ -186,10 +186,14 @@ pub enum SetupNote {
         /// When.
         at: String,
     },
-    /// The workspace could not be prepared: SQLite refused the setup SQL (the workshop's
-    /// mistake), or the step's file archive did not read (a damaged file); said in one sentence.
+    /// SQLite refused it: the workshop's mistake, said in one sentence.
     Failed {
         /// Why.
+        message: String,
+    },
+    /// The step's file archive (its project) could not be read: the file is damaged.
+    FilesUnreadable {
+        /// Why, in one sentence naming the file and the archive.
         message: String,
     },
 }
@@ -252,6 +256,7 @@ tag_first!(SetupNote, tag "state", "a setup's note", |tag, rest| {
     match tag {
         "ran" => fields(rest).map(|Ran { at }| SetupNote::Ran { at }),
         "failed" => fields(rest).map(|Failed { message }| SetupNote::Failed { message }),
+        "files_unreadable" => fields(rest).map(|Failed { message }| SetupNote::FilesUnreadable { message }),
         _ => Err(unknown::<Self, _>(tag)),
     }
 });

@@ -314,6 +314,7 @@ fn every_tagged_enum_is_read_back_as_written() {
     round_trip("kind", OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
     round_trip("state", SetupNote::Ran { at: "2026-01-01T00:00:00Z".into() });
     round_trip("state", SetupNote::Failed { message: "no such table".into() });
+    round_trip("state", SetupNote::FilesUnreadable { message: "x.db is damaged".into() });
     round_trip("flag", Flag::Edited);
     round_trip("flag", Flag::OtherVersion { version: "2.0.0".into() });
     round_trip("flag", Flag::OtherWorkshop { title: "Other".into() });

@@ -1,10 +1,10 @@
 //! The content digest's check with every large blob the open holds (the assets: the worker
 //! leaves the artifacts in the file) hashed by the browser's own SHA-256
 //! (`crypto.subtle.digest`), native code: 100 MB take the `sha2` crate compiled to wasm ~0.5 s,
-//! the browser a fraction of it. Small blobs,
-//! and every blob where the browser has no `crypto.subtle` (a page served over plain HTTP from
-//! another machine is not a secure context), are hashed by the format library as before; the
-//! check itself stays the format library's ([`PendingWorkshop::check_with`]).
+//! the browser a fraction of it. Small blobs, and every blob where the browser has no
+//! `crypto.subtle` (a page served over plain HTTP from another machine is not a secure context),
+//! are hashed by the format library; the check itself is the format library's
+//! ([`PendingWorkshop::check_with`]).
 
 use js_sys::{Array, ArrayBuffer, Promise, Reflect, Uint8Array};
 use stepwise_artifact::rusqlite::Connection;

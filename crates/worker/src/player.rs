@@ -181,8 +181,13 @@ impl Library {
         }
         let mut changed = false;
         let unlocked = !play::is_locked(&session.workshop, &session.runtime, index);
+        // The step's project when a workspace is to be made from it: a damaged archive does not
+        // keep the step from showing (it says so), anything else fails the request.
         let project = match unlocked && session.workspace.is_none() {
-            true => Some(self.step_project(index)),
+            true => match self.step_project(index) {
+                Ok(project) => Some(Ok(project)),
+                Err(fault) => Some(Err(damaged(fault)?)),
+            },
             false => None,
         };
         let session = self.player.as_mut().expect("a session is open");
@@ -192,7 +197,7 @@ impl Library {
             let file_name = session.file_name.clone();
             match project {
                 Some(Ok(project)) => {
-                    let _ = session.shown[index].has_project.set(project.is_some());
+                    let _ = session.shown[index].project.set(Ok(project.is_some()));
                     if let Some(project) = project {
                         let mut conn = play::build_workspace(&project).about(&file_name)?;
                         session.runtime.workspace = Some(play::workspace_image(&mut conn).about(&file_name)?);
@@ -201,10 +206,11 @@ impl Library {
                     }
                     changed |= session.run_setup(index, &now())?;
                 }
-                // The step's file archive did not read (damaged, checked only now that it is
-                // needed): the step shows, saying why its workspace is not prepared; its setup
-                // waits for a workspace it can run on.
-                Some(Err(fault)) => session.setup_failed = Some((slug, WorkerError::from(fault).message)),
+                // The step's file archive did not read (damaged, checked now that it is needed):
+                // the step shows and says so; its setup waits for a workspace it can run on.
+                Some(Err(message)) => {
+                    let _ = session.shown[index].project.set(Err(message));
+                }
                 None => changed |= session.run_setup(index, &now())?,
             }
         }
@@ -463,13 +469,32 @@ impl Library {
     /// The view of step `index` of the open session.
     pub(crate) fn view(&self, index: usize) -> PlayerView {
         let session = self.player.as_ref().expect("a session is open");
-        // Found out once per session; a file archive that does not read offers no project this
-        // time and is tried again (playing the step says what is wrong with it).
-        if session.shown[index].has_project.get().is_none()
-            && let Ok(project) = self.step_project(index)
-        {
-            let _ = session.shown[index].has_project.set(project.is_some());
+        // Whether an unlocked step has a project, found out once per session; a damaged archive
+        // is said, any other failure (storage) offers no project this time and is tried again.
+        let shown = &session.shown[index];
+        if shown.project.get().is_none() && !play::is_locked(&session.workshop, &session.runtime, index) {
+            match self.step_project(index) {
+                Ok(project) => {
+                    let _ = shown.project.set(Ok(project.is_some()));
+                }
+                Err(fault) => {
+                    if let Ok(message) = damaged(fault) {
+                        let _ = shown.project.set(Err(message));
+                    }
+                }
+            }
         }
         view(session, index)
+    }
+}
+
+/// The learner's sentence for `fault` when it says the file is damaged (an artifact that is not
+/// what the workshop names, an archive that does not read), or the error to fail the request
+/// with.
+fn damaged(fault: Fault) -> Result<String, WorkerError> {
+    let e = WorkerError::from(fault);
+    match e.kind {
+        ErrorKind::Damaged | ErrorKind::Invalid => Ok(e.message),
+        _ => Err(e),
     }
 }

@@ -30,18 +30,20 @@ pub(crate) fn view(session: &Session, index: usize) -> PlayerView {
         let checks = step.validations.iter().map(|v| check_view(session, index, v)).collect();
         (session.shown[index].html.get_or_init(|| markdown::render(&step.content, &w.assets)).clone(), checks)
     };
-    // A workspace that could not be prepared shows whether the step has setup SQL or not (its
-    // file archive may be what failed).
-    let failed = session.setup_failed.as_ref().filter(|(slug, _)| *slug == step.slug);
-    let setup = match (&locked, failed, &step.setup) {
-        (None, Some((_, message)), _) => Some(SetupNote::Failed { message: message.clone() }),
-        (None, None, Some(_)) => {
-            rt.setups.iter().find(|s| s.step == step.slug).map(|s| SetupNote::Ran { at: s.ran_at.clone() })
-        }
-        _ => None,
+    // Found out by the library (`Library::view`), which reads the step's file archive when it
+    // is still in the file.
+    let project = session.shown[index].project.get();
+    let unreadable = project.and_then(|p| p.as_ref().err());
+    let setup = match (&locked, unreadable, &step.setup) {
+        (Some(_), _, _) => None,
+        (None, Some(message), _) => Some(SetupNote::FilesUnreadable { message: message.clone() }),
+        (None, None, Some(_)) => match session.setup_failed.as_ref().filter(|(slug, _)| *slug == step.slug) {
+            Some((_, message)) => Some(SetupNote::Failed { message: message.clone() }),
+            None => rt.setups.iter().find(|s| s.step == step.slug).map(|s| SetupNote::Ran { at: s.ran_at.clone() }),
+        },
+        (None, None, None) => None,
     };
-    // Found out by the library, which reads the step's file archive when it is still in the file.
-    let has_project = session.shown[index].has_project.get().copied().unwrap_or(false);
+    let has_project = matches!(project, Some(Ok(true)));
     let has_artifacts = locked.is_none() && !session.artifact_kinds(index).is_empty();
     PlayerView {
         entry: session.entry.clone(),

@@ -25,9 +25,8 @@ pub struct Session {
     pub(crate) runtime: Runtime,
     /// The learner's workspace, live (`None` until there is one).
     pub(crate) workspace: Option<Connection>,
-    /// The step whose workspace could not be prepared, and why: SQLite refused its `setup` SQL,
-    /// or its file archive did not read (not recorded: it is tried again the next time the
-    /// step is opened).
+    /// The step whose `setup` SQL SQLite refused, and its message (not recorded: it is tried
+    /// again the next time the step is opened).
     pub(crate) setup_failed: Option<(String, String)>,
     /// The runtime as the stored file holds it, known since this session's last save that wrote
     /// everything, while the library kept that save's connection (no other connection can have
@@ -45,7 +44,9 @@ pub struct Session {
 #[derive(Default)]
 pub(crate) struct Shown {
     pub(crate) html: OnceCell<String>,
-    pub(crate) has_project: OnceCell<bool>,
+    /// Whether the step's file archive holds a project, or why the archive did not read (the
+    /// file is damaged: that does not change while the session lives).
+    pub(crate) project: OnceCell<Result<bool, String>>,
 }
 
 impl Session {

@@ -97,15 +97,22 @@ async fn a_changed_large_blob_is_refused_and_nothing_is_stored() {
     lib.close().expect("closes");
 }
 
-/// The tiny workshop with its first step's file archive changed under its key.
-fn with_changed_archive() -> Vec<u8> {
+/// The tiny workshop with one artifact of `step` changed under its key.
+fn with_changed(step: &str, kind: &str) -> Vec<u8> {
     let mut conn = in_memory(TINY);
-    conn.execute_batch(
-        "UPDATE blob SET data = zeroblob(size)
-         WHERE sha256 = (SELECT sha256 FROM artifact WHERE step = 'first' AND kind = 'files')",
+    conn.execute(
+        "UPDATE blob SET data = zeroblob(size) WHERE sha256 = (SELECT sha256 FROM artifact WHERE step = ?1 AND kind = ?2)",
+        [step, kind],
     )
     .expect("edit");
     conn.serialize(MAIN_DB).expect("serialise").to_vec()
+}
+
+async fn imported(lib: &mut Library, name: &str, bytes: Vec<u8>) -> String {
+    match lib.import(name, BytesSource::new(bytes, 1 << 10), &mut |_, _, _| {}).await {
+        Ok(Stored::Imported(Imported { entry, .. })) => entry.id,
+        other => panic!("expected Imported, got {other:?}"),
+    }
 }
 
 #[wasm_bindgen_test]
@@ -130,26 +137,39 @@ async fn artifacts_are_read_from_the_stored_file_when_a_step_needs_them() {
 #[wasm_bindgen_test]
 async fn a_changed_archive_is_refused_when_its_step_needs_it_naming_it() {
     let mut lib = Library::open(&config("archive")).await.expect("library");
-    // The definition and every key are intact: the import and the open check those.
-    let entry =
-        match lib.import("edited.db", BytesSource::new(with_changed_archive(), 1 << 10), &mut |_, _, _| {}).await {
-            Ok(Stored::Imported(Imported { entry, .. })) => entry,
-            other => panic!("expected Imported, got {other:?}"),
-        };
-    lib.open_entry(&entry.id).await.expect("opens");
-    let e = lib.artifacts(&entry.id, "first").unwrap_err();
+    // The definition and every key are intact: the import and the open check those. Step
+    // "second" has a file archive and no setup SQL.
+    let id = imported(&mut lib, "edited.db", with_changed("second", "files")).await;
+    lib.open_entry(&id).await.expect("opens");
+    let e = lib.artifacts(&id, "second").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Damaged, "{e:?}");
-    let said = "edited.db is damaged: the file archive of step “first” no longer matches the fingerprint";
+    let said = "edited.db is damaged: the file archive of step “second” no longer matches the fingerprint";
     assert!(e.message.starts_with(said), "{}", e.message);
     assert_eq!(e.message.lines().count(), 1);
-    // The step itself shows, saying why its workspace is not prepared.
-    let view = lib.play(&entry.id, Some("first")).expect("the step shows");
+    // The step itself shows, saying why its files are not there; the other step is as it was.
+    let view = lib.play(&id, Some("second")).expect("the step shows");
     match &view.setup {
-        Some(SetupNote::Failed { message }) => assert!(message.starts_with(said), "{message}"),
-        other => panic!("expected the workspace's failure, got {other:?}"),
+        Some(SetupNote::FilesUnreadable { message }) => assert!(message.starts_with(said), "{message}"),
+        other => panic!("expected the archive's failure, got {other:?}"),
     }
-    assert!(!view.has_project && !view.has_workspace);
+    assert!(!view.has_project);
+    let first = lib.play(&id, Some("first")).expect("the first step shows");
+    assert!(!matches!(first.setup, Some(SetupNote::FilesUnreadable { .. })), "{:?}", first.setup);
+    lib.artifacts(&id, "first").expect("the first step's artifacts read");
     // The file itself is as it was stored: the learner can remove it or take a fresh copy.
     assert_eq!(lib.list().expect("lists").len(), 1);
+    lib.close().expect("closes");
+}
+
+#[wasm_bindgen_test]
+async fn a_changed_manifest_bundle_does_not_keep_the_step_or_its_files_from_showing() {
+    let mut lib = Library::open(&config("manifests")).await.expect("library");
+    let id = imported(&mut lib, "edited.db", with_changed("first", "manifests")).await;
+    lib.open_entry(&id).await.expect("opens");
+    // Playing reads the file archive alone, which is intact.
+    let view = lib.play(&id, Some("first")).expect("the step shows");
+    assert!(!matches!(view.setup, Some(SetupNote::FilesUnreadable { .. })), "{:?}", view.setup);
+    let e = lib.artifacts(&id, "first").unwrap_err();
+    assert!(e.message.starts_with("edited.db is damaged: the manifest bundle of step “first”"), "{}", e.message);
     lib.close().expect("closes");
 }

@@ -10,11 +10,10 @@
 //! artifact ([`Error::BlobMismatch`]). A changed key changes the content digest, which the open
 //! refuses. `verify` reads and hashes every blob.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, ErrorCode, OptionalExtension};
 
-use crate::db::harden::unreadable;
 use crate::digest::{Sha256Digest, sha256};
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result};
 use crate::model::{Artifact, ArtifactKind, Step, StoredArtifact};
 
 /// A blob key as the format writes it: 64 lower-case hex digits.
@@ -40,12 +39,10 @@ fn hex(bytes: &[u8]) -> String {
 ///
 /// # Errors
 /// [`Error::BlobMismatch`] for bytes that are not the blob named (changed, or another length);
-/// [`Error::Corrupt`] for a blob that is gone; [`Error::Sqlite`] when reading fails.
+/// [`Error::Corrupt`] for a blob that is gone or a page SQLite finds malformed;
+/// [`Error::Sqlite`] when reading fails otherwise (busy, storage).
 pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[StoredArtifact]) -> Result<Vec<Artifact>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT data FROM blob WHERE sha256 = ?1")
-        .ctx("reading artifacts")
-        .map_err(|e| unreadable(file, e))?;
+    let mut stmt = conn.prepare_cached("SELECT data FROM blob WHERE sha256 = ?1").map_err(|e| reading(file, e))?;
     let mut out = Vec::with_capacity(stored.len());
     for a in stored {
         let noun = match a.kind {
@@ -55,11 +52,7 @@ pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[Stor
         };
         let what = format!("the {noun} of step “{}”", step.slug);
         let key = hex(&a.sha256);
-        let data: Option<Vec<u8>> = stmt
-            .query_row([&key], |r| r.get(0))
-            .optional()
-            .ctx("reading artifacts")
-            .map_err(|e| unreadable(file, e))?;
+        let data: Option<Vec<u8>> = stmt.query_row([&key], |r| r.get(0)).optional().map_err(|e| reading(file, e))?;
         let data = data.ok_or_else(|| Error::Corrupt {
             file: file.to_owned(),
             detail: format!("{what} refers to missing blob {}", &key[..12]),
@@ -76,6 +69,17 @@ pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[Stor
         out.push(Artifact { kind: a.kind, data });
     }
     Ok(out)
+}
+
+/// SQLite's failure reading an artifact: damage of the file when SQLite says so, else as it is
+/// (a busy or locked database, storage that failed), for the caller to report as such.
+fn reading(file: &str, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            Error::Corrupt { file: file.to_owned(), detail: format!("reading artifacts: {e}") }
+        }
+        _ => Error::sqlite("reading artifacts", e),
+    }
 }
 
 /// `step` with its artifacts `stored` read from the file ([`load_artifacts`]), for what needs

@@ -204,9 +204,9 @@ impl PendingWorkshop {
                 // fit the steps would be this library's own mistake, never a pass.
                 match computed {
                     Some(computed) => self.finish(computed),
-                    None => Err(Error::Corrupt {
-                        file: self.file.clone(),
-                        detail: "its artifacts could not be matched to its steps".into(),
+                    None => Err(Error::Sqlite {
+                        context: "checking the content digest".into(),
+                        message: "the artifacts' index does not fit the steps (a fault of this program)".into(),
                     }),
                 }
             }

@@ -278,10 +278,11 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
     // `length()` of a blob column reads its size from the record, not the bytes.
     let mut astmt = conn
         .prepare(if defer {
-            "SELECT a.kind, a.sha256, length(b.data) FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256
+            "SELECT a.kind, a.sha256, length(b.data), b.sha256 FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256
              WHERE a.step = ?1 ORDER BY a.kind"
         } else {
-            "SELECT a.kind, a.sha256, b.data FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256 WHERE a.step = ?1"
+            "SELECT a.kind, a.sha256, b.data, b.sha256 FROM artifact a LEFT JOIN blob b ON b.sha256 = a.sha256
+             WHERE a.step = ?1"
         })
         .ctx("reading artifacts")?;
     let mut index: ArtifactIndex = Vec::new();
@@ -324,6 +325,19 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
             let missing = || {
                 bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug))
             };
+            // The row the key's index led to is stored under that key: a damaged index cannot
+            // hand one blob's bytes (or length) to another's key.
+            let under: Option<String> = r.get(3).ctx("reading artifacts")?;
+            if under.is_some_and(|under| under != sha) {
+                return Err(bad(
+                    file,
+                    format!(
+                        "the {} artifact of step {:?} leads to a blob stored under another key",
+                        kind.as_str(),
+                        s.slug
+                    ),
+                ));
+            }
             if defer {
                 let size: Option<i64> = r.get(2).ctx("reading artifacts")?;
                 let size = u64::try_from(size.ok_or_else(missing)?).map_err(|_| missing())?;
