@@ -291,6 +291,49 @@ fn an_artifact_or_asset_whose_bytes_are_gone_or_stored_as_text_is_corrupt_and_na
 }
 
 #[test]
+fn values_of_a_damaged_file_are_quoted_short_in_its_messages() {
+    let dir = tempdir();
+    let long = "x".repeat(100_000);
+    // Values no CHECK constraint bounds (`quick_check` enforces those before anything is read).
+    let cases = [
+        (
+            "UPDATE validation SET hints = json_quote('{long}') WHERE (step, id) = (SELECT step, id FROM validation LIMIT 1)",
+            "unreadable hints",
+        ),
+        (
+            "UPDATE artifact SET sha256 = '{long}' WHERE (step, kind) = (SELECT step, kind FROM artifact LIMIT 1)",
+            "refers to missing blob",
+        ),
+        (
+            "UPDATE asset SET sha256 = '{long}', path = '{long}' WHERE path = (SELECT min(path) FROM asset)",
+            "refers to missing blob",
+        ),
+    ];
+    for (change, said) in cases {
+        let sql = format!(
+            "PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF; {}",
+            change.replace("{long}", &long)
+        );
+        let path = tiny_changed(dir.path(), &sql);
+        let err = open_fails(&path);
+        let msg = err.to_string();
+        assert!(msg.contains(said) && msg.contains(" bytes)"), "{said}: {}", &msg[..msg.len().min(400)]);
+        assert!(msg.len() < 600, "{said}: a message of {} bytes", msg.len());
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    // A well-formed key whose blob is gone is named by its first 12 characters.
+    let gone = tiny_changed(
+        dir.path(),
+        "PRAGMA foreign_keys = OFF; DELETE FROM blob WHERE sha256 = (SELECT min(sha256) FROM artifact);",
+    );
+    let key: String =
+        Connection::open(&gone).unwrap().query_row("SELECT min(sha256) FROM artifact", [], |r| r.get(0)).unwrap();
+    let msg = open_fails(&gone).to_string();
+    assert!(msg.contains(&format!("missing blob {}…", &key[..12])) && !msg.contains(&key), "{msg}");
+}
+
+#[test]
 fn plain_sqlite_database_opens_as_playground() {
     let dir = tempdir();
     let path = dir.path().join("shop.db");

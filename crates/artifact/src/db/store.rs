@@ -7,7 +7,7 @@ use crate::db::deferred::parse_key;
 use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::content_digest;
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result, Shown, SqlContext, clipped};
 use crate::model::*;
 
 /// The generator string recorded in `meta`.
@@ -151,6 +151,12 @@ fn bad(file: &str, what: String) -> Error {
     Error::Corrupt { file: file.to_owned(), detail: what }
 }
 
+/// A blob key from the file, for a message: a well-formed key by its first 12 characters (as
+/// the deferred read names one), anything else as [`Shown`].
+fn key(sha: &str) -> String {
+    if parse_key(sha).is_some() { format!("{}…", &sha[..12]) } else { Shown(sha).to_string() }
+}
+
 /// The SQL that reads the current layout's columns out of the tables of format `version`: the
 /// columns a version lacks are read as their defaults, so the migration reads an older file
 /// with the same code.
@@ -239,9 +245,10 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
         .optional()
         .ctx("reading the workshop metadata")?
         .ok_or_else(|| bad(file, "the workshop table has no row".into()))?;
-    let authors: Vec<String> = serde_json::from_str(&meta.4)
-        .map_err(|e| bad(file, format!("workshop.authors is not a JSON list of strings: {e}")))?;
-    let unlock = Unlock::parse(&meta.7).ok_or_else(|| bad(file, format!("unknown unlock rule {:?}", meta.7)))?;
+    let authors: Vec<String> = serde_json::from_str(&meta.4).map_err(|e| {
+        bad(file, format!("workshop.authors is not a JSON list of strings: {}", clipped(&e.to_string())))
+    })?;
+    let unlock = Unlock::parse(&meta.7).ok_or_else(|| bad(file, format!("unknown unlock rule {}", Shown(&meta.7))))?;
     let meta = WorkshopMeta {
         slug: meta.0,
         title: meta.1,
@@ -261,7 +268,7 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
         let unlock: Option<String> = r.get(3).ctx("reading steps")?;
         let unlock = match unlock {
             None => None,
-            Some(u) => Some(Unlock::parse(&u).ok_or_else(|| bad(file, format!("unknown unlock rule {u:?}")))?),
+            Some(u) => Some(Unlock::parse(&u).ok_or_else(|| bad(file, format!("unknown unlock rule {}", Shown(&u))))?),
         };
         steps.push(Step {
             slug: r.get(0).ctx("reading steps")?,
@@ -296,17 +303,40 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
             let kind: String = r.get(1).ctx("reading validations")?;
             let spec: String = r.get(4).ctx("reading validations")?;
             let rule: Rule = serde_json::from_str(&spec).map_err(|e| {
-                bad(file, format!("validation {id:?} of step {:?} has an unreadable rule: {e}", s.slug))
+                bad(
+                    file,
+                    format!(
+                        "validation {} of step {} has an unreadable rule: {}",
+                        Shown(&id),
+                        Shown(&s.slug),
+                        clipped(&e.to_string())
+                    ),
+                )
             })?;
             if rule.kind() != kind {
                 return Err(bad(
                     file,
-                    format!("validation {id:?} of step {:?} says kind {kind} but its rule is {}", s.slug, rule.kind()),
+                    format!(
+                        "validation {} of step {} says kind {} but its rule is {}",
+                        Shown(&id),
+                        Shown(&s.slug),
+                        Shown(&kind),
+                        rule.kind()
+                    ),
                 ));
             }
             let hints: String = r.get(3).ctx("reading validations")?;
-            let hints: Vec<String> = serde_json::from_str(&hints)
-                .map_err(|e| bad(file, format!("validation {id:?} of step {:?} has unreadable hints: {e}", s.slug)))?;
+            let hints: Vec<String> = serde_json::from_str(&hints).map_err(|e| {
+                bad(
+                    file,
+                    format!(
+                        "validation {} of step {} has unreadable hints: {}",
+                        Shown(&id),
+                        Shown(&s.slug),
+                        clipped(&e.to_string())
+                    ),
+                )
+            })?;
             s.validations.push(Validation {
                 id,
                 prompt: r.get(2).ctx("reading validations")?,
@@ -320,10 +350,18 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
         while let Some(r) = rows.next().ctx("reading artifacts")? {
             let kind: String = r.get(0).ctx("reading artifacts")?;
             let sha: String = r.get(1).ctx("reading artifacts")?;
-            let kind =
-                ArtifactKind::parse(&kind).ok_or_else(|| bad(file, format!("unknown artifact kind {kind:?}")))?;
+            let kind = ArtifactKind::parse(&kind)
+                .ok_or_else(|| bad(file, format!("unknown artifact kind {}", Shown(&kind))))?;
             let missing = || {
-                bad(file, format!("the {} artifact of step {:?} refers to missing blob {sha}", kind.as_str(), s.slug))
+                bad(
+                    file,
+                    format!(
+                        "the {} artifact of step {} refers to missing blob {}",
+                        kind.as_str(),
+                        Shown(&s.slug),
+                        key(&sha)
+                    ),
+                )
             };
             // The row the key's index led to is stored under that key: a damaged index cannot
             // hand one blob's bytes (or length) to another's key.
@@ -332,9 +370,9 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
                 return Err(bad(
                     file,
                     format!(
-                        "the {} artifact of step {:?} leads to a blob stored under another key",
+                        "the {} artifact of step {} leads to a blob stored under another key",
                         kind.as_str(),
-                        s.slug
+                        Shown(&s.slug)
                     ),
                 ));
             }
@@ -342,7 +380,10 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
                 let size: Option<i64> = r.get(2).ctx("reading artifacts")?;
                 let size = u64::try_from(size.ok_or_else(missing)?).map_err(|_| missing())?;
                 let sha256 = parse_key(&sha).ok_or_else(|| {
-                    bad(file, format!("the {} artifact of step {:?} names a malformed blob key", kind.as_str(), s.slug))
+                    bad(
+                        file,
+                        format!("the {} artifact of step {} names a malformed blob key", kind.as_str(), Shown(&s.slug)),
+                    )
                 })?;
                 index.last_mut().expect("pushed for this step").push(StoredArtifact { kind, sha256, size });
             } else {
@@ -365,7 +406,8 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
         let path: String = r.get(0).ctx("reading assets")?;
         let sha: String = r.get(2).ctx("reading assets")?;
         let data: Option<Vec<u8>> = r.get(3).ctx("reading assets")?;
-        let data = data.ok_or_else(|| bad(file, format!("asset {path:?} refers to missing blob {sha}")))?;
+        let data =
+            data.ok_or_else(|| bad(file, format!("asset {} refers to missing blob {}", Shown(&path), key(&sha))))?;
         assets.push(Asset { path, media_type: r.get(1).ctx("reading assets")?, data });
     }
     Ok((Workshop { meta, steps, assets }, index))
@@ -391,7 +433,7 @@ pub fn read_runtime_of(conn: &Connection, file: &str, version: i64) -> Result<Ru
             .optional()
             .ctx("reading runtime blobs")?
             .map(Some)
-            .ok_or_else(|| bad(file, format!("runtime state refers to missing workspace blob {sha}")))
+            .ok_or_else(|| bad(file, format!("runtime state refers to missing workspace blob {}", key(&sha))))
     };
     let mut rt = Runtime::default();
     if let Some((step, ws, at)) = conn
@@ -414,7 +456,7 @@ pub fn read_runtime_of(conn: &Connection, file: &str, version: i64) -> Result<Ru
         let status = match status.as_str() {
             "started" => StepStatus::Started,
             "done" => StepStatus::Done,
-            other => return Err(bad(file, format!("unknown progress status {other:?}"))),
+            other => return Err(bad(file, format!("unknown progress status {}", Shown(other)))),
         };
         rt.progress.push(Progress {
             step: r.get(0).ctx("reading progress")?,
