@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../e2e/server.mjs';
-import { PAGE, args, figure, freshBrowser, log, median, run, shown } from './lib.mjs';
+import { PAGE, args, clickShown, figure, freshBrowser, log, median, run, shown } from './lib.mjs';
 
 const WAIT = { timeout: 180_000 };
 const FAST_3G = { offline: false, downloadThroughput: 180_000, uploadThroughput: 84_375, latency: 562.5 };
@@ -63,10 +63,9 @@ async function visit(url) {
     // way (the page downloads the sample meanwhile). Each wait is the page's own (`shown`).
     await shown(page, add, WAIT.timeout);
     const library = Date.now() - t0;
-    await page.click(add, WAIT);
-    const open = 'a[aria-label^="Open SQL joins"]';
-    await shown(page, open, WAIT.timeout);
-    await page.click(open, WAIT);
+    // Each click by the page itself as soon as its element shows (`clickShown`).
+    await clickShown(page, add, WAIT.timeout);
+    await clickShown(page, 'a[aria-label^="Open SQL joins"]', WAIT.timeout);
     await shown(page, 'article.opened', WAIT.timeout);
     const opened = Date.now() - t0;
     await shown(page, '.sql-editor[data-editor="ready"]', WAIT.timeout);
