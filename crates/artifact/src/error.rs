@@ -71,7 +71,7 @@ pub enum Error {
     /// tables, or the format's tables and indexes defined differently.
     #[error(
         "{file}: refused: its schema holds what a Stepwise workshop never does: {}; a workshop holds only the tables and indexes of its format version",
-        objects.join("; ")
+        capped_list(objects)
     )]
     UnexpectedSchema {
         /// The file that was opened.
@@ -89,7 +89,8 @@ pub enum Error {
     },
     /// The content digest stored in the workshop does not match its content.
     #[error(
-        "{file}: content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged"
+        "{file}: content digest mismatch: stored {}, computed {computed}; the workshop was changed or damaged",
+        Shown(stored)
     )]
     DigestMismatch {
         /// The file that was opened.
@@ -165,7 +166,7 @@ pub enum Error {
         supported: u32,
     },
     /// A path in an archive or directory that is not allowed (escapes its folder, absolute, a link…).
-    #[error("{archive}: entry {path:?} refused: {reason}")]
+    #[error("{archive}: entry {} refused: {reason}", Shown(path))]
     UnsafePath {
         /// The archive or directory being read.
         archive: String,
@@ -249,7 +250,8 @@ impl Error {
         if let Some(i) = reason.find(" at line ") {
             reason.truncate(i);
         }
-        Error::Yaml { file: file.into(), line, reason }
+        // The parser's message can quote the text it read ("unknown field `…`").
+        Error::Yaml { file: file.into(), line, reason: clipped(&reason) }
     }
 }
 
@@ -296,6 +298,16 @@ pub fn shown_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
         out.push(format!("and {} more", names.len() - 8));
     }
     out.join(", ")
+}
+
+/// Sentences of a message, each already short (names through [`Shown`]): the first eight,
+/// then how many more.
+pub fn capped_list(items: &[String]) -> String {
+    let mut out = items.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > 8 {
+        out.push_str(&format!("; and {} more", items.len() - 8));
+    }
+    out
 }
 
 /// A message of SQLite's (which echoes names and tokens of the statement), cut after 300

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub use stepwise_protocol::StepState;
 
 use crate::archive::{FileTree, Limits};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, clipped};
 use crate::model::{
     ArtifactKind, CheckResult, Progress, Rule, Runtime, SetupRun, Snapshot, Step, StepStatus, Unlock, Validation,
     Workshop,
@@ -262,8 +262,9 @@ pub fn restore_snapshot(runtime: &mut Runtime, id: i64, now: &str) -> Result<()>
         .iter()
         .find(|s| s.id == id)
         .ok_or_else(|| Error::invalid("snapshot", format!("there is no snapshot {id}")))?;
-    let state: SnapshotState = serde_json::from_str(&snapshot.state)
-        .map_err(|e| Error::invalid("snapshot", format!("snapshot {id} cannot be read: {e}")))?;
+    let state: SnapshotState = serde_json::from_str(&snapshot.state).map_err(|e| {
+        Error::invalid("snapshot", format!("snapshot {id} cannot be read: {}", clipped(&e.to_string())))
+    })?;
     runtime.workspace = snapshot.workspace.clone();
     runtime.current_step = state.current_step;
     runtime.progress = state.progress;

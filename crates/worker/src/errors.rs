@@ -245,7 +245,7 @@ fn from_artifact(file: &str, e: &Error) -> WorkerError {
             format!(
                 "{file} was refused: it holds {}. A Stepwise workshop never carries code that runs by itself; \
                  ask for a fresh copy (or rebuild it from its text form).",
-                objects.join("; ")
+                stepwise_artifact::capped_list(objects)
             ),
         ),
         Error::TooNew { found, supported, .. } => (

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use crate::archive::limits::{Limits, check_file_size, check_path, check_total, unsafe_path};
 use crate::archive::tree::FileTree;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 
 impl FileTree {
     /// Reads a tar archive named `name` (used in messages).
@@ -67,18 +67,19 @@ impl FileTree {
                     ));
                 }
             }
-            let declared = entry.header().entry_size().map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+            let declared =
+                entry.header().entry_size().map_err(|e| archive_err(format!("entry {}: {e}", Shown(&path))))?;
             check_file_size(name, &path, declared, limits)?;
             check_total(name, total.saturating_add(declared), limits)?;
             let mut data = Vec::new();
             (&mut entry)
                 .take(limits.max_file_size.saturating_add(1))
                 .read_to_end(&mut data)
-                .map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+                .map_err(|e| archive_err(format!("entry {}: {e}", Shown(&path))))?;
             let size = data.len() as u64;
             check_file_size(name, &path, size, limits)?;
             if size != declared {
-                return Err(archive_err(format!("entry {path:?} is truncated: {size} of {declared} bytes")));
+                return Err(archive_err(format!("entry {} is truncated: {size} of {declared} bytes", Shown(&path))));
             }
             total = total.saturating_add(size);
             check_total(name, total, limits)?;

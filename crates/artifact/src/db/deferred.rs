@@ -13,8 +13,14 @@
 use rusqlite::{Connection, ErrorCode, OptionalExtension};
 
 use crate::digest::{Sha256Digest, sha256};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 use crate::model::{Artifact, ArtifactKind, Step, StoredArtifact};
+
+/// A blob key from the file, for a message: a well-formed key by its first 12 characters, anything
+/// else as [`Shown`].
+pub(crate) fn key_shown(key: &str) -> String {
+    if parse_key(key).is_some() { format!("{}…", &key[..12]) } else { Shown(key).to_string() }
+}
 
 /// A blob key as the format writes it: 64 lower-case hex digits.
 pub(crate) fn parse_key(key: &str) -> Option<Sha256Digest> {
@@ -55,7 +61,7 @@ pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[Stor
         let data: Option<Vec<u8>> = stmt.query_row([&key], |r| r.get(0)).optional().map_err(|e| reading(file, e))?;
         let data = data.ok_or_else(|| Error::Corrupt {
             file: file.to_owned(),
-            detail: format!("{what} refers to missing blob {}", &key[..12]),
+            detail: format!("{what} refers to missing blob {}", key_shown(&key)),
         })?;
         let computed = sha256(&data);
         if computed != a.sha256 || data.len() as u64 != a.size {

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
 
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result, SqlContext, clipped};
 
 /// Applies SQLite's advice for untrusted database files to `conn`: defensive mode, no trusted
 /// schema (views and triggers cannot call functions with side effects), cell size checks, no
@@ -35,7 +35,9 @@ pub(crate) fn classify_sqlite(file: &str, context: &str, e: rusqlite::Error) -> 
     }
 }
 
-/// Runs `PRAGMA quick_check` and returns every message it prints (empty when all is well).
+/// Runs `PRAGMA quick_check` and returns what it prints (empty when all is well): its first
+/// eight messages, each cut after 300 characters (they name the file's own tables and indexes),
+/// then how many more there were.
 ///
 /// # Errors
 /// [`Error::Corrupt`] when SQLite cannot even run the check.
@@ -45,7 +47,14 @@ pub fn quick_check(conn: &Connection, file: &str) -> Result<Vec<String>> {
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())
         .map_err(|e| classify_sqlite(file, "checking the database", e))?;
-    Ok(if rows == ["ok"] { Vec::new() } else { rows })
+    if rows == ["ok"] {
+        return Ok(Vec::new());
+    }
+    let mut shown: Vec<String> = rows.iter().take(8).map(|r| clipped(r)).collect();
+    if rows.len() > 8 {
+        shown.push(format!("and {} more", rows.len() - 8));
+    }
+    Ok(shown)
 }
 
 /// A row of a file that passed `quick_check` but cannot be read (text that is not UTF-8, a value

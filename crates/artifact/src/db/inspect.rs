@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use crate::db::harden::{classify_sqlite, quick_check};
 use crate::db::schema::{APPLICATION_ID, SCHEMA_VERSION, required_tables};
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result, SHOWN_CHARS, Shown, SqlContext};
 
 /// What the tables of an open connection say it is, before anything is loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,9 +93,14 @@ struct SchemaObject {
 
 impl SchemaObject {
     fn describe(&self, why: &str) -> String {
-        let on =
-            if self.kind == "table" || self.table == self.name { String::new() } else { format!(" on {}", self.table) };
-        format!("{} {:?}{on}{why}", self.kind, self.name)
+        let on = if self.kind == "table" || self.table == self.name {
+            String::new()
+        } else {
+            // Unquoted as the format's own table names read, quoted and cut only when long.
+            let table = &self.table;
+            if table.chars().count() > SHOWN_CHARS { format!(" on {}", Shown(table)) } else { format!(" on {table}") }
+        };
+        format!("{} {}{on}{why}", self.kind, Shown(&self.name))
     }
 }
 
@@ -189,7 +194,7 @@ pub fn playground_tables(conn: &Connection, file: &str) -> Result<Vec<(String, O
             match conn.query_row(&q, [], |r| r.get(0)) {
                 Ok(count) => Ok((name, Some(count))),
                 Err(_) if is_virtual => Ok((name, None)),
-                Err(e) => Err(Error::sqlite(format!("{file}: counting rows of {name}"), e)),
+                Err(e) => Err(Error::sqlite(format!("{file}: counting rows of {}", Shown(&name)), e)),
             }
         })
         .collect()

@@ -9,7 +9,7 @@ use std::hash::Hash;
 use rusqlite::{Connection, params};
 
 use crate::db::blob::put_blob;
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result, Shown, SqlContext};
 use crate::model::*;
 
 /// Replaces the runtime section with `rt` (inside the caller's transaction).
@@ -62,7 +62,7 @@ fn write_rows(tx: &Connection, saved: &mut Runtime, now: &Runtime) -> Result<boo
                 "INSERT OR REPLACE INTO progress (step, status, verified, started_at, completed_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![p.step, status_str(p.status), p.verified, p.started_at, p.completed_at],
-                || format!("writing progress of step {:?}", p.step),
+                || format!("writing progress of step {}", Shown(&p.step)),
             )
         },
         |tx, p| exec(tx, "DELETE FROM progress WHERE step = ?1", [&p.step], || "clearing progress".into()),
@@ -88,7 +88,7 @@ fn write_rows(tx: &Connection, saved: &mut Runtime, now: &Runtime) -> Result<boo
                     c.hints_opened,
                     c.solution_shown
                 ],
-                || format!("writing the result of check {:?} of step {:?}", c.validation, c.step),
+                || format!("writing the result of check {} of step {}", Shown(&c.validation), Shown(&c.step)),
             )
         },
         |tx, c| {
@@ -124,7 +124,7 @@ fn write_rows(tx: &Connection, saved: &mut Runtime, now: &Runtime) -> Result<boo
                 tx,
                 "INSERT OR REPLACE INTO step_setup (step, ran_at) VALUES (?1, ?2)",
                 params![r.step, r.ran_at],
-                || format!("writing the setup record of step {:?}", r.step),
+                || format!("writing the setup record of step {}", Shown(&r.step)),
             )
         },
         |tx, r| exec(tx, "DELETE FROM step_setup WHERE step = ?1", [&r.step], || "clearing a setup record".into()),

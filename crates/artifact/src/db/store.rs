@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::db::blob::put_blob;
-use crate::db::deferred::parse_key;
+use crate::db::deferred::{key_shown as key, parse_key};
 use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::content_digest;
@@ -142,19 +142,13 @@ fn write_definition(tx: &Connection, w: &Workshop) -> Result<()> {
             "INSERT INTO asset (path, media_type, sha256) VALUES (?1, ?2, ?3)",
             params![a.path, a.media_type, sha],
         )
-        .map_err(|e| Error::sqlite(format!("writing asset {:?}", a.path), e))?;
+        .map_err(|e| Error::sqlite(format!("writing asset {}", Shown(&a.path)), e))?;
     }
     Ok(())
 }
 
 fn bad(file: &str, what: String) -> Error {
     Error::Corrupt { file: file.to_owned(), detail: what }
-}
-
-/// A blob key from the file, for a message: a well-formed key by its first 12 characters (as
-/// the deferred read names one), anything else as [`Shown`].
-fn key(sha: &str) -> String {
-    if parse_key(sha).is_some() { format!("{}…", &sha[..12]) } else { Shown(sha).to_string() }
 }
 
 /// The SQL that reads the current layout's columns out of the tables of format `version`: the

@@ -7,7 +7,7 @@ use crate::db::harden::{harden, quick_check};
 use crate::db::inspect::{Kind, inspect};
 use crate::db::store::{get_meta, read_runtime, read_workshop};
 use crate::digest::{content_digest, sha256_hex};
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result, Shown, SqlContext};
 use crate::model::{ArtifactKind, Workshop};
 
 /// What `verify` found.
@@ -98,7 +98,7 @@ fn check_tables(conn: &Connection, file: &str, r: &mut Report) -> Result<()> {
         .ctx("checking references")?;
     for (table, rowid, parent) in broken {
         let at = rowid.map(|id| format!(" (rowid {id})")).unwrap_or_default();
-        p.push(format!("a row of {table}{at} refers to a missing row of {parent}"));
+        p.push(format!("a row of {}{at} refers to a missing row of {}", Shown(&table), Shown(&parent)));
     }
     for table in ["blob", "runtime_blob"] {
         let mut stmt = conn
@@ -162,7 +162,8 @@ fn check_tables(conn: &Connection, file: &str, r: &mut Report) -> Result<()> {
             match get_meta(conn, "content_digest")? {
                 None => p.push("meta has no content_digest".into()),
                 Some(stored) if stored != computed => p.push(format!(
-                    "content digest mismatch: stored {stored}, computed {computed}; the workshop was changed or damaged"
+                    "content digest mismatch: stored {}, computed {computed}; the workshop was changed or damaged",
+                    Shown(&stored)
                 )),
                 Some(_) => {}
             }

@@ -34,7 +34,7 @@ pub(crate) fn validate_query(query: &str, problems: &mut Vec<String>) {
             if !syntax.iter().any(|p| m.contains(p)) {
                 return;
             }
-            format!("the query does not parse: {m}")
+            format!("the query does not parse: {}", crate::error::clipped(&m))
         }
     };
     problems.push(problem);

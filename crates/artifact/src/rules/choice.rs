@@ -2,6 +2,7 @@
 //! feedback on each wrong pick, and an author's mistakes in the options.
 
 use crate::db::schema::is_slug;
+use crate::error::Shown;
 use crate::model::ChoiceOption;
 use crate::rules::outcome::Outcome;
 
@@ -63,14 +64,14 @@ pub(crate) fn validate_choice(options: &[ChoiceOption], multiple: bool, problems
     let mut seen: Vec<&str> = Vec::new();
     for (i, o) in options.iter().enumerate() {
         if !is_slug(&o.id) {
-            problems.push(format!("option {} has the id {:?}: use a-z, 0-9 and '-'", i + 1, o.id));
+            problems.push(format!("option {} has the id {}: use a-z, 0-9 and '-'", i + 1, Shown(&o.id)));
         }
         if seen.contains(&o.id.as_str()) {
-            problems.push(format!("two options have the id {:?}", o.id));
+            problems.push(format!("two options have the id {}", Shown(&o.id)));
         }
         seen.push(&o.id);
         if o.text.trim().is_empty() {
-            problems.push(format!("option {:?} has no `text`", o.id));
+            problems.push(format!("option {} has no `text`", Shown(&o.id)));
         }
     }
     let correct = options.iter().filter(|o| o.correct).count();
