@@ -6,7 +6,7 @@
 // Ours: the built app (dist/) in a fresh Chromium profile, its worker ready; timed from
 // `setInputFiles('#add-file', workshop-500.db)` (the file picker, as a user picks the file)
 // until the library lists it, then a click on its Open button as soon as it shows (by the page
-// itself, `clickShown` in lib.mjs: Playwright's own click adds 50–70 ms of its checks), until
+// itself, `clickShown` in lib.mjs: Playwright's own click took 57–68 ms of its checks), until
 // the player shows the first step's heading (`#step-title`) with the player no longer busy
 // (seen by the page on its next animation frame, `shown` in lib.mjs, as the reference's end is
 // seen by the page when its worker answers): the import (streamed into OPFS, sniffed,
