@@ -134,7 +134,7 @@ export async function shown(page, selector, timeout = 300_000) {
 
 /**
  * Clicks the element `selector` matches as soon as it shows and can be clicked (not
- * `:disabled`), from the page itself on every animation frame, with the element's own `click()`:
+ * `:disabled`, not `aria-disabled="true"`), from the page itself on every animation frame, with the element's own `click()`:
  * the app's handler runs as for a click of the mouse (but without pointer events, focus or user
  * activation: only for clicks that need none and do not load another document, where
  * Playwright would run this check again in the new one). Timed paths click this way rather than with

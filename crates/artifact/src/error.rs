@@ -90,7 +90,7 @@ pub enum Error {
     /// The content digest stored in the workshop does not match its content.
     #[error(
         "{file}: content digest mismatch: stored {}, computed {computed}; the workshop was changed or damaged",
-        Shown(stored)
+        digest_shown(stored)
     )]
     DigestMismatch {
         /// The file that was opened.
@@ -204,7 +204,8 @@ pub enum Error {
 impl Error {
     /// Wraps a SQLite error with what was being done.
     pub fn sqlite(context: impl Into<String>, err: rusqlite::Error) -> Self {
-        Error::Sqlite { context: context.into(), message: err.to_string() }
+        // SQLite's messages quote names and tokens of the statement or the file's schema.
+        Error::Sqlite { context: context.into(), message: clipped(&err.to_string()) }
     }
 
     /// Wraps an I/O error with the path involved.
@@ -268,7 +269,7 @@ impl<T> SqlContext<T> for std::result::Result<T, rusqlite::Error> {
 }
 
 /// Characters of a name or value from a file that a message quotes before cutting it short.
-pub const SHOWN_CHARS: usize = 60;
+pub const SHOWN_CHARS: usize = 64;
 
 /// A name or value from a file, for a message: quoted and escaped as `{:?}` writes it, and cut
 /// after [`SHOWN_CHARS`] characters with its length, so a hostile name never floods a message.
@@ -277,7 +278,7 @@ pub const SHOWN_CHARS: usize = 60;
 /// use stepwise_artifact::Shown;
 /// assert_eq!(Shown("orders").to_string(), "\"orders\"");
 /// let long = "x".repeat(100_000);
-/// assert_eq!(Shown(&long).to_string(), format!("\"{}\"… (100000 bytes)", "x".repeat(60)));
+/// assert_eq!(Shown(&long).to_string(), format!("\"{}\"… (100000 bytes)", "x".repeat(64)));
 /// ```
 pub struct Shown<'a>(pub &'a str);
 
@@ -300,6 +301,26 @@ pub fn shown_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     out.join(", ")
 }
 
+/// A stored content digest, for a message: whole when it has a digest's shape (`sha256:` and 64
+/// hex digits), else as [`Shown`].
+pub fn digest_shown(stored: &str) -> String {
+    let hex = stored.strip_prefix("sha256:").unwrap_or("");
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        stored.to_owned()
+    } else {
+        Shown(stored).to_string()
+    }
+}
+
+/// A name from a file, for a message: as it is when it is a plain word (letters, digits, `_`,
+/// `-`, `.`) of at most [`SHOWN_CHARS`] characters, else as [`Shown`] (quoted, escaped, cut).
+pub fn plain_or_shown(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.chars().count() <= SHOWN_CHARS
+        && name.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
+    if plain { name.to_owned() } else { Shown(name).to_string() }
+}
+
 /// Sentences of a message, each already short (names through [`Shown`]): the first eight,
 /// then how many more.
 pub fn capped_list(items: &[String]) -> String {
@@ -313,7 +334,12 @@ pub fn capped_list(items: &[String]) -> String {
 /// A message of SQLite's (which echoes names and tokens of the statement), cut after 300
 /// characters.
 pub fn clipped(message: &str) -> String {
-    match message.char_indices().nth(300) {
+    clipped_at(message, 300)
+}
+
+/// `message` cut after `chars` characters, with its length.
+pub fn clipped_at(message: &str, chars: usize) -> String {
+    match message.char_indices().nth(chars) {
         None => message.to_owned(),
         Some((cut, _)) => format!("{}… ({} bytes)", &message[..cut], message.len()),
     }

@@ -54,7 +54,7 @@ pub mod rules;
 pub mod tabular;
 pub mod text;
 
-pub use crate::error::{Error, Result, Shown, capped_list, clipped, shown_list};
+pub use crate::error::{Error, Result, Shown, capped_list, clipped, clipped_at, digest_shown, plain_or_shown, shown_list};
 pub use crate::model::*;
 /// The SQLite binding this crate uses, re-exported so callers name the same `Connection`.
 pub use rusqlite;

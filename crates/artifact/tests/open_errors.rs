@@ -210,7 +210,12 @@ fn changed_step_content_is_a_digest_mismatch() {
     let before = std::fs::read(&path).unwrap();
     let err = open_fails(&path);
     match &err {
-        Error::DigestMismatch { stored, computed, .. } => assert_ne!(stored, computed),
+        Error::DigestMismatch { stored, computed, .. } => {
+            assert_ne!(stored, computed);
+            // A digest of the format's shape is named whole, both of them.
+            let msg = err.to_string();
+            assert!(msg.contains(&format!("stored {stored}, computed {computed}")), "{msg}");
+        }
         other => panic!("expected DigestMismatch, got {other:?}"),
     }
     let report = verify_path(&path).unwrap();
@@ -322,6 +327,33 @@ fn values_of_a_damaged_file_are_quoted_short_in_its_messages() {
                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
                SELECT 'trigger', 't' || i || '{long}', 'step', 0,
                       'CREATE TRIGGER \"t' || i || '{long}\" AFTER INSERT ON step BEGIN SELECT 1; END' FROM n;
+             PRAGMA writable_schema = OFF;",
+            "and 12 more",
+        ),
+        // SQLite's own messages quote names of the schema: a trigger that does not parse, an
+        // index of a table of the file's own with a collation this SQLite lacks.
+        (
+            "PRAGMA writable_schema = ON;
+             INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql)
+               VALUES ('trigger', 't{long}', 'step', 0, 'CREATE TRIGGER \"t{long}\" AFTER INSERT ON step BEGIN nonsense; END');
+             PRAGMA writable_schema = OFF;",
+            "malformed database schema",
+        ),
+        (
+            "CREATE TABLE mine (a TEXT);
+             PRAGMA writable_schema = ON;
+             INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql)
+               VALUES ('index', 'mine_a', 'mine', 0, 'CREATE INDEX mine_a ON mine (a COLLATE c{long})');
+             PRAGMA writable_schema = OFF;",
+            "no such collation sequence",
+        ),
+        // Twenty rows of a table of the file's own that break its CHECK: `quick_check` names
+        // the first eight, each cut short.
+        (
+            "CREATE TABLE \"m{long}\" (a INTEGER CHECK (a > 0));
+             INSERT INTO \"m{long}\" WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) SELECT i FROM n;
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema SET sql = replace(sql, 'a > 0', 'a < 0') WHERE type = 'table' AND name LIKE 'm%';
              PRAGMA writable_schema = OFF;",
             "and 12 more",
         ),

@@ -187,13 +187,15 @@ fn from_zip(zip: &str, e: &Error) -> WorkerError {
 /// An SQLite failure while working on `file` (`doing`: "reading the library"…).
 fn from_sqlite(file: &str, doing: &str, e: &rusqlite::Error) -> WorkerError {
     use rusqlite::ErrorCode;
+    // SQLite's messages quote names of the file's schema.
+    let said = stepwise_artifact::clipped(&e.to_string());
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => storage_full(file),
         Some(ErrorCode::NotADatabase) => {
-            WorkerError::new(ErrorKind::NotSqlite, format!("{file} is not an SQLite database: {e}."))
+            WorkerError::new(ErrorKind::NotSqlite, format!("{file} is not an SQLite database: {said}."))
         }
-        Some(ErrorCode::DatabaseCorrupt) => WorkerError::new(ErrorKind::Damaged, format!("{file} is damaged: {e}.")),
-        _ => WorkerError::new(ErrorKind::Internal, format!("Something went wrong while {doing} {file}: {e}.")),
+        Some(ErrorCode::DatabaseCorrupt) => WorkerError::new(ErrorKind::Damaged, format!("{file} is damaged: {said}.")),
+        _ => WorkerError::new(ErrorKind::Internal, format!("Something went wrong while {doing} {file}: {said}.")),
     }
 }
 

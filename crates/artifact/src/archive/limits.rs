@@ -1,7 +1,7 @@
 //! Caps and path checks for reading untrusted archives and folders: nothing read can escape its
 //! folder, and no archive can expand past the [`Limits`].
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SHOWN_CHARS, clipped_at};
 
 /// Caps applied while reading untrusted archives and folders.
 ///
@@ -40,7 +40,7 @@ pub(crate) fn unsafe_path(archive: &str, path: &str, reason: impl Into<String>) 
 pub(crate) fn check_file_size(archive: &str, path: &str, size: u64, limits: &Limits) -> Result<()> {
     if size > limits.max_file_size {
         return Err(Error::TooLarge {
-            file: format!("{archive}: {path}"),
+            file: format!("{archive}: {}", clipped_at(path, SHOWN_CHARS)),
             reason: format!("at least {size} bytes; the limit for one file is {} bytes", limits.max_file_size),
         });
     }
@@ -60,7 +60,7 @@ pub(crate) fn check_total(archive: &str, total: u64, limits: &Limits) -> Result<
 pub(crate) fn check_ratio(archive: &str, path: &str, size: u64, packed: u64, limits: &Limits) -> Result<()> {
     if size >= RATIO_FLOOR && size / packed.max(1) > limits.max_ratio {
         return Err(Error::TooLarge {
-            file: format!("{archive}: {path}"),
+            file: format!("{archive}: {}", clipped_at(path, SHOWN_CHARS)),
             reason: format!(
                 "{size} bytes compressed into {packed} (ratio {}:1, the limit is {}:1); this looks like a zip bomb",
                 size / packed.max(1),

@@ -5,7 +5,7 @@ use std::io::{Cursor, Read, Write};
 
 use crate::archive::limits::{Limits, check_file_size, check_path, check_ratio, check_total, unsafe_path};
 use crate::archive::tree::FileTree;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 
 /// The deflate level of [`FileTree::to_zip`]; fixed so that output never depends on a default.
 const ZIP_LEVEL: i64 = 6;
@@ -195,7 +195,8 @@ impl FileTree {
                 }
                 if entry.encrypted() {
                     return Err(archive_err(format!(
-                        "entry {path:?} is encrypted; Stepwise reads unencrypted zips only"
+                        "entry {} is encrypted; Stepwise reads unencrypted zips only",
+                        Shown(&path)
                     )));
                 }
                 if !is_dir {
@@ -211,13 +212,13 @@ impl FileTree {
                 tree.insert_folder(&path)?;
                 continue;
             }
-            let mut file = zip.by_index(index).map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+            let mut file = zip.by_index(index).map_err(|e| archive_err(format!("entry {}: {e}", Shown(&path))))?;
             let packed = file.compressed_size();
             let mut data = Vec::new();
             (&mut file)
                 .take(limits.max_file_size.saturating_add(1))
                 .read_to_end(&mut data)
-                .map_err(|e| archive_err(format!("entry {path:?}: {e}")))?;
+                .map_err(|e| archive_err(format!("entry {}: {e}", Shown(&path))))?;
             let size = data.len() as u64;
             check_file_size(name, &path, size, limits)?;
             check_ratio(name, &path, size, packed, limits)?;

@@ -81,9 +81,10 @@ pub fn load_artifacts(conn: &Connection, file: &str, step: &Step, stored: &[Stor
 /// (a busy or locked database, storage that failed), for the caller to report as such.
 fn reading(file: &str, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-            Error::Corrupt { file: file.to_owned(), detail: format!("reading artifacts: {e}") }
-        }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {
+            file: file.to_owned(),
+            detail: format!("reading artifacts: {}", crate::error::clipped(&e.to_string())),
+        },
         _ => Error::sqlite("reading artifacts", e),
     }
 }

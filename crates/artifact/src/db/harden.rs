@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
 
-use crate::error::{Error, Result, SqlContext, clipped};
+use crate::error::{Error, Result, SqlContext, clipped, clipped_at};
 
 /// Applies SQLite's advice for untrusted database files to `conn`: defensive mode, no trusted
 /// schema (views and triggers cannot call functions with side effects), cell size checks, no
@@ -29,14 +29,15 @@ pub fn harden(conn: &Connection) -> Result<()> {
 pub(crate) fn classify_sqlite(file: &str, context: &str, e: rusqlite::Error) -> Error {
     use rusqlite::ffi::ErrorCode;
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => Error::NotSqlite { file: file.to_owned(), reason: e.to_string() },
-        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { file: file.to_owned(), detail: e.to_string() },
+        // SQLite's messages quote names of the file's schema ("malformed database schema (…)").
+        Some(ErrorCode::NotADatabase) => Error::NotSqlite { file: file.to_owned(), reason: clipped(&e.to_string()) },
+        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { file: file.to_owned(), detail: clipped(&e.to_string()) },
         _ => Error::sqlite(format!("{file}: {context}"), e),
     }
 }
 
 /// Runs `PRAGMA quick_check` and returns what it prints (empty when all is well): its first
-/// eight messages, each cut after 300 characters (they name the file's own tables and indexes),
+/// eight messages, each cut after 120 characters (they name the file's own tables and indexes),
 /// then how many more there were.
 ///
 /// # Errors
@@ -50,7 +51,7 @@ pub fn quick_check(conn: &Connection, file: &str) -> Result<Vec<String>> {
     if rows == ["ok"] {
         return Ok(Vec::new());
     }
-    let mut shown: Vec<String> = rows.iter().take(8).map(|r| clipped(r)).collect();
+    let mut shown: Vec<String> = rows.iter().take(8).map(|r| clipped_at(r, 120)).collect();
     if rows.len() > 8 {
         shown.push(format!("and {} more", rows.len() - 8));
     }

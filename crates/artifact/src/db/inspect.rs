@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use crate::db::harden::{classify_sqlite, quick_check};
 use crate::db::schema::{APPLICATION_ID, SCHEMA_VERSION, required_tables};
-use crate::error::{Error, Result, SHOWN_CHARS, Shown, SqlContext};
+use crate::error::{Error, Result, Shown, SqlContext, plain_or_shown};
 
 /// What the tables of an open connection say it is, before anything is loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,9 +96,7 @@ impl SchemaObject {
         let on = if self.kind == "table" || self.table == self.name {
             String::new()
         } else {
-            // Unquoted as the format's own table names read, quoted and cut only when long.
-            let table = &self.table;
-            if table.chars().count() > SHOWN_CHARS { format!(" on {}", Shown(table)) } else { format!(" on {table}") }
+            format!(" on {}", plain_or_shown(&self.table))
         };
         format!("{} {}{on}{why}", self.kind, Shown(&self.name))
     }

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::db::blob::put_blob;
-use crate::db::deferred::{key_shown as key, parse_key};
+use crate::db::deferred::{key_shown, parse_key};
 use crate::db::runtime::write_runtime;
 use crate::db::schema::{APPLICATION_ID, SCHEMA_V2, SCHEMA_VERSION};
 use crate::digest::content_digest;
@@ -311,10 +311,9 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
                 return Err(bad(
                     file,
                     format!(
-                        "validation {} of step {} says kind {} but its rule is {}",
+                        "validation {} of step {} says kind {kind} but its rule is {}",
                         Shown(&id),
                         Shown(&s.slug),
-                        Shown(&kind),
                         rule.kind()
                     ),
                 ));
@@ -353,7 +352,7 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
                         "the {} artifact of step {} refers to missing blob {}",
                         kind.as_str(),
                         Shown(&s.slug),
-                        key(&sha)
+                        key_shown(&sha)
                     ),
                 )
             };
@@ -400,8 +399,8 @@ fn read_definition(conn: &Connection, file: &str, version: i64, defer: bool) -> 
         let path: String = r.get(0).ctx("reading assets")?;
         let sha: String = r.get(2).ctx("reading assets")?;
         let data: Option<Vec<u8>> = r.get(3).ctx("reading assets")?;
-        let data =
-            data.ok_or_else(|| bad(file, format!("asset {} refers to missing blob {}", Shown(&path), key(&sha))))?;
+        let data = data
+            .ok_or_else(|| bad(file, format!("asset {} refers to missing blob {}", Shown(&path), key_shown(&sha))))?;
         assets.push(Asset { path, media_type: r.get(1).ctx("reading assets")?, data });
     }
     Ok((Workshop { meta, steps, assets }, index))
@@ -427,7 +426,7 @@ pub fn read_runtime_of(conn: &Connection, file: &str, version: i64) -> Result<Ru
             .optional()
             .ctx("reading runtime blobs")?
             .map(Some)
-            .ok_or_else(|| bad(file, format!("runtime state refers to missing workspace blob {}", key(&sha))))
+            .ok_or_else(|| bad(file, format!("runtime state refers to missing workspace blob {}", key_shown(&sha))))
     };
     let mut rt = Runtime::default();
     if let Some((step, ws, at)) = conn

@@ -163,7 +163,7 @@ fn check_tables(conn: &Connection, file: &str, r: &mut Report) -> Result<()> {
                 None => p.push("meta has no content_digest".into()),
                 Some(stored) if stored != computed => p.push(format!(
                     "content digest mismatch: stored {}, computed {computed}; the workshop was changed or damaged",
-                    Shown(&stored)
+                    crate::error::digest_shown(&stored)
                 )),
                 Some(_) => {}
             }

@@ -140,12 +140,12 @@ pub(crate) fn export_into(
     for (index, sql) in schema_objects(conn, "index")? {
         let table: String = conn
             .query_row("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1", [&index], |r| r.get(0))
-            .ctx(&format!("reading index {index:?}"))?;
+            .ctx(&format!("reading index {}", Shown(&index)))?;
         let mut stmt = conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno").ctx("reading indexes")?;
         let columns = stmt
             .query_map([&index], |r| r.get::<_, Option<String>>(0))
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .ctx(&format!("reading index {index:?}"))?
+            .ctx(&format!("reading index {}", Shown(&index)))?
             .into_iter()
             .flatten()
             .collect();

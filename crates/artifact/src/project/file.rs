@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::archive::check_path;
 use crate::csv::Encoding;
-use crate::error::{Error, Result, SHOWN_CHARS, Shown};
+use crate::error::{Error, Result, Shown, plain_or_shown};
 use crate::project::names::*;
 
 /// The name of the project description inside a project.
@@ -211,8 +211,8 @@ impl ProjectFile {
             Some(serde_norway::Value::Number(n)) if n.as_u64() == Some(u64::from(VERSION)) => {}
             Some(other) => {
                 let found = serde_norway::to_string(other).unwrap_or_default().trim().to_owned();
-                // Quoted and cut only when it is long: `unsupported version 2`.
-                let found = if found.chars().count() > SHOWN_CHARS { Shown(&found).to_string() } else { found };
+                // `unsupported version 2`; anything but a plain word quoted and cut.
+                let found = plain_or_shown(&found);
                 return Err(Error::UnsupportedVersion { file: PROJECT_YAML.to_owned(), found, supported: VERSION });
             }
         }

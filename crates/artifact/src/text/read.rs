@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::archive::{FileTree, Limits};
 use crate::db::schema::{RUNTIME_TABLES, is_slug};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Shown};
 use crate::model::*;
 use crate::text::doc::{READ_VERSIONS, STEP_FILES, TEXT_FORM_VERSION, WORKSHOP_YAML, WorkshopDoc};
 use crate::text::lines::{line_of, step_blocks};
@@ -121,8 +121,8 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
     let meta_err = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line: None, reason };
     if !is_slug(&doc.workshop.slug) {
         return Err(meta_err(format!(
-            "workshop.slug {:?} must be {}",
-            doc.workshop.slug,
+            "workshop.slug {} must be {}",
+            Shown(&doc.workshop.slug),
             crate::db::schema::SLUG_RULE
         )));
     }
@@ -162,7 +162,7 @@ fn parse_root(tree: &FileTree) -> Result<Parsed> {
         let line = line_of(&source, block, "slug", &s.slug).or_else(|| blocks.get(k).map(|b| b.start as u64 + 1));
         let yerr = |reason: String| Error::Yaml { file: WORKSHOP_YAML.into(), line, reason };
         if !is_slug(&s.slug) {
-            return Err(yerr(format!("step slug {:?} must be {}", s.slug, crate::db::schema::SLUG_RULE)));
+            return Err(yerr(format!("step slug {} must be {}", Shown(&s.slug), crate::db::schema::SLUG_RULE)));
         }
         if !seen.insert(s.slug.clone()) {
             return Err(yerr(format!("step {:?} is listed twice", s.slug)));
