@@ -291,14 +291,21 @@ impl std::fmt::Display for Shown<'_> {
     }
 }
 
+/// The first eight of `items`, then "and N more" for the rest: how a message lists what a file
+/// may hold any number of.
+pub(crate) fn first_eight(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut items = items.into_iter();
+    let mut out: Vec<String> = items.by_ref().take(8).collect();
+    let more = items.count();
+    if more > 0 {
+        out.push(format!("and {more} more"));
+    }
+    out
+}
+
 /// Names for a message: each [`Shown`], the first eight, then how many more.
 pub fn shown_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.into_iter().collect();
-    let mut out: Vec<String> = names.iter().take(8).map(|n| Shown(n).to_string()).collect();
-    if names.len() > 8 {
-        out.push(format!("and {} more", names.len() - 8));
-    }
-    out.join(", ")
+    first_eight(names.into_iter().map(|n| Shown(n).to_string())).join(", ")
 }
 
 /// A stored content digest, for a message: whole when it has a digest's shape (`sha256:` and 64
@@ -324,11 +331,7 @@ pub fn plain_or_shown(name: &str) -> String {
 /// Sentences of a message, each already short (names through [`Shown`]): the first eight,
 /// then how many more.
 pub fn capped_list(items: &[String]) -> String {
-    let mut out = items.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
-    if items.len() > 8 {
-        out.push_str(&format!("; and {} more", items.len() - 8));
-    }
-    out
+    first_eight(items.iter().cloned()).join("; ")
 }
 
 /// A message of SQLite's (which echoes names and tokens of the statement), cut after 300

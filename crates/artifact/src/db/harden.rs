@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
 
-use crate::error::{Error, Result, SqlContext, clipped, clipped_at};
+use crate::error::{Error, Result, SqlContext, clipped, clipped_at, first_eight};
 
 /// Applies SQLite's advice for untrusted database files to `conn`: defensive mode, no trusted
 /// schema (views and triggers cannot call functions with side effects), cell size checks, no
@@ -51,11 +51,7 @@ pub fn quick_check(conn: &Connection, file: &str) -> Result<Vec<String>> {
     if rows == ["ok"] {
         return Ok(Vec::new());
     }
-    let mut shown: Vec<String> = rows.iter().take(8).map(|r| clipped_at(r, 120)).collect();
-    if rows.len() > 8 {
-        shown.push(format!("and {} more", rows.len() - 8));
-    }
-    Ok(shown)
+    Ok(first_eight(rows.iter().map(|r| clipped_at(r, 120))))
 }
 
 /// A row of a file that passed `quick_check` but cannot be read (text that is not UTF-8, a value
