@@ -128,6 +128,9 @@ for file in tests/bench/*.bench.mjs; do
   name="$(basename "$file" .bench.mjs)"
   selected "$name" || continue
   printf '== %s\n' "$file"
+  # What earlier benchmarks wrote (the exports alone write ~500 MB) reaches the disk before
+  # this one starts, not during its clock.
+  sync
   args=(--dist dist --data "$data" --cli "$cli")
   [ "$quick" -eq 1 ] && args+=(--quick)
   if ! node "$file" "${args[@]}" > "$run_dir/$name.out" 2> >(tee "$out/logs/$name.log" >&2); then

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{Completion, Player, WorkshopView};
+use crate::components::{Completion, DatabaseView, Player};
 use crate::hooks::{Route, use_library};
 use crate::state::library::Phase;
 use stepwise_protocol::{Entry, ErrorKind, Open, OpenedView};
@@ -77,8 +77,8 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
             <Player entry={entry.clone()} step={props.step.clone()} commands={commands.clone()}
                     download={library.download_of(&entry.id).cloned()} />
         },
-        Opening::Opened(entry, view) => html! {
-            <WorkshopView entry={entry.clone()} view={view.clone()}
+        Opening::Opened(entry, OpenedView::Playground { tables }) => html! {
+            <DatabaseView entry={entry.clone()} tables={tables.clone()}
                           download={library.download_of(&entry.id).cloned()} {on_download} />
         },
         Opening::Missing(message) => html! {

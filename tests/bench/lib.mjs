@@ -4,6 +4,7 @@
 // worker's protocol helpers (tests/e2e/workerpage.mjs) and a file picker.
 //
 // Every benchmark prints only figure lines on stdout; `log` writes everything else to stderr.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,15 @@ export function args(argv = process.argv.slice(2)) {
   }
   for (const k of ['dist', 'data', 'cli']) out[k] = resolve(out[k]);
   return out;
+}
+
+/**
+ * Writes what earlier runs left in the kernel's cache to the disk (`sync`), outside any clock:
+ * a run that writes a big file would otherwise share the disk with the writeback of the one
+ * before it.
+ */
+export function settle() {
+  execFileSync('sync');
 }
 
 /** Everything but figures goes to stderr. */

@@ -20,12 +20,13 @@
 // `setInputFiles` until the worker says it is done. Of the plain writes tried on this machine —
 // the sync access handle with slices read by `FileReaderSync` or `arrayBuffer()` at 1, 4 and
 // 16 MiB, and `File.stream().pipeTo(createWritable())` — this one was the fastest.
-// A fresh profile per run, runs in turns (ours, reference); medians of 7 runs each (quick:
+// A fresh profile per run, runs in turns (ours, reference), each browser started after `sync`
+// (`settle` in lib.mjs: the run before wrote the same 108 MB); medians of 7 runs each (quick:
 // workshop-quick.db, 1 run each).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { args, clickShown, dataLabel, figure, freshBrowser, log, median, PAGE, run, serveDist, shown } from './lib.mjs';
+import { args, clickShown, dataLabel, figure, freshBrowser, log, median, PAGE, run, serveDist, settle, shown } from './lib.mjs';
 
 const TITLE = 'A big workshop for the benchmarks';
 const WAIT = { timeout: 300_000 };
@@ -89,6 +90,7 @@ run(async () => {
 
 /** The app in a fresh profile: pick the file, open it, until the first step shows. */
 async function loadInApp(server, db, firstStep) {
+  settle();
   const browser = await freshBrowser({ viewport: { width: 1280, height: 900 } });
   try {
     const { page } = browser;
@@ -110,6 +112,7 @@ async function loadInApp(server, db, firstStep) {
 
 /** The reference in a fresh profile: the same File written to OPFS by a plain worker. */
 async function plainWrite(server, db, bytes) {
+  settle();
   const browser = await freshBrowser();
   try {
     const { page } = browser;

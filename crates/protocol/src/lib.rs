@@ -44,7 +44,7 @@ pub use crate::data::{ColumnType, DataColumn, DataFormat, DataOptions, DataPrevi
 pub use crate::error::{ErrorKind, WorkerError};
 pub use crate::library::{
     Added, DataImported, Duplicate, DuplicateChoice, Entry, EntryKind, ImportSource, Imported, OpenedEntry, OpenedView,
-    Pong, Resolved, StepSummary, Storage, Stored,
+    Pong, Resolved, Storage, Stored,
 };
 pub use crate::player::{
     CheckState, CheckView, ChoiceView, CompletionView, HelpView, PlayerView, SetupNote, SnapshotSummary, SqlOutcome,

@@ -160,27 +160,15 @@ pub enum Resolved {
     Cancelled,
 }
 
-/// One step as the library's "open" shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepSummary {
-    /// The step's slug.
-    pub slug: String,
-    /// Its title.
-    pub title: String,
-    /// Whether the learner finished it.
-    pub done: bool,
-}
-
 /// What an opened database shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpenedView {
-    /// A workshop: its summary and steps.
+    /// A workshop, which the player shows next: its outline comes with the player's own answer
+    /// ([`crate::PlayerView`]), so it is not sent twice (500 steps are ~40 KB of JSON).
     Workshop {
         /// One paragraph from the author.
         summary: String,
-        /// Steps in order.
-        steps: Vec<StepSummary>,
         /// The step the learner was on.
         current_step: Option<String>,
     },
@@ -270,7 +258,6 @@ tag_first!(OpenedView, tag "kind", "an opened view", |tag, rest| {
     #[derive(Deserialize)]
     struct Workshop {
         summary: String,
-        steps: Vec<StepSummary>,
         current_step: Option<String>,
     }
     #[derive(Deserialize)]
@@ -278,11 +265,7 @@ tag_first!(OpenedView, tag "kind", "an opened view", |tag, rest| {
         tables: Vec<(String, Option<i64>)>,
     }
     match tag {
-        "workshop" => fields(rest).map(|Workshop { summary, steps, current_step }| OpenedView::Workshop {
-            summary,
-            steps,
-            current_step,
-        }),
+        "workshop" => fields(rest).map(|Workshop { summary, current_step }| OpenedView::Workshop { summary, current_step }),
         "playground" => fields(rest).map(|Playground { tables }| OpenedView::Playground { tables }),
         _ => Err(unknown::<Self, _>(tag)),
     }

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use stepwise_artifact::rusqlite::Connection;
 use stepwise_artifact::{ArtifactIndex, Opened, Opening, Workshop, harden, open_pending_deferred, read_runtime};
-use stepwise_protocol::{Entry, ErrorKind, OpenedEntry, OpenedView, StepSummary, Storage, WorkerError};
+use stepwise_protocol::{Entry, ErrorKind, OpenedEntry, OpenedView, Storage, WorkerError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -363,18 +363,8 @@ impl Library {
         };
         let (view, done, loaded) = match opened {
             Ok((workshop, deferred, runtime)) => {
-                let steps = workshop
-                    .steps
-                    .iter()
-                    .map(|s| StepSummary {
-                        slug: s.slug.clone(),
-                        title: s.title.clone(),
-                        done: runtime.is_done(&s.slug),
-                    })
-                    .collect();
                 let view = OpenedView::Workshop {
                     summary: workshop.meta.summary.clone(),
-                    steps,
                     current_step: runtime.current_step.clone(),
                 };
                 (view, count(runtime.done_steps()), Some((workshop, deferred, runtime)))

@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "../corpus/bytes.rs"]
+mod bytes;
+
 use stepwise_artifact::Error;
 
 /// `crates/artifact/tests/fixtures`.
@@ -135,17 +138,9 @@ pub fn noise(len: usize, seed: u32) -> Vec<u8> {
         .collect()
 }
 
-/// A zip archive holding `entries` (name as given, raw, deflated), in order.
-pub fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write;
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in entries {
-        w.start_file(*name, options).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
+/// A zip archive holding `entries` (name as given, raw, deflated), in order: the hostile
+/// corpus's own.
+pub use self::bytes::zip_bytes;
 
 /// Every file of the folder `src`, as (relative path, bytes), sorted.
 pub fn dir_entries(src: &Path) -> Vec<(String, Vec<u8>)> {
