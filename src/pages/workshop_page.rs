@@ -70,10 +70,10 @@ pub fn WorkshopPage(props: &WorkshopPageProps) -> Html {
         Opening::Loading => html! {
             <div class="opened skeleton" aria-busy="true"><p class="meta">{ "Opening…" }</p></div>
         },
-        Opening::Opened(entry, OpenedView::Workshop { .. }) if props.done => html! {
+        Opening::Opened(entry, OpenedView::Workshop) if props.done => html! {
             <Completion entry={entry.clone()} commands={commands.clone()} download={library.download_of(&entry.id).cloned()} />
         },
-        Opening::Opened(entry, OpenedView::Workshop { .. }) => html! {
+        Opening::Opened(entry, OpenedView::Workshop) => html! {
             <Player entry={entry.clone()} step={props.step.clone()} commands={commands.clone()}
                     download={library.download_of(&entry.id).cloned()} />
         },

@@ -259,13 +259,18 @@ mod tests {
             let whole: Sha256Digest = Sha256::digest(&data[..len]).into();
             assert_eq!(sha256(&data[..len]), whole, "{len} bytes");
         }
-        // The content digest's document, written through the buffer in pieces.
-        let mut out = std::io::BufWriter::with_capacity(PIECE, Hashing(Sha256::new()));
-        for chunk in data.chunks(7000) {
-            std::io::Write::write_all(&mut out, chunk).unwrap();
+        // The content digest's document, written through the buffer: in small writes, which it
+        // gathers, and in one write larger than the buffer, which goes past it.
+        for write in [7000, data.len()] {
+            let mut out = std::io::BufWriter::with_capacity(PIECE, Hashing(Sha256::new()));
+            std::io::Write::write_all(&mut out, b"head").unwrap();
+            for chunk in data.chunks(write) {
+                std::io::Write::write_all(&mut out, chunk).unwrap();
+            }
+            std::io::Write::flush(&mut out).unwrap();
+            let (Hashing(hasher), _) = out.into_parts();
+            let whole: Sha256Digest = Sha256::digest([b"head".as_slice(), &data].concat()).into();
+            assert_eq!(<[u8; 32]>::from(hasher.finalize()), whole, "writes of {write} bytes");
         }
-        std::io::Write::flush(&mut out).unwrap();
-        let (Hashing(hasher), _) = out.into_parts();
-        assert_eq!(<[u8; 32]>::from(hasher.finalize()), <[u8; 32]>::from(Sha256::digest(&data)));
     }
 }

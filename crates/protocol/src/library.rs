@@ -164,14 +164,9 @@ pub enum Resolved {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpenedView {
-    /// A workshop, which the player shows next: its outline comes with the player's own answer
-    /// ([`crate::PlayerView`]), so it is not sent twice (500 steps are ~40 KB of JSON).
-    Workshop {
-        /// One paragraph from the author.
-        summary: String,
-        /// The step the learner was on.
-        current_step: Option<String>,
-    },
+    /// A workshop: the player shows it next, from its own answer ([`crate::PlayerView`], which
+    /// carries the outline and the learner's place), so nothing more is sent here.
+    Workshop,
     /// A plain database: its tables and views with row counts (views: `None`).
     Playground {
         /// `(name, rows)`.
@@ -256,16 +251,11 @@ tag_first!(Resolved, tag "kind", "a duplicate's answer", |tag, rest| {
 
 tag_first!(OpenedView, tag "kind", "an opened view", |tag, rest| {
     #[derive(Deserialize)]
-    struct Workshop {
-        summary: String,
-        current_step: Option<String>,
-    }
-    #[derive(Deserialize)]
     struct Playground {
         tables: Vec<(String, Option<i64>)>,
     }
     match tag {
-        "workshop" => fields(rest).map(|Workshop { summary, current_step }| OpenedView::Workshop { summary, current_step }),
+        "workshop" => unit(rest, OpenedView::Workshop),
         "playground" => fields(rest).map(|Playground { tables }| OpenedView::Playground { tables }),
         _ => Err(unknown::<Self, _>(tag)),
     }

@@ -303,7 +303,7 @@ fn every_tagged_enum_is_read_back_as_written() {
     round_trip("kind", Added::Duplicate(duplicate));
     round_trip("kind", Resolved::Imported(imported));
     round_trip("kind", Resolved::Cancelled);
-    round_trip("kind", OpenedView::Workshop { summary: "Joins".into(), current_step: Some("a".into()) });
+    round_trip("kind", OpenedView::Workshop);
     round_trip("kind", OpenedView::Playground { tables: vec![("t".into(), Some(3)), ("v".into(), None)] });
     round_trip("state", SetupNote::Ran { at: "2026-01-01T00:00:00Z".into() });
     round_trip("state", SetupNote::Failed { message: "no such table".into() });

@@ -363,11 +363,7 @@ impl Library {
         };
         let (view, done, loaded) = match opened {
             Ok((workshop, deferred, runtime)) => {
-                let view = OpenedView::Workshop {
-                    summary: workshop.meta.summary.clone(),
-                    current_step: runtime.current_step.clone(),
-                };
-                (view, count(runtime.done_steps()), Some((workshop, deferred, runtime)))
+                (OpenedView::Workshop, count(runtime.done_steps()), Some((workshop, deferred, runtime)))
             }
             Err(tables) => (OpenedView::Playground { tables }, 0, None),
         };
